@@ -1,0 +1,115 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "saffron",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "saffron", targets: ["saffron"]),
+        .executable(name: "saffron-bench", targets: ["saffron-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibvirt",
+            pkgConfig: "libvirt",
+            providers: [.apt(["libvirt-dev"])]
+        ),
+        .target(
+            name: "Libvirt",
+            dependencies: ["CLibvirt"],
+            swiftSettings: strict
+        ),
+        .target(name: "ConsoleFile", swiftSettings: strict),
+        .target(
+            name: "Firewall",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Store",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Broker",
+            dependencies: [
+                "Store", "Libvirt", "Firewall", "ConsoleFile",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "HTTPAPI",
+            dependencies: [
+                "Broker",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "SaffronApp",
+            dependencies: [
+                "HTTPAPI", "Broker", "Store", "Libvirt", "Firewall",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "saffron",
+            dependencies: [
+                "SaffronApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "saffron-bench",
+            dependencies: [
+                "Broker", "Store", "Firewall", "Libvirt",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "LibvirtTests", dependencies: ["Libvirt"], swiftSettings: strict),
+        .testTarget(name: "ConsoleFileTests", dependencies: ["ConsoleFile"], swiftSettings: strict),
+        .testTarget(name: "FirewallTests", dependencies: ["Firewall"], swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
+        .target(
+            name: "BrokerTestSupport",
+            dependencies: ["Broker", "Store", "Firewall"],
+            path: "Tests/BrokerTestSupport",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BrokerTests", dependencies: ["Broker", "BrokerTestSupport", "Store", "Firewall", "ConsoleFile"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "HTTPAPITests",
+            dependencies: [
+                "HTTPAPI", "Broker", "BrokerTestSupport", "Store",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "EndToEndTests", dependencies: [], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,38 @@
+import Foundation
+
+/// A request to hold a free VM and a free public port of a pool for one user.
+public struct DesktopClaim: Sendable {
+    public var user: String
+    public var pool: String
+    public var clientAddress: String
+    /// The public ports the gateway may lease.
+    public var portRange: ClosedRange<Int>
+    /// The id the new session gets if one is created.
+    public var newSessionID: String
+    public var now: Date
+
+    public init(
+        user: String, pool: String, clientAddress: String, portRange: ClosedRange<Int>,
+        newSessionID: String = UUID().uuidString.lowercased(), now: Date = Date()
+    ) {
+        self.user = user
+        self.pool = pool
+        self.clientAddress = clientAddress
+        self.portRange = portRange
+        self.newSessionID = newSessionID
+        self.now = now
+    }
+}
+
+/// What a claim gave: the user's session already in the pool, or a new one.
+public enum ClaimResult: Sendable, Equatable {
+    case existing(SessionRecord)
+    case created(SessionRecord)
+
+    /// The session, new or old.
+    public var session: SessionRecord {
+        switch self {
+        case .existing(let session), .created(let session): session
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import GRDB
+
+/// The schema, as a list of migrations applied in order and never edited once released.
+enum SQLiteMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: users, tokens, pools, vms, sessions") { db in
+            try db.execute(sql: """
+                CREATE TABLE users (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    password_hash TEXT NOT NULL,
+                    is_admin BOOLEAN NOT NULL DEFAULT 0,
+                    created_at DATETIME NOT NULL
+                );
+                CREATE TABLE tokens (
+                    hash TEXT PRIMARY KEY NOT NULL,
+                    user_name TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+                    expires_at DATETIME NOT NULL
+                );
+                CREATE TABLE pools (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    connect_uri TEXT NOT NULL,
+                    created_at DATETIME NOT NULL
+                );
+                CREATE TABLE vms (
+                    name TEXT NOT NULL,
+                    pool_name TEXT NOT NULL REFERENCES pools(name) ON DELETE CASCADE,
+                    added_at DATETIME NOT NULL,
+                    PRIMARY KEY (pool_name, name)
+                );
+                CREATE TABLE sessions (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    user_name TEXT NOT NULL REFERENCES users(name),
+                    pool_name TEXT NOT NULL,
+                    vm_name TEXT NOT NULL,
+                    public_port INTEGER NOT NULL UNIQUE,
+                    client_address TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    target_address TEXT,
+                    target_port INTEGER,
+                    created_at DATETIME NOT NULL,
+                    UNIQUE (pool_name, vm_name),
+                    UNIQUE (pool_name, user_name),
+                    FOREIGN KEY (pool_name, vm_name) REFERENCES vms(pool_name, name)
+                );
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    public func claimDesktop(_ claim: DesktopClaim) async throws -> ClaimResult {
+        try await write { db in
+            guard try Self.fetchPool(db, named: claim.pool) != nil else { throw StoreError.poolNotFound(claim.pool) }
+            if let existing = try Self.fetchSession(
+                db, where: "pool_name = ? AND user_name = ?", arguments: [claim.pool, claim.user])
+            {
+                return .existing(existing)
+            }
+            guard
+                let vm = try String.fetchOne(
+                    db,
+                    sql: """
+                        SELECT name FROM vms WHERE pool_name = ?
+                        AND name NOT IN (SELECT vm_name FROM sessions WHERE pool_name = ?)
+                        ORDER BY name LIMIT 1
+                        """,
+                    arguments: [claim.pool, claim.pool])
+            else { throw StoreError.noFreeVM(pool: claim.pool) }
+            let leased = Set(try Int.fetchAll(db, sql: "SELECT public_port FROM sessions"))
+            guard let port = claim.portRange.first(where: { !leased.contains($0) }) else { throw StoreError.noFreePort }
+            let session = SessionRecord(
+                id: claim.newSessionID, user: claim.user, pool: claim.pool, vm: vm, publicPort: port,
+                clientAddress: claim.clientAddress, state: .starting, createdAt: claim.now)
+            try db.execute(
+                sql: """
+                    INSERT INTO sessions (id, user_name, pool_name, vm_name, public_port, client_address, state, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    session.id, session.user, session.pool, session.vm, session.publicPort, session.clientAddress,
+                    session.state.rawValue, session.createdAt,
+                ])
+            return .created(session)
+        }
+    }
+
+    public func markReady(sessionID: String, targetAddress: String, targetPort: Int) async throws -> SessionRecord {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE sessions SET state = ?, target_address = ?, target_port = ? WHERE id = ?",
+                arguments: [SessionState.ready.rawValue, targetAddress, targetPort, sessionID])
+            guard let session = try Self.fetchSession(db, where: "id = ?", arguments: [sessionID]) else {
+                throw StoreError.sessionNotFound(sessionID)
+            }
+            return session
+        }
+    }
+
+    public func updateClientAddress(sessionID: String, clientAddress: String) async throws -> SessionRecord {
+        try await write { db in
+            try db.execute(sql: "UPDATE sessions SET client_address = ? WHERE id = ?", arguments: [clientAddress, sessionID])
+            guard let session = try Self.fetchSession(db, where: "id = ?", arguments: [sessionID]) else {
+                throw StoreError.sessionNotFound(sessionID)
+            }
+            return session
+        }
+    }
+
+    public func session(id: String) async throws -> SessionRecord? {
+        try await read { db in try Self.fetchSession(db, where: "id = ?", arguments: [id]) }
+    }
+
+    public func sessions() async throws -> [SessionRecord] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM sessions ORDER BY created_at, id").map(SessionRecord.init(row:))
+        }
+    }
+
+    public func deleteSession(id: String) async throws -> SessionRecord {
+        try await write { db in
+            guard let session = try Self.fetchSession(db, where: "id = ?", arguments: [id]) else {
+                throw StoreError.sessionNotFound(id)
+            }
+            try db.execute(sql: "DELETE FROM sessions WHERE id = ?", arguments: [id])
+            return session
+        }
+    }
+
+    static func fetchSession(_ db: Database, where condition: String, arguments: StatementArguments) throws -> SessionRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM sessions WHERE \(condition)", arguments: arguments).map(SessionRecord.init(row:))
+    }
+}
+
+extension SessionRecord {
+    init(row: Row) {
+        self.init(
+            id: row["id"], user: row["user_name"], pool: row["pool_name"], vm: row["vm_name"],
+            publicPort: row["public_port"], clientAddress: row["client_address"],
+            state: SessionState(rawValue: row["state"]) ?? .starting,
+            targetAddress: row["target_address"], targetPort: row["target_port"], createdAt: row["created_at"])
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    public func addUser(_ user: UserRecord) async throws {
+        try await write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE name = ?", arguments: [user.name]) != nil {
+                throw StoreError.userExists(user.name)
+            }
+            try db.execute(
+                sql: "INSERT INTO users (name, password_hash, is_admin, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [user.name, user.passwordHash, user.isAdmin, user.createdAt])
+        }
+    }
+
+    public func user(named name: String) async throws -> UserRecord? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE name = ?", arguments: [name]).map(UserRecord.init(row:))
+        }
+    }
+
+    public func users() async throws -> [UserRecord] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM users ORDER BY name").map(UserRecord.init(row:))
+        }
+    }
+
+    public func addToken(hash: String, user: String, expiresAt: Date) async throws {
+        try await write { db in
+            try db.execute(
+                sql: "INSERT INTO tokens (hash, user_name, expires_at) VALUES (?, ?, ?)",
+                arguments: [hash, user, expiresAt])
+        }
+    }
+
+    public func user(forTokenHash hash: String, now: Date) async throws -> UserRecord? {
+        try await read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT users.* FROM tokens JOIN users ON users.name = tokens.user_name
+                    WHERE tokens.hash = ? AND tokens.expires_at > ?
+                    """,
+                arguments: [hash, now]
+            ).map(UserRecord.init(row:))
+        }
+    }
+
+    public func deleteToken(hash: String) async throws {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM tokens WHERE hash = ?", arguments: [hash])
+        }
+    }
+
+    public func deleteExpiredTokens(now: Date) async throws -> Int {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM tokens WHERE expires_at <= ?", arguments: [now])
+            return db.changesCount
+        }
+    }
+}
+
+extension UserRecord {
+    init(row: Row) {
+        self.init(name: row["name"], passwordHash: row["password_hash"], isAdmin: row["is_admin"], createdAt: row["created_at"])
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// Everything the broker keeps: users, login tokens, pools, VMs and sessions with their port leases.
+///
+/// Backends (SQLite now, PostgreSQL later) implement whole domain operations, so that each one is a single
+/// transaction and no SQL dialect leaks above this protocol.
+public protocol Store: Sendable {
+    // MARK: Users
+    /// Adds a user; throws `StoreError.userExists` for a taken name.
+    func addUser(_ user: UserRecord) async throws
+    func user(named name: String) async throws -> UserRecord?
+    func users() async throws -> [UserRecord]
+
+    // MARK: Login tokens
+    /// Stores a login token by its hash (the token itself is never stored).
+    func addToken(hash: String, user: String, expiresAt: Date) async throws
+    /// The user a live token belongs to, or nil for an unknown or expired one.
+    func user(forTokenHash hash: String, now: Date) async throws -> UserRecord?
+    func deleteToken(hash: String) async throws
+    /// Drops expired tokens; returns how many.
+    @discardableResult func deleteExpiredTokens(now: Date) async throws -> Int
+
+    // MARK: Pools and VMs
+    func addPool(_ pool: PoolRecord) async throws
+    func pool(named name: String) async throws -> PoolRecord?
+    func poolSummaries() async throws -> [PoolSummary]
+    /// Adds domains to a pool in one transaction: all or none.
+    func addVMs(_ names: [String], toPool pool: String, now: Date) async throws
+    func vms(inPool pool: String) async throws -> [VMRecord]
+
+    // MARK: Sessions and port leases
+    /// In one transaction: returns the user's session in the pool if there is one, else holds a free VM and the
+    /// lowest free port of the range for a new session in state `starting`. Two claims never get the same VM or port.
+    func claimDesktop(_ claim: DesktopClaim) async throws -> ClaimResult
+    /// Records the VM's SPICE endpoint and marks the session ready.
+    func markReady(sessionID: String, targetAddress: String, targetPort: Int) async throws -> SessionRecord
+    /// Re-pins a session to the address its user now comes from.
+    func updateClientAddress(sessionID: String, clientAddress: String) async throws -> SessionRecord
+    func session(id: String) async throws -> SessionRecord?
+    func sessions() async throws -> [SessionRecord]
+    /// Ends a session: its VM goes back to the pool and its port is free again. Returns the ended session.
+    func deleteSession(id: String) async throws -> SessionRecord
+}

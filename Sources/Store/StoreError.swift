@@ -1,0 +1,16 @@
+/// Why the store refused an operation; backends map their own failures onto these.
+public enum StoreError: Error, Equatable, Sendable {
+    case userExists(String)
+    case poolExists(String)
+    case poolNotFound(String)
+    /// The VM is already in a pool (the named one).
+    case vmInPool(vm: String, pool: String)
+    case vmNotFound(String)
+    /// Every VM of the pool is held by a session.
+    case noFreeVM(pool: String)
+    /// Every port of the public range is leased.
+    case noFreePort
+    case sessionNotFound(String)
+    /// The VM has a live session and cannot leave its pool.
+    case vmInUse(String)
+}
