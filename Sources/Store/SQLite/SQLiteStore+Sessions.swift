@@ -34,7 +34,7 @@ extension SQLiteStore {
                     session.id, session.user, session.pool, session.vm, session.publicPort, session.clientAddress,
                     session.state.rawValue, session.createdAt,
                 ])
-            return .created(session)
+            return .created(try Self.fetchSession(db, where: "id = ?", arguments: [session.id]) ?? session)
         }
     }
 

@@ -1,0 +1,72 @@
+import Crypto
+import Foundation
+import HummingbirdBcrypt
+import Store
+
+/// A login token as handed to a client: the secret itself (shown once) and when it stops working.
+public struct LoginToken: Sendable, Equatable {
+    public var token: String
+    public var expiresAt: Date
+    public var user: UserRecord
+}
+
+/// Local users with bcrypt passwords, and the bearer tokens they log in with.
+///
+/// Tokens are random and stored only as their SHA-256, so a copy of the database lets no one in.
+public struct Accounts: Sendable {
+    let store: any Store
+    let bcryptCost: UInt8
+    let tokenLifetime: TimeInterval
+    /// A hash checked against when the user does not exist, so both failures take the same time.
+    private let decoyHash: String
+
+    /// - Parameters:
+    ///   - bcryptCost: the bcrypt work factor for new passwords (4...31).
+    ///   - tokenLifetime: how long a login token stays valid.
+    public init(store: any Store, bcryptCost: UInt8, tokenLifetime: TimeInterval) {
+        self.store = store
+        self.bcryptCost = bcryptCost
+        self.tokenLifetime = tokenLifetime
+        self.decoyHash = Bcrypt.hash(TicketGenerator.newTicket(), cost: bcryptCost)
+    }
+
+    /// Adds a local user with a bcrypt-hashed password.
+    @discardableResult
+    public func addUser(name: String, password: String, isAdmin: Bool, now: Date = Date()) async throws -> UserRecord {
+        try Names.validate(name, kind: "user name")
+        guard !password.isEmpty else { throw BrokerError.badRequest("The password must not be empty.") }
+        guard password.utf8.count <= 72 else {
+            throw BrokerError.badRequest("The password must be at most 72 bytes (bcrypt ignores the rest).")
+        }
+        let hash = await Blocking.run { [bcryptCost] in Bcrypt.hash(password, cost: bcryptCost) }
+        let user = UserRecord(name: name, passwordHash: hash, isAdmin: isAdmin, createdAt: now)
+        try await BrokerError.mapping { try await store.addUser(user) }
+        return user
+    }
+
+    /// Checks a password and issues a token; the same error, after the same work, for an unknown user or a wrong password.
+    public func login(username: String, password: String, now: Date = Date()) async throws -> LoginToken {
+        let user = try await store.user(named: username)
+        let hash = user?.passwordHash ?? decoyHash
+        let matches = await Blocking.run { Bcrypt.verify(password, hash: hash) }
+        guard let user, matches else { throw BrokerError.invalidCredentials }
+        let token = TicketGenerator.newTicket()
+        let expiresAt = now.addingTimeInterval(tokenLifetime)
+        try await store.addToken(hash: Self.digest(token), user: user.name, expiresAt: expiresAt)
+        return LoginToken(token: token, expiresAt: expiresAt, user: user)
+    }
+
+    /// The user a bearer token belongs to, or nil for an unknown or expired token.
+    public func user(forToken token: String, now: Date = Date()) async throws -> UserRecord? {
+        try await store.user(forTokenHash: Self.digest(token), now: now)
+    }
+
+    /// Ends a login token (not the user's desktops).
+    public func logout(token: String) async throws {
+        try await store.deleteToken(hash: Self.digest(token))
+    }
+
+    static func digest(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

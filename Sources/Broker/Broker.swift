@@ -1,0 +1,60 @@
+import ConsoleFile
+import Firewall
+import Foundation
+import Logging
+import Store
+
+/// The domain of Saffron: pools of VMs handed out to users as sessions, each reached through one public port.
+///
+/// It speaks to the world only through `Store`, `Hypervisor` and `PortForwarder`, so it runs the same under the
+/// HTTP API, the CLI and unit tests.
+public struct Broker: Sendable {
+    public let store: any Store
+    public let hypervisor: any Hypervisor
+    public let forwarder: any PortForwarder
+    public let settings: BrokerSettings
+    let logger: Logger
+
+    public init(
+        store: any Store, hypervisor: any Hypervisor, forwarder: any PortForwarder, settings: BrokerSettings,
+        logger: Logger = Logger(label: "saffron.broker")
+    ) {
+        self.store = store
+        self.hypervisor = hypervisor
+        self.forwarder = forwarder
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// Every pool with its VM count and free VMs.
+    public func pools() async throws -> [PoolSummary] {
+        try await store.poolSummaries()
+    }
+
+    /// The session `id` if `user` may see it (its owner, or an admin); otherwise `session_not_found`, so ids of
+    /// other people's sessions reveal nothing.
+    public func session(id: String, visibleTo user: UserRecord) async throws -> SessionRecord {
+        guard let session = try await store.session(id: id), session.user == user.name || user.isAdmin else {
+            throw BrokerError.sessionNotFound(id)
+        }
+        return session
+    }
+
+    /// The sessions `user` may see: their own, or all for an admin.
+    public func sessions(visibleTo user: UserRecord) async throws -> [SessionRecord] {
+        try await store.sessions().filter { user.isAdmin || $0.user == user.name }
+    }
+
+    /// The forwarding rule of a ready session.
+    func forwardRule(for session: SessionRecord) -> ForwardRule? {
+        guard let address = session.targetAddress, let port = session.targetPort else { return nil }
+        return ForwardRule(
+            sessionID: session.id, clientAddress: session.clientAddress, publicAddress: settings.publicAddress,
+            publicPort: session.publicPort, targetAddress: address, targetPort: port)
+    }
+
+    func vmRef(for session: SessionRecord) async throws -> VMRef {
+        guard let pool = try await store.pool(named: session.pool) else { throw BrokerError(StoreError.poolNotFound(session.pool)) }
+        return VMRef(connectURI: pool.connectURI, domain: session.vm)
+    }
+}

@@ -1,0 +1,79 @@
+import Store
+
+/// An error the broker shows to people: a stable code for scripts, a message that says what to do, and the HTTP
+/// status it maps to.
+public struct BrokerError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Stable, machine-readable error code, e.g. `no_free_vm`.
+    public let code: String
+    /// What went wrong and, where it helps, what to do about it.
+    public let message: String
+    /// The HTTP status this error is answered with.
+    public let httpStatus: Int
+
+    public init(code: String, message: String, httpStatus: Int) {
+        self.code = code
+        self.message = message
+        self.httpStatus = httpStatus
+    }
+
+    public var description: String { message }
+
+    static func badRequest(_ message: String) -> BrokerError {
+        BrokerError(code: "bad_request", message: message, httpStatus: 400)
+    }
+    static let invalidCredentials = BrokerError(
+        code: "invalid_credentials", message: "Unknown user or wrong password.", httpStatus: 401)
+    static func sessionNotFound(_ id: String) -> BrokerError {
+        BrokerError(code: "session_not_found", message: "No session \(id) of yours exists.", httpStatus: 404)
+    }
+    static func hypervisor(_ message: String) -> BrokerError {
+        BrokerError(code: "hypervisor_error", message: message, httpStatus: 502)
+    }
+    static func forwarding(_ message: String) -> BrokerError {
+        BrokerError(code: "forwarding_failed", message: message, httpStatus: 500)
+    }
+    static func vmNotReady(_ message: String) -> BrokerError {
+        BrokerError(code: "vm_not_ready", message: message, httpStatus: 409)
+    }
+}
+
+extension BrokerError {
+    /// The broker's view of a store refusal.
+    init(_ error: StoreError) {
+        switch error {
+        case .userExists(let name):
+            self.init(code: "user_exists", message: "A user named \(name) already exists.", httpStatus: 409)
+        case .poolExists(let name):
+            self.init(code: "pool_exists", message: "A pool named \(name) already exists.", httpStatus: 409)
+        case .poolNotFound(let name):
+            self.init(code: "pool_not_found", message: "There is no pool named \(name).", httpStatus: 404)
+        case .vmInPool(let vm, let pool):
+            self.init(code: "vm_in_pool", message: "VM \(vm) is already in pool \(pool).", httpStatus: 409)
+        case .vmNotFound(let name):
+            self.init(code: "vm_not_found", message: "There is no VM named \(name).", httpStatus: 404)
+        case .noFreeVM(let pool):
+            self.init(
+                code: "no_free_vm",
+                message: "Every desktop of pool \(pool) is in use. Try again later or ask an admin to add VMs.",
+                httpStatus: 503)
+        case .noFreePort:
+            self.init(
+                code: "no_free_port",
+                message: "The gateway has no free public port. Ask an admin to widen gateway.portRange.",
+                httpStatus: 503)
+        case .sessionNotFound(let id):
+            self = .sessionNotFound(id)
+        case .vmInUse(let name):
+            self.init(code: "vm_in_use", message: "VM \(name) has a live session; end it first.", httpStatus: 409)
+        }
+    }
+
+    /// Runs `body`, turning store refusals into broker errors.
+    static func mapping<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as StoreError {
+            throw BrokerError(error)
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// A VM as the broker names it: a domain on a libvirt connection.
+public struct VMRef: Hashable, Sendable {
+    /// libvirt connection URI, e.g. `qemu:///system`.
+    public var connectURI: String
+    /// libvirt domain name.
+    public var domain: String
+
+    public init(connectURI: String, domain: String) {
+        self.connectURI = connectURI
+        self.domain = domain
+    }
+}
+
+/// Where a running VM's SPICE server listens.
+public struct SpiceEndpoint: Hashable, Sendable {
+    public var address: String
+    public var port: Int
+
+    public init(address: String, port: Int) {
+        self.address = address
+        self.port = port
+    }
+}
+
+/// What the broker needs from the virtualization layer.
+public protocol Hypervisor: Sendable {
+    /// Makes the VM fit for a pool: SPICE graphics with ticketing on, so it refuses everyone until given a ticket.
+    /// Throws a `BrokerError` that says what to do when the VM cannot be made fit.
+    func prepareForPool(_ vm: VMRef) async throws
+    /// Starts the VM if it is not running and returns its live SPICE endpoint.
+    func startIfNeeded(_ vm: VMRef) async throws -> SpiceEndpoint
+    /// Sets a one-time SPICE ticket, valid until `validUntil`, keeping clients already connected.
+    func setTicket(_ ticket: String, on vm: VMRef, validUntil: Date) async throws
+    /// Replaces the ticket with an expired random one and disconnects connected clients.
+    func revokeTicket(on vm: VMRef) async throws
+}

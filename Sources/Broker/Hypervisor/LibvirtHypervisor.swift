@@ -1,0 +1,96 @@
+import Foundation
+import Libvirt
+
+/// The `Hypervisor` backed by libvirt, one cached connection per URI.
+public actor LibvirtHypervisor: Hypervisor {
+    private var connections: [String: LibvirtConnection] = [:]
+
+    public init() {}
+
+    public func prepareForPool(_ vm: VMRef) async throws {
+        let connection = try await connection(for: vm.connectURI)
+        let info = try await libvirt { try await connection.domain(named: vm.domain) }
+        guard try await libvirt({ try await connection.spiceGraphics(ofDomain: vm.domain, inactive: true) }) != nil else {
+            throw BrokerError(
+                code: "vm_without_spice",
+                message: "VM \(vm.domain) has no SPICE graphics. Add <graphics type='spice' autoport='yes'/> to it.",
+                httpStatus: 409)
+        }
+        if info.state == .running || info.state == .paused {
+            let live = try await libvirt { try await connection.spiceGraphics(ofDomain: vm.domain) }
+            guard live?.hasPassword == true else {
+                throw BrokerError(
+                    code: "vm_needs_restart",
+                    message: """
+                        VM \(vm.domain) is running with SPICE ticketing off, so anyone could connect to it. \
+                        Shut it down (virsh shutdown \(vm.domain)) and add it again; the broker starts it with ticketing on.
+                        """,
+                    httpStatus: 409)
+            }
+        }
+        try await libvirt { try await connection.lockSpicePassword(ofDomain: vm.domain) }
+    }
+
+    public func startIfNeeded(_ vm: VMRef) async throws -> SpiceEndpoint {
+        let connection = try await connection(for: vm.connectURI)
+        let info = try await libvirt { try await connection.domain(named: vm.domain) }
+        if info.state != .running {
+            try await libvirt { try await connection.start(named: vm.domain) }
+        }
+        guard let graphics = try await libvirt({ try await connection.spiceGraphics(ofDomain: vm.domain) }),
+            let port = graphics.port, port > 0
+        else {
+            throw BrokerError.hypervisor("VM \(vm.domain) is running but shows no SPICE port.")
+        }
+        guard graphics.hasPassword else {
+            throw BrokerError(
+                code: "vm_needs_restart",
+                message: "VM \(vm.domain) runs with SPICE ticketing off; shut it down so the broker can start it locked.",
+                httpStatus: 409)
+        }
+        return SpiceEndpoint(address: Self.reachableAddress(listen: graphics.listen, connectURI: vm.connectURI), port: port)
+    }
+
+    public func setTicket(_ ticket: String, on vm: VMRef, validUntil: Date) async throws {
+        let connection = try await connection(for: vm.connectURI)
+        try await libvirt {
+            try await connection.setSpiceTicket(ofDomain: vm.domain, ticket: ticket, validUntil: validUntil, connected: .keep)
+        }
+    }
+
+    public func revokeTicket(on vm: VMRef) async throws {
+        let connection = try await connection(for: vm.connectURI)
+        guard try await libvirt({ try await connection.domain(named: vm.domain) }).state == .running else { return }
+        try await libvirt {
+            try await connection.setSpiceTicket(
+                ofDomain: vm.domain, ticket: TicketGenerator.newTicket(), validUntil: Date(timeIntervalSince1970: 0),
+                connected: .disconnect)
+        }
+    }
+
+    /// The address the gateway forwards to: the listen address, or for a wildcard listen the connection's host.
+    static func reachableAddress(listen: String?, connectURI: String) -> String {
+        if let listen, !["", "0.0.0.0", "::", "[::]"].contains(listen) { return listen }
+        if let host = URLComponents(string: connectURI)?.host, !host.isEmpty { return host }
+        return "127.0.0.1"
+    }
+
+    private func connection(for uri: String) async throws -> LibvirtConnection {
+        if let open = connections[uri] { return open }
+        let connection = try await libvirt { try await LibvirtConnection.open(uri) }
+        connections[uri] = connection
+        return connection
+    }
+
+    /// Runs a libvirt call, turning libvirt errors into broker errors that carry libvirt's message.
+    private func libvirt<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as LibvirtError {
+            if error.isNotFound {
+                throw BrokerError(code: "vm_not_found", message: error.message, httpStatus: 404)
+            }
+            throw BrokerError.hypervisor("libvirt: \(error.message)")
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import ConsoleFile
+import Firewall
+import Foundation
+import Logging
+import Store
+
+/// A session as handed to a user, and whether this request created it.
+public struct Handout: Sendable, Equatable {
+    public var session: SessionRecord
+    public var isNew: Bool
+}
+
+extension Broker {
+    /// Gives `user` a desktop in `pool`: their session there if they have one, else a free VM, started if needed,
+    /// behind a freshly leased public port forwarded from `clientAddress` only.
+    public func desktop(inPool pool: String, for user: UserRecord, clientAddress: String) async throws -> Handout {
+        let claim = DesktopClaim(user: user.name, pool: pool, clientAddress: clientAddress, portRange: settings.portRange)
+        switch try await BrokerError.mapping({ try await store.claimDesktop(claim) }) {
+        case .existing(let session):
+            return Handout(session: try await follow(session, to: clientAddress), isNew: false)
+        case .created(let session):
+            do {
+                return Handout(session: try await bringUp(session), isNew: true)
+            } catch {
+                logger.error("handout of \(session.vm) to \(user.name) failed: \(error)")
+                _ = try? await store.deleteSession(id: session.id)
+                if let rule = forwardRule(for: session) { try? await forwarder.remove(rule) }
+                throw error
+            }
+        }
+    }
+
+    /// Starts the session's VM, records its SPICE endpoint and installs the forwarding rule.
+    private func bringUp(_ session: SessionRecord) async throws -> SessionRecord {
+        let vm = try await vmRef(for: session)
+        let endpoint = try await hypervisor.startIfNeeded(vm)
+        let ready = try await store.markReady(sessionID: session.id, targetAddress: endpoint.address, targetPort: endpoint.port)
+        guard let rule = forwardRule(for: ready) else { throw BrokerError.vmNotReady("VM \(session.vm) has no SPICE endpoint.") }
+        do {
+            try await forwarder.install(rule)
+        } catch {
+            throw BrokerError.forwarding("Could not forward port \(rule.publicPort) to \(session.vm): \(error)")
+        }
+        logger.info("handed out \(session.vm) of pool \(session.pool) to \(session.user) from \(session.clientAddress) on port \(session.publicPort)")
+        return ready
+    }
+
+    /// An existing session: wait while another request brings it up, and move its rule if the client moved.
+    private func follow(_ session: SessionRecord, to clientAddress: String) async throws -> SessionRecord {
+        var current = session
+        let deadline = Date().addingTimeInterval(60)
+        while current.state == .starting, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            guard let next = try await store.session(id: session.id) else { throw BrokerError.sessionNotFound(session.id) }
+            current = next
+        }
+        guard current.clientAddress != clientAddress, let oldRule = forwardRule(for: current) else { return current }
+        let moved = try await store.updateClientAddress(sessionID: current.id, clientAddress: clientAddress)
+        if let newRule = forwardRule(for: moved) {
+            try await forwarder.install(newRule)
+            try await forwarder.remove(oldRule)
+        }
+        logger.info("session \(current.id) of \(current.user) now pinned to \(clientAddress)")
+        return moved
+    }
+
+    /// A `.vv` for the session with a fresh one-time SPICE ticket, valid for the configured ticket validity.
+    public func consoleFile(forSession id: String, user: UserRecord, now: Date = Date()) async throws -> ConsoleFile {
+        let session = try await session(id: id, visibleTo: user)
+        guard session.state == .ready else { throw BrokerError.vmNotReady("Desktop \(session.vm) is still starting; try again.") }
+        let ticket = TicketGenerator.newTicket()
+        try await hypervisor.setTicket(ticket, on: try await vmRef(for: session), validUntil: now.addingTimeInterval(settings.ticketValidity))
+        return ConsoleFile(
+            host: settings.publicAddress, port: session.publicPort, password: ticket,
+            title: "\(session.vm) (\(session.pool)) - Saffron")
+    }
+}

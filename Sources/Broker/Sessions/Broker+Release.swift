@@ -1,0 +1,41 @@
+import Firewall
+import Foundation
+import Logging
+import Store
+
+extension Broker {
+    /// Ends a session: the VM goes back to the pool, the port is free, the rule is gone and connected clients are cut.
+    ///
+    /// The store forgets the session first, so a crash midway leaves at worst an orphan rule, which the rebuild at
+    /// start removes.
+    /// - Parameter user: who asks; nil for the local admin CLI. Non-admins may end only their own sessions.
+    public func endSession(id: String, requestedBy user: UserRecord?) async throws {
+        if let user { _ = try await session(id: id, visibleTo: user) }
+        let session = try await BrokerError.mapping { try await store.deleteSession(id: id) }
+        if let rule = forwardRule(for: session) {
+            do {
+                try await forwarder.remove(rule)
+            } catch {
+                logger.error("session \(id) ended but its rule stays until the next rebuild: \(error)")
+            }
+        }
+        do {
+            try await hypervisor.revokeTicket(on: try await vmRef(for: session))
+        } catch {
+            logger.warning("session \(id) ended but its SPICE ticket could not be revoked on \(session.vm): \(error)")
+        }
+        logger.info("ended session \(id): \(session.vm) of pool \(session.pool) is free, port \(session.publicPort) released")
+    }
+
+    /// Makes the firewall match the store, at start: sessions caught halfway through starting are dropped and
+    /// every ready session gets its rule back, orphans removed.
+    public func restoreForwarding() async throws {
+        for session in try await store.sessions() where session.state == .starting {
+            _ = try? await store.deleteSession(id: session.id)
+            logger.notice("dropped session \(session.id) left starting by an earlier run")
+        }
+        let rules = try await store.sessions().compactMap(forwardRule(for:))
+        try await forwarder.rebuild(rules)
+        logger.info("forwarding rebuilt: \(rules.count) session rule(s) via \(forwarder.summary)")
+    }
+}

@@ -1,0 +1,94 @@
+import Broker
+import Firewall
+import Foundation
+import Store
+
+/// An in-memory hypervisor: VMs that start instantly and remember their tickets.
+public actor FakeHypervisor: Hypervisor {
+    public struct VM: Sendable {
+        public var running = false
+        public var ticketable = true
+        public var ticket: String?
+        public var validUntil: Date?
+        public var disconnects = 0
+    }
+    public private(set) var vms: [String: VM]
+    var failStart = false
+
+    public init(_ names: [String]) {
+        vms = Dictionary(uniqueKeysWithValues: names.map { ($0, VM()) })
+    }
+
+    public func prepareForPool(_ vm: VMRef) async throws {
+        guard let state = vms[vm.domain] else {
+            throw BrokerError(code: "vm_not_found", message: "Domain not found: \(vm.domain)", httpStatus: 404)
+        }
+        if state.running && !state.ticketable {
+            throw BrokerError(code: "vm_needs_restart", message: "running without ticketing", httpStatus: 409)
+        }
+    }
+
+    public func startIfNeeded(_ vm: VMRef) async throws -> SpiceEndpoint {
+        if failStart { throw BrokerError(code: "hypervisor_error", message: "boom", httpStatus: 502) }
+        vms[vm.domain]!.running = true
+        let index = vms.keys.sorted().firstIndex(of: vm.domain)!
+        return SpiceEndpoint(address: "192.0.2.10", port: 5900 + index)
+    }
+
+    public func setTicket(_ ticket: String, on vm: VMRef, validUntil: Date) async throws {
+        vms[vm.domain]!.ticket = ticket
+        vms[vm.domain]!.validUntil = validUntil
+    }
+
+    public func revokeTicket(on vm: VMRef) async throws {
+        vms[vm.domain]!.ticket = nil
+        vms[vm.domain]!.disconnects += 1
+    }
+
+    public func setFailStart(_ value: Bool) { failStart = value }
+    public func markRunningUnticketable(_ name: String) { vms[name] = VM(running: true, ticketable: false) }
+}
+
+/// A forwarder that keeps its rules in a set, as the real backends keep them in the kernel.
+public actor RecordingForwarder: PortForwarder {
+    public private(set) var rules: Set<ForwardRule> = []
+    public private(set) var rebuilds = 0
+
+    public init() {}
+
+    public nonisolated var summary: String { "recording" }
+
+    public func rebuild(_ rules: [ForwardRule]) async throws {
+        self.rules = Set(rules)
+        rebuilds += 1
+    }
+    public func install(_ rule: ForwardRule) async throws { rules.insert(rule) }
+    public func remove(_ rule: ForwardRule) async throws { rules.remove(rule) }
+    public func insertOrphan(_ rule: ForwardRule) { rules.insert(rule) }
+}
+
+/// A broker over an in-memory SQLite store, the fake hypervisor and the recording forwarder, with pool `office`.
+public struct BrokerFixture: Sendable {
+    public let store: SQLiteStore
+    public let hypervisor: FakeHypervisor
+    public let forwarder: RecordingForwarder
+    public let broker: Broker
+    public let accounts: Accounts
+
+    public init(vms: [String] = ["desk1", "desk2", "desk3"], ports: ClosedRange<Int> = 20000...20009) async throws {
+        store = try SQLiteStore(inMemoryNamed: UUID().uuidString)
+        hypervisor = FakeHypervisor(vms)
+        forwarder = RecordingForwarder()
+        broker = Broker(
+            store: store, hypervisor: hypervisor, forwarder: forwarder,
+            settings: BrokerSettings(publicAddress: "198.51.100.1", portRange: ports, ticketValidity: 30))
+        accounts = Accounts(store: store, bcryptCost: 4, tokenLifetime: 3600)
+        try await broker.createPool(name: "office", connectURI: "test:///default")
+        try await broker.addVMs(vms, toPool: "office")
+    }
+
+    @discardableResult
+    public func user(_ name: String, admin: Bool = false) async throws -> UserRecord {
+        try await accounts.addUser(name: name, password: "pw-\(name)", isAdmin: admin)
+    }
+}

@@ -1,0 +1,91 @@
+import Broker
+import BrokerTestSupport
+import ConsoleFile
+import Firewall
+import Foundation
+import Store
+import Testing
+
+@Suite struct HandoutTests {
+    @Test func handoutStartsTheVMAndForwardsTheLeasedPortFromTheClientOnly() async throws {
+        let fixture = try await BrokerFixture()
+        let alice = try await fixture.user("alice")
+        let handout = try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5")
+        #expect(handout.isNew)
+        #expect(handout.session.state == .ready)
+        #expect(await fixture.hypervisor.vms[handout.session.vm]?.running == true)
+        let expected = ForwardRule(
+            sessionID: handout.session.id, clientAddress: "203.0.113.5", publicAddress: "198.51.100.1",
+            publicPort: 20000, targetAddress: "192.0.2.10", targetPort: 5900)
+        #expect(await fixture.forwarder.rules == [expected])
+    }
+
+    @Test func theSameUserGetsTheSameSessionBack() async throws {
+        let fixture = try await BrokerFixture()
+        let alice = try await fixture.user("alice")
+        let first = try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5")
+        let second = try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5")
+        #expect(!second.isNew)
+        #expect(second.session == first.session)
+        #expect(await fixture.forwarder.rules.count == 1)
+    }
+
+    @Test func aClientThatMovedGetsItsRuleMoved() async throws {
+        let fixture = try await BrokerFixture()
+        let alice = try await fixture.user("alice")
+        _ = try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5")
+        let moved = try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.77")
+        #expect(await fixture.forwarder.rules.map(\.clientAddress) == ["203.0.113.77"])
+        #expect(moved.session.clientAddress == "203.0.113.77")
+    }
+
+    @Test func aFullPoolAnswersNoFreeVM() async throws {
+        let fixture = try await BrokerFixture(vms: ["desk1"])
+        _ = try await fixture.broker.desktop(inPool: "office", for: try await fixture.user("alice"), clientAddress: "203.0.113.5")
+        let bob = try await fixture.user("bob")
+        let error = await #expect(throws: BrokerError.self) {
+            try await fixture.broker.desktop(inPool: "office", for: bob, clientAddress: "203.0.113.6")
+        }
+        #expect(error?.code == "no_free_vm")
+        #expect(error?.httpStatus == 503)
+    }
+
+    @Test func aFailedStartGivesVMAndPortBack() async throws {
+        let fixture = try await BrokerFixture()
+        await fixture.hypervisor.setFailStart(true)
+        let alice = try await fixture.user("alice")
+        await #expect(throws: BrokerError.self) {
+            try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5")
+        }
+        #expect(try await fixture.store.sessions().isEmpty)
+        #expect(try await fixture.broker.pools().first?.freeVMCount == 3)
+    }
+
+    @Test func consoleFileCarriesTheGatewayAndAFreshTicketEachTime() async throws {
+        let fixture = try await BrokerFixture()
+        let alice = try await fixture.user("alice")
+        let session = try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5").session
+        let now = Date()
+        let first = try await fixture.broker.consoleFile(forSession: session.id, user: alice, now: now)
+        #expect(first.host == "198.51.100.1")
+        #expect(first.port == session.publicPort)
+        #expect(await fixture.hypervisor.vms[session.vm]?.ticket == first.password)
+        #expect(await fixture.hypervisor.vms[session.vm]?.validUntil == now.addingTimeInterval(30))
+        let second = try await fixture.broker.consoleFile(forSession: session.id, user: alice, now: now)
+        #expect(second.password != first.password)
+        #expect((1...60).contains(second.password.utf8.count))
+    }
+
+    @Test func anotherUsersSessionIsNotFound() async throws {
+        let fixture = try await BrokerFixture()
+        let alice = try await fixture.user("alice")
+        let bob = try await fixture.user("bob")
+        let session = try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5").session
+        let error = await #expect(throws: BrokerError.self) {
+            try await fixture.broker.consoleFile(forSession: session.id, user: bob)
+        }
+        #expect(error?.httpStatus == 404)
+        await #expect(throws: BrokerError.self) { try await fixture.broker.endSession(id: session.id, requestedBy: bob) }
+        #expect(try await fixture.store.sessions().count == 1)
+    }
+}
