@@ -1,0 +1,24 @@
+import Broker
+import Hummingbird
+
+/// Identifies the caller from `Authorization: Bearer TOKEN`; answers 401 when the token is missing, unknown or expired.
+struct BearerAuthMiddleware: RouterMiddleware {
+    typealias Context = SaffronRequestContext
+    let accounts: Accounts
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let token = Self.bearerToken(in: request), let user = try await accounts.user(forToken: token) else {
+            throw APIError.unauthorized
+        }
+        var context = context
+        context.user = user
+        return try await next(request, context)
+    }
+
+    static func bearerToken(in request: Request) -> String? {
+        guard let value = request.headers[.authorization] else { return nil }
+        let parts = value.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else { return nil }
+        return String(parts[1])
+    }
+}

@@ -1,0 +1,26 @@
+import Broker
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Turns every error into a JSON answer `{"error":{"code","message"}}`; unknown errors become a logged 500 that
+/// tells the client nothing about the inside.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = SaffronRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as BrokerError {
+            if error.httpStatus >= 500, error.httpStatus != 503 { context.logger.error("\(request.method) \(request.uri.path): \(error.code): \(error.message)") }
+            return APIError.response(for: error)
+        } catch let error as HTTPError {
+            return APIError.response(for: APIError.translating(error, uploadLimit: context.maxUploadSize))
+        } catch is NIOTooManyBytesError {
+            return APIError.response(for: APIError.payloadTooLarge(limit: context.maxUploadSize))
+        } catch {
+            context.logger.error("\(request.method) \(request.uri.path) failed: \(String(reflecting: error))")
+            return APIError.response(for: APIError.internalError)
+        }
+    }
+}

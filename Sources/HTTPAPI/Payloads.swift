@@ -1,0 +1,56 @@
+import Broker
+import Foundation
+import Store
+
+/// `POST /api/v1/login` body.
+struct LoginRequest: Decodable {
+    static let keys: Set<String> = ["username", "password"]
+    let username: String
+    let password: String
+}
+
+/// `POST /api/v1/login` answer.
+struct LoginResponse: Encodable {
+    let token: String
+    let expiresAt: Date
+}
+
+/// A pool as users see it.
+struct PoolPayload: Encodable {
+    let name: String
+    let connect: String
+    let vms: Int
+    let freeVMs: Int
+
+    init(_ summary: PoolSummary) {
+        name = summary.pool.name
+        connect = summary.pool.connectURI
+        vms = summary.vmCount
+        freeVMs = summary.freeVMCount
+    }
+}
+
+/// A session as users see it: where their client connects (the gateway's public address and the leased port).
+struct SessionPayload: Encodable {
+    let id: String
+    let pool: String
+    let vm: String
+    let host: String
+    let port: Int
+    let user: String
+    let clientAddress: String
+    let state: String
+    let createdAt: Date
+
+    init(_ session: SessionRecord, publicAddress: String) {
+        id = session.id
+        pool = session.pool
+        vm = session.vm
+        host = publicAddress
+        port = session.publicPort
+        user = session.user
+        clientAddress = session.clientAddress
+        state = session.state.rawValue
+        createdAt = session.createdAt
+    }
+}

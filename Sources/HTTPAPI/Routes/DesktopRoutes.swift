@@ -1,0 +1,53 @@
+import Broker
+import ConsoleFile
+import Hummingbird
+import Logging
+import NIOCore
+import Store
+
+/// Pools, desktops and sessions of the calling user.
+struct DesktopRoutes {
+    let broker: Broker
+
+    func register(on group: RouterGroup<SaffronRequestContext>) {
+        group.get("pools") { _, context in
+            _ = try context.requireUser()
+            let pools = try await broker.pools().map(PoolPayload.init)
+            return JSONResponse.make(status: .ok, ["pools": pools])
+        }
+        group.post("pools/:pool/desktop") { _, context in
+            let user = try context.requireUser()
+            let pool = try context.parameters.require("pool")
+            guard let client = context.clientAddress else { throw APIError.badRequest("The client address is unknown.") }
+            let handout = try await broker.desktop(inPool: pool, for: user, clientAddress: client)
+            return JSONResponse.make(status: handout.isNew ? .created : .ok, payload(handout.session))
+        }
+        group.get("sessions") { _, context in
+            let sessions = try await broker.sessions(visibleTo: try context.requireUser()).map(payload)
+            return JSONResponse.make(status: .ok, ["sessions": sessions])
+        }
+        group.get("sessions/:id") { _, context in
+            let session = try await broker.session(id: try context.parameters.require("id"), visibleTo: try context.requireUser())
+            return JSONResponse.make(status: .ok, payload(session))
+        }
+        group.get("sessions/:id/console.vv") { _, context in
+            let user = try context.requireUser()
+            let id = try context.parameters.require("id")
+            let file = try await broker.consoleFile(forSession: id, user: user)
+            context.logger.info("console file issued for session \(id) to \(user.name)")
+            var headers = HTTPFields()
+            headers[.contentType] = ConsoleFile.mediaType
+            headers[.contentDisposition] = "attachment; filename=\"saffron-\(id).vv\""
+            headers[.cacheControl] = "no-store"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: file.rendered())))
+        }
+        group.delete("sessions/:id") { _, context in
+            try await broker.endSession(id: try context.parameters.require("id"), requestedBy: try context.requireUser())
+            return Response(status: .noContent)
+        }
+    }
+
+    private func payload(_ session: SessionRecord) -> SessionPayload {
+        SessionPayload(session, publicAddress: broker.settings.publicAddress)
+    }
+}

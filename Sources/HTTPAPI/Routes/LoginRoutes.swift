@@ -1,0 +1,27 @@
+import Broker
+import Hummingbird
+import Logging
+import Store
+
+/// `POST /login` and `POST /logout`.
+struct LoginRoutes {
+    let accounts: Accounts
+
+    func register(public group: RouterGroup<SaffronRequestContext>, authenticated: RouterGroup<SaffronRequestContext>) {
+        group.post("login") { request, context in
+            let login = try await StrictJSON.decode(LoginRequest.self, allowedKeys: LoginRequest.keys, from: request, context: context)
+            do {
+                let token = try await accounts.login(username: login.username, password: login.password)
+                context.logger.info("login ok: \(token.user.name) from \(context.clientAddress ?? "?")")
+                return JSONResponse.make(status: .ok, LoginResponse(token: token.token, expiresAt: token.expiresAt))
+            } catch let error as BrokerError where error.httpStatus == 401 {
+                context.logger.notice("login failed for \(login.username.debugDescription) from \(context.clientAddress ?? "?")")
+                throw error
+            }
+        }
+        authenticated.post("logout") { request, _ in
+            if let token = BearerAuthMiddleware.bearerToken(in: request) { try await accounts.logout(token: token) }
+            return Response(status: .noContent)
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import Hummingbird
+import NIOCore
+import Store
+
+/// The request context of Saffron's routes: the caller's address and, once authenticated, who they are.
+public struct SaffronRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The peer address of the connection, as the broker saw it.
+    public let remoteAddress: SocketAddress?
+    /// The user a valid bearer token identified; set by `BearerAuthMiddleware`.
+    public var user: UserRecord?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
+    }
+
+    /// Request bodies are small JSON documents; anything larger is refused with 413.
+    public var maxUploadSize: Int { 64 * 1024 }
+
+    /// The client's IP address as text, with IPv4-mapped IPv6 addresses given as plain IPv4.
+    public var clientAddress: String? {
+        guard let address = remoteAddress?.ipAddress else { return nil }
+        return address.hasPrefix("::ffff:") && address.contains(".") ? String(address.dropFirst(7)) : address
+    }
+
+    /// The authenticated user; routes behind `BearerAuthMiddleware` can rely on it.
+    func requireUser() throws -> UserRecord {
+        guard let user else { throw APIError.unauthorized }
+        return user
+    }
+}

@@ -1,0 +1,81 @@
+import BrokerTestSupport
+import ConsoleFile
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@Suite struct DesktopAPITests {
+    @Test func aUserLogsInListsPoolsGetsADesktopAndItsConsoleFile() async throws {
+        try await withLiveAPI { client, fixture in
+            let token = try await client.login("alice")
+            let pools = try await client.call(.get, "/api/v1/pools", token: token)
+            let list = try #require(pools.json["pools"] as? [[String: Any]])
+            #expect(list.first?["name"] as? String == "office")
+            #expect(list.first?["freeVMs"] as? Int == 3)
+
+            let created = try await client.call(.post, "/api/v1/pools/office/desktop", token: token)
+            #expect(created.status == .created)
+            #expect(created.json["host"] as? String == "198.51.100.1")
+            #expect(created.json["port"] as? Int == 20000)
+            #expect(created.json["clientAddress"] as? String == "127.0.0.1")
+            let again = try await client.call(.post, "/api/v1/pools/office/desktop", token: token)
+            #expect(again.status == .ok)
+            #expect(again.json["id"] as? String == created.json["id"] as? String)
+
+            let id = try #require(created.json["id"] as? String)
+            let vv = try await client.call(.get, "/api/v1/sessions/\(id)/console.vv", token: token)
+            #expect(vv.status == .ok)
+            #expect(vv.response.headers[.contentType] == ConsoleFile.mediaType)
+            #expect(vv.response.headers[.contentDisposition]?.hasPrefix("attachment") == true)
+            let text = String(buffer: vv.response.body)
+            let vm = try #require(created.json["vm"] as? String)
+            let ticket = try #require(await fixture.hypervisor.vms[vm]?.ticket)
+            #expect(text.contains("password=\(ticket)\n"))
+            #expect(text.contains("port=20000\n"))
+
+            let ended = try await client.call(.delete, "/api/v1/sessions/\(id)", token: token)
+            #expect(ended.status == .noContent)
+            #expect(await fixture.forwarder.rules.isEmpty)
+            let gone = try await client.call(.get, "/api/v1/sessions/\(id)/console.vv", token: token)
+            #expect(gone.status == .notFound)
+        }
+    }
+
+    @Test func errorsHaveCodesAndStatuses() async throws {
+        try await withLiveAPI { client, _ in
+            let alice = try await client.login("alice")
+            let bob = try await client.login("bob")
+            let unknownPool = try await client.call(.post, "/api/v1/pools/nope/desktop", token: alice)
+            #expect(unknownPool.status == .notFound)
+            #expect(errorCode(unknownPool.json) == "pool_not_found")
+
+            let session = try await client.call(.post, "/api/v1/pools/office/desktop", token: alice)
+            let id = try #require(session.json["id"] as? String)
+            for (method, uri) in [(HTTPRequest.Method.get, "/api/v1/sessions/\(id)/console.vv"), (.delete, "/api/v1/sessions/\(id)")] {
+                let foreign = try await client.call(method, uri, token: bob)
+                #expect(foreign.status == .notFound)
+                #expect(errorCode(foreign.json) == "session_not_found")
+            }
+            let noToken = try await client.call(.get, "/api/v1/pools", token: nil)
+            #expect(noToken.status == .unauthorized)
+            #expect(errorCode(noToken.json) == "unauthorized")
+            let badToken = try await client.call(.get, "/api/v1/pools", token: "forged")
+            #expect(badToken.status == .unauthorized)
+        }
+    }
+
+    @Test func aFullPoolAnswers503() async throws {
+        try await withLiveAPI { client, fixture in
+            for name in ["c1", "c2", "c3", "c4"] { try await fixture.user(name) }
+            var statuses: [Int] = []
+            for name in ["c1", "c2", "c3", "c4"] {
+                let token = try await client.login(name)
+                let answer = try await client.call(.post, "/api/v1/pools/office/desktop", token: token)
+                statuses.append(answer.status.code)
+                if answer.status.code == 503 { #expect(errorCode(answer.json) == "no_free_vm") }
+            }
+            #expect(statuses == [201, 201, 201, 503])
+        }
+    }
+}
