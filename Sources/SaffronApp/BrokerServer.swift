@@ -1,0 +1,37 @@
+import Broker
+import HTTPAPI
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// `saffron serve`: restores forwarding from the store, then runs the HTTP API until SIGTERM or SIGINT.
+public struct BrokerServer: Sendable {
+    let components: Components
+    let logger: Logger
+
+    public init(components: Components, logger: Logger = Logger(label: "saffron")) {
+        self.components = components
+        self.logger = logger
+    }
+
+    /// Runs until a termination signal, shutting down gracefully.
+    public func run() async throws {
+        let values = try components.config.validated()
+        try await components.broker.restoreForwarding()
+        let router = APIRouter.build(broker: components.broker, accounts: components.accounts)
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(values.listenHost, port: values.listenPort), serverName: "saffron"),
+            onServerRunning: { [logger] channel in
+                logger.info("saffron listening on \(channel.localAddress?.description ?? "?")")
+            },
+            logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: app)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await group.run()
+    }
+}

@@ -1,0 +1,34 @@
+import Broker
+import Firewall
+import Foundation
+import Logging
+import Store
+
+/// The broker's parts built from a configuration, shared by `saffron serve` and the admin CLI.
+public struct Components: Sendable {
+    public let config: SaffronConfig
+    public let store: any Store
+    public let accounts: Accounts
+    public let broker: Broker
+
+    /// Opens the store and builds the broker with the configured firewall backend and libvirt.
+    public init(config: SaffronConfig, logger: Logger = Logger(label: "saffron")) throws {
+        let values = try config.validated()
+        self.config = config
+        let store = try SQLiteStore(path: config.database.path)
+        self.store = store
+        self.accounts = Accounts(store: store, bcryptCost: values.bcryptCost, tokenLifetime: values.tokenLifetime)
+        self.broker = Broker(
+            store: store, hypervisor: LibvirtHypervisor(), forwarder: Self.forwarder(for: config.firewall, logger: logger),
+            settings: BrokerSettings(
+                publicAddress: config.gateway.publicAddress, portRange: values.portRange, ticketValidity: values.ticketValidity),
+            logger: logger)
+    }
+
+    static func forwarder(for config: SaffronConfig.Firewall, logger: Logger) -> any PortForwarder {
+        switch config.backend {
+        case "none": NoForwarder()
+        default: IptablesForwarder(chain: config.chain, masquerade: config.masquerade, logger: logger)
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// The config's values parsed into the types the services take.
+public struct ValidatedConfig: Sendable {
+    public var listenHost: String
+    public var listenPort: Int
+    public var portRange: ClosedRange<Int>
+    public var ticketValidity: TimeInterval
+    public var tokenLifetime: TimeInterval
+    public var bcryptCost: UInt8
+}
+
+extension SaffronConfig {
+    /// Checks every value, with a message naming the key and what it should look like.
+    public func validated() throws -> ValidatedConfig {
+        guard let colon = http.listen.lastIndex(of: ":"), let port = Int(http.listen[http.listen.index(after: colon)...]),
+            (1...65535).contains(port)
+        else { throw ConfigError(message: "http.listen must be HOST:PORT, e.g. 127.0.0.1:8080, not \(http.listen.debugDescription).") }
+        let host = String(http.listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        let bounds = gateway.portRange.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard bounds.count == 2, let first = bounds[0], let last = bounds[1], 1 <= first, first <= last, last <= 65535 else {
+            throw ConfigError(message: "gateway.portRange must be FIRST-LAST within 1-65535, e.g. 20000-20999, not \(gateway.portRange.debugDescription).")
+        }
+        guard !gateway.publicAddress.isEmpty else { throw ConfigError(message: "gateway.publicAddress must be set.") }
+        guard ["iptables", "none"].contains(firewall.backend) else {
+            throw ConfigError(message: "firewall.backend must be \"iptables\" or \"none\", not \(firewall.backend.debugDescription).")
+        }
+        guard (5...86400).contains(tickets.validitySeconds) else {
+            throw ConfigError(message: "tickets.validitySeconds must be 5 to 86400 (it must cover the client opening all SPICE channels).")
+        }
+        guard auth.tokenLifetimeSeconds > 0 else { throw ConfigError(message: "auth.tokenLifetimeSeconds must be positive.") }
+        guard (4...31).contains(auth.bcryptCost) else { throw ConfigError(message: "auth.bcryptCost must be 4 to 31.") }
+        return ValidatedConfig(
+            listenHost: host, listenPort: port, portRange: first...last,
+            ticketValidity: TimeInterval(tickets.validitySeconds), tokenLifetime: TimeInterval(auth.tokenLifetimeSeconds),
+            bcryptCost: UInt8(auth.bcryptCost))
+    }
+}

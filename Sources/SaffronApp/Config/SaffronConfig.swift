@@ -1,0 +1,53 @@
+import Foundation
+
+/// Saffron's configuration: one JSON file (every key optional, defaults below) plus `SAFFRON_*` environment
+/// overrides. README lists every key.
+public struct SaffronConfig: Codable, Sendable, Equatable {
+    /// The HTTP API.
+    public struct HTTP: Codable, Sendable, Equatable {
+        /// `HOST:PORT` the API listens on.
+        public var listen = "127.0.0.1:8080"
+    }
+    /// The gateway clients connect to.
+    public struct Gateway: Codable, Sendable, Equatable {
+        /// The address `.vv` files carry and DNAT rules match: the gateway's address as clients reach it.
+        public var publicAddress = "127.0.0.1"
+        /// Public ports leased to sessions, `FIRST-LAST`.
+        public var portRange = "20000-20999"
+    }
+    /// How public ports reach VMs.
+    public struct Firewall: Codable, Sendable, Equatable {
+        /// `iptables` (the broker installs DNAT rules) or `none` (the admin forwards by hand).
+        public var backend = "iptables"
+        /// Prefix of the broker's own chains (`<chain>-DNAT`, `<chain>-MASQ`).
+        public var chain = "SAFFRON"
+        /// Also masquerade forwarded traffic, so hypervisor hosts answer through the gateway without routes.
+        public var masquerade = false
+    }
+    /// Where the broker keeps its state.
+    public struct Database: Codable, Sendable, Equatable {
+        /// SQLite file; a relative path is taken from the config file's folder.
+        public var path = "/var/lib/saffron/saffron.sqlite"
+    }
+    /// SPICE tickets.
+    public struct Tickets: Codable, Sendable, Equatable {
+        /// How long the ticket in a `.vv` works; long enough for the client to open all its channels.
+        public var validitySeconds = 60
+    }
+    /// Logins.
+    public struct Auth: Codable, Sendable, Equatable {
+        /// How long a login token works.
+        public var tokenLifetimeSeconds = 8 * 3600
+        /// bcrypt work factor for new passwords (4...31).
+        public var bcryptCost = 12
+    }
+
+    public var http = HTTP()
+    public var gateway = Gateway()
+    public var firewall = Firewall()
+    public var database = Database()
+    public var tickets = Tickets()
+    public var auth = Auth()
+
+    public init() {}
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+import SaffronApp
+import Store
+
+/// `saffron init`: writes a default config if there is none and creates the database.
+struct InitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init", abstract: "Create the config file (if absent) and the database.")
+
+    @OptionGroup var options: ConfigOptions
+
+    func run() async throws {
+        let path = options.path
+        if FileManager.default.fileExists(atPath: path) {
+            print("Config \(path) exists; keeping it.")
+        } else {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try SaffronConfig().encodedForFile().write(to: URL(fileURLWithPath: path))
+            print("Wrote default config \(path); edit gateway.publicAddress before serving.")
+        }
+        let config = try SaffronConfig.load(path: path)
+        _ = try SQLiteStore(path: config.database.path)
+        print("Database ready at \(config.database.path).")
+    }
+}
