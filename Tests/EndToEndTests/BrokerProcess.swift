@@ -1,0 +1,78 @@
+import Foundation
+
+/// A broker under test: config and database in a scratch folder, every `saffron` command run inside the gateway
+/// namespace (so `serve` installs its iptables rules in the gateway's netfilter), its log kept as an artifact.
+final class BrokerUnderTest {
+    static let httpPort = 8080
+    static let portRange = 20000...20009
+
+    let config: URL
+    let log: URL
+    private var server: BackgroundProcess?
+
+    /// Writes the config file; `ticketValidity` is `tickets.validitySeconds`.
+    init(label: String, ticketValidity: Int = 60) throws {
+        let directory = try Scratch.directory("broker-\(label)")
+        config = directory.appendingPathComponent("saffron.json")
+        log = E2E.artifact("broker-\(label).log")
+        try? FileManager.default.removeItem(at: log)
+        let text = """
+            {
+              "http": {"listen": "\(Topology.gatewayPublicAddress):\(Self.httpPort)"},
+              "gateway": {"publicAddress": "\(Topology.gatewayPublicAddress)", \
+            "portRange": "\(Self.portRange.lowerBound)-\(Self.portRange.upperBound)"},
+              "firewall": {"backend": "iptables", "chain": "SAFFRON", "masquerade": true},
+              "database": {"path": "\(directory.appendingPathComponent("saffron.sqlite").path)"},
+              "tickets": {"validitySeconds": \(ticketValidity)},
+              "auth": {"tokenLifetimeSeconds": 3600, "bcryptCost": 6}
+            }
+
+            """
+        try text.write(to: config, atomically: true, encoding: .utf8)
+    }
+
+    /// Runs `saffron ARGUMENTS --config CONFIG` in the gateway namespace; throws unless it exits 0.
+    @discardableResult
+    func cli(_ arguments: [String], input: String? = nil) throws -> CommandResult {
+        try Command.check(
+            Topology.inGateway([E2E.binary] + arguments + ["--config", config.path]),
+            input: input.map { Data($0.utf8) }, timeout: 120)
+    }
+
+    /// Starts `saffron serve` and waits until its HTTP port answers from the client namespace.
+    func start() throws {
+        let process = try BackgroundProcess(
+            Topology.inGateway([E2E.binary, "serve", "--config", config.path]), stdout: log, stderr: log)
+        server = process
+        print("E2E broker log: \(log.path)")
+        try waitUntil("the broker's HTTP port \(API.base) to answer", timeout: 60, interval: 0.3) {
+            if let status = process.wait(timeout: 0) {
+                throw CommandError(description: "saffron serve exited with \(status):\n\(logTail())")
+            }
+            return (try? API.request("GET", "/api/v1/pools", timeout: 3)) != nil
+        }
+    }
+
+    /// Stops `saffron serve` with SIGTERM (SIGKILL after 15 s); its exit status, nil when it was not running.
+    @discardableResult
+    func stop() -> Int32? {
+        defer { server = nil }
+        return server?.stop(grace: 15)
+    }
+
+    /// The ids of the sessions `saffron session list --json` prints.
+    func sessionIDs() throws -> [String] {
+        let output = try cli(["session", "list", "--json"]).stdout
+        guard let sessions = try JSONSerialization.jsonObject(with: output) as? [[String: Any]] else {
+            throw CommandError(description: "session list --json printed no JSON array")
+        }
+        return sessions.compactMap { session in
+            (session["id"] as? String) ?? (session["id"] as? Int).map(String.init)
+        }
+    }
+
+    /// The end of the broker's log, for failure messages.
+    func logTail(_ characters: Int = 3000) -> String {
+        String(((try? String(contentsOf: log, encoding: .utf8)) ?? "").suffix(characters))
+    }
+}

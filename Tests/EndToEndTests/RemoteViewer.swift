@@ -1,0 +1,123 @@
+import Foundation
+
+/// What a person sees after opening a .vv file in remote-viewer.
+enum ViewerOutcome: Equatable, CustomStringConvertible {
+    /// A large black area with text in it: the guest's SeaBIOS console.
+    case guestScreen(ScreenMeasure)
+    /// The viewer's password dialog: the SPICE server refused the ticket.
+    case authenticationRequired(ScreenMeasure)
+    /// The viewer quit before showing anything.
+    case viewerExited(status: Int32)
+    /// Neither came within the time limit.
+    case nothingShown(ScreenMeasure)
+
+    var showsGuest: Bool {
+        if case .guestScreen = self { return true }
+        return false
+    }
+
+    /// The last screenshot's measure, if one was taken.
+    var measure: ScreenMeasure? {
+        switch self {
+        case .guestScreen(let measure), .authenticationRequired(let measure), .nothingShown(let measure): measure
+        case .viewerExited: nil
+        }
+    }
+
+    var asksForPassword: Bool {
+        if case .authenticationRequired = self { return true }
+        return false
+    }
+
+    var description: String {
+        switch self {
+        case .guestScreen(let measure): "guest console shown (\(measure))"
+        case .authenticationRequired(let measure): "password dialog (\(measure))"
+        case .viewerExited(let status): "remote-viewer exited with \(status)"
+        case .nothingShown(let measure): "no guest console (\(measure))"
+        }
+    }
+}
+
+/// remote-viewer on a .vv file, inside the client namespace on a `VirtualDisplay`.
+final class RemoteViewer {
+    private let process: BackgroundProcess
+
+    init(file: URL, display: VirtualDisplay, log: URL) throws {
+        process = try BackgroundProcess(
+            Topology.inClient(["env", "DISPLAY=\(display.name)", "remote-viewer", file.path]),
+            stdout: log, stderr: log)
+    }
+
+    var exitStatus: Int32? { process.wait(timeout: 0) }
+
+    func stop() {
+        process.stop(grace: 5)
+    }
+}
+
+extension VirtualDisplay {
+    /// Opens `file` in remote-viewer and polls screenshots until the guest's console shows (SeaBIOS text on black;
+    /// a freshly started guest is black without text for a moment), the viewer asks for a password, or it quits; the last screenshot stays at `screenshot`. The viewer is closed before returning.
+    func open(_ file: URL, screenshot: URL, timeout: TimeInterval = 40) throws -> ViewerOutcome {
+        let log = screenshot.deletingPathExtension().appendingPathExtension("remote-viewer.log")
+        try? FileManager.default.removeItem(at: log)
+        let viewer = try RemoteViewer(file: file, display: self, log: log)
+        defer { viewer.stop() }
+        var last = ScreenMeasure.nothing
+        do {
+            return try waitFor("remote-viewer to show the guest or ask for a password", timeout: timeout,
+                               interval: 0.5) { () -> ViewerOutcome? in
+                if let status = viewer.exitStatus { return .viewerExited(status: status) }
+                let windows = try windowNames()
+                // "Remote Viewer" is the 10x10 leader window; the real one is named after the .vv's title.
+                guard windows.contains(where: { $0 != "Remote Viewer" }) else { return nil }
+                try self.screenshot(to: screenshot)
+                last = try ScreenMeasure.of(screenshot)
+                if windows.contains("Authentication required") { return .authenticationRequired(last) }
+                return last.showsGuestConsole ? .guestScreen(last) : nil
+            }
+        } catch is WaitTimeout {
+            return .nothingShown(last)
+        }
+    }
+}
+
+/// The `[virt-viewer]` group of a .vv file (a GKeyFile), key to value.
+enum VirtViewerFile {
+    static func parse(_ text: String) -> [String: String] {
+        var values: [String: String] = [:]
+        var inGroup = false
+        for line in text.split(whereSeparator: \.isNewline) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("[") {
+                inGroup = trimmed == "[virt-viewer]"
+            } else if inGroup, !trimmed.hasPrefix("#"), let equals = trimmed.firstIndex(of: "=") {
+                let key = trimmed[..<equals].trimmingCharacters(in: .whitespaces)
+                values[key] = trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return values
+    }
+
+    /// A .vv file for `host:port` with `password`, as the hand-made checks need one.
+    static func render(host: String, port: Int, password: String, title: String) -> String {
+        """
+        [virt-viewer]
+        type=spice
+        host=\(host)
+        port=\(port)
+        password=\(password)
+        title=\(title)
+        delete-this-file=1
+
+        """
+    }
+
+    /// The same file with its `password=` line replaced: the negative control.
+    static func replacingPassword(in text: String, with password: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.hasPrefix("password=") ? "password=\(password)" : String($0) }
+            .joined(separator: "\n")
+    }
+}
