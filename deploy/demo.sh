@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Brings up a demo broker on this host: three tiny SPICE VMs in pool "demo", user "demo", the broker on
+# 127.0.0.1:8080 forwarding public ports 20000-20009 on 127.0.0.1 with iptables. Prints how to get a desktop.
+# Run as root on Debian 12 with Swift. State lives in ./demo-state (delete it to start over).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1mdemo:\033[0m %s\n' "$*"; }
+[ "$(id -u)" = 0 ] || { echo "demo: run as root (it installs packages, starts libvirtd and adds iptables rules)" >&2; exit 1; }
+
+say "1/5 preparing the host (packages, libvirtd)"
+./deploy/prepare-host.sh
+
+say "2/5 building saffron (the first build takes a few minutes)"
+swift build --product saffron 2>&1 | grep -E '^(error|warning: unre|Build complete)|: error:' || true
+bin="$(swift build --show-bin-path)/saffron"
+[ -x "$bin" ] || { echo "demo: build failed; run 'swift build' to see why" >&2; exit 1; }
+
+say "3/5 defining demo VMs saffron-demo-1..3 (disk-less, SPICE on 127.0.0.1)"
+domain_type=kvm; [ -e /dev/kvm ] || domain_type=qemu
+for n in 1 2 3; do
+  name="saffron-demo-$n"
+  if ! virsh -c qemu:///system dominfo "$name" >/dev/null 2>&1; then
+    xml=$(mktemp)
+    cat >"$xml" <<XML
+<domain type='$domain_type'>
+  <name>$name</name>
+  <memory unit='MiB'>96</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os>
+  <devices>
+    <graphics type='spice' autoport='yes' listen='127.0.0.1'/>
+    <video><model type='qxl'/></video>
+  </devices>
+</domain>
+XML
+    virsh -c qemu:///system define "$xml" >/dev/null
+    rm -f "$xml"
+  fi
+done
+
+state="$PWD/demo-state"
+config="$state/saffron.json"
+mkdir -p "$state"
+if [ ! -f "$config" ]; then
+  say "4/5 creating config, database, user demo and pool demo in $state"
+  cat >"$config" <<JSON
+{
+  "http": { "listen": "127.0.0.1:8080" },
+  "gateway": { "publicAddress": "127.0.0.1", "portRange": "20000-20009" },
+  "firewall": { "backend": "iptables", "chain": "SAFFRON", "masquerade": false },
+  "database": { "path": "saffron.sqlite" },
+  "tickets": { "validitySeconds": 60 },
+  "auth": { "tokenLifetimeSeconds": 28800, "bcryptCost": 10 }
+}
+JSON
+  "$bin" init --config "$config"
+  printf 'demo\n' | "$bin" user add demo --config "$config"
+  "$bin" pool create demo --connect qemu:///system --config "$config"
+  for n in 1 2 3; do virsh -c qemu:///system destroy "saffron-demo-$n" >/dev/null 2>&1 || true; done
+  "$bin" pool add-vm demo saffron-demo-1 saffron-demo-2 saffron-demo-3 --config "$config"
+else
+  say "4/5 reusing $state"
+fi
+
+say "5/5 starting the broker on http://127.0.0.1:8080 (Ctrl-C stops it; sessions and rules survive a restart)"
+cat <<'TXT'
+
+  Get a desktop (in another terminal):
+    TOKEN=$(curl -s -X POST http://127.0.0.1:8080/api/v1/login -d '{"username":"demo","password":"demo"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')
+    curl -s -X POST -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/api/v1/pools/demo/desktop
+    curl -s -H "Authorization: Bearer $TOKEN" -o desktop.vv http://127.0.0.1:8080/api/v1/sessions/SESSION_ID/console.vv
+    remote-viewer desktop.vv        # within 60 s: the ticket inside is one-time and short-lived
+  End it:
+    curl -s -X DELETE -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/api/v1/sessions/SESSION_ID
+
+TXT
+exec "$bin" serve --config "$config"
