@@ -23,9 +23,6 @@ public struct BrokerServer: Sendable {
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(values.listenHost, port: values.listenPort), serverName: "saffron"),
-            onServerRunning: { [logger] channel in
-                logger.info("saffron listening on \(channel.localAddress?.description ?? "?")")
-            },
             logger: logger)
         let group = ServiceGroup(
             configuration: .init(

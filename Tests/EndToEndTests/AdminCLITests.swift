@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+
+extension EndToEnd {
+    /// What an admin does on the broker host with the `saffron` command while the broker serves.
+    @Suite struct AdminCLI {
+        @Test("saffron session end frees the VM and the port, removes the rule and revokes the ticket")
+        func sessionEnd() throws {
+            try BrokerFixture.run("admin-end") { broker in
+                let token = try API.login(TestUsers.alice)
+                let (_, maybeSession) = try API.requestDesktop(BrokerFixture.pool, token: token)
+                let session = try #require(maybeSession)
+                let ticket = try API.consoleTicket(session.id, token: token)
+                #expect(try broker.sessionIDs() == [session.id])
+                let listed = try broker.cli(["session", "list"]).output
+                #expect(listed.contains(session.id) && listed.contains(TestUsers.alice), "\(listed)")
+
+                let ended = try broker.cli(["session", "end", session.id]).output
+                #expect(ended.contains(session.id))
+                #expect(try broker.sessionIDs().isEmpty)
+                #expect(try Topology.dnatRule(session: session.id) == nil)
+                let pools = try JSONSerialization.jsonObject(with: broker.cli(["pool", "list", "--json"]).stdout) as? [[String: Any]]
+                #expect(pools?.first?["freeVMs"] as? Int == 3)
+                let spicePort = try TestVMs.spicePort(session.vm)
+                #expect(
+                    try SpiceLinkProbe.link(host: Topology.hypervisorAddress, port: spicePort, ticket: ticket, from: Topology.gateway)
+                        == .permissionDenied, "an ended session's ticket must not open the VM")
+
+                let again = try Command.run(Topology.inGateway([E2E.binary, "session", "end", session.id, "--config", broker.config.path]))
+                #expect(again.status != 0)
+                #expect(again.errorOutput.contains(session.id), "\(again.errorOutput)")
+            }
+        }
+
+        @Test("pool add-vm refuses a domain already running with SPICE ticketing off")
+        func addVMRefusesOpenSpice() throws {
+            try BrokerFixture.run("admin-open-vm") { broker in
+                let name = "saf-e2e-open"
+                let file = Scratch.file("\(name).xml")
+                try TestVMs.domainXML(name: name, locked: false).write(to: file, atomically: true, encoding: .utf8)
+                defer {
+                    _ = try? Command.run(TestVMs.virsh(["destroy", name]))
+                    _ = try? Command.run(TestVMs.virsh(["undefine", name]))
+                }
+                try Command.check(TestVMs.virsh(["define", file.path]))
+                try TestVMs.start(name)
+                let refused = try Command.run(
+                    Topology.inGateway([E2E.binary, "pool", "add-vm", BrokerFixture.pool, name, "--config", broker.config.path]))
+                #expect(refused.status != 0)
+                #expect(refused.errorOutput.contains("ticketing off"), "\(refused.errorOutput)")
+                let pools = try JSONSerialization.jsonObject(with: broker.cli(["pool", "list", "--json"]).stdout) as? [[String: Any]]
+                #expect(pools?.first?["vms"] as? Int == 3)
+            }
+        }
+    }
+}
