@@ -1,0 +1,33 @@
+extension ConsoleFile {
+    /// The name of the only group in the file.
+    public static let groupName = "virt-viewer"
+
+    /// The `(key, value)` pairs of the file, in the order they are rendered, before escaping.
+    public var entries: [(key: String, value: String)] {
+        var lines: [(key: String, value: String)] = [
+            ("type", "spice"),
+            ("host", host),
+            ("port", String(port)),
+            ("password", password),
+            ("title", title),
+            ("delete-this-file", deleteThisFile ? "1" : "0"),
+            ("secure-attention", secureAttention),
+            ("release-cursor", releaseCursor),
+            ("toggle-fullscreen", toggleFullscreen),
+        ]
+        lines += extraKeys.map { ($0.key, $0.value) }
+        return lines
+    }
+
+    /// Renders the GKeyFile text: `[virt-viewer]` then one `key=value` line per entry.
+    ///
+    /// Values are escaped as `g_key_file_set_string` does, so a title holding a newline, `=` or `[`
+    /// stays inside its own value.
+    public func rendered() -> String {
+        var text = "[\(Self.groupName)]\n"
+        for (key, value) in entries {
+            text += key + "=" + Self.escapeValue(value) + "\n"
+        }
+        return text
+    }
+}
