@@ -1,0 +1,46 @@
+/// One rule of the nat table as iptables arguments: the chain and the match/target arguments.
+///
+/// The same value renders a line of `iptables-restore` input and the argument array of
+/// `iptables -C`, so a check always looks for exactly what a batch adds.
+public struct IptablesRule: Hashable, Sendable {
+    /// The chain holding the rule, e.g. `SAFFRON-DNAT` or `PREROUTING`.
+    public var chain: String
+    /// The arguments after the chain, e.g. `["-s", "192.0.2.7/32", ...]`.
+    public var arguments: [String]
+
+    /// Creates a rule from already validated parts.
+    public init(chain: String, arguments: [String]) {
+        self.chain = chain
+        self.arguments = arguments
+    }
+
+    /// The `iptables-restore` line appending this rule: `-A CHAIN args...`.
+    public var appendLine: String { line("-A") }
+
+    /// The `iptables-restore` line deleting this rule: `-D CHAIN args...`.
+    public var deleteLine: String { line("-D") }
+
+    /// The `iptables-restore` line inserting this rule first in its chain: `-I CHAIN 1 args...`.
+    public var insertFirstLine: String { (["-I", chain, "1"] + renderedArguments).joined(separator: " ") }
+
+    /// The arguments of `iptables -w -t nat -C CHAIN args...`, which exits 0 when the rule exists.
+    public var checkArguments: [String] { ["-w", "-t", "nat", "-C", chain] + arguments }
+
+    private func line(_ command: String) -> String {
+        ([command, chain] + renderedArguments).joined(separator: " ")
+    }
+
+    /// Arguments as `iptables-save` prints them: the comment value is quoted.
+    ///
+    /// Callers put only validated tokens in `arguments` (no spaces, quotes or newlines), so quoting
+    /// the comment is presentation, not escaping.
+    private var renderedArguments: [String] {
+        var out: [String] = []
+        var previous = ""
+        for argument in arguments {
+            out.append(previous == "--comment" ? "\"\(argument)\"" : argument)
+            previous = argument
+        }
+        return out
+    }
+}

@@ -1,0 +1,14 @@
+/// The "none" backend: the administrator forwards ports by hand, so every method does nothing.
+public struct NoForwarder: PortForwarder {
+    /// Creates the backend.
+    public init() {}
+
+    /// Does nothing.
+    public func rebuild(_ rules: [ForwardRule]) async throws {}
+    /// Does nothing.
+    public func install(_ rule: ForwardRule) async throws {}
+    /// Does nothing.
+    public func remove(_ rule: ForwardRule) async throws {}
+    /// "none (ports are forwarded by hand)".
+    public var summary: String { "none (ports are forwarded by hand)" }
+}

@@ -1,0 +1,12 @@
+/// What the broker needs from a firewall backend: keep one DNAT rule per live session.
+public protocol PortForwarder: Sendable {
+    /// Replaces every rule Saffron owns with exactly these (at start, from the store), creating
+    /// its chains and jumps if absent.
+    func rebuild(_ rules: [ForwardRule]) async throws
+    /// Adds the rule; adding a rule that is already there changes nothing.
+    func install(_ rule: ForwardRule) async throws
+    /// Removes the rule; removing a rule that is not there is not an error.
+    func remove(_ rule: ForwardRule) async throws
+    /// Human description for status output, e.g. "iptables (chain SAFFRON-DNAT, masquerade on)".
+    var summary: String { get }
+}

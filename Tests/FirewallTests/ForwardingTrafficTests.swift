@@ -1,0 +1,30 @@
+import Firewall
+import Testing
+
+/// Real TCP traffic through the DNAT rule, on loopback inside a throwaway namespace.
+@Suite("Forwarded traffic", .enabled(if: TestNamespace.isUsable && EchoServer.python != nil))
+struct ForwardingTrafficTests {
+    @Test func bytesArriveThroughTheRuleAndStopAfterRemove() async throws {
+        try await TestNamespace.with { ns in
+            let targetPort = 6900, publicPort = 46900
+            let server = try EchoServer(namespace: ns, port: targetPort)
+            defer { server.stop() }
+            try await EchoServer.waitUntilListening(in: ns, port: targetPort)
+
+            // Locally made connections take the OUTPUT jump; client and public address are 127.0.0.1.
+            let rule = ForwardRule(
+                sessionID: "traffic-1", clientAddress: "127.0.0.1", publicAddress: "127.0.0.1",
+                publicPort: publicPort, targetAddress: "127.0.0.1", targetPort: targetPort
+            )
+            let forwarder = IptablesForwarder(networkNamespace: ns.name)
+            #expect(try await EchoServer.send("before", to: publicPort, in: ns) == "refused")
+
+            try await forwarder.install(rule)
+            #expect(try await EchoServer.send("hello saffron", to: publicPort, in: ns) == "hello saffron")
+
+            try await forwarder.remove(rule)
+            #expect(try await EchoServer.send("after", to: publicPort, in: ns) == "refused")
+            #expect(try await EchoServer.send("direct", to: targetPort, in: ns) == "direct")
+        }
+    }
+}
