@@ -34,7 +34,7 @@ struct HandoutRun {
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = try SQLiteStore(path: folder.appendingPathComponent("bench.sqlite").path)
         let broker = Broker(
-            store: store, hypervisor: LibvirtHypervisor(), forwarder: forwarder,
+            store: store, hypervisor: LibvirtHypervisor(connections: [pool.connection]), forwarder: forwarder,
             settings: BrokerSettings(publicAddress: "198.51.100.1", portRange: 20000...29999, ticketValidity: 60),
             logger: Self.quietLogger)
         try await broker.createPool(name: "bench", connectURI: pool.connect)

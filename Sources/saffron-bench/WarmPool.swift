@@ -3,13 +3,15 @@ import Libvirt
 
 /// VMs that are already running, so handout measures the broker and the firewall rather than boots.
 struct WarmPool: Sendable {
-    let connect: String
+    /// The connection the pool's domains live on (the test driver keeps domains per connection).
+    let connection: LibvirtConnection
     let domains: [String]
     let defined: Bool
 
+    var connect: String { connection.uri }
+
     static func make(connect: String, count: Int) async throws -> WarmPool {
         let connection = try await LibvirtConnection.open(connect)
-        defer { connection.close() }
         if connect.hasPrefix("test:") {
             var names: [String] = []
             for index in 0..<count {
@@ -23,16 +25,15 @@ struct WarmPool: Sendable {
                 try await connection.start(named: name)
                 names.append(name)
             }
-            return WarmPool(connect: connect, domains: names, defined: true)
+            return WarmPool(connection: connection, domains: names, defined: true)
         }
         let running = try await connection.domains().filter { $0.state == .running }.map(\.name)
-        return WarmPool(connect: connect, domains: Array(running.prefix(count)), defined: false)
+        return WarmPool(connection: connection, domains: Array(running.prefix(count)), defined: false)
     }
 
     func tearDown() async throws {
-        guard defined else { return }
-        let connection = try await LibvirtConnection.open(connect)
         defer { connection.close() }
+        guard defined else { return }
         for name in domains {
             try? await connection.destroy(named: name)
             try? await connection.undefine(named: name)

@@ -5,7 +5,11 @@ import Libvirt
 public actor LibvirtHypervisor: Hypervisor {
     private var connections: [String: LibvirtConnection] = [:]
 
-    public init() {}
+    /// - Parameter connections: connections to use instead of opening new ones for their URIs (the test driver keeps
+    ///   its domains per connection, so a benchmark or test that defines domains hands its connection in).
+    public init(connections: [LibvirtConnection] = []) {
+        self.connections = Dictionary(connections.map { ($0.uri, $0) }, uniquingKeysWith: { first, _ in first })
+    }
 
     public func prepareForPool(_ vm: VMRef) async throws {
         let connection = try await connection(for: vm.connectURI)
