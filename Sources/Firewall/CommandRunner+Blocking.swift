@@ -12,8 +12,17 @@ extension CommandRunner {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        process.standardInput = try input.map(inputFile) ?? FileHandle.nullDevice
+        let inputHandle = try input.map(inputFile)
+        process.standardInput = inputHandle ?? FileHandle.nullDevice
         let stdout = Pipe(), stderr = Pipe()
+        // Foundation leaves these descriptors open until the handles are collected, which under load is
+        // later than the next spawn: close every one explicitly so a busy broker does not run out.
+        defer {
+            for handle in [inputHandle, stdout.fileHandleForReading, stdout.fileHandleForWriting,
+                           stderr.fileHandleForReading, stderr.fileHandleForWriting].compactMap({ $0 }) {
+                try? handle.close()
+            }
+        }
         process.standardOutput = stdout
         process.standardError = stderr
 

@@ -9,54 +9,55 @@ extension IptablesForwarder {
     public func rebuild(_ rules: [ForwardRule]) async throws {
         let ruleset = try ruleset()
         try await lock.run {
-            let existing = try await existingChains()
-            var setup = try await missingSetup(ruleset, existing: existing)
+            let table = try await snapshot()
+            var setup = missingSetup(ruleset, in: table)
             setup.chains = ([ruleset.dnatChain, ruleset.masqueradeChain]).filter {
-                ruleset.ownedChains.contains($0) || existing.contains($0)
+                ruleset.ownedChains.contains($0) || table.chains.contains($0)
             }
             try await restore(try ruleset.rebuildBatch(rules, setup: setup))
             logger.info("firewall rebuilt", metadata: ["rules": "\(rules.count)", "backend": "\(summary)"])
         }
     }
 
-    /// Adds the session's DNAT (and MASQUERADE) rules in one batch; already present rules are kept as is.
+    /// Adds the session's DNAT (and MASQUERADE) rules in one batch, replacing other rules of the same session
+    /// (e.g. from before masquerade was turned on); a session already installed as wanted costs no batch.
     public func install(_ rule: ForwardRule) async throws {
         let ruleset = try ruleset()
         let wanted = try ruleset.rules(for: rule)
         try await lock.run {
-            var present = true
-            for line in wanted where try await !exists(line) { present = false }
-            guard !present else {
+            let table = try await snapshot()
+            let wantedLines = Set(wanted.map(\.appendLine))
+            let stale = table.lines(taggedWith: IptablesRuleset.comment(rule), in: ownedChains(ruleset))
+                .filter { !wantedLines.contains($0) }
+            let missing = wanted.filter { !table.contains($0) }
+            guard !missing.isEmpty || !stale.isEmpty else {
                 logger.debug("forward already installed", metadata: metadata(rule))
                 return
             }
-            // A rule half present (e.g. masquerade turned on since) is replaced whole.
-            let stale = try await presentRules(wanted)
-            if !stale.isEmpty { try await restore(ruleset.removeBatch(stale)) }
-            try await restore(try ruleset.installBatch(rule, setup: try await missingSetup(ruleset, existing: try await existingChains())))
+            try await restore(ruleset.batch(
+                setup: missingSetup(ruleset, in: table), deleting: stale, appending: missing))
             logger.info("forward installed", metadata: metadata(rule))
         }
     }
 
-    /// Deletes the session's DNAT and MASQUERADE rules that exist; an absent rule is not an error.
+    /// Deletes every rule of the session in the owned chains, in one batch; an absent rule is not an error.
     public func remove(_ rule: ForwardRule) async throws {
         let ruleset = try ruleset()
-        let candidates = [try ruleset.dnatRule(rule), try ruleset.masqueradeRule(rule)]
+        _ = try rule.validated()
         try await lock.run {
-            let present = try await presentRules(candidates)
+            let present = try await snapshot().lines(taggedWith: IptablesRuleset.comment(rule), in: ownedChains(ruleset))
             guard !present.isEmpty else {
                 logger.debug("forward already absent", metadata: metadata(rule))
                 return
             }
-            try await restore(ruleset.removeBatch(present))
+            try await restore(ruleset.batch(setup: .none, deleting: present, appending: []))
             logger.info("forward removed", metadata: metadata(rule))
         }
     }
 
-    private func presentRules(_ rules: [IptablesRule]) async throws -> [IptablesRule] {
-        var present: [IptablesRule] = []
-        for rule in rules where try await exists(rule) { present.append(rule) }
-        return present
+    /// Both owned chains, including the MASQ chain when masquerade is off (it may hold rules from before).
+    private func ownedChains(_ ruleset: IptablesRuleset) -> Set<String> {
+        [ruleset.dnatChain, ruleset.masqueradeChain]
     }
 
     private func metadata(_ rule: ForwardRule) -> Logger.Metadata {

@@ -1,7 +1,7 @@
 /// One rule of the nat table as iptables arguments: the chain and the match/target arguments.
 ///
-/// The same value renders a line of `iptables-restore` input and the argument array of
-/// `iptables -C`, so a check always looks for exactly what a batch adds.
+/// Its lines render the way `iptables-save` prints rules, so the forwarder finds what a batch added by comparing
+/// text with a snapshot of the table.
 public struct IptablesRule: Hashable, Sendable {
     /// The chain holding the rule, e.g. `SAFFRON-DNAT` or `PREROUTING`.
     public var chain: String
@@ -22,9 +22,6 @@ public struct IptablesRule: Hashable, Sendable {
 
     /// The `iptables-restore` line inserting this rule first in its chain: `-I CHAIN 1 args...`.
     public var insertFirstLine: String { (["-I", chain, "1"] + renderedArguments).joined(separator: " ") }
-
-    /// The arguments of `iptables -w -t nat -C CHAIN args...`, which exits 0 when the rule exists.
-    public var checkArguments: [String] { ["-w", "-t", "nat", "-C", chain] + arguments }
 
     private func line(_ command: String) -> String {
         ([command, chain] + renderedArguments).joined(separator: " ")

@@ -26,6 +26,12 @@ extension IptablesRuleset {
         Self.batch(setup: .none, lines: present.map(\.deleteLine))
     }
 
+    /// A batch that creates `setup`, deletes the rules of the `-A` lines `deleting` (as `iptables-save` printed
+    /// them, so they exist) and appends `appending`.
+    func batch(setup: Setup, deleting: [String], appending: [IptablesRule]) -> String {
+        Self.batch(setup: setup, lines: deleting.map(\.deletingRuleLine) + appending.map(\.appendLine))
+    }
+
     /// A batch that flushes the owned chains and refills them with exactly `rules` (deduplicated).
     ///
     /// `setup.chains` should list every owned chain that exists or is needed, so that orphans

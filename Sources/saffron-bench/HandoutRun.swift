@@ -18,7 +18,7 @@ struct HandoutStats {
     }
 
     func line(label: String) -> String {
-        String(format: "%-9@ handouts %5d  p50 %7.2f ms  p99 %7.2f ms  %7.1f handouts/s", label as NSString, latencies.count, p50, p99, rate)
+        String(format: "%-9@ handouts %5d  p50 %7.2f ms  p99 %7.2f ms  %7.1f handout+release cycles/s", label as NSString, latencies.count, p50, p99, rate)
     }
 }
 

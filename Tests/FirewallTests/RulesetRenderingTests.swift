@@ -61,12 +61,6 @@ struct RulesetRenderingTests {
         #expect(try IptablesRuleset(masquerade: true).jumps.map(\.chain) == ["PREROUTING", "OUTPUT", "POSTROUTING"])
     }
 
-    @Test func checkArgumentsAreUnquoted() throws {
-        let check = try IptablesRuleset().dnatRule(Self.rule).checkArguments
-        #expect(check.prefix(5) == ["-w", "-t", "nat", "-C", "SAFFRON-DNAT"])
-        #expect(check.contains("saffron:s-1"))
-    }
-
     @Test func invalidRuleRendersNothing() throws {
         var bad = Self.rule
         bad.clientAddress = "1.2.3.4 -j ACCEPT"
