@@ -40,18 +40,20 @@ extension IptablesForwarder {
         }
     }
 
-    /// Deletes every rule of the session in the owned chains, in one batch; an absent rule is not an error.
+    /// Deletes every rule of the session in the owned chains, in one batch, and the session's tracked connections;
+    /// an absent rule is not an error.
     public func remove(_ rule: ForwardRule) async throws {
         let ruleset = try ruleset()
-        _ = try rule.validated()
+        let rule = try rule.validated()
         try await lock.run {
             let present = try await snapshot().lines(taggedWith: IptablesRuleset.comment(rule), in: ownedChains(ruleset))
-            guard !present.isEmpty else {
+            if present.isEmpty {
                 logger.debug("forward already absent", metadata: metadata(rule))
-                return
+            } else {
+                try await restore(ruleset.batch(setup: .none, deleting: present, appending: []))
+                logger.info("forward removed", metadata: metadata(rule))
             }
-            try await restore(ruleset.batch(setup: .none, deleting: present, appending: []))
-            logger.info("forward removed", metadata: metadata(rule))
+            await forgetConnections(of: rule)
         }
     }
 

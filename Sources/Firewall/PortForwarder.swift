@@ -5,7 +5,8 @@ public protocol PortForwarder: Sendable {
     func rebuild(_ rules: [ForwardRule]) async throws
     /// Adds the rule; adding a rule that is already there changes nothing.
     func install(_ rule: ForwardRule) async throws
-    /// Removes the rule; removing a rule that is not there is not an error.
+    /// Removes the rule and forgets the connections established through it, so they stop reaching the VM;
+    /// removing a rule that is not there is not an error.
     func remove(_ rule: ForwardRule) async throws
     /// Human description for status output, e.g. "iptables (chain SAFFRON-DNAT, masquerade on)".
     var summary: String { get }

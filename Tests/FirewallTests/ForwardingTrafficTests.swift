@@ -22,9 +22,20 @@ struct ForwardingTrafficTests {
             try await forwarder.install(rule)
             #expect(try await EchoServer.send("hello saffron", to: publicPort, in: ns) == "hello saffron")
 
+            #expect(try await Self.trackedFlows(to: publicPort, in: ns) > 0)
+
             try await forwarder.remove(rule)
+            #expect(try await Self.trackedFlows(to: publicPort, in: ns) == 0, "remove must forget the session's flows")
             #expect(try await EchoServer.send("after", to: publicPort, in: ns) == "refused")
             #expect(try await EchoServer.send("direct", to: targetPort, in: ns) == "direct")
         }
+    }
+
+    /// How many connection-tracking entries the namespace holds for TCP flows to `port` on 127.0.0.1.
+    static func trackedFlows(to port: Int, in ns: TestNamespace) async throws -> Int {
+        let result = try await ns.run([
+            "conntrack", "-L", "-p", "tcp", "--orig-dst", "127.0.0.1", "--orig-port-dst", String(port),
+        ])
+        return result.stdout.split(separator: "\n").filter { $0.contains("dport=\(port)") }.count
     }
 }

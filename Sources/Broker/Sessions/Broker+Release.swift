@@ -4,7 +4,7 @@ import Logging
 import Store
 
 extension Broker {
-    /// Ends a session: the VM goes back to the pool, the port is free, the rule is gone and connected clients are cut.
+    /// Ends a session: the VM goes back to the pool, the port is free, connected clients are cut and the rule is gone.
     ///
     /// The store forgets the session first, so a crash midway leaves at worst an orphan rule, which the rebuild at
     /// start removes.
@@ -12,17 +12,18 @@ extension Broker {
     public func endSession(id: String, requestedBy user: UserRecord?) async throws {
         if let user { _ = try await session(id: id, visibleTo: user) }
         let session = try await BrokerError.mapping { try await store.deleteSession(id: id) }
+        // Disconnect first, then drop the rule and its tracked connections: together they cut a live viewer at once.
+        do {
+            try await hypervisor.revokeTicket(on: try await vmRef(for: session))
+        } catch {
+            logger.warning("session \(id) ended but its SPICE ticket could not be revoked on \(session.vm): \(error)")
+        }
         if let rule = forwardRule(for: session) {
             do {
                 try await forwarder.remove(rule)
             } catch {
                 logger.error("session \(id) ended but its rule stays until the next rebuild: \(error)")
             }
-        }
-        do {
-            try await hypervisor.revokeTicket(on: try await vmRef(for: session))
-        } catch {
-            logger.warning("session \(id) ended but its SPICE ticket could not be revoked on \(session.vm): \(error)")
         }
         logger.info("ended session \(id): \(session.vm) of pool \(session.pool) is free, port \(session.publicPort) released")
     }

@@ -1,0 +1,25 @@
+import Logging
+
+extension IptablesForwarder {
+    /// Deletes the connection-tracking entries of a session's forwarded flows (`conntrack -D`), so that packets
+    /// of a connection established before the rule went away no longer reach the VM.
+    ///
+    /// Removing a DNAT rule leaves established flows alive; together with the SPICE ticket change that
+    /// disconnects clients, this cuts a live viewer within about a second. A host without conntrack-tools only
+    /// loses that speed-up, so failures are logged, not thrown.
+    func forgetConnections(of rule: ForwardRule) async {
+        let arguments = [
+            "-D", "-p", "tcp", "--orig-src", rule.clientAddress, "--orig-dst", rule.publicAddress,
+            "--orig-port-dst", String(rule.publicPort),
+        ]
+        do {
+            let result = try await runner.run("conntrack", arguments)
+            // conntrack exits 1 when no entry matched: nothing was connected.
+            if result.status > 1 {
+                logger.warning("conntrack -D failed (exit \(result.status)): \(result.stderr.trimmed)", metadata: ["session": "\(rule.sessionID)"])
+            }
+        } catch {
+            logger.warning("could not run conntrack; live connections of the session stay until they idle out: \(error)")
+        }
+    }
+}
