@@ -5,7 +5,8 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// `saffron serve`: restores forwarding from the store, then runs the HTTP API until SIGTERM or SIGINT.
+/// `saffron serve`: restores forwarding from the store, then runs the HTTP API (and a sweeper of expired login
+/// tokens) until SIGTERM or SIGINT.
 public struct BrokerServer: Sendable {
     let components: Components
     let logger: Logger
@@ -26,7 +27,10 @@ public struct BrokerServer: Sendable {
             logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: app)],
+                services: [
+                    .init(service: app),
+                    .init(service: ExpiredTokenSweeper(store: components.store, interval: .seconds(600), logger: logger)),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
