@@ -1,4 +1,5 @@
 import Foundation
+import Libvirt
 
 /// Domain XML samples shared by the tests.
 enum Fixtures {
@@ -59,6 +60,22 @@ enum Fixtures {
           </devices>
         </domain>
         """
+    }
+
+    /// Defines the domain of `xml` named `name`, runs `body`, then destroys and undefines it, even when `body` throws.
+    static func withDomain(
+        _ name: String, xml: String, on connection: LibvirtConnection, _ body: () async throws -> Void
+    ) async throws {
+        _ = try await connection.define(xml: xml)
+        do {
+            try await body()
+        } catch {
+            try? await connection.destroy(named: name)
+            try? await connection.undefine(named: name)
+            throw error
+        }
+        try await connection.destroy(named: name)
+        try await connection.undefine(named: name)
     }
 
     /// A unique domain name so parallel tests on the shared test driver never collide.

@@ -35,16 +35,9 @@ struct QemuSystemTests {
         let connection = try await LibvirtConnection.open(Self.uri)
         defer { connection.close() }
         let name = Fixtures.uniqueName("saffron-libvirttest")
-        _ = try await connection.define(xml: Self.domainXML(named: name))
-        do {
+        try await Fixtures.withDomain(name, xml: Self.domainXML(named: name), on: connection) {
             try await lockStartAndTicket(name, on: connection)
-        } catch {
-            try? await connection.destroy(named: name)
-            try? await connection.undefine(named: name)
-            throw error
         }
-        try await connection.destroy(named: name)
-        try await connection.undefine(named: name)
         #expect(try await connection.domains().allSatisfy { $0.name != name })
     }
 

@@ -62,16 +62,9 @@ struct TestDriverTests {
         let connection = try await LibvirtConnection.open(Self.uri)
         defer { connection.close() }
         let name = Fixtures.uniqueName()
-        _ = try await connection.define(xml: Fixtures.testDomain(named: name))
-        do {
+        try await Fixtures.withDomain(name, xml: Fixtures.testDomain(named: name), on: connection) {
             try await lockAndStart(name, on: connection)
-        } catch {
-            try? await connection.destroy(named: name)
-            try? await connection.undefine(named: name)
-            throw error
         }
-        try await connection.destroy(named: name)
-        try await connection.undefine(named: name)
     }
 
     private func lockAndStart(_ name: String, on connection: LibvirtConnection) async throws {
