@@ -22,6 +22,13 @@ public struct LibvirtError: Error, CustomStringConvertible, Sendable {
     /// True when libvirt said the domain does not exist (`VIR_ERR_NO_DOMAIN`).
     public var isNotFound: Bool { code == Int32(bitPattern: VIR_ERR_NO_DOMAIN.rawValue) }
 
+    /// Whether the connection itself failed (daemon gone or restarted, socket closed), so the call may work on a
+    /// new connection.
+    public var isConnectionLost: Bool {
+        [VIR_ERR_INVALID_CONN, VIR_ERR_SYSTEM_ERROR, VIR_ERR_RPC, VIR_ERR_NO_CONNECT]
+            .map { Int32(bitPattern: $0.rawValue) }.contains(code)
+    }
+
     /// The message, prefixed with the numeric code so logs stay searchable.
     public var description: String { "libvirt error \(code) (domain \(domain)): \(message)" }
 }

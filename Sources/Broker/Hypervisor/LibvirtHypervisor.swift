@@ -1,7 +1,7 @@
 import Foundation
 import Libvirt
 
-/// The `Hypervisor` backed by libvirt, one cached connection per URI.
+/// The `Hypervisor` backed by libvirt, one cached connection per URI, reopened when libvirtd went away.
 public actor LibvirtHypervisor: Hypervisor {
     private var connections: [String: LibvirtConnection] = [:]
 
@@ -12,17 +12,17 @@ public actor LibvirtHypervisor: Hypervisor {
     }
 
     public func prepareForPool(_ vm: VMRef) async throws {
-        let connection = try await connection(for: vm.connectURI)
-        let info = try await libvirt { try await connection.domain(named: vm.domain) }
-        guard try await libvirt({ try await connection.spiceGraphics(ofDomain: vm.domain, inactive: true) }) != nil else {
-            throw BrokerError(
-                code: "vm_without_spice",
-                message: "VM \(vm.domain) has no SPICE graphics. Add <graphics type='spice' autoport='yes'/> to it.",
-                httpStatus: 409)
-        }
-        if info.state == .running || info.state == .paused {
-            let live = try await libvirt { try await connection.spiceGraphics(ofDomain: vm.domain) }
-            guard live?.hasPassword == true else {
+        try await withConnection(to: vm) { connection in
+            let info = try await connection.domain(named: vm.domain)
+            guard try await connection.spiceGraphics(ofDomain: vm.domain, inactive: true) != nil else {
+                throw BrokerError(
+                    code: "vm_without_spice",
+                    message: "VM \(vm.domain) has no SPICE graphics. Add <graphics type='spice' autoport='yes'/> to it.",
+                    httpStatus: 409)
+            }
+            if info.state == .running || info.state == .paused,
+                try await connection.spiceGraphics(ofDomain: vm.domain)?.hasPassword != true
+            {
                 throw BrokerError(
                     code: "vm_needs_restart",
                     message: """
@@ -31,41 +31,37 @@ public actor LibvirtHypervisor: Hypervisor {
                         """,
                     httpStatus: 409)
             }
+            try await connection.lockSpicePassword(ofDomain: vm.domain)
         }
-        try await libvirt { try await connection.lockSpicePassword(ofDomain: vm.domain) }
     }
 
     public func startIfNeeded(_ vm: VMRef) async throws -> SpiceEndpoint {
-        let connection = try await connection(for: vm.connectURI)
-        let info = try await libvirt { try await connection.domain(named: vm.domain) }
-        if info.state != .running {
-            try await libvirt { try await connection.start(named: vm.domain) }
+        try await withConnection(to: vm, missingVMIsServerError: true) { connection in
+            if try await connection.domain(named: vm.domain).state != .running {
+                try await connection.start(named: vm.domain)
+            }
+            guard let graphics = try await connection.spiceGraphics(ofDomain: vm.domain), let port = graphics.port, port > 0 else {
+                throw BrokerError.hypervisor("VM \(vm.domain) is running but shows no SPICE port.")
+            }
+            guard graphics.hasPassword else {
+                throw BrokerError(
+                    code: "vm_needs_restart",
+                    message: "VM \(vm.domain) runs with SPICE ticketing off; shut it down so the broker can start it locked.",
+                    httpStatus: 409)
+            }
+            return SpiceEndpoint(address: Self.reachableAddress(listen: graphics.listen, connectURI: vm.connectURI), port: port)
         }
-        guard let graphics = try await libvirt({ try await connection.spiceGraphics(ofDomain: vm.domain) }),
-            let port = graphics.port, port > 0
-        else {
-            throw BrokerError.hypervisor("VM \(vm.domain) is running but shows no SPICE port.")
-        }
-        guard graphics.hasPassword else {
-            throw BrokerError(
-                code: "vm_needs_restart",
-                message: "VM \(vm.domain) runs with SPICE ticketing off; shut it down so the broker can start it locked.",
-                httpStatus: 409)
-        }
-        return SpiceEndpoint(address: Self.reachableAddress(listen: graphics.listen, connectURI: vm.connectURI), port: port)
     }
 
     public func setTicket(_ ticket: String, on vm: VMRef, validUntil: Date) async throws {
-        let connection = try await connection(for: vm.connectURI)
-        try await libvirt {
+        try await withConnection(to: vm, missingVMIsServerError: true) { connection in
             try await connection.setSpiceTicket(ofDomain: vm.domain, ticket: ticket, validUntil: validUntil, connected: .keep)
         }
     }
 
     public func revokeTicket(on vm: VMRef) async throws {
-        let connection = try await connection(for: vm.connectURI)
-        guard try await libvirt({ try await connection.domain(named: vm.domain) }).state == .running else { return }
-        try await libvirt {
+        try await withConnection(to: vm) { connection in
+            guard try await connection.domain(named: vm.domain).state == .running else { return }
             try await connection.setSpiceTicket(
                 ofDomain: vm.domain, ticket: TicketGenerator.newTicket(), validUntil: Date(timeIntervalSince1970: 0),
                 connected: .disconnect)
@@ -79,22 +75,45 @@ public actor LibvirtHypervisor: Hypervisor {
         return "127.0.0.1"
     }
 
+    /// Runs `body` on the VM's connection. A lost connection (libvirtd restarted) is reopened and `body` tried once
+    /// more; libvirt errors become broker errors carrying libvirt's message.
+    /// - Parameter missingVMIsServerError: a VM of a pool that libvirt no longer knows is the admin's problem, not
+    ///   the user's: 502 instead of 404.
+    private func withConnection<T: Sendable>(
+        to vm: VMRef, missingVMIsServerError: Bool = false, _ body: (LibvirtConnection) async throws -> T
+    ) async throws -> T {
+        do {
+            do {
+                return try await body(try await connection(for: vm.connectURI))
+            } catch let error as LibvirtError where error.isConnectionLost {
+                forget(vm.connectURI)
+                return try await body(try await connection(for: vm.connectURI))
+            }
+        } catch let error as LibvirtError {
+            if error.isConnectionLost {
+                forget(vm.connectURI)
+                throw BrokerError(
+                    code: "hypervisor_unavailable",
+                    message: "libvirt at \(vm.connectURI) does not answer (\(error.message)); try again shortly.",
+                    httpStatus: 503)
+            }
+            if error.isNotFound {
+                throw missingVMIsServerError
+                    ? BrokerError.hypervisor("VM \(vm.domain) is gone from libvirt; an admin must remove or restore it.")
+                    : BrokerError(code: "vm_not_found", message: "libvirt: \(error.message)", httpStatus: 404)
+            }
+            throw BrokerError.hypervisor("libvirt: \(error.message)")
+        }
+    }
+
     private func connection(for uri: String) async throws -> LibvirtConnection {
         if let open = connections[uri] { return open }
-        let connection = try await libvirt { try await LibvirtConnection.open(uri) }
+        let connection = try await LibvirtConnection.open(uri)
         connections[uri] = connection
         return connection
     }
 
-    /// Runs a libvirt call, turning libvirt errors into broker errors that carry libvirt's message.
-    private func libvirt<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as LibvirtError {
-            if error.isNotFound {
-                throw BrokerError(code: "vm_not_found", message: error.message, httpStatus: 404)
-            }
-            throw BrokerError.hypervisor("libvirt: \(error.message)")
-        }
+    private func forget(_ uri: String) {
+        connections.removeValue(forKey: uri)?.close()
     }
 }

@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+
+extension EndToEnd {
+    /// The broker keeps one libvirt connection per URI; a libvirtd restart must not leave it broken.
+    @Suite struct LibvirtRestart {
+        @Test("after libvirtd restarts, the broker reconnects and hands out desktops again")
+        func reconnectsAfterLibvirtdRestart() throws {
+            try BrokerFixture.run("libvirtd-restart") { broker in
+                let alice = try API.login(TestUsers.alice)
+                let (first, _) = try API.requestDesktop(BrokerFixture.pool, token: alice)
+                #expect(first.status == 201, "\(first)")
+
+                try Self.restartLibvirtd()
+
+                let bob = try API.login(TestUsers.crowd[0])
+                let (second, session) = try API.requestDesktop(BrokerFixture.pool, token: bob)
+                #expect(second.status == 201, "a handout after the restart must work: \(second)\n\(broker.logTail())")
+                if let session {
+                    #expect(try API.console(session.id, token: bob).status == 200)
+                }
+            }
+        }
+
+        /// Stops libvirtd with SIGTERM, starts it again daemonized, and waits until it answers.
+        static func restartLibvirtd() throws {
+            let pid = try Command.check(["pgrep", "-x", "libvirtd"]).output.split(separator: "\n").first.map(String.init)
+            let old = try #require(pid, "libvirtd is not running")
+            try Command.check(["kill", "-TERM", old])
+            try waitUntil("libvirtd \(old) to exit", timeout: 30, interval: 0.2) {
+                (try? Command.run(["kill", "-0", old]))?.status != 0
+            }
+            // The daemon keeps the descriptors it was started with: give it a log file, not our pipes.
+            let starter = try BackgroundProcess(["libvirtd", "-d"], stdout: E2E.artifact("libvirtd-restart.log"),
+                                                stderr: E2E.artifact("libvirtd-restart.log"))
+            _ = starter.wait(timeout: 30)
+            try waitUntil("libvirtd to answer again", timeout: 30, interval: 0.3) {
+                (try? Command.run(TestVMs.virsh(["list"])))?.status == 0
+            }
+        }
+    }
+}
