@@ -7,6 +7,8 @@ public struct DesktopClaim: Sendable {
     public var clientAddress: String
     /// The public ports the gateway may lease.
     public var portRange: ClosedRange<Int>
+    /// VMs not to hand out this time (say, ones that just failed to start).
+    public var excludedVMs: Set<String> = []
     /// The id the new session gets if one is created.
     public var newSessionID: String
     public var now: Date

@@ -14,6 +14,7 @@ public actor FakeHypervisor: Hypervisor {
     }
     public private(set) var vms: [String: VM]
     var failStart = false
+    var brokenVMs: Set<String> = []
 
     public init(_ names: [String]) {
         vms = Dictionary(uniqueKeysWithValues: names.map { ($0, VM()) })
@@ -29,7 +30,9 @@ public actor FakeHypervisor: Hypervisor {
     }
 
     public func startIfNeeded(_ vm: VMRef) async throws -> SpiceEndpoint {
-        if failStart { throw BrokerError(code: "hypervisor_error", message: "boom", httpStatus: 502) }
+        if failStart || brokenVMs.contains(vm.domain) {
+            throw BrokerError(code: "hypervisor_error", message: "boom", httpStatus: 502)
+        }
         vms[vm.domain]!.running = true
         let index = vms.keys.sorted().firstIndex(of: vm.domain)!
         return SpiceEndpoint(address: "192.0.2.10", port: 5900 + index)
@@ -46,6 +49,7 @@ public actor FakeHypervisor: Hypervisor {
     }
 
     public func setFailStart(_ value: Bool) { failStart = value }
+    public func breakVM(_ name: String) { brokenVMs.insert(name) }
     public func markRunningUnticketable(_ name: String) { vms[name] = VM(running: true, ticketable: false) }
 }
 

@@ -61,6 +61,27 @@ import Testing
         #expect(try await fixture.broker.pools().first?.freeVMCount == 3)
     }
 
+    @Test func aVMThatFailsToStartIsPassedOver() async throws {
+        let fixture = try await BrokerFixture()
+        await fixture.hypervisor.breakVM("desk1")
+        let alice = try await fixture.user("alice")
+        let handout = try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5")
+        #expect(handout.session.vm == "desk2")
+        #expect(try await fixture.store.sessions().map(\.vm) == ["desk2"])
+    }
+
+    @Test func whenNoVMStartsTheUserSeesTheHypervisorError() async throws {
+        let fixture = try await BrokerFixture(vms: ["desk1", "desk2"])
+        await fixture.hypervisor.breakVM("desk1")
+        await fixture.hypervisor.breakVM("desk2")
+        let alice = try await fixture.user("alice")
+        let error = await #expect(throws: BrokerError.self) {
+            try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5")
+        }
+        #expect(error?.code == "hypervisor_error")
+        #expect(try await fixture.store.sessions().isEmpty)
+    }
+
     @Test func consoleFileCarriesTheGatewayAndAFreshTicketEachTime() async throws {
         let fixture = try await BrokerFixture()
         let alice = try await fixture.user("alice")

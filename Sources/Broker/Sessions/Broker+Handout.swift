@@ -12,23 +12,42 @@ public struct Handout: Sendable, Equatable {
 
 extension Broker {
     /// Gives `user` a desktop in `pool`: their session there if they have one, else a free VM, started if needed,
-    /// behind a freshly leased public port forwarded from `clientAddress` only.
+    /// behind a freshly leased public port forwarded from `clientAddress` only. A VM that fails to start is passed
+    /// over for the next free one (a few at most), so one broken VM does not block the pool.
     public func desktop(inPool pool: String, for user: UserRecord, clientAddress: String) async throws -> Handout {
-        let claim = DesktopClaim(user: user.name, pool: pool, clientAddress: clientAddress, portRange: settings.portRange)
-        switch try await BrokerError.mapping({ try await store.claimDesktop(claim) }) {
-        case .existing(let session):
-            return Handout(session: try await follow(session, to: clientAddress), isNew: false)
-        case .created(let session):
+        var claim = DesktopClaim(user: user.name, pool: pool, clientAddress: clientAddress, portRange: settings.portRange)
+        var lastVMFailure: BrokerError?
+        while claim.excludedVMs.count < Self.maxStartAttempts {
+            let result: ClaimResult
             do {
-                return Handout(session: try await bringUp(session), isNew: true)
-            } catch {
-                logger.error("handout of \(session.vm) to \(user.name) failed: \(error)")
-                _ = try? await store.deleteSession(id: session.id)
-                if let rule = forwardRule(for: session) { try? await forwarder.remove(rule) }
-                throw error
+                result = try await BrokerError.mapping { try await store.claimDesktop(claim) }
+            } catch let error as BrokerError where error.code == "no_free_vm" && lastVMFailure != nil {
+                throw lastVMFailure!
+            }
+            switch result {
+            case .existing(let session):
+                return Handout(session: try await follow(session, to: clientAddress), isNew: false)
+            case .created(let session):
+                do {
+                    return Handout(session: try await bringUp(session), isNew: true)
+                } catch {
+                    logger.error("handout of \(session.vm) to \(user.name) failed: \(error)")
+                    _ = try? await store.deleteSession(id: session.id)
+                    if let rule = forwardRule(for: session) { try? await forwarder.remove(rule) }
+                    guard let failure = error as? BrokerError, Self.vmFaultCodes.contains(failure.code) else { throw error }
+                    lastVMFailure = failure
+                    claim.excludedVMs.insert(session.vm)
+                    claim.newSessionID = UUID().uuidString.lowercased()
+                }
             }
         }
+        throw lastVMFailure ?? BrokerError.hypervisor("No VM of pool \(pool) could be started.")
     }
+
+    /// How many VMs one handout tries before it gives up.
+    static let maxStartAttempts = 3
+    /// Failures that belong to one VM, so the next free VM may do better.
+    static let vmFaultCodes: Set<String> = ["hypervisor_error", "vm_needs_restart", "vm_not_ready"]
 
     /// Starts the session's VM, records its SPICE endpoint and installs the forwarding rule.
     private func bringUp(_ session: SessionRecord) async throws -> SessionRecord {

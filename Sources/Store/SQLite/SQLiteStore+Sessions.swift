@@ -10,16 +10,17 @@ extension SQLiteStore {
             {
                 return .existing(existing)
             }
-            guard
-                let vm = try String.fetchOne(
-                    db,
-                    sql: """
-                        SELECT name FROM vms WHERE pool_name = ?
-                        AND name NOT IN (SELECT vm_name FROM sessions WHERE pool_name = ?)
-                        ORDER BY name LIMIT 1
-                        """,
-                    arguments: [claim.pool, claim.pool])
-            else { throw StoreError.noFreeVM(pool: claim.pool) }
+            let free = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT name FROM vms WHERE pool_name = ?
+                    AND name NOT IN (SELECT vm_name FROM sessions WHERE pool_name = ?)
+                    ORDER BY name
+                    """,
+                arguments: [claim.pool, claim.pool])
+            guard let vm = free.first(where: { !claim.excludedVMs.contains($0) }) else {
+                throw StoreError.noFreeVM(pool: claim.pool)
+            }
             let leased = Set(try Int.fetchAll(db, sql: "SELECT public_port FROM sessions"))
             guard let port = claim.portRange.first(where: { !leased.contains($0) }) else { throw StoreError.noFreePort }
             let session = SessionRecord(
