@@ -24,9 +24,14 @@ enum ViewerOutcome: Equatable, CustomStringConvertible {
         }
     }
 
-    var asksForPassword: Bool {
-        if case .authenticationRequired = self { return true }
-        return false
+    /// The viewer was turned away without showing the guest: its password dialog, or it quit with an error
+    /// (which remote-viewer sometimes does at once on a refused ticket).
+    var wasRefused: Bool {
+        switch self {
+        case .authenticationRequired(let measure): !measure.showsGuestConsole
+        case .viewerExited(let status): status != 0
+        case .guestScreen, .nothingShown: false
+        }
     }
 
     var description: String {
