@@ -17,8 +17,6 @@ public struct Accounts: Sendable {
     let store: any Store
     let bcryptCost: UInt8
     let tokenLifetime: TimeInterval
-    /// A hash checked against when the user does not exist, so both failures take the same time.
-    private let decoyHash: String
 
     /// - Parameters:
     ///   - bcryptCost: the bcrypt work factor for new passwords (4...31).
@@ -27,7 +25,6 @@ public struct Accounts: Sendable {
         self.store = store
         self.bcryptCost = bcryptCost
         self.tokenLifetime = tokenLifetime
-        self.decoyHash = Bcrypt.hash(TicketGenerator.newTicket(), cost: bcryptCost)
     }
 
     /// Adds a local user with a bcrypt-hashed password.
@@ -47,8 +44,14 @@ public struct Accounts: Sendable {
     /// Checks a password and issues a token; the same error, after the same work, for an unknown user or a wrong password.
     public func login(username: String, password: String, now: Date = Date()) async throws -> LoginToken {
         let user = try await store.user(named: username)
-        let hash = user?.passwordHash ?? decoyHash
-        let matches = await Blocking.run { Bcrypt.verify(password, hash: hash) }
+        let matches = await Blocking.run { [bcryptCost] in
+            guard let user else {
+                // An unknown user costs one bcrypt round of the same work factor, so timing tells nothing.
+                _ = Bcrypt.hash(password, cost: bcryptCost)
+                return false
+            }
+            return Bcrypt.verify(password, hash: user.passwordHash)
+        }
         guard let user, matches else { throw BrokerError.invalidCredentials }
         let token = TicketGenerator.newTicket()
         let expiresAt = now.addingTimeInterval(tokenLifetime)
