@@ -1,0 +1,23 @@
+/// How the WebSocket gateway listens and how it treats its connections.
+public struct GatewayConfiguration: Sendable {
+    /// The address to bind, e.g. "0.0.0.0" or "127.0.0.1".
+    public var host: String
+    /// The port to bind; 0 picks any free port (see `WebSocketGateway.boundPort()`).
+    public var port: Int
+    /// The largest WebSocket frame accepted from a browser and the largest frame sent to it, in bytes.
+    public var maxFrameSize: Int = 1 << 20
+    /// Bytes held per direction before reading from the other side pauses (the write buffer's high water mark).
+    public var bufferLimit: Int = 256 * 1024
+    /// A connection with no data in either direction for this long is closed with 4408.
+    public var idleTimeout: Duration = .seconds(300)
+    /// How often the gateway pings the browser, keeping middleboxes from dropping quiet connections.
+    public var pingInterval: Duration = .seconds(30)
+    /// The time allowed from accepting a TCP connection to relaying bytes (HTTP upgrade, redemption, connection).
+    public var handshakeTimeout: Duration = .seconds(10)
+
+    /// Creates a configuration listening on the given address, with defaults for everything else.
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+}

@@ -1,0 +1,40 @@
+import NIOCore
+
+/// The per-connection knobs of a relay, in NIO's units, taken from `GatewayConfiguration`.
+struct RelaySettings: Sendable {
+    var maxFrameSize: Int
+    var bufferLimit: Int
+    var idleTimeout: TimeAmount
+    var pingInterval: TimeAmount
+    var handshakeTimeout: TimeAmount
+    /// How long we wait for the browser to answer our Close before dropping the connection.
+    var closeGrace: TimeAmount = .seconds(1)
+    /// How long connecting to the target may take.
+    var connectTimeout: TimeAmount = .seconds(5)
+
+    init(
+        maxFrameSize: Int = 1 << 20, bufferLimit: Int = 256 * 1024, idleTimeout: TimeAmount = .seconds(300),
+        pingInterval: TimeAmount = .seconds(30), handshakeTimeout: TimeAmount = .seconds(10)
+    ) {
+        self.maxFrameSize = maxFrameSize
+        self.bufferLimit = bufferLimit
+        self.idleTimeout = idleTimeout
+        self.pingInterval = pingInterval
+        self.handshakeTimeout = handshakeTimeout
+    }
+
+    init(_ configuration: GatewayConfiguration) {
+        self.init(
+            maxFrameSize: configuration.maxFrameSize,
+            bufferLimit: configuration.bufferLimit,
+            idleTimeout: TimeAmount(configuration.idleTimeout),
+            pingInterval: TimeAmount(configuration.pingInterval),
+            handshakeTimeout: TimeAmount(configuration.handshakeTimeout)
+        )
+    }
+
+    /// Write buffer water marks bounding what each channel holds: reading from the partner pauses above `high`.
+    var waterMark: ChannelOptions.Types.WriteBufferWaterMark {
+        .init(low: max(1, self.bufferLimit / 2), high: max(2, self.bufferLimit))
+    }
+}

@@ -1,0 +1,203 @@
+import NIOCore
+import NIOWebSocket
+
+/// The decisions of one browser connection's relay, free of I/O so they can be tested on their own.
+///
+/// `WebSocketRelayHandler` feeds it events (frames, target bytes, timers, closes) and performs the returned action.
+struct RelayStateMachine {
+    enum State {
+        /// Upgraded; the token is being redeemed and the target dialled. Browser data waits here.
+        case dialing(pending: CircularBuffer<ByteBuffer>)
+        /// Both sides connected: bytes flow.
+        case relaying
+        /// We sent a Close frame and wait for the browser's answer (or the grace period).
+        case closing
+        /// Nothing more will be sent to either side.
+        case closed
+    }
+
+    /// What the handler must do next.
+    enum Action {
+        case none
+        /// Write a browser payload to the target.
+        case forwardToTarget(ByteBuffer)
+        /// Write target bytes to the browser as binary frames.
+        case forwardToClient(ByteBuffer)
+        /// Answer a ping.
+        case sendPong(ByteBuffer)
+        /// Send our keep-alive ping.
+        case sendPing
+        /// The target is connected: write what the browser sent while dialling and start relaying.
+        case startRelaying(pending: CircularBuffer<ByteBuffer>)
+        /// Send a Close frame; close the target if asked; close the browser connection once the frame is flushed
+        /// (when the closing handshake is complete or the connection failed) or else after a grace period.
+        case sendClose(GatewayRefusal, closeTarget: Bool, closeClientAfterFlush: Bool)
+        /// Close the browser connection (and the target if asked) without sending anything more.
+        case closeClient(closeTarget: Bool)
+        /// Close the target connection only.
+        case closeTarget
+    }
+
+    private(set) var state: State = .dialing(pending: CircularBuffer())
+
+    /// Whether reading from the browser may go on, given the target's writability (backpressure).
+    func shouldReadFromClient(targetWritable: Bool) -> Bool {
+        switch self.state {
+        case .dialing: return false
+        case .relaying: return targetWritable
+        case .closing, .closed: return true  // read the Close answer; data is dropped anyway
+        }
+    }
+
+    var isDialing: Bool {
+        if case .dialing = self.state { return true }
+        return false
+    }
+
+    /// A frame decoded from the browser.
+    mutating func frameReceived(_ frame: WebSocketFrame) -> Action {
+        guard frame.maskKey != nil else { return self.fail(.protocolError("unmasked client frame")) }
+        guard !frame.rsv1, !frame.rsv2, !frame.rsv3 else { return self.fail(.protocolError("reserved bits set")) }
+        switch frame.opcode {
+        case .binary, .text, .continuation:
+            return self.clientData(frame.unmaskedData)
+        case .ping:
+            switch self.state {
+            case .dialing, .relaying: return .sendPong(frame.unmaskedData)
+            case .closing, .closed: return .none
+            }
+        case .pong:
+            return .none
+        case .connectionClose:
+            return self.clientClose(frame.unmaskedData)
+        default:
+            return self.fail(.protocolError("unknown opcode"))
+        }
+    }
+
+    private mutating func clientData(_ payload: ByteBuffer) -> Action {
+        switch self.state {
+        case .dialing(var pending):
+            self.state = .relaying  // avoid a copy-on-write of the buffer while we mutate it
+            pending.append(payload)
+            self.state = .dialing(pending: pending)
+            return .none
+        case .relaying:
+            return .forwardToTarget(payload)
+        case .closing, .closed:
+            return .none
+        }
+    }
+
+    private mutating func clientClose(_ payload: ByteBuffer) -> Action {
+        switch self.state {
+        case .dialing, .relaying:
+            self.state = .closed
+            var payload = payload
+            let code = payload.readInteger(as: UInt16.self).flatMap { Self.isEchoable($0) ? $0 : nil } ?? 1000
+            return .sendClose(GatewayRefusal(closeCode: code, reason: ""), closeTarget: true, closeClientAfterFlush: true)
+        case .closing:
+            self.state = .closed
+            return .closeClient(closeTarget: true)
+        case .closed:
+            return .none
+        }
+    }
+
+    /// Close codes a peer may send on the wire (RFC 6455 section 7.4).
+    private static func isEchoable(_ code: UInt16) -> Bool {
+        switch code {
+        case 1000...1003, 1007...1011, 3000...4999: return true
+        default: return false
+        }
+    }
+
+    /// The frame decoder rejected the browser's bytes.
+    mutating func decodingFailed(_ error: NIOWebSocketError) -> Action {
+        switch error {
+        case .invalidFrameLength: return self.fail(.frameTooLarge)
+        default: return self.fail(.protocolError())
+        }
+    }
+
+    /// Fail the connection: send Close and drop the connection without waiting for an answer.
+    private mutating func fail(_ refusal: GatewayRefusal) -> Action {
+        switch self.state {
+        case .dialing, .relaying, .closing:
+            self.state = .closed
+            return .sendClose(refusal, closeTarget: true, closeClientAfterFlush: true)
+        case .closed:
+            return .none
+        }
+    }
+
+    /// The target's TCP connection is up.
+    mutating func targetConnected() -> Action {
+        switch self.state {
+        case .dialing(let pending):
+            self.state = .relaying
+            return .startRelaying(pending: pending)
+        case .relaying:
+            return .none
+        case .closing, .closed:
+            return .closeTarget
+        }
+    }
+
+    /// Redemption or connection failed.
+    mutating func dialFailed(_ refusal: GatewayRefusal) -> Action {
+        guard self.isDialing else { return .none }
+        self.state = .closing
+        return .sendClose(refusal, closeTarget: true, closeClientAfterFlush: false)
+    }
+
+    /// Bytes read from the target.
+    mutating func targetRead(_ buffer: ByteBuffer) -> Action {
+        switch self.state {
+        case .dialing, .relaying: return .forwardToClient(buffer)
+        case .closing, .closed: return .none
+        }
+    }
+
+    /// The target sent EOF or its connection closed.
+    mutating func targetClosed() -> Action {
+        self.terminate(.targetClosed)
+    }
+
+    /// The gateway ends the connection (session ended, idle, shutdown...): Close, then wait for the answer.
+    mutating func terminate(_ refusal: GatewayRefusal) -> Action {
+        switch self.state {
+        case .dialing, .relaying:
+            self.state = .closing
+            return .sendClose(refusal, closeTarget: true, closeClientAfterFlush: false)
+        case .closing, .closed:
+            return .none
+        }
+    }
+
+    /// The handshake deadline passed; only matters while still dialling.
+    mutating func handshakeDeadlinePassed() -> Action {
+        self.isDialing ? self.terminate(.handshakeTimeout) : .none
+    }
+
+    /// The browser did not answer our Close in time.
+    mutating func closeGraceExpired() -> Action {
+        guard case .closing = self.state else { return .none }
+        self.state = .closed
+        return .closeClient(closeTarget: true)
+    }
+
+    /// Time for a keep-alive ping.
+    func pingDue() -> Action {
+        switch self.state {
+        case .dialing, .relaying: return .sendPing
+        case .closing, .closed: return .none
+        }
+    }
+
+    /// The browser's TCP connection is gone.
+    mutating func clientClosed() -> Action {
+        self.state = .closed
+        return .closeTarget
+    }
+}

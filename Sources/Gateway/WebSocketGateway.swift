@@ -1,0 +1,80 @@
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// The gateway as a swift-service-lifecycle `Service`: binds in `run()`, serves until graceful shutdown (then closes
+/// its listener and connections).
+///
+/// Browsers connect to `ws://HOST:PORT/ws/{token}`; the resolver decides which SPICE endpoint the token reaches and
+/// the gateway relays bytes between the WebSocket and a TCP connection to it, entirely on NIO's event loops.
+public final class WebSocketGateway: Service, Sendable {
+    let configuration: GatewayConfiguration
+    let settings: RelaySettings
+    let resolver: any GatewayTokenResolver
+    let logger: Logger
+    let registry = ConnectionRegistry()
+    let group: MultiThreadedEventLoopGroup = .singleton
+    private let bound: EventLoopPromise<Int>
+
+    /// Creates a gateway; nothing is bound until `run()`.
+    public init(configuration: GatewayConfiguration, resolver: any GatewayTokenResolver, logger: Logger) {
+        self.configuration = configuration
+        self.settings = RelaySettings(configuration)
+        self.resolver = resolver
+        self.logger = logger
+        self.bound = MultiThreadedEventLoopGroup.singleton.any().makePromise(of: Int.self)
+    }
+
+    deinit {
+        self.bound.fail(CancellationError())  // no-op when already bound; keeps `boundPort()` callers from hanging
+    }
+
+    /// Binds the listener and serves until graceful shutdown or cancellation, then closes every connection
+    /// (1001 "going away") and returns once they are closed.
+    public func run() async throws {
+        let server: any Channel
+        do {
+            server = try await self.makeServerBootstrap()
+                .bind(host: self.configuration.host, port: self.configuration.port).get()
+        } catch {
+            self.bound.fail(error)
+            throw error
+        }
+        let port = server.localAddress?.port ?? self.configuration.port
+        self.bound.succeed(port)
+        self.logger.info("WebSocket gateway listening", metadata: ["host": "\(self.configuration.host)", "port": "\(port)"])
+
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                try? await server.closeFuture.get()
+            } onGracefulShutdown: {
+                server.close(promise: nil)
+            }
+        } onCancel: {
+            server.close(promise: nil)
+        }
+
+        let closing = self.registry.terminateAll(with: .goingAway)
+        self.logger.info("WebSocket gateway stopping", metadata: ["connections": "\(closing.count)"])
+        try? await EventLoopFuture.andAllComplete(closing, on: self.group.any()).get()
+    }
+
+    /// The bound port once listening (useful with port 0), awaiting until bound; throws if binding failed.
+    public func boundPort() async throws -> Int {
+        try await self.bound.futureResult.get()
+    }
+
+    /// Closes every live connection of the session with close code 4410 "session ended", within a second.
+    ///
+    /// - Returns: how many connections were asked to close.
+    @discardableResult
+    public func closeConnections(ofSession sessionID: String) async -> Int {
+        self.registry.terminate(sessionID: sessionID, with: .sessionEnded())
+    }
+
+    /// Live connections right now (redeemed and not yet closed), for status pages and metrics.
+    public func liveConnectionCount() async -> Int {
+        self.registry.liveCount
+    }
+}

@@ -1,0 +1,110 @@
+import Gateway
+import NIOCore
+import NIOHTTP1
+import Testing
+
+/// Refusals as a browser sees them, over real sockets on 127.0.0.1.
+@Suite("Gateway refusals over loopback")
+struct GatewayRefusalLiveTests {
+    @Test func unknownTokenGets4401AndTheTargetSeesNoConnection() async throws {
+        let echo = try await TestTCPServer.start()
+        try await withLiveGateway(resolver: TestTokenResolver()) { _, port in
+            let client = try await TestWebSocketClient.connect(port: port, path: "/ws/unknownTokenUnknownToken")
+            let close = try await client.receiveClose()
+            #expect(close.code == 4401)
+            try await client.waitForDisconnect()
+        }
+        #expect(echo.connectionCount == 0)
+    }
+
+    @Test func aTokenWorksOnlyOnce() async throws {
+        let echo = try await TestTCPServer.start()
+        let resolver = TestTokenResolver()
+        let token = await resolver.issue(for: GatewayTarget(sessionID: "s1", host: "127.0.0.1", port: echo.port))
+        try await withLiveGateway(resolver: resolver) { _, port in
+            let first = try await TestWebSocketClient.connect(port: port, path: "/ws/\(token)")
+            try await first.send([42])
+            #expect(try await first.receiveBytes(count: 1) == [42])
+            let second = try await TestWebSocketClient.connect(port: port, path: "/ws/\(token)")
+            #expect(try await second.receiveClose().code == 4401)
+            await first.close()
+        }
+        #expect(echo.connectionCount == 1)
+    }
+
+    @Test func wrongPathGets404WithoutUpgrade() async throws {
+        try await withLiveGateway(resolver: TestTokenResolver()) { _, port in
+            for path in ["/", "/websockify", "/ws/short", "/ws/abcdefghijklmnop?host=127.0.0.1&port=22"] {
+                await #expect {
+                    _ = try await TestWebSocketClient.connect(port: port, path: path)
+                } throws: { error in
+                    (error as? TestWebSocketClient.UpgradeRefused)?.status == .notFound
+                }
+            }
+        }
+    }
+
+    @Test func unreachableTargetGets4502() async throws {
+        let closedPort = try await TestTCPServer.closedPort()
+        let resolver = TestTokenResolver()
+        let token = await resolver.issue(for: GatewayTarget(sessionID: "s1", host: "127.0.0.1", port: closedPort))
+        try await withLiveGateway(resolver: resolver) { _, port in
+            let client = try await TestWebSocketClient.connect(port: port, path: "/ws/\(token)")
+            let close = try await client.receiveClose()
+            #expect(close.code == 4502)
+            #expect(close.reason == "desktop unreachable")
+        }
+    }
+
+    @Test func closingASessionSends4410WithinASecond() async throws {
+        let echo = try await TestTCPServer.start()
+        let resolver = TestTokenResolver()
+        let token = await resolver.issue(for: GatewayTarget(sessionID: "s-ends", host: "127.0.0.1", port: echo.port))
+        let other = await resolver.issue(for: GatewayTarget(sessionID: "s-stays", host: "127.0.0.1", port: echo.port))
+        try await withLiveGateway(resolver: resolver) { gateway, port in
+            let client = try await TestWebSocketClient.connect(port: port, path: "/ws/\(token)")
+            let bystander = try await TestWebSocketClient.connect(port: port, path: "/ws/\(other)")
+            try await client.send([1])
+            _ = try await client.receiveBytes(count: 1)
+            try await bystander.send([2])
+            _ = try await bystander.receiveBytes(count: 1)
+            #expect(await gateway.liveConnectionCount() == 2)
+
+            let clock = ContinuousClock()
+            let start = clock.now
+            #expect(await gateway.closeConnections(ofSession: "s-ends") == 1)
+            let close = try await client.receiveClose(timeout: .seconds(2))
+            let elapsed = clock.now - start
+            #expect(close.code == 4410)
+            #expect(close.reason == "session ended")
+            #expect(elapsed < .seconds(1))
+            try await client.waitForDisconnect(timeout: .seconds(1))
+            #expect(try await waitUntil { await gateway.liveConnectionCount() == 1 })
+
+            try await bystander.send([3])
+            #expect(try await bystander.receiveBytes(count: 1) == [3])
+            await bystander.close()
+        }
+    }
+
+    @Test func idleConnectionGets4408() async throws {
+        let echo = try await TestTCPServer.start()
+        let resolver = TestTokenResolver()
+        let token = await resolver.issue(for: GatewayTarget(sessionID: "s1", host: "127.0.0.1", port: echo.port))
+        try await withLiveGateway(resolver: resolver, configure: { $0.idleTimeout = .seconds(1) }) { _, port in
+            let client = try await TestWebSocketClient.connect(port: port, path: "/ws/\(token)")
+            try await client.send([7])
+            _ = try await client.receiveBytes(count: 1)
+            #expect(try await client.receiveClose(timeout: .seconds(3)).code == 4408)
+        }
+    }
+
+    @Test func plainHTTPRequestToAWebSocketPathGets426() async throws {
+        try await withLiveGateway(resolver: TestTokenResolver()) { _, port in
+            let response = try await RawTCPClient.exchange(
+                port: port, sending: Array("GET /ws/abcdefghijklmnop HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+            )
+            #expect(String(decoding: response, as: UTF8.self).hasPrefix("HTTP/1.1 426"))
+        }
+    }
+}

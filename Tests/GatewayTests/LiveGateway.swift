@@ -1,0 +1,43 @@
+import Gateway
+import Logging
+import ServiceLifecycle
+
+/// Runs a gateway on 127.0.0.1 (any port) in a `ServiceGroup` for the duration of `body`, then shuts it down
+/// gracefully and waits for `run()` to return.
+func withLiveGateway<T: Sendable>(
+    resolver: TestTokenResolver,
+    configure: (inout GatewayConfiguration) -> Void = { _ in },
+    _ body: (WebSocketGateway, Int) async throws -> T
+) async throws -> T {
+    var configuration = GatewayConfiguration(host: "127.0.0.1", port: 0)
+    configure(&configuration)
+    let gateway = WebSocketGateway(configuration: configuration, resolver: resolver, logger: .quiet)
+    let group = ServiceGroup(configuration: .init(services: [gateway], logger: .quiet))
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        do {
+            let port = try await gateway.boundPort()
+            let result = try await body(gateway, port)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return result
+        } catch {
+            await group.triggerGracefulShutdown()
+            try? await tasks.waitForAll()
+            throw error
+        }
+    }
+}
+
+/// Polls a condition until it holds or the timeout passes (a bound, not a fixed sleep).
+func waitUntil(
+    timeout: Duration = .seconds(5), _ condition: () async throws -> Bool
+) async throws -> Bool {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    while clock.now < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    return try await condition()
+}

@@ -1,0 +1,63 @@
+import NIOCore
+import NIOWebSocket
+import Testing
+
+@testable import Gateway
+
+@Suite("Relay state machine")
+struct RelayStateMachineTests {
+    private func masked(_ opcode: WebSocketOpcode, _ bytes: [UInt8]) -> WebSocketFrame {
+        var data = ByteBuffer(bytes: bytes)
+        let key = WebSocketMaskingKey.random()
+        data.webSocketMask(key)
+        return WebSocketFrame(fin: true, opcode: opcode, maskKey: key, data: data)
+    }
+
+    @Test func dataIsHeldWhileDialingAndReleasedOnConnect() {
+        var machine = RelayStateMachine()
+        guard case .none = machine.frameReceived(self.masked(.binary, [1])) else { Issue.record(); return }
+        guard case .startRelaying(let pending) = machine.targetConnected() else { Issue.record(); return }
+        #expect(pending.map { Array($0.readableBytesView) } == [[1]])
+        guard case .forwardToTarget(let payload) = machine.frameReceived(self.masked(.binary, [2, 3])) else {
+            Issue.record(); return
+        }
+        #expect(Array(payload.readableBytesView) == [2, 3])
+    }
+
+    @Test func closeCodesAreEchoedOnlyWhenLegal() {
+        var machine = RelayStateMachine()
+        _ = machine.targetConnected()
+        guard case .sendClose(let refusal, true, true) = machine.frameReceived(self.masked(.connectionClose, [0x03, 0xED]))
+        else { Issue.record(); return }
+        #expect(refusal.closeCode == 1000)  // 1005 may not be sent on the wire
+    }
+
+    @Test func terminationWaitsForTheAnswerAndIgnoresLaterEvents() {
+        var machine = RelayStateMachine()
+        _ = machine.targetConnected()
+        guard case .sendClose(let refusal, true, false) = machine.terminate(.sessionEnded()) else {
+            Issue.record(); return
+        }
+        #expect(refusal.closeCode == 4410)
+        guard case .none = machine.terminate(.idleTimeout) else { Issue.record(); return }
+        guard case .none = machine.targetRead(ByteBuffer(bytes: [1])) else { Issue.record(); return }
+        #expect(machine.shouldReadFromClient(targetWritable: false))
+        guard case .closeClient = machine.frameReceived(self.masked(.connectionClose, [])) else {
+            Issue.record(); return
+        }
+    }
+
+    @Test func readingFollowsTargetWritabilityOnlyWhileRelaying() {
+        var machine = RelayStateMachine()
+        #expect(!machine.shouldReadFromClient(targetWritable: true))
+        _ = machine.targetConnected()
+        #expect(machine.shouldReadFromClient(targetWritable: true))
+        #expect(!machine.shouldReadFromClient(targetWritable: false))
+    }
+
+    @Test func aTargetArrivingAfterTheBrowserLeftIsClosed() {
+        var machine = RelayStateMachine()
+        _ = machine.clientClosed()
+        guard case .closeTarget = machine.targetConnected() else { Issue.record(); return }
+    }
+}
