@@ -13,16 +13,23 @@ public struct Broker: Sendable {
     public let hypervisor: any Hypervisor
     public let forwarder: any PortForwarder
     public let settings: BrokerSettings
+    /// Gateway tokens of browser consoles.
+    public let webConsoleTokens: WebConsoleTokens
+    /// Told of every session this broker ends.
+    let sessionEndObservers: [any SessionEndObserver]
     let logger: Logger
 
     public init(
         store: any Store, hypervisor: any Hypervisor, forwarder: any PortForwarder, settings: BrokerSettings,
+        webConsoleTokens: WebConsoleTokens? = nil, sessionEndObservers: [any SessionEndObserver] = [],
         logger: Logger = Logger(label: "saffron.broker")
     ) {
         self.store = store
         self.hypervisor = hypervisor
         self.forwarder = forwarder
         self.settings = settings
+        self.webConsoleTokens = webConsoleTokens ?? WebConsoleTokens(store: store)
+        self.sessionEndObservers = sessionEndObservers
         self.logger = logger
     }
 

@@ -1,16 +1,26 @@
 import Broker
 import Hummingbird
+import Logging
 
 /// Builds the router of the HTTP API under `/api/v1`.
 public enum APIRouter {
-    /// All routes, with JSON errors everywhere and bearer authentication on everything but login.
-    public static func build(broker: Broker, accounts: Accounts) -> Router<SaffronRequestContext> {
+    /// All routes, with JSON errors everywhere and bearer authentication on everything but login and static files.
+    /// - Parameters:
+    ///   - gatewayURL: the WebSocket gateway's base URL as browsers reach it, e.g. `ws://127.0.0.1:8081`.
+    ///   - webFiles: the portal and HTML5 client to serve; nil serves the API only.
+    public static func build(
+        broker: Broker, accounts: Accounts, gatewayURL: String = "ws://127.0.0.1:8081", webFiles: WebFiles? = nil,
+        logger: Logger = Logger(label: "saffron.http")
+    ) -> Router<SaffronRequestContext> {
         let router = Router(context: SaffronRequestContext.self)
         router.add(middleware: ErrorMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware())
+        webFiles?.register(on: router, logger: logger)
         let api = router.group("api/v1")
         let authenticated = api.group().add(middleware: BearerAuthMiddleware(accounts: accounts))
         LoginRoutes(accounts: accounts).register(public: api, authenticated: authenticated)
         DesktopRoutes(broker: broker).register(on: authenticated)
+        WebConsoleRoutes(broker: broker, gatewayURL: gatewayURL).register(on: authenticated)
         return router
     }
 }

@@ -5,8 +5,8 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// `saffron serve`: restores forwarding from the store, then runs the HTTP API (and a sweeper of expired login
-/// tokens) until SIGTERM or SIGINT.
+/// `saffron serve`: restores forwarding from the store, then runs the WebSocket gateway, the HTTP API and a sweeper of
+/// expired login tokens until SIGTERM or SIGINT.
 public struct BrokerServer: Sendable {
     let components: Components
     let logger: Logger
@@ -20,7 +20,10 @@ public struct BrokerServer: Sendable {
     public func run() async throws {
         let values = try components.config.validated()
         try await components.broker.restoreForwarding()
-        let router = APIRouter.build(broker: components.broker, accounts: components.accounts)
+        let config = components.config
+        let router = APIRouter.build(
+            broker: components.broker, accounts: components.accounts, gatewayURL: config.websocket.publicURL,
+            webFiles: WebFiles(root: config.web.root, spiceHTML5: config.web.spiceHTML5), logger: logger)
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(values.listenHost, port: values.listenPort), serverName: "saffron"),
@@ -28,6 +31,7 @@ public struct BrokerServer: Sendable {
         let group = ServiceGroup(
             configuration: .init(
                 services: [
+                    .init(service: components.gateway),
                     .init(service: app),
                     .init(service: ExpiredTokenSweeper(store: components.store, interval: .seconds(600), logger: logger)),
                 ],

@@ -1,6 +1,7 @@
 import Broker
 import Firewall
 import Foundation
+import Gateway
 import Logging
 import Store
 
@@ -10,18 +11,28 @@ public struct Components: Sendable {
     public let store: any Store
     public let accounts: Accounts
     public let broker: Broker
+    /// The WebSocket gateway of browser consoles; it listens only once run (by `saffron serve`).
+    public let gateway: WebSocketGateway
 
-    /// Opens the store and builds the broker with the configured firewall backend and libvirt.
+    /// Opens the store and builds the broker with the configured firewall backend and libvirt, and the gateway
+    /// whose tokens it issues.
     public init(config: SaffronConfig, logger: Logger = Logger(label: "saffron")) throws {
         let values = try config.validated()
         self.config = config
         let store = try SQLiteStore(path: config.database.path)
         self.store = store
         self.accounts = Accounts(store: store, bcryptCost: values.bcryptCost, tokenLifetime: values.tokenLifetime)
+        let tokens = WebConsoleTokens(store: store)
+        let gateway = WebSocketGateway(
+            configuration: GatewayConfiguration(host: values.webSocketHost, port: values.webSocketPort),
+            resolver: BrokerTokenResolver(tokens: tokens, allowedOrigins: Set(config.websocket.allowedOrigins)),
+            logger: logger)
+        self.gateway = gateway
         self.broker = Broker(
             store: store, hypervisor: LibvirtHypervisor(), forwarder: Self.forwarder(for: config.firewall, logger: logger),
             settings: BrokerSettings(
                 publicAddress: config.gateway.publicAddress, portRange: values.portRange, ticketValidity: values.ticketValidity),
+            webConsoleTokens: tokens, sessionEndObservers: [GatewaySessionCutter(gateway: gateway)],
             logger: logger)
     }
 

@@ -79,3 +79,25 @@ import Testing
         }
     }
 }
+
+@Suite struct WebConsoleAPITests {
+    @Test func theOwnerGetsAGatewayURLAndAPassword() async throws {
+        try await withLiveAPI { client, fixture in
+            let alice = try await client.login("alice")
+            let created = try await client.call(.post, "/api/v1/pools/office/desktop", token: alice)
+            let id = try #require(created.json["id"] as? String)
+            let console = try await client.call(.post, "/api/v1/sessions/\(id)/web-console", token: alice)
+            #expect(console.status == .ok)
+            let url = try #require(console.json["url"] as? String)
+            #expect(url.hasPrefix("ws://127.0.0.1:8081/ws/"))
+            let vm = try #require(created.json["vm"] as? String)
+            #expect(console.json["password"] as? String == (await fixture.hypervisor.vms[vm]?.ticket))
+            let token = String(url.split(separator: "/").last!)
+            #expect(try await fixture.broker.webConsoleTokens.redeem(token)?.id == id)
+
+            let bob = try await client.login("bob")
+            let foreign = try await client.call(.post, "/api/v1/sessions/\(id)/web-console", token: bob)
+            #expect(foreign.status == .notFound)
+        }
+    }
+}

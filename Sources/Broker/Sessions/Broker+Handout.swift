@@ -86,9 +86,7 @@ extension Broker {
     /// A `.vv` for the session with a fresh one-time SPICE ticket, valid for the configured ticket validity.
     public func consoleFile(forSession id: String, user: UserRecord, now: Date = Date()) async throws -> ConsoleFile {
         let session = try await session(id: id, visibleTo: user)
-        guard session.state == .ready else { throw BrokerError.vmNotReady("Desktop \(session.vm) is still starting; try again.") }
-        let ticket = TicketGenerator.newTicket()
-        try await hypervisor.setTicket(ticket, on: try await vmRef(for: session), validUntil: now.addingTimeInterval(settings.ticketValidity))
+        let (ticket, _) = try await setFreshTicket(on: session, now: now)
         return ConsoleFile(
             host: settings.publicAddress, port: session.publicPort, password: ticket,
             title: "\(session.vm) (\(session.pool)) - Saffron")

@@ -15,9 +15,12 @@ extension SaffronConfig {
         ("SAFFRON_HTTP_LISTEN", "http.listen"),
         ("SAFFRON_PUBLIC_ADDRESS", "gateway.publicAddress"),
         ("SAFFRON_PORT_RANGE", "gateway.portRange"),
+        ("SAFFRON_WEBSOCKET_LISTEN", "websocket.listen"),
+        ("SAFFRON_WEBSOCKET_PUBLIC_URL", "websocket.publicURL"),
         ("SAFFRON_FIREWALL_BACKEND", "firewall.backend"),
         ("SAFFRON_FIREWALL_MASQUERADE", "firewall.masquerade"),
         ("SAFFRON_DATABASE_PATH", "database.path"),
+        ("SAFFRON_WEB_ROOT", "web.root"),
         ("SAFFRON_TICKET_VALIDITY_SECONDS", "tickets.validitySeconds"),
     ]
 
@@ -29,9 +32,9 @@ extension SaffronConfig {
         }
         var config = try decode(data, path: path)
         try config.applyEnvironment(environment)
-        if !config.database.path.hasPrefix("/") {
-            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-            config.database.path = folder.appendingPathComponent(config.database.path).standardizedFileURL.path
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        for keyPath in [\SaffronConfig.database.path, \SaffronConfig.web.root] where !config[keyPath: keyPath].hasPrefix("/") {
+            config[keyPath: keyPath] = folder.appendingPathComponent(config[keyPath: keyPath]).standardizedFileURL.path
         }
         _ = try config.validated()
         return config
@@ -76,9 +79,12 @@ extension SaffronConfig {
             case "SAFFRON_HTTP_LISTEN": http.listen = value
             case "SAFFRON_PUBLIC_ADDRESS": gateway.publicAddress = value
             case "SAFFRON_PORT_RANGE": gateway.portRange = value
+            case "SAFFRON_WEBSOCKET_LISTEN": websocket.listen = value
+            case "SAFFRON_WEBSOCKET_PUBLIC_URL": websocket.publicURL = value
             case "SAFFRON_FIREWALL_BACKEND": firewall.backend = value
             case "SAFFRON_FIREWALL_MASQUERADE": firewall.masquerade = ["1", "true", "yes", "on"].contains(value.lowercased())
             case "SAFFRON_DATABASE_PATH": database.path = value
+            case "SAFFRON_WEB_ROOT": web.root = value
             case "SAFFRON_TICKET_VALIDITY_SECONDS": tickets.validitySeconds = try integer(variable, value)
             default: break
             }

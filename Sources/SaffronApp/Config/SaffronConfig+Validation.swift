@@ -4,6 +4,8 @@ import Foundation
 public struct ValidatedConfig: Sendable {
     public var listenHost: String
     public var listenPort: Int
+    public var webSocketHost: String
+    public var webSocketPort: Int
     public var portRange: ClosedRange<Int>
     public var ticketValidity: TimeInterval
     public var tokenLifetime: TimeInterval
@@ -13,10 +15,11 @@ public struct ValidatedConfig: Sendable {
 extension SaffronConfig {
     /// Checks every value, with a message naming the key and what it should look like.
     public func validated() throws -> ValidatedConfig {
-        guard let colon = http.listen.lastIndex(of: ":"), let port = Int(http.listen[http.listen.index(after: colon)...]),
-            (1...65535).contains(port)
-        else { throw ConfigError(message: "http.listen must be HOST:PORT, e.g. 127.0.0.1:8080, not \(http.listen.debugDescription).") }
-        let host = String(http.listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        let (host, port) = try Self.hostAndPort(http.listen, key: "http.listen", example: "127.0.0.1:8080")
+        let (webSocketHost, webSocketPort) = try Self.hostAndPort(websocket.listen, key: "websocket.listen", example: "127.0.0.1:8081")
+        guard websocket.publicURL.hasPrefix("ws://") || websocket.publicURL.hasPrefix("wss://"), !websocket.publicURL.hasSuffix("/") else {
+            throw ConfigError(message: "websocket.publicURL must be ws://HOST[:PORT] or wss://... without a trailing slash, not \(websocket.publicURL.debugDescription).")
+        }
         let bounds = gateway.portRange.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard bounds.count == 2, let first = bounds[0], let last = bounds[1], 1 <= first, first <= last, last <= 65535 else {
             throw ConfigError(message: "gateway.portRange must be FIRST-LAST within 1-65535, e.g. 20000-20999, not \(gateway.portRange.debugDescription).")
@@ -31,8 +34,16 @@ extension SaffronConfig {
         guard auth.tokenLifetimeSeconds > 0 else { throw ConfigError(message: "auth.tokenLifetimeSeconds must be positive.") }
         guard (4...31).contains(auth.bcryptCost) else { throw ConfigError(message: "auth.bcryptCost must be 4 to 31.") }
         return ValidatedConfig(
-            listenHost: host, listenPort: port, portRange: first...last,
+            listenHost: host, listenPort: port, webSocketHost: webSocketHost, webSocketPort: webSocketPort, portRange: first...last,
             ticketValidity: TimeInterval(tickets.validitySeconds), tokenLifetime: TimeInterval(auth.tokenLifetimeSeconds),
             bcryptCost: UInt8(auth.bcryptCost))
+    }
+
+    /// Splits `HOST:PORT` (IPv6 hosts in brackets), naming `key` in the error.
+    static func hostAndPort(_ value: String, key: String, example: String) throws -> (String, Int) {
+        guard let colon = value.lastIndex(of: ":"), let port = Int(value[value.index(after: colon)...]), (1...65535).contains(port) else {
+            throw ConfigError(message: "\(key) must be HOST:PORT, e.g. \(example), not \(value.debugDescription).")
+        }
+        return (String(value[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
     }
 }

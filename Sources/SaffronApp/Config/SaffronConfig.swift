@@ -15,6 +15,23 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
         /// Public ports leased to sessions, `FIRST-LAST`.
         public var portRange = "20000-20999"
     }
+    /// The WebSocket gateway browsers reach desktops through.
+    public struct WebSocket: Codable, Sendable, Equatable {
+        /// `HOST:PORT` the gateway listens on.
+        public var listen = "127.0.0.1:8081"
+        /// The gateway's base URL as browsers reach it; consoles connect to `<publicURL>/ws/<token>`.
+        public var publicURL = "ws://127.0.0.1:8081"
+        /// Origins (`scheme://host[:port]`) whose pages may open consoles; a browser from any other origin is refused.
+        /// Clients that send no Origin (not browsers) are let through: the single-use token is what grants access.
+        public var allowedOrigins = ["http://127.0.0.1:8080"]
+    }
+    /// The portal's files.
+    public struct Web: Codable, Sendable, Equatable {
+        /// The portal's folder (`web/` of the source tree); a relative path starts at the config file's folder.
+        public var root = "/usr/share/saffron/web"
+        /// The distro's spice-html5 folder, served at `/spice-html5/`.
+        public var spiceHTML5 = "/usr/share/spice-html5"
+    }
     /// How public ports reach VMs.
     public struct Firewall: Codable, Sendable, Equatable {
         /// `iptables` (the broker installs DNAT rules) or `none` (the admin forwards by hand).
@@ -44,6 +61,8 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
 
     public var http = HTTP()
     public var gateway = Gateway()
+    public var websocket = WebSocket()
+    public var web = Web()
     public var firewall = Firewall()
     public var database = Database()
     public var tickets = Tickets()

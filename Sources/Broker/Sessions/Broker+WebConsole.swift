@@ -1,0 +1,33 @@
+import Foundation
+import Store
+
+/// What a browser needs to open a session's desktop through the WebSocket gateway.
+public struct WebConsoleGrant: Sendable, Equatable {
+    /// The single-use gateway token for `/ws/{token}`.
+    public var token: String
+    /// When the token stops working if unused.
+    public var tokenExpiresAt: Date
+    /// A fresh one-time SPICE ticket for the HTML5 client.
+    public var spicePassword: String
+    /// When the SPICE ticket stops working.
+    public var passwordValidUntil: Date
+}
+
+extension Broker {
+    /// A fresh SPICE ticket and a single-use gateway token for the session, for its owner (or an admin).
+    public func webConsole(forSession id: String, user: UserRecord, now: Date = Date()) async throws -> WebConsoleGrant {
+        let session = try await session(id: id, visibleTo: user)
+        let (ticket, validUntil) = try await setFreshTicket(on: session, now: now)
+        let (token, expiresAt) = await webConsoleTokens.issue(forSession: session.id, user: user.name, now: now)
+        return WebConsoleGrant(token: token, tokenExpiresAt: expiresAt, spicePassword: ticket, passwordValidUntil: validUntil)
+    }
+
+    /// Sets a new one-time SPICE ticket on the session's VM, valid for the configured ticket validity.
+    func setFreshTicket(on session: SessionRecord, now: Date) async throws -> (ticket: String, validUntil: Date) {
+        guard session.state == .ready else { throw BrokerError.vmNotReady("Desktop \(session.vm) is still starting; try again.") }
+        let ticket = TicketGenerator.newTicket()
+        let validUntil = now.addingTimeInterval(settings.ticketValidity)
+        try await hypervisor.setTicket(ticket, on: try await vmRef(for: session), validUntil: validUntil)
+        return (ticket, validUntil)
+    }
+}

@@ -1,0 +1,44 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Where the portal's pages and the distro's HTML5 SPICE client are served from.
+public struct WebFiles: Sendable {
+    /// The portal (`web/` of the repo, or where a package installs it), served at `/`.
+    public var root: String
+    /// spice-html5 as the distro ships it (`/usr/share/spice-html5` on Debian), served at `/spice-html5/`.
+    public var spiceHTML5: String
+
+    public init(root: String, spiceHTML5: String) {
+        self.root = root
+        self.spiceHTML5 = spiceHTML5
+    }
+
+    /// Pages are revalidated on every load; scripts, styles and images may be reused for five minutes.
+    static let cacheControl = CacheControl([
+        (.textHtml, [.noCache]),
+        (MediaType(type: .any), [.public, .maxAge(300)]),
+    ])
+
+    /// Serves both folders on `router`: GET and HEAD only, no directory listings, paths kept inside the folders.
+    func register(on router: Router<SaffronRequestContext>, logger: Logger) {
+        router.add(middleware: FileMiddleware(root, cacheControl: Self.cacheControl, searchForIndexHtml: true, logger: logger))
+        router.add(
+            middleware: FileMiddleware(spiceHTML5, urlBasePath: "/spice-html5", cacheControl: Self.cacheControl, logger: logger))
+    }
+}
+
+/// Headers that keep the pages from being framed, sniffed or leaking their URLs (which may carry session ids).
+struct SecurityHeadersMiddleware: RouterMiddleware {
+    typealias Context = SaffronRequestContext
+    static let frameOptions = HTTPField.Name("X-Frame-Options")!
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[Self.frameOptions] = "DENY"
+        response.headers[Self.referrerPolicy] = "no-referrer"
+        return response
+    }
+}

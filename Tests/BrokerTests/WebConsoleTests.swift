@@ -1,0 +1,58 @@
+import Broker
+import BrokerTestSupport
+import Foundation
+import Store
+import Testing
+
+/// Remembers which sessions it was told ended.
+actor RecordingObserver: SessionEndObserver {
+    private(set) var ended: [String] = []
+    func sessionEnded(_ sessionID: String) async { ended.append(sessionID) }
+}
+
+@Suite struct WebConsoleTests {
+    @Test func aGatewayTokenOpensOneConsolesChannelsThenIsSpent() async throws {
+        let fixture = try await BrokerFixture()
+        let alice = try await fixture.user("alice")
+        let session = try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5").session
+        let now = Date()
+        let grant = try await fixture.broker.webConsole(forSession: session.id, user: alice, now: now)
+        #expect(await fixture.hypervisor.vms[session.vm]?.ticket == grant.spicePassword)
+        let tokens = fixture.broker.webConsoleTokens
+        #expect(try await tokens.redeem(grant.token, now: now)?.id == session.id)
+        #expect(try await tokens.redeem(grant.token, now: now.addingTimeInterval(2))?.id == session.id, "another channel")
+        #expect(try await tokens.redeem(grant.token, now: now.addingTimeInterval(tokens.channelWindow)) == nil)
+        #expect(try await tokens.redeem(grant.token, now: now.addingTimeInterval(1)) == nil, "spent for good")
+        #expect(try await tokens.redeem("forged-token-value") == nil)
+    }
+
+    @Test func tokensExpire() async throws {
+        let fixture = try await BrokerFixture()
+        let alice = try await fixture.user("alice")
+        let session = try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5").session
+        let grant = try await fixture.broker.webConsole(forSession: session.id, user: alice)
+        #expect(try await fixture.broker.webConsoleTokens.redeem(grant.token, now: grant.tokenExpiresAt) == nil)
+    }
+
+    @Test func endingASessionVoidsItsTokensAndTellsObservers() async throws {
+        let observer = RecordingObserver()
+        let base = try await BrokerFixture()
+        let broker = Broker(
+            store: base.store, hypervisor: base.hypervisor, forwarder: base.forwarder, settings: base.broker.settings,
+            sessionEndObservers: [observer])
+        let alice = try await base.user("alice")
+        let session = try await broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5").session
+        let grant = try await broker.webConsole(forSession: session.id, user: alice)
+        try await broker.endSession(id: session.id, requestedBy: alice)
+        #expect(try await broker.webConsoleTokens.redeem(grant.token) == nil)
+        #expect(await observer.ended == [session.id])
+    }
+
+    @Test func anotherUserGetsNoToken() async throws {
+        let fixture = try await BrokerFixture()
+        let alice = try await fixture.user("alice")
+        let bob = try await fixture.user("bob")
+        let session = try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5").session
+        await #expect(throws: BrokerError.self) { try await fixture.broker.webConsole(forSession: session.id, user: bob) }
+    }
+}
