@@ -47,6 +47,7 @@ if [ ! -f "$config" ]; then
   cat >"$config" <<JSON
 {
   "http": { "listen": "127.0.0.1:8080" },
+  "web": { "root": "$PWD/web", "spiceHTML5": "/usr/share/spice-html5" },
   "gateway": { "publicAddress": "127.0.0.1", "portRange": "20000-20009" },
   "firewall": { "backend": "iptables", "chain": "SAFFRON", "masquerade": false },
   "database": { "path": "saffron.sqlite" },

@@ -10,7 +10,8 @@ packages=(
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 libvirt-dev pkg-config
   iptables iproute2 conntrack procps passwd
   virt-viewer xvfb x11-apps x11-utils imagemagick fonts-dejavu-core
-  curl openssl python3 python3-cryptography
+  curl openssl python3 python3-cryptography python3-websocket spice-html5
+  chromium chromium-driver python3-selenium
 )
 
 # 1. Packages, only those missing (one dpkg-query for all, one apt-get update at most).

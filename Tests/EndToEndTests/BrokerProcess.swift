@@ -4,6 +4,9 @@ import Foundation
 /// namespace (so `serve` installs its iptables rules in the gateway's netfilter), its log kept as an artifact.
 final class BrokerUnderTest {
     static let httpPort = 8080
+    static let webSocketPort = 8081
+    /// The origin of the broker's own pages, the only one allowed to open browser consoles.
+    static let portalOrigin = "http://\(Topology.gatewayPublicAddress):\(httpPort)"
     static let portRange = 20000...20009
 
     let config: URL
@@ -21,6 +24,9 @@ final class BrokerUnderTest {
               "http": {"listen": "\(Topology.gatewayPublicAddress):\(Self.httpPort)"},
               "gateway": {"publicAddress": "\(Topology.gatewayPublicAddress)", \
             "portRange": "\(Self.portRange.lowerBound)-\(Self.portRange.upperBound)"},
+              "websocket": {"listen": "\(Topology.gatewayPublicAddress):\(Self.webSocketPort)", \
+            "publicURL": "ws://\(Topology.gatewayPublicAddress):\(Self.webSocketPort)", "allowedOrigins": ["\(Self.portalOrigin)"]},
+              "web": {"root": "\(FileManager.default.currentDirectoryPath)/web", "spiceHTML5": "/usr/share/spice-html5"},
               "firewall": {"backend": "iptables", "chain": "SAFFRON", "masquerade": true},
               "database": {"path": "\(directory.appendingPathComponent("saffron.sqlite").path)"},
               "tickets": {"validitySeconds": \(ticketValidity)},
