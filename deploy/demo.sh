@@ -67,7 +67,9 @@ fi
 say "5/5 starting the broker on http://127.0.0.1:8080 (Ctrl-C stops it; sessions and rules survive a restart)"
 cat <<'TXT'
 
-  Get a desktop (in another terminal):
+  In a browser on this host: http://127.0.0.1:8080/ (user demo, password demo), then Connect in browser.
+
+  Or with remote-viewer (in another terminal):
     TOKEN=$(curl -s -X POST http://127.0.0.1:8080/api/v1/login -d '{"username":"demo","password":"demo"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')
     curl -s -X POST -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/api/v1/pools/demo/desktop
     curl -s -H "Authorization: Bearer $TOKEN" -o desktop.vv http://127.0.0.1:8080/api/v1/sessions/SESSION_ID/console.vv
