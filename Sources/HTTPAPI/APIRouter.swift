@@ -14,7 +14,7 @@ public enum APIRouter {
     ) -> Router<SaffronRequestContext> {
         let router = Router(context: SaffronRequestContext.self)
         router.add(middleware: ErrorMiddleware())
-        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware(gatewayURL: gatewayURL))
         webFiles?.register(on: router, logger: logger)
         let api = router.group("api/v1")
         let authenticated = api.group().add(middleware: BearerAuthMiddleware(accounts: accounts))

@@ -28,17 +28,31 @@ public struct WebFiles: Sendable {
     }
 }
 
-/// Headers that keep the pages from being framed, sniffed or leaking their URLs (which may carry session ids).
+/// Headers that keep the pages from being framed, sniffed, leaking their URLs (which may carry session ids) or
+/// running code from anywhere but the broker; scripts may talk only to the broker and its WebSocket gateway.
 struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = SaffronRequestContext
     static let frameOptions = HTTPField.Name("X-Frame-Options")!
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+    static let contentSecurityPolicy = HTTPField.Name("Content-Security-Policy")!
+
+    /// The policy of HTML pages.
+    let pagePolicy: String
+
+    /// - Parameter gatewayURL: the WebSocket gateway's base URL, the one other place pages may connect to.
+    init(gatewayURL: String) {
+        pagePolicy = "default-src 'self'; connect-src 'self' \(gatewayURL); img-src 'self' data: blob:; "
+            + "media-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[Self.frameOptions] = "DENY"
         response.headers[Self.referrerPolicy] = "no-referrer"
+        if response.headers[.contentType]?.hasPrefix("text/html") == true {
+            response.headers[Self.contentSecurityPolicy] = pagePolicy
+        }
         return response
     }
 }

@@ -37,6 +37,8 @@ import Testing
                 #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
                 #expect(response.headers[.cacheControl] == "no-cache")
                 #expect(response.headers[.xContentTypeOptions] == "nosniff")
+                let policy = response.headers[HTTPField.Name("Content-Security-Policy")!] ?? ""
+                #expect(policy.contains("default-src 'self'") && policy.contains("connect-src 'self' ws://127.0.0.1:8081"))
             }
             try await client.execute(uri: "/assets/portal.js", method: .get) { response in
                 #expect(response.status == .ok)
