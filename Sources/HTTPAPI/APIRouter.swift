@@ -21,6 +21,7 @@ public enum APIRouter {
         LoginRoutes(accounts: accounts).register(public: api, authenticated: authenticated)
         DesktopRoutes(broker: broker).register(on: authenticated)
         WebConsoleRoutes(broker: broker, gatewayURL: gatewayURL).register(on: authenticated)
+        AdminRoutes(broker: broker).register(on: authenticated)
         return router
     }
 }
