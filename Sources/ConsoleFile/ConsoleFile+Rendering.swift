@@ -24,9 +24,14 @@ extension ConsoleFile {
     /// Values are escaped as `g_key_file_set_string` does, so a title holding a newline, `=` or `[`
     /// stays inside its own value.
     public func rendered() -> String {
-        var text = "[\(Self.groupName)]\n"
+        Self.render(entries)
+    }
+
+    /// `[virt-viewer]` and the escaped `key=value` lines of `entries`.
+    static func render(_ entries: [(key: String, value: String)]) -> String {
+        var text = "[\(groupName)]\n"
         for (key, value) in entries {
-            text += key + "=" + Self.escapeValue(value) + "\n"
+            text += key + "=" + escapeValue(value) + "\n"
         }
         return text
     }

@@ -34,6 +34,13 @@ import Testing
             #expect(text.contains("password=\(ticket)\n"))
             #expect(text.contains("port=20000\n"))
 
+            let phone = try await client.call(.get, "/api/v1/sessions/\(id)/console.vv?client=aspice", token: token)
+            #expect(phone.status == .ok)
+            #expect(!String(buffer: phone.response.body).contains("title="))
+            #expect(String(buffer: phone.response.body).contains("port=20000\n"))
+            let unknown = try await client.call(.get, "/api/v1/sessions/\(id)/console.vv?client=telnet", token: token)
+            #expect(unknown.status == .badRequest)
+
             let ended = try await client.call(.delete, "/api/v1/sessions/\(id)", token: token)
             #expect(ended.status == .noContent)
             #expect(await fixture.forwarder.rules.isEmpty)

@@ -30,21 +30,34 @@ struct DesktopRoutes {
             let session = try await broker.session(id: try context.parameters.require("id"), visibleTo: try context.requireUser())
             return JSONResponse.make(status: .ok, payload(session))
         }
-        group.get("sessions/:id/console.vv") { _, context in
+        group.get("sessions/:id/console.vv") { request, context in
             let user = try context.requireUser()
             let id = try context.parameters.require("id")
+            let profile = try Self.clientProfile(request)
             let file = try await broker.consoleFile(forSession: id, user: user)
-            context.logger.info("console file issued for session \(id) to \(user.name)")
+            context.logger.info("console file (\(profile.rawValue)) issued for session \(id) to \(user.name)")
             var headers = HTTPFields()
             headers[.contentType] = ConsoleFile.mediaType
             headers[.contentDisposition] = "attachment; filename=\"saffron-\(id).vv\""
             headers[.cacheControl] = "no-store"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: file.rendered())))
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: file.rendered(for: profile))))
         }
         group.delete("sessions/:id") { _, context in
             try await broker.endSession(id: try context.parameters.require("id"), requestedBy: try context.requireUser())
             return Response(status: .noContent)
         }
+    }
+
+    /// `?client=remote-viewer|aspice`, else the client the `User-Agent` suggests.
+    static func clientProfile(_ request: Request) throws -> ConsoleFile.ClientProfile {
+        guard let name = request.uri.queryParameters.get("client") else {
+            return .forUserAgent(request.headers[.userAgent])
+        }
+        guard let profile = ConsoleFile.ClientProfile(rawValue: name) else {
+            let known = ConsoleFile.ClientProfile.allCases.map(\.rawValue).joined(separator: ", ")
+            throw APIError.badRequest("Unknown client \(name.debugDescription); use one of: \(known).")
+        }
+        return profile
     }
 
     private func payload(_ session: SessionRecord) -> SessionPayload {
