@@ -15,6 +15,8 @@ public struct Broker: Sendable {
     public let settings: BrokerSettings
     /// Gateway tokens of browser consoles.
     public let webConsoleTokens: WebConsoleTokens
+    /// "Send to phone" links.
+    public let phoneLinks = PhoneLinks()
     /// Told of every session this broker ends.
     let sessionEndObservers: [any SessionEndObserver]
     let logger: Logger

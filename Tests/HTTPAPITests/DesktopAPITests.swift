@@ -108,3 +108,44 @@ import Testing
         }
     }
 }
+
+@Suite struct PhoneLinkAPITests {
+    @Test func aPhoneLinkServesTheASpiceFileOnce() async throws {
+        try await withLiveAPI { client, fixture in
+            let alice = try await client.login("alice")
+            let created = try await client.call(.post, "/api/v1/pools/office/desktop", token: alice)
+            let id = try #require(created.json["id"] as? String)
+            let link = try await client.call(.post, "/api/v1/sessions/\(id)/phone-link", token: alice)
+            #expect(link.status == .ok)
+            let url = try #require(link.json["url"] as? String)
+            #expect(url.hasPrefix("http://") && url.contains("/p/"))
+            let path = "/p/" + String(url.split(separator: "/").last!)
+
+            let first = try await client.call(.get, path, token: nil)
+            #expect(first.status == .ok)
+            let body = String(buffer: first.response.body)
+            let vm = try #require(created.json["vm"] as? String)
+            let ticket = try #require(await fixture.hypervisor.vms[vm]?.ticket)
+            #expect(body.contains("password=\(ticket)\n"))
+            #expect(!body.contains("title="))
+            let again = try await client.call(.get, path, token: nil)
+            #expect(again.status == .notFound)
+            #expect(errorCode(again.json) == "link_not_found")
+
+            let bob = try await client.login("bob")
+            #expect(try await client.call(.post, "/api/v1/sessions/\(id)/phone-link", token: bob).status == .notFound)
+        }
+    }
+
+    @Test func aLinkToAnEndedSessionServesNothing() async throws {
+        try await withLiveAPI { client, _ in
+            let alice = try await client.login("alice")
+            let created = try await client.call(.post, "/api/v1/pools/office/desktop", token: alice)
+            let id = try #require(created.json["id"] as? String)
+            let link = try await client.call(.post, "/api/v1/sessions/\(id)/phone-link", token: alice)
+            let path = "/p/" + String((link.json["url"] as? String ?? "").split(separator: "/").last ?? "")
+            _ = try await client.call(.delete, "/api/v1/sessions/\(id)", token: alice)
+            #expect(try await client.call(.get, path, token: nil).status == .notFound)
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import Broker
+import ConsoleFile
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import Store
+
+/// "Send to phone": `POST /api/v1/sessions/{id}/phone-link` makes a link, `GET /p/{token}` serves the aSpice `.vv`.
+struct PhoneRoutes {
+    let broker: Broker
+
+    struct Payload: Encodable {
+        let url: String
+        let expiresAt: Date
+    }
+
+    func register(authenticated: RouterGroup<SaffronRequestContext>, on router: Router<SaffronRequestContext>) {
+        authenticated.post("sessions/:id/phone-link") { request, context in
+            let user = try context.requireUser()
+            let id = try context.parameters.require("id")
+            let link = try await broker.phoneLink(forSession: id, user: user)
+            // The phone must reach the broker the way this browser did; a Host that is not a plain host[:port] is refused.
+            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")
+            guard let host = request.head.authority, !host.isEmpty, host.allSatisfy(allowed.contains) else {
+                throw APIError.badRequest("The request's Host is missing or not a plain host[:port].")
+            }
+            context.logger.info("phone link made for session \(id) by \(user.name)")
+            return JSONResponse.make(status: .ok, Payload(url: "http://\(host)/p/\(link.token)", expiresAt: link.expiresAt))
+        }
+        router.get("p/:token") { _, context in
+            let file = try await broker.consoleFile(forPhoneLink: try context.parameters.require("token"))
+            context.logger.info("phone link used from \(context.clientAddress ?? "?")")
+            var headers = HTTPFields()
+            headers[.contentType] = ConsoleFile.mediaType
+            headers[.contentDisposition] = "attachment; filename=\"saffron.vv\""
+            headers[.cacheControl] = "no-store"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: file.rendered(for: .aSpice))))
+        }
+    }
+}
