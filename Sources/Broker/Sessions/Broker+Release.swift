@@ -27,7 +27,8 @@ extension Broker {
                 logger.error("session \(id) ended but its rule stays until the next rebuild: \(error)")
             }
         }
-        logger.info("ended session \(id): \(session.vm) of pool \(session.pool) is free, port \(session.publicPort) released")
+        let endedBy = user.map { $0.name == session.user ? "its user" : "admin \($0.name)" } ?? "the local admin CLI"
+        logger.info("ended session \(id) of \(session.user) (by \(endedBy)): \(session.vm) of pool \(session.pool) is free, port \(session.publicPort) released")
     }
 
     /// Makes the firewall match the store, at start: sessions caught halfway through starting are dropped and
