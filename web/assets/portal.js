@@ -8,6 +8,7 @@ const REFRESH_SECONDS = 15;
 
 const $ = (id) => document.getElementById(id);
 let refreshTimer = null;
+let me = null; // {name, admin} from GET /api/v1/me; null until known
 
 /** Shows a passing message (polite status), or clears it. */
 function notify(text) {
@@ -35,6 +36,8 @@ function signedOut(message) {
   sessionStorage.removeItem(USER_KEY);
   clearInterval(refreshTimer);
   refreshTimer = null;
+  me = null;
+  $("admin-link").hidden = true;
   $("desktop-view").hidden = true;
   $("account").hidden = true;
   $("login-view").hidden = false;
@@ -44,7 +47,8 @@ function signedOut(message) {
   $("username").focus();
 }
 
-function signedIn() {
+async function signedIn() {
+  await whoAmI();
   $("login-view").hidden = true;
   $("desktop-view").hidden = false;
   $("account").hidden = false;
@@ -56,12 +60,23 @@ function signedIn() {
   return refresh();
 }
 
+/** Asks who is signed in: admins get the Admin link. A server without /me, or a failure, just shows no link. */
+async function whoAmI() {
+  try {
+    me = await call("GET", "/api/v1/me");
+  } catch {
+    me = null;
+  }
+  $("admin-link").hidden = !me?.admin;
+}
+
 /** Reloads pools and sessions; `quiet` keeps the current messages (background refresh). */
 async function refresh({ quiet = false } = {}) {
   try {
     const [pools, sessions] = await Promise.all([call("GET", "/api/v1/pools"), call("GET", "/api/v1/sessions")]);
     renderPools(pools.pools ?? []);
-    renderSessions(sessions.sessions ?? []);
+    // An admin's GET /sessions lists everyone's sessions (the admin page shows those): keep only theirs here.
+    renderSessions((sessions.sessions ?? []).filter((session) => !me || !session.user || session.user === me.name));
     if (!quiet) showError("");
   } catch (error) {
     if (!quiet || (error instanceof ApiError && error.signedOut)) fail(error);

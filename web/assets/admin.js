@@ -1,0 +1,394 @@
+// The admin page: every pool with its VMs (free, or held by whom, from where, on which port, since when) and every
+// live session with an End session button. It reads GET /api/v1/me, GET /api/v1/admin/pools and GET /api/v1/sessions
+// (all sessions for an admin), refreshes every few seconds, and re-renders only when something changed, so a
+// keyboard or screen-reader user does not lose their place. Non-admins and signed-out visitors get a message instead.
+
+import { ApiError, call, clearToken, sessionPath, storedToken } from "./api.js";
+
+const REFRESH_SECONDS = 5;
+
+const $ = (id) => document.getElementById(id);
+let me = null; // {name, admin} of the signed-in user
+let pendingEnd = null; // the id of the session whose End session awaits confirmation
+const ending = new Set(); // ids of sessions whose DELETE is in flight
+let shown = { pools: [], sessions: [] }; // the data on screen
+let signature = ""; // what was last rendered, to skip identical re-renders
+let loading = false; // a refresh is in flight
+let timer = null;
+
+/** The page's state for people (the gate's words) and tests (`main[data-state]`). */
+const GATES = {
+  "signed-out": {
+    title: "Sign in first",
+    text: () => "The admin page is for Saffron admins only. Sign in with an admin account on the desktops page, "
+      + "then choose Admin there.",
+    link: "Sign in on the desktops page",
+  },
+  forbidden: {
+    title: "Admins only",
+    text: () => `This page is for Saffron admins only. You are signed in as ${me?.name ?? "a user"}, who is not an `
+      + "admin. Ask an administrator if you need access.",
+    link: "Go to your desktops",
+  },
+  failed: {
+    title: "The admin page could not load",
+    text: (detail) => detail,
+    link: "Go to your desktops",
+  },
+};
+
+function notify(text) {
+  $("notice").textContent = text ?? "";
+}
+
+function showError(text) {
+  if ($("error").textContent !== (text ?? "")) $("error").textContent = text ?? "";
+  $("error").hidden = !text;
+}
+
+function setState(state) {
+  $("admin").dataset.state = state;
+  $("admin").setAttribute("aria-busy", state === "loading" ? "true" : "false");
+}
+
+/** Replaces the admin view by the message for `state` (a key of GATES). */
+function gate(state, detail) {
+  stopTimer();
+  const { title, text, link } = GATES[state];
+  $("admin-view").hidden = true;
+  $("gate").hidden = false;
+  $("gate-title").textContent = title;
+  $("gate-text").textContent = text(detail);
+  $("gate-link").textContent = link;
+  notify("");
+  showError("");
+  setState(state);
+}
+
+/** A failed call while the admin view is up: a lost sign-in or admin right closes it, anything else is shown. */
+function fail(error) {
+  if (error instanceof ApiError && error.signedOut) {
+    clearToken();
+    me = null;
+    showAccount();
+    gate("signed-out");
+  } else if (error instanceof ApiError && error.status === 403) {
+    gate("forbidden");
+  } else {
+    showError(error instanceof ApiError ? error.message : `Something went wrong: ${error.message ?? error}`);
+  }
+}
+
+function showAccount() {
+  $("account-name").textContent = me?.name ?? "";
+  $("logout").hidden = !me;
+}
+
+/** Who is signed in; then the admin view, or the message that says why not. */
+async function start() {
+  if (!storedToken()) return gate("signed-out");
+  try {
+    me = await call("GET", "/api/v1/me");
+  } catch (error) {
+    if (error instanceof ApiError && error.signedOut) {
+      clearToken();
+      return gate("signed-out");
+    }
+    return gate("failed", error instanceof ApiError ? error.message : String(error));
+  }
+  showAccount();
+  if (!me?.admin) return gate("forbidden");
+  $("gate").hidden = true;
+  $("admin-view").hidden = false;
+  await refresh();
+  startTimer();
+}
+
+function startTimer() {
+  stopTimer();
+  timer = setInterval(() => {
+    if (!document.hidden && $("auto-refresh").checked) refresh({ quiet: true });
+  }, REFRESH_SECONDS * 1000);
+}
+
+function stopTimer() {
+  clearInterval(timer);
+  timer = null;
+}
+
+/** Reloads pools and sessions; `quiet` (the timer) leaves the messages alone unless the sign-in was lost. */
+async function refresh({ quiet = false } = {}) {
+  if (loading) return;
+  loading = true;
+  try {
+    const [pools, sessions] = await Promise.all([
+      call("GET", "/api/v1/admin/pools"), call("GET", "/api/v1/sessions"),
+    ]);
+    render(pools.pools ?? [], sessions.sessions ?? []);
+    if (!quiet) notify("");
+    showError("");
+    $("updated").textContent = `Updated ${new Date().toLocaleTimeString()}`;
+    setState("ready");
+  } catch (error) {
+    fail(error);
+  } finally {
+    loading = false;
+  }
+}
+
+/** Renders the data unless the screen already shows it; keeps keyboard focus on the same control. */
+function render(pools, sessions) {
+  if (pendingEnd !== null && !sessions.some((session) => String(session.id) === pendingEnd)) pendingEnd = null;
+  const minute = Math.floor(Date.now() / 60_000); // the "… min ago" texts change once a minute
+  const next = JSON.stringify([pools, sessions, pendingEnd, [...ending], minute]);
+  shown = { pools, sessions };
+  if (next === signature) return;
+  signature = next;
+  const focused = document.activeElement?.dataset?.key;
+  renderPools(pools);
+  renderSessions(sessions);
+  if (focused) document.querySelector(`[data-key="${CSS.escape(focused)}"]`)?.focus();
+}
+
+function rerender() {
+  signature = "";
+  render(shown.pools, shown.sessions);
+}
+
+/** An element with a class and text. */
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = text;
+  return node;
+}
+
+/** A table cell labelled `label` (phones show the label beside the value). */
+function cell(label, content, className) {
+  const node = element("td", className);
+  node.dataset.label = label;
+  if (content instanceof Node) node.append(content);
+  else node.textContent = content ?? "—";
+  return node;
+}
+
+function button(label, key, action, { className, description } = {}) {
+  const node = element("button", className, label);
+  node.type = "button";
+  node.dataset.key = key;
+  if (description) node.setAttribute("aria-label", description);
+  node.addEventListener("click", action);
+  return node;
+}
+
+/** `<time>` for an ISO date: the local time (and date unless today) and how long ago. */
+function since(iso) {
+  const date = new Date(iso);
+  if (!iso || Number.isNaN(date.getTime())) return element("span", null, iso ?? "—");
+  const today = date.toDateString() === new Date().toDateString();
+  const clock = today
+    ? date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })
+    : date.toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+  const node = element("time", null, `${clock} (${ago(date)})`);
+  node.dateTime = date.toISOString();
+  node.title = date.toLocaleString();
+  return node;
+}
+
+function ago(date) {
+  const minutes = Math.max(0, Math.floor((Date.now() - date.getTime()) / 60_000));
+  if (minutes < 1) return "just now";
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h ${minutes % 60} min ago`;
+  const days = Math.floor(hours / 24);
+  return days === 1 ? "1 day ago" : `${days} days ago`;
+}
+
+function stateBadge(state) {
+  return element("span", `badge state-${state}`, state);
+}
+
+function renderPools(pools) {
+  const container = $("pools");
+  container.replaceChildren();
+  if (pools.length === 0) {
+    container.append(element("p", "empty", "No pools yet. Create one with `saffron pool create`."));
+    return;
+  }
+  for (const pool of pools) {
+    const vms = pool.vms ?? [];
+    const free = vms.filter((vm) => !vm.session).length;
+    const card = element("article", "card pool");
+    card.dataset.pool = pool.name;
+    const titleID = `pool-${pool.name}`;
+    const title = element("h3", null, pool.name);
+    title.id = titleID;
+    card.setAttribute("aria-labelledby", titleID);
+    const head = element("div", "pool-head");
+    head.append(title, element("span", free > 0 ? "badge ok" : "badge busy",
+      vms.length === 0 ? "no VMs" : free > 0 ? `${free} of ${vms.length} free` : `all ${vms.length} in use`));
+    const connect = element("p", "meta");
+    connect.append("Hypervisor ", element("code", null, pool.connect));
+    card.append(head, connect);
+    if (vms.length > 0) {
+      const wrap = element("div", "table-scroll");
+      wrap.append(vmTable(pool, vms));
+      card.append(wrap);
+    }
+    container.append(card);
+  }
+}
+
+function vmTable(pool, vms) {
+  const table = element("table", "grid vms");
+  const caption = element("caption", "visually-hidden", `VMs of pool ${pool.name}`);
+  const head = element("thead");
+  const row = element("tr");
+  for (const label of ["VM", "Status", "Held by", "Client address", "Port", "Since"]) {
+    const th = element("th", null, label);
+    th.scope = "col";
+    row.append(th);
+  }
+  head.append(row);
+  const body = element("tbody");
+  for (const vm of vms) {
+    const tr = element("tr", vm.session ? "held" : "free");
+    tr.dataset.vm = vm.name;
+    const name = element("th", null, vm.name);
+    name.scope = "row";
+    name.dataset.label = "VM";
+    const held = vm.session;
+    const status = element("span", held ? "badge busy" : "badge ok", held ? `held · ${held.state}` : "free");
+    tr.append(
+      name,
+      cell("Status", status),
+      cell("Held by", held?.user),
+      cell("Client address", held?.clientAddress, "mono"),
+      cell("Port", held ? String(held.port) : null, "mono"),
+      cell("Since", held ? since(held.createdAt) : null),
+    );
+    body.append(tr);
+  }
+  table.append(caption, head, body);
+  return table;
+}
+
+function renderSessions(sessions) {
+  const body = $("sessions").tBodies[0];
+  body.replaceChildren();
+  $("session-count").textContent = `(${sessions.length})`;
+  if (sessions.length === 0) {
+    const row = element("tr", "empty");
+    const td = element("td", "empty", "No live sessions.");
+    td.colSpan = 8;
+    row.append(td);
+    body.append(row);
+    return;
+  }
+  for (const session of sessions) {
+    const id = String(session.id);
+    const tr = element("tr");
+    tr.dataset.session = id;
+    tr.append(
+      cell("User", session.user, "col-user"),
+      cell("Pool", session.pool, "col-pool"),
+      cell("VM", session.vm, "col-vm"),
+      cell("Client address", session.clientAddress, "col-client mono"),
+      cell("Port", String(session.port), "col-port mono"),
+      cell("State", stateBadge(session.state), "col-state"),
+      cell("Since", since(session.createdAt), "col-since"),
+      cell("Actions", endControls(session), "col-actions"),
+    );
+    body.append(tr);
+  }
+}
+
+/** End session, or (after it was pressed) the confirmation: End it / Keep. */
+function endControls(session) {
+  const id = String(session.id);
+  const who = `${session.user}'s session on ${session.vm}`;
+  const box = element("div", "row-actions");
+  if (ending.has(id)) {
+    const wait = button("Ending…", `ending:${id}`, () => {}, { className: "danger" });
+    wait.disabled = true;
+    box.append(wait);
+    return box;
+  }
+  if (pendingEnd !== id) {
+    box.append(button("End session", `end:${id}`, () => {
+      pendingEnd = id;
+      rerender();
+      document.querySelector(`[data-key="${CSS.escape(`confirm:${id}`)}"]`)?.focus();
+    }, { className: "danger", description: `End ${who}` }));
+    return box;
+  }
+  const question = element("span", "confirm-question", `End ${who}?`);
+  const confirm = button("End it", `confirm:${id}`, () => endSession(session), {
+    className: "danger-solid", description: `Yes, end ${who}`,
+  });
+  const keep = button("Keep", `cancel:${id}`, () => {
+    pendingEnd = null;
+    rerender();
+    document.querySelector(`[data-key="${CSS.escape(`end:${id}`)}"]`)?.focus();
+  }, { className: "secondary", description: `Keep ${who}` });
+  box.append(question, confirm, keep);
+  return box;
+}
+
+async function endSession(session) {
+  const id = String(session.id);
+  const who = `${session.user}'s session on ${session.vm}`;
+  ending.add(id);
+  pendingEnd = null;
+  rerender();
+  try {
+    await call("DELETE", sessionPath(session.id));
+    notify(`Ended ${who} (pool ${session.pool}).`);
+    showError("");
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 404 || error.status === 410)) {
+      notify(`${who} had already ended.`);
+    } else {
+      fail(error);
+    }
+  } finally {
+    ending.delete(id);
+  }
+  signature = "";
+  await refresh({ quiet: true });
+  if (!document.querySelector(`tr[data-session="${CSS.escape(id)}"]`)) $("sessions-title").focus();
+}
+
+async function logOut() {
+  try {
+    await call("POST", "/api/v1/logout");
+  } catch {
+    // Signed out locally either way.
+  }
+  clearToken();
+  sessionStorage.removeItem("saffron.user");
+  window.location.assign("/");
+}
+
+$("refresh").addEventListener("click", () => {
+  signature = "";
+  refresh();
+});
+$("logout").addEventListener("click", logOut);
+$("auto-refresh").addEventListener("change", () => {
+  if ($("auto-refresh").checked) refresh({ quiet: true });
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && pendingEnd !== null) {
+    const id = pendingEnd;
+    pendingEnd = null;
+    rerender();
+    document.querySelector(`[data-key="${CSS.escape(`end:${id}`)}"]`)?.focus();
+  }
+});
+document.addEventListener("visibilitychange", () => {
+  if (!document.hidden && timer && $("auto-refresh").checked) refresh({ quiet: true });
+});
+
+start();
