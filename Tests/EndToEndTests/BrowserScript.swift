@@ -17,10 +17,9 @@ struct CanvasMeasure: Decodable, CustomStringConvertible {
     }
 }
 
-/// Headless Chromium, driven with selenium by a Python script inside the client namespace, on the broker's pages.
-/// The script prints one `key value` line per step (values are JSON where they are more than a word), so the test
-/// can follow it and act in between: it waits for `ready-for-end`, ends the session, and waits for `ended`.
-final class BrowserScript {
+/// The portal script: headless Chromium signing in as alice. The test waits for `ready-for-end`, ends the session,
+/// and waits for `ended`.
+final class BrowserScript: BrowserRun {
     enum Mode: String {
         /// Sign in, Connect in browser on the office pool, wait for the drawn desktop, screenshot, then wait for
         /// the page to say the session ended.
@@ -29,64 +28,15 @@ final class BrowserScript {
         case bogusSession = "bogus"
     }
 
-    private let process: BackgroundProcess
-    let log: URL
-
     /// Starts the script as alice against the broker's portal; the screenshot goes to `screenshot`.
     init(_ mode: Mode, screenshot: URL, bogusSession: String = "999999") throws {
-        log = E2E.artifact("browser-\(mode.rawValue).log")
-        try? FileManager.default.removeItem(at: log)
         try? FileManager.default.removeItem(at: screenshot)
-        let script = Scratch.file("browser-portal.py")
-        try Self.source.write(to: script, atomically: true, encoding: .utf8)
         let profile = try Scratch.directory("chromium-profile")
-        process = try BackgroundProcess(
-            Topology.inClient([
-                "/usr/bin/python3", "-u", script.path, mode.rawValue, BrokerUnderTest.portalOrigin,
-                TestUsers.alice, TestUsers.password(TestUsers.alice), screenshot.path, profile.path, bogusSession,
-            ]), stdout: log, stderr: log)
-        print("E2E browser log: \(log.path)")
-    }
-
-    /// The value of the first `key` line, waiting up to `timeout` seconds; throws when the script failed or ended
-    /// without printing it.
-    @discardableResult
-    func value(of key: String, timeout: TimeInterval) throws -> String {
-        try waitFor("the browser script to print \(key)", timeout: timeout, interval: 0.1) {
-            let lines = output
-            if let value = Self.value(of: key, in: lines) { return value }
-            if let failure = Self.value(of: "fail", in: lines) {
-                throw CommandError(description: "the browser script failed: \(failure)\n\(lines.suffix(3000))")
-            }
-            if process.wait(timeout: 0) != nil {
-                throw CommandError(description: "the browser script ended without \(key):\n\(lines.suffix(3000))")
-            }
-            return nil
-        }
-    }
-
-    /// A JSON value the script printed after `key`, decoded.
-    func decode<T: Decodable>(_ type: T.Type, key: String, timeout: TimeInterval = 1) throws -> T {
-        try JSONDecoder().decode(type, from: Data(try value(of: key, timeout: timeout).utf8))
-    }
-
-    /// Waits for the script to end (it quits the browser itself); its exit status.
-    func finish(timeout: TimeInterval) -> Int32? {
-        process.wait(timeout: timeout)
-    }
-
-    /// Ends the script if it still runs. SIGTERM makes it quit Chromium and chromedriver before exiting.
-    func stop() {
-        process.stop(grace: 15)
-    }
-
-    var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
-
-    private static func value(of key: String, in output: String) -> String? {
-        for line in output.split(separator: "\n") {
-            if line == key { return "" }
-            if line.hasPrefix(key + " ") { return String(line.dropFirst(key.count + 1)) }
-        }
-        return nil
+        try super.init(
+            name: "browser-\(mode.rawValue)", source: Self.source,
+            arguments: [
+                mode.rawValue, BrokerUnderTest.portalOrigin, TestUsers.alice, TestUsers.password(TestUsers.alice),
+                screenshot.path, profile.path, bogusSession,
+            ])
     }
 }

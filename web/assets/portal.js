@@ -153,6 +153,9 @@ function renderSessions(sessions) {
       button("Download .vv", () => downloadConsole(session.id), {
         className: "secondary", description: `Download a .vv file for ${session.vm}`,
       }),
+      button("Send to phone", () => sendToPhone(session.id), {
+        className: "secondary", description: `Show a QR code that opens ${session.vm} in aSpice on a phone`,
+      }),
       button("End", () => endSession(session), { className: "danger", description: `End the desktop ${session.vm}` }),
     );
     item.append(title, state, since, actions);
@@ -169,6 +172,10 @@ async function desktopIn(pool) {
 
 function openConsole(id) {
   window.location.assign(`/console.html?session=${encodeURIComponent(id)}`);
+}
+
+function sendToPhone(id) {
+  window.location.assign(`/phone.html?session=${encodeURIComponent(id)}`);
 }
 
 async function connectInBrowser(pool) {
