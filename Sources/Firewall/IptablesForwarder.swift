@@ -49,4 +49,9 @@ public struct IptablesForwarder: PortForwarder {
               name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0)) })
         else { throw FirewallError("invalid network namespace name \(String(reflecting: name))") }
     }
+
+    /// iptables rules here are IPv4 only: anything but an IPv4 client address is refused.
+    public func checkClientAddress(_ clientAddress: String) throws {
+        _ = try IPv4.canonical(clientAddress, field: "client address")
+    }
 }

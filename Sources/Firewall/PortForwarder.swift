@@ -10,4 +10,11 @@ public protocol PortForwarder: Sendable {
     func remove(_ rule: ForwardRule) async throws
     /// Human description for status output, e.g. "iptables (chain SAFFRON-DNAT, masquerade on)".
     var summary: String { get }
+    /// Throws when this backend cannot pin a rule to `clientAddress`, so a handout can be refused before it starts a VM.
+    func checkClientAddress(_ clientAddress: String) throws
+}
+
+extension PortForwarder {
+    /// Any address will do for backends that pin nothing.
+    public func checkClientAddress(_ clientAddress: String) throws {}
 }

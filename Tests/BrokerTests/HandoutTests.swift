@@ -110,3 +110,19 @@ import Testing
         #expect(try await fixture.store.sessions().count == 1)
     }
 }
+
+@Suite struct ClientAddressTests {
+    @Test func anIPv6ClientIsRefusedBeforeAnyVMStarts() async throws {
+        let base = try await BrokerFixture()
+        let broker = Broker(
+            store: base.store, hypervisor: base.hypervisor, forwarder: IptablesForwarder(), settings: base.broker.settings)
+        let alice = try await base.user("alice")
+        let error = await #expect(throws: BrokerError.self) {
+            try await broker.desktop(inPool: "office", for: alice, clientAddress: "2001:db8::5")
+        }
+        #expect(error?.code == "client_address_unsupported")
+        #expect(error?.httpStatus == 400)
+        #expect(try await base.store.sessions().isEmpty)
+        #expect(await base.hypervisor.vms.values.allSatisfy { !$0.running })
+    }
+}

@@ -77,3 +77,12 @@ struct ValidationTests {
         #expect(try JSONDecoder().decode(ForwardRule.self, from: data) == Self.good)
     }
 }
+
+@Suite struct ClientAddressCheckTests {
+    @Test func iptablesTakesIPv4ClientsOnlyAndNoneTakesAny() throws {
+        try IptablesForwarder().checkClientAddress("203.0.113.5")
+        #expect(throws: FirewallError.self) { try IptablesForwarder().checkClientAddress("2001:db8::5") }
+        #expect(throws: FirewallError.self) { try IptablesForwarder().checkClientAddress("1.2.3.4 -j ACCEPT") }
+        try NoForwarder().checkClientAddress("2001:db8::5")
+    }
+}

@@ -15,6 +15,14 @@ extension Broker {
     /// behind a freshly leased public port forwarded from `clientAddress` only. A VM that fails to start is passed
     /// over for the next free one (a few at most), so one broken VM does not block the pool.
     public func desktop(inPool pool: String, for user: UserRecord, clientAddress: String) async throws -> Handout {
+        do {
+            try forwarder.checkClientAddress(clientAddress)
+        } catch {
+            throw BrokerError(
+                code: "client_address_unsupported",
+                message: "Desktops can be forwarded to IPv4 clients only; connect to the broker over IPv4 (\(clientAddress) is not).",
+                httpStatus: 400)
+        }
         var claim = DesktopClaim(user: user.name, pool: pool, clientAddress: clientAddress, portRange: settings.portRange)
         var lastVMFailure: BrokerError?
         while claim.excludedVMs.count < Self.maxStartAttempts {
