@@ -23,12 +23,11 @@ final class BrowserAdminScript: BrowserRun {
         for screenshot in screenshots.all { try? FileManager.default.removeItem(at: screenshot) }
         let aliceProfile = try Scratch.directory("chromium-profile-alice")
         let adminProfile = try Scratch.directory("chromium-profile-admin")
-        // The first seven arguments are those of BrowserScript.source, whose helpers the script reuses.
         try super.init(
-            name: "browser-admin", source: try Self.source(),
+            name: "browser-admin", source: BrowserScriptPrelude.source + Self.adminSource,
             arguments: [
-                "admin", BrokerUnderTest.portalOrigin,
-                TestUsers.alice, TestUsers.password(TestUsers.alice), screenshots.aliceAfter.path, aliceProfile.path, "-",
+                BrokerUnderTest.portalOrigin,
+                TestUsers.alice, TestUsers.password(TestUsers.alice), screenshots.aliceAfter.path, aliceProfile.path,
                 admin, adminPassword, adminProfile.path, screenshots.adminBefore.path, screenshots.adminAfter.path,
                 screenshots.deniedToAlice.path, goAhead.path,
             ],
@@ -38,15 +37,5 @@ final class BrowserAdminScript: BrowserRun {
     /// Lets the admin press End session (the script printed `ready-to-end` and waits for this).
     func allowEnd() throws {
         try Data().write(to: goAhead)
-    }
-
-    /// `BrowserScript.source` up to its main program (imports, arguments, `say`, `until`, `status`, `MEASURE`,
-    /// `log_in`), then this test's functions and main program.
-    static func source() throws -> String {
-        let marker = "options = webdriver.ChromeOptions()"
-        guard let main = BrowserScript.source.range(of: marker) else {
-            throw CommandError(description: "BrowserScript.source has no `\(marker)` line to cut its helpers at")
-        }
-        return String(BrowserScript.source[..<main.lowerBound]) + adminSource
     }
 }
