@@ -16,16 +16,6 @@ extension IptablesRuleset {
         public static let none = Setup()
     }
 
-    /// A batch adding one session's rules after `setup`.
-    public func installBatch(_ rule: ForwardRule, setup: Setup = .none) throws(FirewallError) -> String {
-        Self.batch(setup: setup, lines: try rules(for: rule).map(\.appendLine))
-    }
-
-    /// A batch deleting exactly these rules (callers pass only rules that exist, or the batch fails).
-    public func removeBatch(_ present: [IptablesRule]) -> String {
-        Self.batch(setup: .none, lines: present.map(\.deleteLine))
-    }
-
     /// A batch that creates `setup`, deletes the rules of the `-A` lines `deleting` (as `iptables-save` printed
     /// them, so they exist) and appends `appending`.
     func batch(setup: Setup, deleting: [String], appending: [IptablesRule]) -> String {

@@ -1,4 +1,4 @@
-import Firewall
+@testable import Firewall
 import Foundation
 import Testing
 
@@ -15,13 +15,14 @@ struct RulesetRenderingTests {
 
     @Test func installWithoutMasquerade() throws {
         let ruleset = try IptablesRuleset()
-        #expect(try ruleset.installBatch(Self.rule) == "*nat\n\(Self.dnat1)\nCOMMIT\n")
+        let batch = ruleset.batch(setup: .none, deleting: [], appending: try ruleset.rules(for: Self.rule))
+        #expect(batch == "*nat\n\(Self.dnat1)\nCOMMIT\n")
     }
 
     @Test func installWithMasqueradeAndSetup() throws {
         let ruleset = try IptablesRuleset(masquerade: true)
         let setup = IptablesRuleset.Setup(chains: ruleset.ownedChains, jumps: ruleset.jumps)
-        #expect(try ruleset.installBatch(Self.rule, setup: setup) == """
+        #expect(ruleset.batch(setup: setup, deleting: [], appending: try ruleset.rules(for: Self.rule)) == """
             *nat
             :SAFFRON-DNAT - [0:0]
             :SAFFRON-MASQ - [0:0]
@@ -35,9 +36,9 @@ struct RulesetRenderingTests {
             """)
     }
 
-    @Test func remove() throws {
+    @Test func removeDeletesTheLinesAsSaved() throws {
         let ruleset = try IptablesRuleset(masquerade: true)
-        let batch = ruleset.removeBatch(try ruleset.rules(for: Self.rule))
+        let batch = ruleset.batch(setup: .none, deleting: [Self.dnat1, Self.masq1], appending: [])
         let delete1 = Self.dnat1.replacingOccurrences(of: "-A ", with: "-D ")
         let delete2 = Self.masq1.replacingOccurrences(of: "-A ", with: "-D ")
         #expect(batch == "*nat\n\(delete1)\n\(delete2)\nCOMMIT\n")
@@ -65,7 +66,7 @@ struct RulesetRenderingTests {
         var bad = Self.rule
         bad.clientAddress = "1.2.3.4 -j ACCEPT"
         let ruleset = try IptablesRuleset()
-        #expect(throws: FirewallError.self) { try ruleset.installBatch(bad) }
+        #expect(throws: FirewallError.self) { try ruleset.rules(for: bad) }
         #expect(throws: FirewallError.self) { try ruleset.rebuildBatch([Self.rule, bad], setup: .none) }
     }
 
