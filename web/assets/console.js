@@ -63,10 +63,27 @@ function show(state, detail) {
   document.title = `${live ? "" : "(" + state.replaceAll("-", " ") + ") "}Desktop console · Saffron`;
 }
 
+/**
+ * A generic end (the desktop closed a channel, an unexpected close) waits a moment before it is shown: when a
+ * session ends, the desktop may close one channel just before the gateway's 4410 arrives on another, and the
+ * specific reason should win.
+ */
+let pendingEnd = null;
+function settleSoon(state, detail) {
+  if (settled || pendingEnd) return;
+  const owner = attempt;
+  pendingEnd = setTimeout(() => {
+    pendingEnd = null;
+    if (owner === attempt) settle(state, detail);
+  }, 1000);
+}
+
 /** Ends the current attempt in `state`: later events of its sockets change nothing. */
 function settle(state, detail) {
   if (settled) return;
   settled = true;
+  clearTimeout(pendingEnd);
+  pendingEnd = null;
   show(state, detail);
   stopConnection();
 }
@@ -100,12 +117,14 @@ window.WebSocket = WatchedWebSocket;
 function socketClosed(owner, event, opened) {
   if (owner !== attempt || settled) return;
   const state = CLOSE_CODES[event.code];
-  if (state) {
-    settle(state);
+  if (state && event.code >= 4000) {
+    settle(state); // the gateway's own reason
+  } else if (state) {
+    settleSoon(state);
   } else if (!opened) {
-    settle("gateway-unreachable");
+    settleSoon("gateway-unreachable");
   } else {
-    settle("failed", `The connection closed unexpectedly (code ${event.code}${event.reason ? ": " + event.reason : ""}).`);
+    settleSoon("failed", `The connection closed unexpectedly (code ${event.code}${event.reason ? ": " + event.reason : ""}).`);
   }
 }
 
@@ -119,13 +138,15 @@ function spiceError(owner, error) {
   } else if (/timed out/i.test(words)) {
     settle("failed", "Timed out while connecting to the desktop.");
   } else {
-    settle("failed", words);
+    settleSoon("failed", words); // "Unexpected close ...": a close code may still say more
   }
 }
 
 /** Gets a fresh grant (gateway URL with a single-use token, SPICE password) and connects spice-html5 with it. */
 async function connect() {
   attempt += 1;
+  clearTimeout(pendingEnd);
+  pendingEnd = null;
   const owner = attempt;
   settled = false;
   stopConnection();
