@@ -27,7 +27,9 @@ const STATES = {
   closed: { text: "The desktop closed the connection.", retry: true },
   "gateway-unreachable": { text: "The console gateway cannot be reached. Check your network and reconnect.", retry: true },
   "no-session": { text: "No desktop was chosen. Go back to your desktops and pick one." },
-  "not-found": { text: "This desktop session does not exist or has ended." },
+  "not-found": {
+    text: "This desktop session is not open to you: it has ended, it is someone else's, or it never existed. Go back to your desktops to start one.",
+  },
   "signed-out": { text: "You are not signed in (or your sign-in expired). Sign in on the desktops page, then reconnect." },
   failed: { text: "The console failed.", retry: true },
   disconnected: { text: "Disconnected.", retry: true },
@@ -160,7 +162,8 @@ async function connect() {
   } catch (error) {
     if (owner !== attempt) return;
     if (error instanceof ApiError && error.signedOut) return settle("signed-out");
-    if (error instanceof ApiError && error.status === 404) return settle("not-found", error.message);
+    // The API answers 404 alike for ended, foreign and unknown sessions; the state's text names all three.
+    if (error instanceof ApiError && error.status === 404) return settle("not-found");
     if (error instanceof ApiError && error.status === 410) return settle("session-ended", error.message);
     return settle("failed", error.message);
   }
