@@ -1,5 +1,6 @@
-/// The Python every browser script starts with: imports, printing steps, bounded waits, Chromium, signing in through
-/// the portal, Connect in browser until the desktop is drawn, and running a script's steps with failure reports.
+/// The Python every browser script starts with: imports, printing steps, bounded waits, Chromium (also as a phone, and
+/// recording the WebSockets it opens), signing in through the portal, Connect in browser until the desktop is drawn,
+/// and running a script's steps with failure reports.
 enum BrowserScriptPrelude {
     static let source = #"""
         import json, os, signal, sys, time
@@ -36,15 +37,37 @@ enum BrowserScriptPrelude {
             state, text = status(driver)
             return None if state in pending else [state, text]
 
-        def browser(profile):
-            """Headless Chromium as root (hence --no-sandbox), its own profile folder keeping runs apart."""
+        # A phone's user agent, for browser(phone=...).
+        PHONE_AGENT = ("Mozilla/5.0 (Linux; Android 14; SM-S921B) AppleWebKit/537.36 (KHTML, like Gecko) "
+                       "Chrome/126.0.0.0 Mobile Safari/537.36")
+
+        def browser(profile, phone=None, sockets=False):
+            """Headless Chromium as root (hence --no-sandbox), its own profile folder keeping runs apart. `phone`
+            (width, height in CSS pixels) emulates a phone: a 3x touch screen with PHONE_AGENT that honours the
+            page's viewport meta tag as a phone's browser does. `sockets` records the network events that
+            websockets_opened() reads."""
             options = webdriver.ChromeOptions()
             options.binary_location = "/usr/bin/chromium"
             for flag in ("--no-sandbox", "--headless=new", "--disable-gpu", "--window-size=1280,900",
                          "--disable-dev-shm-usage", "--no-first-run", "--user-data-dir=" + profile):
                 options.add_argument(flag)
-            options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+            if phone:
+                metrics = {"width": phone[0], "height": phone[1], "pixelRatio": 3.0, "mobile": True, "touch": True}
+                options.add_experimental_option("mobileEmulation", {"deviceMetrics": metrics, "userAgent": PHONE_AGENT})
+            logs = {"browser": "ALL"}
+            if sockets:
+                logs["performance"] = "ALL"
+            options.set_capability("goog:loggingPrefs", logs)
             return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+        def websockets_opened(driver):
+            """The URLs of the WebSockets the browser created since the last call (needs browser(sockets=True))."""
+            urls = []
+            for entry in driver.get_log("performance"):
+                event = json.loads(entry["message"])["message"]
+                if event.get("method") == "Network.webSocketCreated":
+                    urls.append(event["params"]["url"])
+            return urls
 
         def portal_error(driver):
             error = driver.find_element(By.ID, "error")
