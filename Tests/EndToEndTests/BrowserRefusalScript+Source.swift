@@ -1,8 +1,8 @@
 extension BrowserRefusalScript {
     /// The selenium script: `BrowserScriptPrelude` and this test's steps. Arguments: mode, portal base URL, user,
-    /// password, screenshot path, Chromium profile folder, session id, go-ahead file. Every wait is bounded.
+    /// password, screenshot path, Chromium profile folder, session id. Every wait is bounded.
     static let source = BrowserScriptPrelude.source + #"""
-        mode, base, user, password, screenshot, profile, session, go_ahead = sys.argv[1:9]
+        mode, base, user, password, screenshot, profile, session = sys.argv[1:8]
 
         def listed(driver):
             """The ids of the portal's running desktops, once it has rendered them."""
@@ -38,12 +38,21 @@ extension BrowserRefusalScript {
             card = '#sessions li.session[data-session="%s"]' % session
             until("the portal to list session " + session, 20, lambda: driver.find_elements(By.CSS_SELECTOR, card))
             say("listed", json.dumps(listed(driver)))
-            until("the test's go-ahead to press Reconnect", 60, lambda: os.path.exists(go_ahead))
             websockets_opened(driver)
-            cards = driver.find_elements(By.CSS_SELECTOR, card)
-            if not cards:
-                raise RuntimeError("the portal dropped session %s before Reconnect could be pressed" % session)
-            cards[0].find_element(By.XPATH, ".//button[normalize-space()='Reconnect']").click()
+            # Ended elsewhere (the API, as another device would) and Reconnect pressed in one go: the portal's
+            # periodic refresh gets no chance to drop the card in between.
+            status = driver.execute_async_script(
+                "const [selector, id, done] = arguments;"
+                "const reconnect = [...document.querySelectorAll(selector + ' button')]"
+                "  .find((b) => b.textContent.trim() === 'Reconnect');"
+                "if (!reconnect) { done(0); return; }"
+                "fetch('/api/v1/sessions/' + encodeURIComponent(id), {method: 'DELETE',"
+                "  headers: {Authorization: 'Bearer ' + sessionStorage.getItem('saffron.token')}})"
+                "  .then((response) => { reconnect.click(); done(response.status); }, () => done(-1));",
+                card, session)
+            say("ended", json.dumps(status))
+            if status != 204:
+                raise RuntimeError("ending session %s from the page gave %s, not 204" % (session, status))
             until("the console page", 20, lambda: "/console.html?session=" in driver.current_url)
             console_settled(driver)
             driver.find_element(By.CSS_SELECTOR, ".console-bar a.back").click()

@@ -7,13 +7,11 @@ final class BrowserRefusalScript: BrowserRun {
     enum Mode: String {
         /// Sign in, print the session ids the portal lists (`listed`), open `console.html` for the session (`console`).
         case otherUser = "other-user"
-        /// Sign in, print `listed` once the portal shows the session, wait for `allowReconnect()`, press the
-        /// session's Reconnect (`console`), then follow the console's link back to the portal (`after`).
+        /// Sign in, print `listed` once the portal shows the session, end it through the API from the page and
+        /// at once press its Reconnect (`ended`: the DELETE's status; `console`), then follow the console's link
+        /// back to the portal (`after`).
         case ended
     }
-
-    /// Created by `allowReconnect()`: the script waits for it before it presses Reconnect.
-    private let goAhead = Scratch.file("browser-refusal-go")
 
     /// Starts the script as `user` (with the test password) for `session`; the console's screenshot goes to
     /// `screenshot`.
@@ -24,13 +22,8 @@ final class BrowserRefusalScript: BrowserRun {
             name: "browser-refusal-\(mode.rawValue)", source: Self.source,
             arguments: [
                 mode.rawValue, BrokerUnderTest.portalOrigin, user, TestUsers.password(user), screenshot.path,
-                profile.path, session, goAhead.path,
+                profile.path, session,
             ])
-    }
-
-    /// Lets the script press Reconnect (in `ended` mode it printed `listed` and waits for this).
-    func allowReconnect() throws {
-        try Data().write(to: goAhead)
     }
 }
 

@@ -53,9 +53,10 @@ extension EndToEnd {
                 let listed = try browser.decode([String].self, key: "listed", timeout: 60)
                 #expect(listed == [session.id], "alice's portal: \(listed)")
 
-                // Ended while her portal still shows it with Reconnect.
-                #expect(try API.release(session.id, token: token).status == 204)
-                try browser.allowReconnect()
+                // Ended while her portal still shows it with Reconnect, which she then presses.
+                let ended = try browser.decode(Int.self, key: "ended", timeout: 60)
+                #expect(ended == 204, "ending the session from the page")
+                #expect(try API.request("GET", "/api/v1/sessions/\(session.id)", token: token).status == 404)
 
                 let shown = try browser.decode(ConsoleRefusal.self, key: "console", timeout: 60)
                 print("E2E Reconnect on an ended session: \(shown); screenshot \(screenshot.path)")
