@@ -6,10 +6,9 @@ import Libvirt
 import Store
 
 /// `saffron-bench handout`: handout latency and rate against a warm pool, side by side for each firewall backend.
-@main
-struct SaffronBench: AsyncParsableCommand {
+struct HandoutBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "saffron-bench",
+        commandName: "handout",
         abstract: """
             Handout benchmark: N users take and give back desktops of a warm pool, once with no firewall and once \
             with the iptables backend (in a private network namespace); prints p50/p99 latency, rate and ratios.

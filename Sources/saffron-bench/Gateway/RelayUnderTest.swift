@@ -1,0 +1,93 @@
+import Foundation
+import Glibc
+
+/// One of the relays the gateway benchmark compares, running and ready: raw TCP (no relay at all), Saffron's
+/// gateway in a process of its own, or websockify from Debian.
+final class RelayUnderTest {
+    let name: String
+    let path: RelayPath
+    private let process: Process?
+    /// Our end of the relay's standard input: Saffron's relay exits when it closes.
+    private let lifeline: Pipe?
+
+    private init(name: String, path: RelayPath, process: Process?, lifeline: Pipe? = nil) {
+        self.name = name
+        self.path = path
+        self.process = process
+        self.lifeline = lifeline
+    }
+
+    /// The baseline: the load client connects to the target itself.
+    static func rawTCP(target: BenchTarget) -> RelayUnderTest {
+        RelayUnderTest(name: "raw TCP", path: .direct(targetPort: target.port), process: nil)
+    }
+
+    /// Saffron's `WebSocketGateway`, run by this program's hidden `gateway-relay` command.
+    static func saffronGateway(target: BenchTarget) async throws -> RelayUnderTest {
+        let port = try LoopbackSocket.freePort()
+        let program = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return try await Self.start(
+            name: "saffron", program: program, port: port,
+            arguments: ["gateway-relay", "--port", "\(port)", "--target-port", "\(target.port)"])
+    }
+
+    /// websockify (Debian package `websockify`) relaying to the same target.
+    static func websockify(target: BenchTarget) async throws -> RelayUnderTest {
+        guard let program = Self.findProgram("websockify") else {
+            throw BenchFailure("websockify is not installed: apt-get install websockify")
+        }
+        let port = try LoopbackSocket.freePort()
+        return try await Self.start(
+            name: "websockify", program: program, port: port,
+            arguments: ["127.0.0.1:\(port)", "127.0.0.1:\(target.port)"])
+    }
+
+    /// The relay's processes (nil for raw TCP).
+    var tree: ProcessTree? {
+        self.process.map { ProcessTree(root: $0.processIdentifier) }
+    }
+
+    /// CPU seconds the relay has used so far (0 for raw TCP).
+    func cpuSeconds() -> Double {
+        self.tree?.cpuSeconds() ?? 0
+    }
+
+    /// Stops the relay and every process it forked.
+    func stop() {
+        guard let process = self.process, let tree = self.tree else { return }
+        tree.signalAll(SIGTERM)
+        let deadline = ContinuousClock.now + .seconds(3)
+        while process.isRunning, ContinuousClock.now < deadline {
+            usleep(20_000)
+        }
+        // Whatever ignored SIGTERM (websockify's per-connection children may) goes now.
+        tree.signalAll(SIGKILL)
+    }
+
+    private static func start(name: String, program: URL, port: Int, arguments: [String]) async throws -> RelayUnderTest {
+        let process = Process()
+        process.executableURL = program
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        let lifeline = Pipe()
+        process.standardInput = lifeline
+        try process.run()
+        let relay = RelayUnderTest(name: name, path: .webSocket(port: port), process: process, lifeline: lifeline)
+        let deadline = ContinuousClock.now + .seconds(15)
+        while !LoopbackSocket.isOpen(port: port) {
+            guard process.isRunning, ContinuousClock.now < deadline else {
+                relay.stop()
+                throw BenchFailure("\(name) did not start listening on 127.0.0.1:\(port)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return relay
+    }
+
+    private static func findProgram(_ name: String) -> URL? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").map { URL(fileURLWithPath: String($0)).appendingPathComponent(name) }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+}
