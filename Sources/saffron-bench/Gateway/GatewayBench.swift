@@ -17,6 +17,12 @@ struct GatewayBench: AsyncParsableCommand {
     @Option(help: "Round trips measured per relay (after 1000 warm-up ones).") var roundTrips = 20000
     @Option(help: "Concurrent handshakes.") var handshakes = 1000
     @Option(help: "Idle connections for the memory figure.") var idleConnections = 1000
+    @Flag(
+        help: """
+            Run the load client and target on the first half of the cores and each relay on the other half, so \
+            relays do not compete with the load for CPU.
+            """)
+    var splitCores = false
 
     func validate() throws {
         guard !self.streamCounts.isEmpty, self.streamCounts.allSatisfy({ $0 > 0 }) else {
@@ -34,11 +40,18 @@ struct GatewayBench: AsyncParsableCommand {
         signal(SIGPIPE, SIG_IGN)  // writes to connections the other side closed fail with EPIPE instead
         let report = GatewayBenchReport()
         report.printMachine()
+        var cores: CoreSplit?
+        if self.splitCores {
+            guard let split = CoreSplit.halves() else { throw ValidationError("--split-cores needs at least 2 cores") }
+            try split.pinSelf()
+            report.note("\(split)")
+            cores = split
+        }
         let target = try BenchTarget()
         let relays = [
             RelayUnderTest.rawTCP(target: target),
-            try await RelayUnderTest.saffronGateway(target: target),
-            try await RelayUnderTest.websockify(target: target),
+            try await RelayUnderTest.saffronGateway(target: target, cores: cores),
+            try await RelayUnderTest.websockify(target: target, cores: cores),
         ]
         defer { relays.forEach { $0.stop() } }
         let window = Duration.milliseconds(Int(self.seconds * 1000))
@@ -66,7 +79,7 @@ struct GatewayBench: AsyncParsableCommand {
 
         // Fresh relay processes: the handshakes above grew their heaps, which would hide what idle connections cost.
         for start in [RelayUnderTest.saffronGateway, RelayUnderTest.websockify] {
-            let relay = try await start(target)
+            let relay = try await start(target, cores)
             defer { relay.stop() }
             report.progress("\(self.idleConnections) idle connections through \(relay.name)")
             let result = try await IdleMemoryRun(relay: relay, target: target, count: self.idleConnections).measure()

@@ -28,11 +28,16 @@ final class GatewayBenchReport {
         let model = cpuInfo.split(separator: "\n").first { $0.hasPrefix("model name") }?
             .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
         Self.say("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(model)")
-        Self.say("all traffic on 127.0.0.1; one target (stream source / echo / idle) behind every relay\n")
+        Self.say("all traffic on 127.0.0.1; one target (stream source / echo / idle) behind every relay")
+    }
+
+    /// A line about how this run was set up, printed before the tables.
+    func note(_ line: String) {
+        Self.say(line)
     }
 
     func printThroughput(streamCounts: [Int]) {
-        Self.say("server-to-client throughput (MB/s; relay CPU in cores)")
+        Self.say("\nserver-to-client throughput (MB/s; relay CPU in cores)")
         Self.say(
             Self.row([
                 "streams", Self.raw, Self.saffron, Self.websockify, "saffron/raw", "saffron/websockify",

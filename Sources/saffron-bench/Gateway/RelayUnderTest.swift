@@ -23,22 +23,22 @@ final class RelayUnderTest {
     }
 
     /// Saffron's `WebSocketGateway`, run by this program's hidden `gateway-relay` command.
-    static func saffronGateway(target: BenchTarget) async throws -> RelayUnderTest {
+    static func saffronGateway(target: BenchTarget, cores: CoreSplit?) async throws -> RelayUnderTest {
         let port = try LoopbackSocket.freePort()
         let program = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         return try await Self.start(
-            name: "saffron", program: program, port: port,
+            name: "saffron", program: program, port: port, cores: cores,
             arguments: ["gateway-relay", "--port", "\(port)", "--target-port", "\(target.port)"])
     }
 
     /// websockify (Debian package `websockify`) relaying to the same target.
-    static func websockify(target: BenchTarget) async throws -> RelayUnderTest {
+    static func websockify(target: BenchTarget, cores: CoreSplit?) async throws -> RelayUnderTest {
         guard let program = Self.findProgram("websockify") else {
             throw BenchFailure("websockify is not installed: apt-get install websockify")
         }
         let port = try LoopbackSocket.freePort()
         return try await Self.start(
-            name: "websockify", program: program, port: port,
+            name: "websockify", program: program, port: port, cores: cores,
             arguments: ["127.0.0.1:\(port)", "127.0.0.1:\(target.port)"])
     }
 
@@ -64,7 +64,9 @@ final class RelayUnderTest {
         tree.signalAll(SIGKILL)
     }
 
-    private static func start(name: String, program: URL, port: Int, arguments: [String]) async throws -> RelayUnderTest {
+    private static func start(
+        name: String, program: URL, port: Int, cores: CoreSplit?, arguments: [String]
+    ) async throws -> RelayUnderTest {
         let process = Process()
         process.executableURL = program
         process.arguments = arguments
@@ -81,6 +83,12 @@ final class RelayUnderTest {
                 throw BenchFailure("\(name) did not start listening on 127.0.0.1:\(port)")
             }
             try await Task.sleep(for: .milliseconds(20))
+        }
+        do {
+            try cores?.pinRelay(pid: process.processIdentifier)
+        } catch {
+            relay.stop()
+            throw error
         }
         return relay
     }
