@@ -11,7 +11,7 @@ packages=(
   iptables iproute2 conntrack procps passwd
   virt-viewer xvfb x11-apps x11-utils imagemagick fonts-dejavu-core
   curl openssl python3 python3-cryptography python3-websocket spice-html5
-  chromium chromium-driver python3-selenium zbar-tools
+  chromium chromium-driver python3-selenium zbar-tools websockify
 )
 
 # 1. Packages, only those missing (one dpkg-query for all, one apt-get update at most).
