@@ -43,13 +43,13 @@ final class ConnectionRegistry: Sendable {
         self.state.withLock { state in state.entries.values.count { $0.sessionID != nil } }
     }
 
-    /// Asks every connection of the session to close with `refusal`; returns how many were asked.
-    func terminate(sessionID: String, with refusal: GatewayRefusal) -> Int {
+    /// Asks every connection of the session to close with `refusal`; returns their close futures.
+    func terminate(sessionID: String, with refusal: GatewayRefusal) -> [EventLoopFuture<Void>] {
         let matching = self.state.withLock { state in
-            state.entries.values.filter { $0.sessionID == sessionID }.map(\.terminate)
+            state.entries.values.filter { $0.sessionID == sessionID }
         }
-        for terminate in matching { terminate(refusal) }
-        return matching.count
+        for entry in matching { entry.terminate(refusal) }
+        return matching.map(\.closeFuture)
     }
 
     /// Refuses new connections and asks every connection to close with `refusal`; returns their close futures.

@@ -67,7 +67,7 @@ struct RelayCloseTests {
     @Test func closeWithoutAnswerDropsTheConnectionAfterTheGracePeriod() throws {
         let harness = try RelayHarness()
         harness.establish(session: "s-42")
-        #expect(harness.registry.terminate(sessionID: "s-42", with: .sessionEnded()) == 1)
+        #expect(harness.registry.terminate(sessionID: "s-42", with: .sessionEnded()).count == 1)
         harness.loop.run()
         #expect(try harness.framesToClient().map(\.closeCode) == [4410])
         #expect(!harness.target.isActive)
