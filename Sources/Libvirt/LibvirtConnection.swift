@@ -37,6 +37,7 @@ public final class LibvirtConnection: Sendable {
             queue.async {
                 continuation.resume(with: Result {
                     try LibvirtRuntime.ensureInitialized()
+                    try LibvirtEventLoop.ensureRunning()
                     virResetLastError()
                     guard let pointer = virConnectOpen(uri) else {
                         throw LibvirtError.last(operation: "virConnectOpen(\(uri))")
@@ -63,6 +64,15 @@ public final class LibvirtConnection: Sendable {
         guard let pointer = handle.pointer else { return }
         handle.pointer = nil
         virConnectClose(pointer)
+    }
+
+    /// Runs `body` on the connection's queue with the connection pointer when it is still open, without waiting.
+    func performDetached(_ body: @escaping @Sendable (OpaquePointer) -> Void) {
+        let handle = self.handle
+        queue.async {
+            guard let pointer = handle.pointer else { return }
+            body(pointer)
+        }
     }
 
     /// Runs `body` on the connection's queue with the connection pointer, after clearing libvirt's thread error.
