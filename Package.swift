@@ -121,7 +121,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "BrokerTests", dependencies: ["Broker", "BrokerTestSupport", "Store", "Firewall", "ConsoleFile"],
+            name: "BrokerTests", dependencies: ["Broker", "BrokerTestSupport", "Store", "Firewall", "ConsoleFile", "Libvirt"],
             swiftSettings: testSettings),
         .testTarget(
             name: "HTTPAPITests",

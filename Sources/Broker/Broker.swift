@@ -17,6 +17,8 @@ public struct Broker: Sendable {
     public let webConsoleTokens: WebConsoleTokens
     /// "Send to phone" links.
     public let phoneLinks = PhoneLinks()
+    /// Which desktops have a viewer attached, fed with the hypervisors' events.
+    public let presence: PresenceTracker
     /// Told of every session this broker ends.
     let sessionEndObservers: [any SessionEndObserver]
     let logger: Logger
@@ -24,7 +26,7 @@ public struct Broker: Sendable {
     public init(
         store: any Store, hypervisor: any Hypervisor, forwarder: any PortForwarder, settings: BrokerSettings,
         webConsoleTokens: WebConsoleTokens? = nil, sessionEndObservers: [any SessionEndObserver] = [],
-        logger: Logger = Logger(label: "saffron.broker")
+        presence: PresenceTracker = PresenceTracker(), logger: Logger = Logger(label: "saffron.broker")
     ) {
         self.store = store
         self.hypervisor = hypervisor
@@ -32,6 +34,7 @@ public struct Broker: Sendable {
         self.settings = settings
         self.webConsoleTokens = webConsoleTokens ?? WebConsoleTokens(store: store)
         self.sessionEndObservers = sessionEndObservers
+        self.presence = presence
         self.logger = logger
     }
 

@@ -49,6 +49,11 @@ public final class LibvirtConnection: Sendable {
         return LibvirtConnection(uri: uri, queue: queue, pointer: pointer.pointer)
     }
 
+    /// Whether the connection still works (`virConnectIsAlive`): false once the daemon behind it went away.
+    public func isAlive() async -> Bool {
+        (try? await self.perform { pointer in virConnectIsAlive(pointer) == 1 }) ?? false
+    }
+
     /// Closes the connection; later calls throw. Safe to call more than once; does not block.
     public func close() {
         let handle = self.handle

@@ -1,0 +1,59 @@
+import Foundation
+import Libvirt
+import Synchronization
+
+/// Keeps, per VM, the SPICE channels that are attached, from libvirt's graphics and lifecycle events.
+///
+/// SPICE reports every channel separately: `connect` when its socket opens, `initialize` once the client
+/// authenticated, `disconnect` when it closes. A channel counts as attached from `initialize` to `disconnect`, so a
+/// client refused for a wrong ticket never shows as attached.
+public final class PresenceTracker: Sendable {
+    private struct VMState {
+        /// Clients ("address:port") of channels that authenticated and are still open.
+        var attached: Set<String> = []
+        var changedAt: Date?
+    }
+
+    private let states = Mutex<[VMRef: VMState]>([:])
+
+    public init() {}
+
+    /// Takes in one event of the libvirt connection `connectURI`.
+    public func record(_ event: DomainEvent, connectURI: String, at now: Date = Date()) {
+        let vm = VMRef(connectURI: connectURI, domain: event.domain)
+        self.states.withLock { states in
+            var state = states[vm] ?? VMState()
+            let wasAttached = !state.attached.isEmpty
+            switch event {
+            case .graphics(_, .initialize, let client):
+                state.attached.insert(client)
+            case .graphics(_, .disconnect, let client):
+                state.attached.remove(client)
+            case .graphics(_, .connect, _):
+                break
+            case .lifecycle(_, let change):
+                if change.endsRunning { state.attached.removeAll() }
+            }
+            if wasAttached != !state.attached.isEmpty { state.changedAt = now }
+            states[vm] = state
+        }
+    }
+
+    /// Forgets what is known of the VMs of `connectURI`: their events were missed (the connection was lost), so
+    /// they count as detached until new events arrive.
+    public func forget(connectURI: String, at now: Date = Date()) {
+        self.states.withLock { states in
+            for (vm, state) in states where vm.connectURI == connectURI && !state.attached.isEmpty {
+                states[vm] = VMState(attached: [], changedAt: now)
+            }
+        }
+    }
+
+    /// What is known of the VM right now.
+    public func presence(of vm: VMRef) -> DesktopPresence {
+        self.states.withLock { states in
+            guard let state = states[vm] else { return .detached }
+            return DesktopPresence(channels: state.attached.count, changedAt: state.changedAt)
+        }
+    }
+}
