@@ -34,6 +34,7 @@ public struct BrokerServer: Sendable {
                     .init(service: components.gateway),
                     .init(service: app),
                     .init(service: ExpiredTokenSweeper(store: components.store, interval: .seconds(600), logger: logger)),
+                    .init(service: PresenceService(broker: components.broker, logger: logger)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

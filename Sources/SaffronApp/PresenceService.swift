@@ -1,0 +1,78 @@
+import Broker
+import Libvirt
+import Logging
+import ServiceLifecycle
+
+/// Feeds the broker's presence tracker with the graphics and lifecycle events of every pool's libvirt connection
+/// (one event connection per URI, picked up as pools appear), reconnecting when a connection is lost.
+struct PresenceService: Service {
+    let broker: Broker
+    let logger: Logger
+    /// How often the pools are checked for connection URIs not watched yet.
+    var poolCheckInterval: Duration = .seconds(10)
+    /// How often a watched connection is checked for being alive (events stop silently when libvirtd goes away).
+    var livenessInterval: Duration = .seconds(5)
+
+    /// Watches until graceful shutdown, then returns without error.
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                var watched: Set<String> = []
+                while !Task.isCancelled {
+                    do {
+                        for uri in try await self.broker.poolConnectURIs().subtracting(watched) {
+                            watched.insert(uri)
+                            group.addTask { await self.watch(uri) }
+                        }
+                    } catch {
+                        self.logger.warning("could not list the pools' libvirt connections: \(error)")
+                    }
+                    try? await Task.sleep(for: self.poolCheckInterval)
+                }
+                group.cancelAll()
+            }
+        }
+    }
+
+    /// Relays `uri`'s events to the tracker until cancelled. A lost connection is reopened after a pause, and what
+    /// was known of its VMs is forgotten: events were missed meanwhile.
+    private func watch(_ uri: String) async {
+        while !Task.isCancelled {
+            do {
+                try await self.relayEvents(of: uri)
+            } catch is CancellationError {
+                return
+            } catch {
+                self.logger.warning(
+                    "desktop presence events interrupted; reconnecting", metadata: ["connect": "\(uri)", "error": "\(error)"])
+            }
+            self.broker.presence.forget(connectURI: uri)
+            try? await Task.sleep(for: .seconds(2))
+        }
+    }
+
+    private func relayEvents(of uri: String) async throws {
+        let connection = try await LibvirtConnection.open(uri)
+        defer { connection.close() }
+        let events = try await connection.domainEvents()
+        self.logger.info("watching desktop presence", metadata: ["connect": "\(uri)"])
+        let (broker, interval) = (self.broker, self.livenessInterval)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await event in events { broker.presence.record(event, connectURI: uri) }
+            }
+            group.addTask {
+                while await connection.isAlive() { try await Task.sleep(for: interval) }
+                throw PresenceConnectionLost(uri: uri)
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+}
+
+/// libvirt stopped answering on a connection whose events were being watched.
+struct PresenceConnectionLost: Error, CustomStringConvertible {
+    let uri: String
+    var description: String { "the connection to \(uri) was lost" }
+}
