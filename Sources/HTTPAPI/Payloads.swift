@@ -41,8 +41,14 @@ struct SessionPayload: Encodable {
     let clientAddress: String
     let state: String
     let createdAt: Date
+    /// Whether a viewer is attached right now (from the hypervisor's SPICE events).
+    let attached: Bool
+    /// The SPICE channels attached (a viewer opens several).
+    let attachedChannels: Int
+    /// When the desktop last became attached or detached, if seen since the broker started.
+    let presenceChangedAt: Date?
 
-    init(_ session: SessionRecord, publicAddress: String) {
+    init(_ session: SessionRecord, publicAddress: String, presence: DesktopPresence) {
         id = session.id
         pool = session.pool
         vm = session.vm
@@ -52,5 +58,8 @@ struct SessionPayload: Encodable {
         clientAddress = session.clientAddress
         state = session.state.rawValue
         createdAt = session.createdAt
+        attached = presence.isAttached
+        attachedChannels = presence.channels
+        presenceChangedAt = presence.changedAt
     }
 }

@@ -281,7 +281,7 @@ function renderSessions(sessions) {
   if (sessions.length === 0) {
     const row = element("tr", "empty");
     const td = element("td", "empty", "No live sessions.");
-    td.colSpan = 8;
+    td.colSpan = 9;
     row.append(td);
     body.append(row);
     return;
@@ -297,11 +297,20 @@ function renderSessions(sessions) {
       cell("Client address", session.clientAddress, "col-client mono"),
       cell("Port", String(session.port), "col-port mono"),
       cell("State", stateBadge(session.state), "col-state"),
+      cell("Viewer", viewerBadge(session), "col-viewer"),
       cell("Since", since(session.createdAt), "col-since"),
       cell("Actions", endControls(session), "col-actions"),
     );
     body.append(tr);
   }
+}
+
+/** Whether the session's viewer is attached, from the hypervisor's SPICE events. */
+function viewerBadge(session) {
+  const badge = element("span", session.attached ? "badge ok" : "badge idle",
+    session.attached ? `attached · ${session.attachedChannels} ch` : "not attached");
+  if (session.presenceChangedAt) badge.title = `Since ${new Date(session.presenceChangedAt).toLocaleString()}`;
+  return badge;
 }
 
 /** End session, or (after it was pressed) the confirmation: End it / Keep. */

@@ -144,6 +144,11 @@ function renderSessions(sessions) {
     item.dataset.session = String(session.id);
     const title = element("h3", null, `${session.pool} · ${session.vm}`);
     const state = element("span", `badge state-${session.state}`, session.state);
+    const viewer = element("span", session.attached ? "badge viewer ok" : "badge viewer idle",
+      session.attached ? "viewer attached" : "no viewer");
+    viewer.title = session.attached
+      ? `A viewer is connected (${session.attachedChannels} SPICE channels)`
+      : "No viewer is connected to this desktop right now";
     const since = element("p", "meta");
     const started = new Date(session.createdAt);
     since.textContent = Number.isNaN(started.getTime()) ? "" : `Started ${started.toLocaleString()}`;
@@ -158,7 +163,7 @@ function renderSessions(sessions) {
       }),
       button("End", () => endSession(session), { className: "danger", description: `End the desktop ${session.vm}` }),
     );
-    item.append(title, state, since, actions);
+    item.append(title, state, " ", viewer, since, actions);
     list.append(item);
   }
 }

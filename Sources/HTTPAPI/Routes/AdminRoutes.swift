@@ -21,6 +21,9 @@ struct AdminRoutes {
                 let port: Int
                 let state: String
                 let createdAt: Date
+                let attached: Bool
+                let attachedChannels: Int
+                let presenceChangedAt: Date?
             }
             let name: String
             let session: Holder?
@@ -38,13 +41,15 @@ struct AdminRoutes {
         let connect: String
         let vms: [VM]
 
-        init(_ view: PoolView) {
+        init(_ view: PoolView, presence: PresenceTracker) {
             name = view.pool.name
             connect = view.pool.connectURI
             vms = view.vms.map { vm in
-                VM(name: vm.name, session: vm.session.map {
+                let seen = presence.presence(of: VMRef(connectURI: view.pool.connectURI, domain: vm.name))
+                return VM(name: vm.name, session: vm.session.map {
                     VM.Holder(id: $0.id, user: $0.user, clientAddress: $0.clientAddress, port: $0.publicPort,
-                              state: $0.state.rawValue, createdAt: $0.createdAt)
+                              state: $0.state.rawValue, createdAt: $0.createdAt, attached: seen.isAttached,
+                              attachedChannels: seen.channels, presenceChangedAt: seen.changedAt)
                 })
             }
         }
@@ -57,7 +62,7 @@ struct AdminRoutes {
         }
         group.get("admin/pools") { _, context in
             let views = try await broker.poolViews(requestedBy: try context.requireUser())
-            return JSONResponse.make(status: .ok, ["pools": views.map(PoolPayload.init)])
+            return JSONResponse.make(status: .ok, ["pools": views.map { PoolPayload($0, presence: broker.presence) }])
         }
     }
 }

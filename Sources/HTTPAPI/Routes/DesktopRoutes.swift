@@ -20,15 +20,15 @@ struct DesktopRoutes {
             let pool = try context.parameters.require("pool")
             guard let client = context.clientAddress else { throw APIError.badRequest("The client address is unknown.") }
             let handout = try await broker.desktop(inPool: pool, for: user, clientAddress: client)
-            return JSONResponse.make(status: handout.isNew ? .created : .ok, payload(handout.session))
+            return JSONResponse.make(status: handout.isNew ? .created : .ok, try await payload(handout.session))
         }
         group.get("sessions") { _, context in
-            let sessions = try await broker.sessions(visibleTo: try context.requireUser()).map(payload)
-            return JSONResponse.make(status: .ok, ["sessions": sessions])
+            let sessions = try await broker.sessions(visibleTo: try context.requireUser())
+            return JSONResponse.make(status: .ok, ["sessions": try await payloads(sessions)])
         }
         group.get("sessions/:id") { _, context in
             let session = try await broker.session(id: try context.parameters.require("id"), visibleTo: try context.requireUser())
-            return JSONResponse.make(status: .ok, payload(session))
+            return JSONResponse.make(status: .ok, try await payload(session))
         }
         group.get("sessions/:id/console.vv") { request, context in
             let user = try context.requireUser()
@@ -60,7 +60,14 @@ struct DesktopRoutes {
         return profile
     }
 
-    private func payload(_ session: SessionRecord) -> SessionPayload {
-        SessionPayload(session, publicAddress: broker.settings.publicAddress)
+    private func payload(_ session: SessionRecord) async throws -> SessionPayload {
+        try await payloads([session])[0]
+    }
+
+    private func payloads(_ sessions: [SessionRecord]) async throws -> [SessionPayload] {
+        let presence = try await broker.presence(of: sessions)
+        return sessions.map {
+            SessionPayload($0, publicAddress: broker.settings.publicAddress, presence: presence[$0.id] ?? .detached)
+        }
     }
 }
