@@ -25,8 +25,13 @@ public struct LibvirtError: Error, CustomStringConvertible, Sendable {
     /// Whether the connection itself failed (daemon gone or restarted, socket closed), so the call may work on a
     /// new connection.
     public var isConnectionLost: Bool {
-        [VIR_ERR_INVALID_CONN, VIR_ERR_SYSTEM_ERROR, VIR_ERR_RPC, VIR_ERR_NO_CONNECT]
+        let lost = [VIR_ERR_INVALID_CONN, VIR_ERR_SYSTEM_ERROR, VIR_ERR_RPC, VIR_ERR_NO_CONNECT]
             .map { Int32(bitPattern: $0.rawValue) }.contains(code)
+        // With the event loop running, libvirt notices a closed daemon socket first and then answers every call
+        // with an internal error of its RPC layer ("client socket is closed").
+        let closedSocket = code == Int32(bitPattern: VIR_ERR_INTERNAL_ERROR.rawValue)
+            && domain == Int32(bitPattern: VIR_FROM_RPC.rawValue)
+        return lost || closedSocket
     }
 
     /// The message, prefixed with the numeric code so logs stay searchable.
