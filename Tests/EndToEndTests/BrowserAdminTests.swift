@@ -44,6 +44,7 @@ extension EndToEnd {
                 #expect(row["VM"] == desktop.vm, "\(row) vs \(desktop)")
                 #expect(row["Client address"] == Topology.clientAddress, "\(row)")
                 #expect(row["Port"] == String(desktop.port), "\(row) vs \(desktop)")
+                #expect(row["Viewer"]?.hasPrefix("attached") == true, "alice's console is drawn, so attached: \(row)")
                 let vm = try browser.decode([String: String].self, key: "admin-vm")
                 #expect(vm["Held by"] == TestUsers.alice && vm["Port"] == String(desktop.port), "pools: \(vm)")
                 try browser.value(of: "ready-to-end", timeout: 30)
@@ -78,6 +79,7 @@ extension EndToEnd {
             #expect(holder?["clientAddress"] as? String == Topology.clientAddress, "\(String(describing: holder))")
             #expect(holder?["port"] as? Int == desktop.port, "\(String(describing: holder))")
             #expect("\(holder?["id"] ?? "")" == session, "\(String(describing: holder))")
+            #expect(holder?["attached"] as? Bool == true, "alice's browser console: \(String(describing: holder))")
         }
     }
 }
