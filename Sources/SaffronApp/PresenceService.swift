@@ -4,7 +4,8 @@ import Logging
 import ServiceLifecycle
 
 /// Feeds the broker's presence tracker with the graphics and lifecycle events of every pool's libvirt connection
-/// (one event connection per URI, picked up as pools appear), reconnecting when a connection is lost.
+/// (one event connection per URI, picked up as pools appear), reconnecting when a connection is lost; a desktop that
+/// stops under its session gets that session ended.
 struct PresenceService: Service {
     let broker: Broker
     let logger: Logger
@@ -59,7 +60,12 @@ struct PresenceService: Service {
         let (broker, interval) = (self.broker, self.livenessInterval)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await event in events { broker.presence.record(event, connectURI: uri) }
+                for await event in events {
+                    broker.presence.record(event, connectURI: uri)
+                    if case .lifecycle(let domain, let change) = event, change.endsRunning {
+                        await self.endSessionOfStopped(VMRef(connectURI: uri, domain: domain), change: change)
+                    }
+                }
             }
             group.addTask {
                 while await connection.isAlive() { try await Task.sleep(for: interval) }
@@ -67,6 +73,17 @@ struct PresenceService: Service {
             }
             try await group.next()
             group.cancelAll()
+        }
+    }
+}
+
+extension PresenceService {
+    /// Ends the session of a desktop that stopped behind the broker's back, logging what could not be done.
+    private func endSessionOfStopped(_ vm: VMRef, change: LifecycleChange) async {
+        do {
+            try await self.broker.desktopStopped(vm, change: change)
+        } catch {
+            self.logger.error("desktop \(vm.domain) stopped, but its session could not be ended: \(error)")
         }
     }
 }

@@ -8,8 +8,11 @@ extension Broker {
     ///
     /// The store forgets the session first, so a crash midway leaves at worst an orphan rule, which the rebuild at
     /// start removes.
-    /// - Parameter user: who asks; nil for the local admin CLI. Non-admins may end only their own sessions.
-    public func endSession(id: String, requestedBy user: UserRecord?) async throws {
+    /// - Parameters:
+    ///   - user: who asks; nil for the local admin CLI or the broker itself. Non-admins may end only their own
+    ///     sessions.
+    ///   - reason: why, for the log, when no user asks (default: the local admin CLI).
+    public func endSession(id: String, requestedBy user: UserRecord?, reason: String? = nil) async throws {
         if let user { _ = try await session(id: id, visibleTo: user) }
         let session = try await BrokerError.mapping { try await store.deleteSession(id: id) }
         await webConsoleTokens.revoke(session: id)
@@ -27,7 +30,7 @@ extension Broker {
                 logger.error("session \(id) ended but its rule stays until the next rebuild: \(error)")
             }
         }
-        let endedBy = user.map { $0.name == session.user ? "its user" : "admin \($0.name)" } ?? "the local admin CLI"
+        let endedBy = user.map { $0.name == session.user ? "its user" : "admin \($0.name)" } ?? reason ?? "the local admin CLI"
         logger.info("ended session \(id) of \(session.user) (by \(endedBy)): \(session.vm) of pool \(session.pool) is free, port \(session.publicPort) released")
     }
 
