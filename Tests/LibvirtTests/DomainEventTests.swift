@@ -47,23 +47,10 @@ struct DomainEventTests {
     private static func lifecycle(
         of domain: String, in events: AsyncStream<DomainEvent>, until last: LifecycleChange.Kind
     ) async throws -> [LifecycleChange] {
-        try await withThrowingTaskGroup(of: [LifecycleChange]?.self) { group in
-            group.addTask {
-                var changes: [LifecycleChange] = []
-                for await event in events {
-                    guard case .lifecycle(domain, let change) = event else { continue }
-                    changes.append(change)
-                    if change.kind == last { return changes }
-                }
-                return nil
-            }
-            group.addTask {
-                try await Task.sleep(for: .seconds(10))
-                return nil
-            }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            return try #require(first, "no \(last) event for \(domain) within 10 s")
+        let seen = Collected<LifecycleChange>()
+        return try await awaitEvents(events, "\(last) event for \(domain)") { event in
+            guard case .lifecycle(domain, let change) = event else { return nil }
+            return seen.append(change, done: change.kind == last)
         }
     }
 }

@@ -34,23 +34,10 @@ struct QemuGraphicsEventTests {
     private static func graphicsEvents(
         of domain: String, in events: AsyncStream<DomainEvent>, until last: GraphicsPhase
     ) async throws -> [Seen] {
-        try await withThrowingTaskGroup(of: [Seen]?.self) { group in
-            group.addTask {
-                var seen: [Seen] = []
-                for await event in events {
-                    guard case .graphics(domain, let phase, let client) = event else { continue }
-                    seen.append(Seen(phase: phase, client: client))
-                    if phase == last { return seen }
-                }
-                return nil
-            }
-            group.addTask {
-                try await Task.sleep(for: .seconds(15))
-                return nil
-            }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            return try #require(first, "no graphics \(last) event for \(domain) within 15 s")
+        let seen = Collected<Seen>()
+        return try await awaitEvents(events, "graphics \(last) event for \(domain)", timeout: .seconds(15)) { event in
+            guard case .graphics(domain, let phase, let client) = event else { return nil }
+            return seen.append(Seen(phase: phase, client: client), done: phase == last)
         }
     }
 }
