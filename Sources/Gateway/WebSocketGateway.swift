@@ -66,32 +66,15 @@ public final class WebSocketGateway: Service, Sendable {
     }
 
     /// Closes every live connection of the session with close code 4410 "session ended", and returns once they
-    /// are closed (the browser answered the Close, or the close grace passed), so whatever the caller does next to
-    /// the desktop, the browser has already been told why.
+    /// are closed (the browser answered the Close, or the relay's close grace passed), so whatever the caller does
+    /// next to the desktop, the browser has already been told why.
     ///
     /// - Returns: how many connections were asked to close.
     @discardableResult
     public func closeConnections(ofSession sessionID: String) async -> Int {
         let closing = self.registry.terminate(sessionID: sessionID, with: .sessionEnded())
-        guard !closing.isEmpty else { return 0 }
-        await Self.awaitAll(closing, atMost: self.settings.closeGrace + .milliseconds(500), on: self.group.any())
+        try? await EventLoopFuture.andAllComplete(closing, on: self.group.any()).get()
         return closing.count
-    }
-
-    /// Waits until every future completed, or `limit` passed, whichever comes first.
-    private static func awaitAll(_ futures: [EventLoopFuture<Void>], atMost limit: TimeAmount, on loop: any EventLoop) async {
-        let all = EventLoopFuture.andAllComplete(futures, on: loop)
-        // Both callbacks run on `loop`, so a loop-bound flag is enough to resume exactly once.
-        let resumed = NIOLoopBoundBox.makeBoxSendingValue(false, as: Bool.self, eventLoop: loop)
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumeOnce: @Sendable () -> Void = {
-                guard !resumed.value else { return }
-                resumed.value = true
-                continuation.resume()
-            }
-            all.whenComplete { _ in resumeOnce() }
-            loop.scheduleTask(in: limit) { resumeOnce() }
-        }
     }
 
     /// Live connections right now (redeemed and not yet closed), for status pages and metrics.
