@@ -7,11 +7,10 @@ enum LibvirtEventLoop {
     /// Whether the loop was registered; a global `let` runs its initialiser exactly once, thread-safely.
     private static let registered: Bool = {
         guard virEventRegisterDefaultImpl() == 0 else { return false }
-        // One dispatch thread, parked in libvirt's poll for the process's lifetime.
+        // One dispatch thread, parked in libvirt's poll for the process's lifetime. An iteration that fails (an
+        // interrupted poll) must not end the loop: events and keepalives of every connection depend on it.
         DispatchQueue(label: "saffron.libvirt.events").async {
-            while true {
-                if virEventRunDefaultImpl() != 0 { break }
-            }
+            while true { _ = virEventRunDefaultImpl() }
         }
         return true
     }()
