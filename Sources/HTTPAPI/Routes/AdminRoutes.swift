@@ -14,19 +14,9 @@ struct AdminRoutes {
 
     struct PoolPayload: Encodable {
         struct VM: Encodable {
-            struct Holder: Encodable {
-                let id: String
-                let user: String
-                let clientAddress: String
-                let port: Int
-                let state: String
-                let createdAt: Date
-                let attached: Bool
-                let attachedChannels: Int
-                let presenceChangedAt: Date?
-            }
             let name: String
-            let session: Holder?
+            /// The session holding the VM, as `GET /sessions/{id}` shows it.
+            let session: SessionPayload?
 
             /// A free VM says so with `"session": null` rather than leaving the key out.
             func encode(to encoder: any Encoder) throws {
@@ -41,15 +31,13 @@ struct AdminRoutes {
         let connect: String
         let vms: [VM]
 
-        init(_ view: PoolView, presence: PresenceTracker) {
+        init(_ view: PoolView, broker: Broker) {
             name = view.pool.name
             connect = view.pool.connectURI
             vms = view.vms.map { vm in
-                let seen = presence.presence(of: VMRef(connectURI: view.pool.connectURI, domain: vm.name))
+                let presence = broker.presence.presence(of: VMRef(connectURI: view.pool.connectURI, domain: vm.name))
                 return VM(name: vm.name, session: vm.session.map {
-                    VM.Holder(id: $0.id, user: $0.user, clientAddress: $0.clientAddress, port: $0.publicPort,
-                              state: $0.state.rawValue, createdAt: $0.createdAt, attached: seen.isAttached,
-                              attachedChannels: seen.channels, presenceChangedAt: seen.changedAt)
+                    SessionPayload($0, publicAddress: broker.settings.publicAddress, presence: presence)
                 })
             }
         }
@@ -62,7 +50,7 @@ struct AdminRoutes {
         }
         group.get("admin/pools") { _, context in
             let views = try await broker.poolViews(requestedBy: try context.requireUser())
-            return JSONResponse.make(status: .ok, ["pools": views.map { PoolPayload($0, presence: broker.presence) }])
+            return JSONResponse.make(status: .ok, ["pools": views.map { PoolPayload($0, broker: broker) }])
         }
     }
 }
