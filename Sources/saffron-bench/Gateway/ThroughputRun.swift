@@ -24,8 +24,8 @@ struct ThroughputRun {
         for _ in 0..<self.streams {
             opened.append(try RelayedStream.open(self.relay.path, mode: .source))
         }
-        let received = ByteTally()
-        let readers = ByteTally()  // readers still running: sockets are closed only after the last one stopped
+        let received = SharedCount()
+        let readers = SharedCount()  // readers still running: sockets are closed only after the last one stopped
         for stream in opened {
             readers.add(1)
             BenchThread.start { [received, readers] in
@@ -56,10 +56,10 @@ struct ThroughputRun {
 }
 
 /// A count shared by the reading threads (bytes received, readers running).
-final class ByteTally: Sendable {
+final class SharedCount: Sendable {
     private let count = Atomic<Int>(0)
 
-    func add(_ bytes: Int) { self.count.add(bytes, ordering: .relaxed) }
+    func add(_ amount: Int) { self.count.add(amount, ordering: .relaxed) }
     var total: Int { self.count.load(ordering: .relaxed) }
 }
 
