@@ -16,16 +16,54 @@ public struct UserRecord: Sendable, Equatable, Codable {
     }
 }
 
+/// What becomes of a pool's desktop when its session ends.
+public enum DesktopMode: String, Sendable, Codable, CaseIterable {
+    /// The VM goes back to the pool as it is, for the next user (the mode of pools of existing VMs).
+    case pooled
+    /// The VM is powered off and its disk overlay thrown away, so the next user gets a clean desktop (template
+    /// pools only).
+    case volatile
+    /// The VM stays its first user's and comes back to them at every login, until an admin unassigns it.
+    case persistent
+}
+
+/// How a template pool makes its own VMs: copy-on-write overlays of one base image, defined from one domain XML.
+public struct PoolTemplate: Sendable, Equatable, Codable {
+    /// The domain XML every desktop is defined from (its name, uuid, MACs and first disk are replaced).
+    public var domainXML: String
+    /// Path of the qcow2 base image the overlays are backed by; a volume libvirt knows.
+    public var baseImage: String
+    /// The libvirt storage pool the overlays are created in.
+    public var storagePool: String
+    /// How many VMs the pool may create.
+    public var maxVMs: Int
+
+    public init(domainXML: String, baseImage: String, storagePool: String, maxVMs: Int) {
+        self.domainXML = domainXML
+        self.baseImage = baseImage
+        self.storagePool = storagePool
+        self.maxVMs = maxVMs
+    }
+}
+
 /// A pool of desktops that live on one libvirt connection.
 public struct PoolRecord: Sendable, Equatable, Codable {
     public var name: String
     /// libvirt connection URI of the hypervisor holding the pool's VMs, e.g. `qemu:///system`.
     public var connectURI: String
+    public var desktopMode: DesktopMode
+    /// Set for pools whose VMs the broker creates itself; nil for pools of existing VMs.
+    public var template: PoolTemplate?
     public var createdAt: Date
 
-    public init(name: String, connectURI: String, createdAt: Date) {
+    public init(
+        name: String, connectURI: String, desktopMode: DesktopMode = .pooled, template: PoolTemplate? = nil,
+        createdAt: Date
+    ) {
         self.name = name
         self.connectURI = connectURI
+        self.desktopMode = desktopMode
+        self.template = template
         self.createdAt = createdAt
     }
 }
@@ -35,19 +73,37 @@ public struct VMRecord: Sendable, Equatable, Codable {
     /// The libvirt domain name.
     public var name: String
     public var pool: String
+    /// The user a persistent desktop belongs to, if any.
+    public var assignedUser: String?
+    /// Whether the domain (and, for template pools, its overlay) exists; false for a template pool's VM that was
+    /// named but not created yet, or was reset.
+    public var isProvisioned: Bool
+    /// Set when the VM must be reset (overlay thrown away) before anyone gets it again.
+    public var needsReset: Bool
+    /// Why the broker stopped handing the VM out; nil for a healthy VM.
+    public var brokenReason: String?
     public var addedAt: Date
 
-    public init(name: String, pool: String, addedAt: Date) {
+    public init(
+        name: String, pool: String, assignedUser: String? = nil, isProvisioned: Bool = true, needsReset: Bool = false,
+        brokenReason: String? = nil, addedAt: Date
+    ) {
         self.name = name
         self.pool = pool
+        self.assignedUser = assignedUser
+        self.isProvisioned = isProvisioned
+        self.needsReset = needsReset
+        self.brokenReason = brokenReason
         self.addedAt = addedAt
     }
 }
 
-/// A pool with its size and how many of its VMs nobody holds.
+/// A pool with its size and how many desktops it can still hand out.
 public struct PoolSummary: Sendable, Equatable, Codable {
     public var pool: PoolRecord
     public var vmCount: Int
+    /// Desktops a new user could get now: VMs nobody holds, is assigned or is resetting, healthy, plus the VMs a
+    /// template pool may still create.
     public var freeVMCount: Int
 
     public init(pool: PoolRecord, vmCount: Int, freeVMCount: Int) {

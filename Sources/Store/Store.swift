@@ -27,10 +27,26 @@ public protocol Store: Sendable {
     /// Adds domains to a pool in one transaction: all or none.
     func addVMs(_ names: [String], toPool pool: String, now: Date) async throws
     func vms(inPool pool: String) async throws -> [VMRecord]
+    /// Records whether a template pool's VM exists in libvirt (domain and overlay).
+    func markProvisioned(vm: String, pool: String, _ provisioned: Bool) async throws
+    /// A reset VM is free again: no longer waiting for its reset, and to be created anew (not provisioned).
+    func finishReset(vm: String, pool: String) async throws
+    /// Marks a VM broken with a reason for admins (claims pass it over), or healthy again with nil.
+    func markBroken(vm: String, pool: String, reason: String?) async throws
+    /// Takes a persistent desktop from its user; a template pool's VM is also marked for reset. Throws
+    /// `vmInUse` while the VM has a session.
+    func unassign(vm: String, pool: String) async throws -> VMRecord
+    /// Drops a VM from its pool (a template pool's VM that could not be created frees its name). Throws `vmInUse`
+    /// while it has a session.
+    func removeVM(_ vm: String, fromPool pool: String) async throws
+    /// VMs still waiting for their reset (a reset cut short by a crash is finished at the next start).
+    func vmsNeedingReset() async throws -> [VMRecord]
 
     // MARK: Sessions and port leases
-    /// In one transaction: returns the user's session in the pool if there is one, else holds a free VM and the
-    /// lowest free port of the range for a new session in state `starting`. Two claims never get the same VM or port.
+    /// In one transaction: returns the user's session in the pool if there is one, else holds a VM and the lowest
+    /// free port of the range for a new session in state `starting`. The VM is the user's own in a persistent pool
+    /// (assigned at its first claim), else a free one, else a new unprovisioned one within a template pool's
+    /// maximum. Two claims never get the same VM or port.
     func claimDesktop(_ claim: DesktopClaim) async throws -> ClaimResult
     /// Records the VM's SPICE endpoint and marks the session ready.
     func markReady(sessionID: String, targetAddress: String, targetPort: Int) async throws -> SessionRecord
@@ -38,6 +54,7 @@ public protocol Store: Sendable {
     func updateClientAddress(sessionID: String, clientAddress: String) async throws -> SessionRecord
     func session(id: String) async throws -> SessionRecord?
     func sessions() async throws -> [SessionRecord]
-    /// Ends a session: its VM goes back to the pool and its port is free again. Returns the ended session.
+    /// Ends a session: its port is free again and its VM goes back to the pool (marked for reset in a volatile pool;
+    /// still its user's in a persistent one). Returns the ended session.
     func deleteSession(id: String) async throws -> SessionRecord
 }

@@ -13,4 +13,6 @@ public enum StoreError: Error, Equatable, Sendable {
     case sessionNotFound(String)
     /// The VM has a live session and cannot leave its pool.
     case vmInUse(String)
+    /// The user's own (persistent) VM is marked broken, with the recorded reason.
+    case vmBroken(vm: String, reason: String)
 }

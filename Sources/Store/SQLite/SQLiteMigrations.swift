@@ -45,6 +45,20 @@ enum SQLiteMigrations {
                 );
                 """)
         }
+        migrator.registerMigration("v2: pool modes and templates, VM assignment, reset and health") { db in
+            try db.execute(sql: """
+                ALTER TABLE pools ADD COLUMN desktop_mode TEXT NOT NULL DEFAULT 'pooled';
+                ALTER TABLE pools ADD COLUMN template_xml TEXT;
+                ALTER TABLE pools ADD COLUMN base_image TEXT;
+                ALTER TABLE pools ADD COLUMN storage_pool TEXT;
+                ALTER TABLE pools ADD COLUMN max_vms INTEGER;
+                ALTER TABLE vms ADD COLUMN assigned_user TEXT REFERENCES users(name) ON DELETE SET NULL;
+                ALTER TABLE vms ADD COLUMN provisioned BOOLEAN NOT NULL DEFAULT 1;
+                ALTER TABLE vms ADD COLUMN needs_reset BOOLEAN NOT NULL DEFAULT 0;
+                ALTER TABLE vms ADD COLUMN broken_reason TEXT;
+                CREATE UNIQUE INDEX vms_assignment ON vms (pool_name, assigned_user) WHERE assigned_user IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

@@ -8,8 +8,14 @@ extension SQLiteStore {
                 throw StoreError.poolExists(pool.name)
             }
             try db.execute(
-                sql: "INSERT INTO pools (name, connect_uri, created_at) VALUES (?, ?, ?)",
-                arguments: [pool.name, pool.connectURI, pool.createdAt])
+                sql: """
+                    INSERT INTO pools (name, connect_uri, desktop_mode, template_xml, base_image, storage_pool, max_vms, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    pool.name, pool.connectURI, pool.desktopMode.rawValue, pool.template?.domainXML,
+                    pool.template?.baseImage, pool.template?.storagePool, pool.template?.maxVMs, pool.createdAt,
+                ])
         }
     }
 
@@ -24,13 +30,14 @@ extension SQLiteStore {
                 sql: """
                     SELECT pools.*,
                         (SELECT COUNT(*) FROM vms WHERE vms.pool_name = pools.name) AS vm_count,
-                        (SELECT COUNT(*) FROM sessions WHERE sessions.pool_name = pools.name) AS session_count
+                        (SELECT COUNT(*) FROM vms WHERE vms.pool_name = pools.name AND \(Self.isFreeVM)) AS free_count
                     FROM pools ORDER BY pools.name
                     """
             ).map { row in
+                let pool = PoolRecord(row: row)
                 let vmCount: Int = row["vm_count"]
-                let sessionCount: Int = row["session_count"]
-                return PoolSummary(pool: PoolRecord(row: row), vmCount: vmCount, freeVMCount: vmCount - sessionCount)
+                let creatable = pool.template.map { max(0, $0.maxVMs - vmCount) } ?? 0
+                return PoolSummary(pool: pool, vmCount: vmCount, freeVMCount: row["free_count"] + creatable)
             }
         }
     }
@@ -51,9 +58,8 @@ extension SQLiteStore {
 
     public func vms(inPool pool: String) async throws -> [VMRecord] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM vms WHERE pool_name = ? ORDER BY name", arguments: [pool]).map {
-                VMRecord(name: $0["name"], pool: $0["pool_name"], addedAt: $0["added_at"])
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM vms WHERE pool_name = ? ORDER BY name", arguments: [pool])
+                .map(VMRecord.init(row:))
         }
     }
 
@@ -64,6 +70,26 @@ extension SQLiteStore {
 
 extension PoolRecord {
     init(row: Row) {
-        self.init(name: row["name"], connectURI: row["connect_uri"], createdAt: row["created_at"])
+        let template: PoolTemplate? =
+            if let xml: String = row["template_xml"], let base: String = row["base_image"],
+                let storagePool: String = row["storage_pool"], let maxVMs: Int = row["max_vms"]
+            {
+                PoolTemplate(domainXML: xml, baseImage: base, storagePool: storagePool, maxVMs: maxVMs)
+            } else {
+                nil
+            }
+        self.init(
+            name: row["name"], connectURI: row["connect_uri"],
+            desktopMode: DesktopMode(rawValue: row["desktop_mode"]) ?? .pooled, template: template,
+            createdAt: row["created_at"])
+    }
+}
+
+extension VMRecord {
+    init(row: Row) {
+        self.init(
+            name: row["name"], pool: row["pool_name"], assignedUser: row["assigned_user"],
+            isProvisioned: row["provisioned"], needsReset: row["needs_reset"], brokenReason: row["broken_reason"],
+            addedAt: row["added_at"])
     }
 }

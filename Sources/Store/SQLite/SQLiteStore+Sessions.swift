@@ -4,25 +4,20 @@ import GRDB
 extension SQLiteStore {
     public func claimDesktop(_ claim: DesktopClaim) async throws -> ClaimResult {
         try await write { db in
-            guard try Self.fetchPool(db, named: claim.pool) != nil else { throw StoreError.poolNotFound(claim.pool) }
+            guard let pool = try Self.fetchPool(db, named: claim.pool) else { throw StoreError.poolNotFound(claim.pool) }
             if let existing = try Self.fetchSession(
                 db, where: "pool_name = ? AND user_name = ?", arguments: [claim.pool, claim.user])
             {
                 return .existing(existing)
             }
-            let free = try String.fetchAll(
-                db,
-                sql: """
-                    SELECT name FROM vms WHERE pool_name = ?
-                    AND name NOT IN (SELECT vm_name FROM sessions WHERE pool_name = ?)
-                    ORDER BY name
-                    """,
-                arguments: [claim.pool, claim.pool])
-            guard let vm = free.first(where: { !claim.excludedVMs.contains($0) }) else {
-                throw StoreError.noFreeVM(pool: claim.pool)
-            }
+            let vm = try Self.chooseVM(db, pool: pool, claim: claim)
             let leased = Set(try Int.fetchAll(db, sql: "SELECT public_port FROM sessions"))
             guard let port = claim.portRange.first(where: { !leased.contains($0) }) else { throw StoreError.noFreePort }
+            if pool.desktopMode == .persistent {
+                try db.execute(
+                    sql: "UPDATE vms SET assigned_user = ? WHERE pool_name = ? AND name = ?",
+                    arguments: [claim.user, pool.name, vm])
+            }
             let session = SessionRecord(
                 id: claim.newSessionID, user: claim.user, pool: claim.pool, vm: vm, publicPort: port,
                 clientAddress: claim.clientAddress, state: .starting, createdAt: claim.now)
@@ -77,6 +72,11 @@ extension SQLiteStore {
                 throw StoreError.sessionNotFound(id)
             }
             try db.execute(sql: "DELETE FROM sessions WHERE id = ?", arguments: [id])
+            if try Self.fetchPool(db, named: session.pool)?.desktopMode == .volatile {
+                try db.execute(
+                    sql: "UPDATE vms SET needs_reset = 1 WHERE pool_name = ? AND name = ?",
+                    arguments: [session.pool, session.vm])
+            }
             return session
         }
     }

@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    /// SQL condition on `vms` rows: a VM a new user may get (nobody holds it, nobody owns it, not waiting for a
+    /// reset, not broken).
+    static let isFreeVM = """
+        vms.name NOT IN (SELECT vm_name FROM sessions WHERE sessions.pool_name = vms.pool_name)
+        AND vms.assigned_user IS NULL AND vms.needs_reset = 0 AND vms.broken_reason IS NULL
+        """
+
+    /// The VM a claim gets: the user's own in a persistent pool, else a free one (created ones first), else a new
+    /// name within a template pool's maximum (not provisioned yet: the broker creates it).
+    static func chooseVM(_ db: Database, pool: PoolRecord, claim: DesktopClaim) throws -> String {
+        if pool.desktopMode == .persistent,
+            let own = try Row.fetchOne(
+                db, sql: "SELECT * FROM vms WHERE pool_name = ? AND assigned_user = ?", arguments: [pool.name, claim.user]
+            ).map(VMRecord.init(row:))
+        {
+            if let reason = own.brokenReason { throw StoreError.vmBroken(vm: own.name, reason: reason) }
+            guard !claim.excludedVMs.contains(own.name) else { throw StoreError.noFreeVM(pool: pool.name) }
+            return own.name
+        }
+        let free = try String.fetchAll(
+            db, sql: "SELECT name FROM vms WHERE pool_name = ? AND \(isFreeVM) ORDER BY provisioned DESC, name",
+            arguments: [pool.name])
+        if let vm = free.first(where: { !claim.excludedVMs.contains($0) }) { return vm }
+        guard let template = pool.template else { throw StoreError.noFreeVM(pool: pool.name) }
+        let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM vms WHERE pool_name = ?", arguments: [pool.name]) ?? 0
+        guard count < template.maxVMs else { throw StoreError.noFreeVM(pool: pool.name) }
+        let taken = Set(try String.fetchAll(db, sql: "SELECT name FROM vms"))
+        let name = (1...).lazy.map { TemplateNaming.vmName(pool: pool.name, number: $0) }
+            .first { !taken.contains($0) && !claim.excludedVMs.contains($0) }!
+        try db.execute(
+            sql: "INSERT INTO vms (name, pool_name, added_at, provisioned) VALUES (?, ?, ?, 0)",
+            arguments: [name, pool.name, claim.now])
+        return name
+    }
+
+    public func markProvisioned(vm: String, pool: String, _ provisioned: Bool) async throws {
+        try await updateVM(vm, pool: pool, set: "provisioned = ?", [provisioned])
+    }
+
+    public func finishReset(vm: String, pool: String) async throws {
+        try await updateVM(vm, pool: pool, set: "needs_reset = 0, provisioned = 0", [])
+    }
+
+    public func markBroken(vm: String, pool: String, reason: String?) async throws {
+        try await updateVM(vm, pool: pool, set: "broken_reason = ?", [reason])
+    }
+
+    public func unassign(vm: String, pool: String) async throws -> VMRecord {
+        try await write { db in
+            guard let pool = try Self.fetchPool(db, named: pool) else { throw StoreError.poolNotFound(pool) }
+            guard try Self.fetchVM(db, vm, pool: pool.name) != nil else { throw StoreError.vmNotFound(vm) }
+            if try Self.fetchSession(db, where: "pool_name = ? AND vm_name = ?", arguments: [pool.name, vm]) != nil {
+                throw StoreError.vmInUse(vm)
+            }
+            try db.execute(
+                sql: "UPDATE vms SET assigned_user = NULL, needs_reset = ? WHERE pool_name = ? AND name = ?",
+                arguments: [pool.template != nil, pool.name, vm])
+            return try Self.fetchVM(db, vm, pool: pool.name)!
+        }
+    }
+
+    public func removeVM(_ vm: String, fromPool pool: String) async throws {
+        try await write { db in
+            if try Self.fetchSession(db, where: "pool_name = ? AND vm_name = ?", arguments: [pool, vm]) != nil {
+                throw StoreError.vmInUse(vm)
+            }
+            try db.execute(sql: "DELETE FROM vms WHERE pool_name = ? AND name = ?", arguments: [pool, vm])
+            guard db.changesCount == 1 else { throw StoreError.vmNotFound(vm) }
+        }
+    }
+
+    public func vmsNeedingReset() async throws -> [VMRecord] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM vms WHERE needs_reset = 1 ORDER BY pool_name, name")
+                .map(VMRecord.init(row:))
+        }
+    }
+
+    private func updateVM(_ vm: String, pool: String, set assignments: String, _ values: [(any DatabaseValueConvertible)?])
+        async throws
+    {
+        let arguments = StatementArguments(values + [pool, vm])
+        try await write { db in
+            try db.execute(sql: "UPDATE vms SET \(assignments) WHERE pool_name = ? AND name = ?", arguments: arguments)
+            guard db.changesCount == 1 else { throw StoreError.vmNotFound(vm) }
+        }
+    }
+
+    static func fetchVM(_ db: Database, _ name: String, pool: String) throws -> VMRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM vms WHERE pool_name = ? AND name = ?", arguments: [pool, name])
+            .map(VMRecord.init(row:))
+    }
+}
