@@ -2,12 +2,40 @@ import Foundation
 import Store
 
 extension Broker {
-    /// Creates an empty pool whose VMs live on the libvirt connection `connectURI`.
+    /// Creates an empty pool of existing VMs on the libvirt connection `connectURI` (added with `addVMs`).
+    ///
+    /// `desktopMode` may be `pooled` or `persistent`: existing VMs cannot be reset, so `volatile` needs a template.
     @discardableResult
-    public func createPool(name: String, connectURI: String, now: Date = Date()) async throws -> PoolRecord {
+    public func createPool(
+        name: String, connectURI: String, desktopMode: DesktopMode = .pooled, now: Date = Date()
+    ) async throws -> PoolRecord {
         try Names.validate(name, kind: "pool name")
         guard !connectURI.isEmpty else { throw BrokerError.badRequest("A pool needs a libvirt connection URI (--connect).") }
-        let pool = PoolRecord(name: name, connectURI: connectURI, createdAt: now)
+        guard desktopMode != .volatile else {
+            throw BrokerError.badRequest(
+                "Volatile desktops are reset from a base image, so a volatile pool needs a template (--template, --base-image).")
+        }
+        let pool = PoolRecord(name: name, connectURI: connectURI, desktopMode: desktopMode, createdAt: now)
+        try await BrokerError.mapping { try await store.addPool(pool) }
+        return pool
+    }
+
+    /// Creates a template pool: the broker makes its VMs itself, as qcow2 overlays of `template.baseImage` defined
+    /// from `template.domainXML`, up to `template.maxVMs`, when users ask for desktops.
+    @discardableResult
+    public func createTemplatePool(
+        name: String, connectURI: String, desktopMode: DesktopMode, template: PoolTemplate, now: Date = Date()
+    ) async throws -> PoolRecord {
+        try Names.validate(name, kind: "pool name")
+        guard !connectURI.isEmpty else { throw BrokerError.badRequest("A pool needs a libvirt connection URI (--connect).") }
+        guard desktopMode != .pooled else {
+            throw BrokerError.badRequest("A template pool's desktops are volatile or persistent, not pooled.")
+        }
+        guard (1...999).contains(template.maxVMs) else {
+            throw BrokerError.badRequest("A template pool may create 1 to 999 VMs (--max-vms).")
+        }
+        try await hypervisor.checkTemplate(template, connectURI: connectURI)
+        let pool = PoolRecord(name: name, connectURI: connectURI, desktopMode: desktopMode, template: template, createdAt: now)
         try await BrokerError.mapping { try await store.addPool(pool) }
         return pool
     }
@@ -15,10 +43,19 @@ extension Broker {
     /// Adds existing libvirt domains to a pool, first making each fit (SPICE ticketing locked); all or none are added.
     public func addVMs(_ names: [String], toPool poolName: String, now: Date = Date()) async throws {
         guard let pool = try await store.pool(named: poolName) else { throw BrokerError(StoreError.poolNotFound(poolName)) }
+        guard pool.template == nil else {
+            throw BrokerError.badRequest("Pool \(poolName) makes its own VMs from its template; existing VMs cannot join it.")
+        }
         guard !names.isEmpty else { throw BrokerError.badRequest("Name at least one VM to add.") }
         for name in names {
             try await hypervisor.prepareForPool(VMRef(connectURI: pool.connectURI, domain: name))
         }
         try await BrokerError.mapping { try await store.addVMs(names, toPool: poolName, now: now) }
+    }
+
+    /// The VMs of a pool with their state.
+    public func vms(inPool poolName: String) async throws -> [VMRecord] {
+        guard try await store.pool(named: poolName) != nil else { throw BrokerError(StoreError.poolNotFound(poolName)) }
+        return try await store.vms(inPool: poolName)
     }
 }

@@ -65,6 +65,11 @@ extension BrokerError {
             self = .sessionNotFound(id)
         case .vmInUse(let name):
             self.init(code: "vm_in_use", message: "VM \(name) has a live session; end it first.", httpStatus: 409)
+        case .vmBroken(let vm, let reason):
+            self.init(
+                code: "desktop_broken",
+                message: "Your desktop \(vm) is out of order (\(reason)). Ask an admin to repair or unassign it.",
+                httpStatus: 503)
         }
     }
 

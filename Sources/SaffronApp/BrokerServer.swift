@@ -20,6 +20,7 @@ public struct BrokerServer: Sendable {
     public func run() async throws {
         let values = try components.config.validated()
         try await components.broker.restoreForwarding()
+        try await components.broker.resumePendingResets()
         let config = components.config
         let router = APIRouter.build(
             broker: components.broker, accounts: components.accounts, gatewayURL: config.websocket.publicURL,

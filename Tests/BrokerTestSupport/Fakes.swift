@@ -48,6 +48,30 @@ public actor FakeHypervisor: Hypervisor {
         vms[vm.domain]!.disconnects += 1
     }
 
+    /// Template checks fail with this error when set.
+    public var templateProblem: BrokerError?
+    /// VMs `provision` created and `discard` threw away, in order.
+    public private(set) var provisioned: [String] = []
+    public private(set) var discarded: [String] = []
+    var failProvision = false
+
+    public func checkTemplate(_ template: PoolTemplate, connectURI: String) async throws {
+        if let templateProblem { throw templateProblem }
+    }
+
+    public func provision(_ vm: VMRef, from template: PoolTemplate) async throws {
+        if failProvision { throw BrokerError(code: "hypervisor_error", message: "no space left", httpStatus: 502) }
+        vms[vm.domain] = VM()
+        provisioned.append(vm.domain)
+    }
+
+    public func discard(_ vm: VMRef, from template: PoolTemplate) async throws {
+        vms[vm.domain] = nil
+        discarded.append(vm.domain)
+    }
+
+    public func setTemplateProblem(_ problem: BrokerError?) { templateProblem = problem }
+    public func setFailProvision(_ value: Bool) { failProvision = value }
     public func setFailStart(_ value: Bool) { failStart = value }
     public func breakVM(_ name: String) { brokenVMs.insert(name) }
     public func markRunningUnticketable(_ name: String) { vms[name] = VM(running: true, ticketable: false) }
@@ -88,7 +112,7 @@ public struct BrokerFixture: Sendable {
             settings: BrokerSettings(publicAddress: "198.51.100.1", portRange: ports, ticketValidity: 30))
         accounts = Accounts(store: store, bcryptCost: 4, tokenLifetime: 3600)
         try await broker.createPool(name: "office", connectURI: "test:///default")
-        try await broker.addVMs(vms, toPool: "office")
+        if !vms.isEmpty { try await broker.addVMs(vms, toPool: "office") }
     }
 
     @discardableResult

@@ -50,15 +50,23 @@ import Testing
         #expect(error?.httpStatus == 503)
     }
 
-    @Test func aFailedStartGivesVMAndPortBack() async throws {
-        let fixture = try await BrokerFixture()
+    @Test func aFailedStartGivesThePortBackAndMarksTheVMBrokenUntilRepaired() async throws {
+        let fixture = try await BrokerFixture(vms: ["desk1", "desk2"])
         await fixture.hypervisor.setFailStart(true)
         let alice = try await fixture.user("alice")
         await #expect(throws: BrokerError.self) {
             try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5")
         }
         #expect(try await fixture.store.sessions().isEmpty)
-        #expect(try await fixture.broker.pools().first?.freeVMCount == 3)
+        #expect(try await fixture.broker.vms(inPool: "office").map(\.brokenReason) == ["boom", "boom"])
+        #expect(try await fixture.broker.pools().first?.freeVMCount == 0)
+
+        await fixture.hypervisor.setFailStart(false)
+        try await fixture.broker.repair(vm: "desk2", inPool: "office")
+        #expect(try await fixture.broker.pools().first?.freeVMCount == 1)
+        let handout = try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5")
+        #expect(handout.session.vm == "desk2")
+        #expect(handout.session.publicPort == 20000)
     }
 
     @Test func aVMThatFailsToStartIsPassedOver() async throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// A VM as the broker names it: a domain on a libvirt connection.
 public struct VMRef: Hashable, Sendable {
@@ -35,4 +36,14 @@ public protocol Hypervisor: Sendable {
     func setTicket(_ ticket: String, on vm: VMRef, validUntil: Date) async throws
     /// Replaces the ticket with an expired random one and disconnects connected clients.
     func revokeTicket(on vm: VMRef) async throws
+
+    /// Checks that `template` can make desktops on the connection: the domain XML has SPICE graphics, the storage
+    /// pool runs and libvirt knows the base image. Throws a `BrokerError` that says what to fix.
+    func checkTemplate(_ template: PoolTemplate, connectURI: String) async throws
+    /// Creates a template pool's VM: a qcow2 overlay of the base image, and a domain defined from the template
+    /// with SPICE ticketing locked. Left-overs of an earlier attempt at the same VM are replaced.
+    func provision(_ vm: VMRef, from template: PoolTemplate) async throws
+    /// Throws a template pool's VM away: powered off, undefined and its overlay deleted; parts already gone are
+    /// fine. The next `provision` makes it anew from the base image.
+    func discard(_ vm: VMRef, from template: PoolTemplate) async throws
 }

@@ -79,24 +79,13 @@ public actor LibvirtHypervisor: Hypervisor {
     /// more; libvirt errors become broker errors carrying libvirt's message.
     /// - Parameter missingVMIsServerError: a VM of a pool that libvirt no longer knows is the admin's problem, not
     ///   the user's: 502 instead of 404.
-    private func withConnection<T: Sendable>(
+    func withConnection<T: Sendable>(
         to vm: VMRef, missingVMIsServerError: Bool = false, _ body: (LibvirtConnection) async throws -> T
     ) async throws -> T {
         do {
-            do {
-                return try await body(try await connection(for: vm.connectURI))
-            } catch let error as LibvirtError where error.isConnectionLost {
-                forget(vm.connectURI)
-                return try await body(try await connection(for: vm.connectURI))
-            }
+            return try await retryingOnLostConnection(vm.connectURI, body)
         } catch let error as LibvirtError {
-            if error.isConnectionLost {
-                forget(vm.connectURI)
-                throw BrokerError(
-                    code: "hypervisor_unavailable",
-                    message: "libvirt at \(vm.connectURI) does not answer (\(error.message)); try again shortly.",
-                    httpStatus: 503)
-            }
+            if error.isConnectionLost { throw Self.unavailable(vm.connectURI, error) }
             if error.isNotFound {
                 throw missingVMIsServerError
                     ? BrokerError.hypervisor("VM \(vm.domain) is gone from libvirt; an admin must remove or restore it.")
@@ -104,6 +93,43 @@ public actor LibvirtHypervisor: Hypervisor {
             }
             throw BrokerError.hypervisor("libvirt: \(error.message)")
         }
+    }
+
+    /// Runs `body` like `withConnection`, but a libvirt refusal is the caller's input at fault: a 400 with
+    /// `explain`'s message.
+    func withConnection<T: Sendable>(
+        to vm: VMRef, _ body: (LibvirtConnection) async throws -> T,
+        explainingFailure explain: (LibvirtError) -> String
+    ) async throws -> T {
+        do {
+            return try await retryingOnLostConnection(vm.connectURI, body)
+        } catch let error as LibvirtError {
+            if error.isConnectionLost { throw Self.unavailable(vm.connectURI, error) }
+            throw BrokerError.badRequest(explain(error))
+        }
+    }
+
+    private func retryingOnLostConnection<T: Sendable>(
+        _ uri: String, _ body: (LibvirtConnection) async throws -> T
+    ) async throws -> T {
+        do {
+            return try await body(try await connection(for: uri))
+        } catch let error as LibvirtError where error.isConnectionLost {
+            forget(uri)
+            do {
+                return try await body(try await connection(for: uri))
+            } catch let error as LibvirtError where error.isConnectionLost {
+                forget(uri)
+                throw error
+            }
+        }
+    }
+
+    private static func unavailable(_ uri: String, _ error: LibvirtError) -> BrokerError {
+        BrokerError(
+            code: "hypervisor_unavailable",
+            message: "libvirt at \(uri) does not answer (\(error.message)); try again shortly.",
+            httpStatus: 503)
     }
 
     private func connection(for uri: String) async throws -> LibvirtConnection {

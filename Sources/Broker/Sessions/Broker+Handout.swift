@@ -40,8 +40,7 @@ extension Broker {
                     return Handout(session: try await bringUp(session), isNew: true)
                 } catch {
                     logger.error("handout of \(session.vm) to \(user.name) failed: \(error)")
-                    _ = try? await store.deleteSession(id: session.id)
-                    if let rule = forwardRule(for: session) { try? await forwarder.remove(rule) }
+                    await giveBack(session, after: error)
                     guard let failure = error as? BrokerError, Self.vmFaultCodes.contains(failure.code) else { throw error }
                     lastVMFailure = failure
                     claim.excludedVMs.insert(session.vm)
@@ -55,11 +54,14 @@ extension Broker {
     /// How many VMs one handout tries before it gives up.
     static let maxStartAttempts = 3
     /// Failures that belong to one VM, so the next free VM may do better.
-    static let vmFaultCodes: Set<String> = ["hypervisor_error", "vm_needs_restart", "vm_not_ready"]
+    static let vmFaultCodes: Set<String> = ["hypervisor_error", "vm_needs_restart", "vm_not_ready", "vm_name_taken"]
 
-    /// Starts the session's VM, records its SPICE endpoint and installs the forwarding rule.
+    /// Starts the session's VM (creating it first in a template pool), records its SPICE endpoint and installs the
+    /// forwarding rule.
     private func bringUp(_ session: SessionRecord) async throws -> SessionRecord {
-        let vm = try await vmRef(for: session)
+        guard let pool = try await store.pool(named: session.pool) else { throw BrokerError(StoreError.poolNotFound(session.pool)) }
+        try await provisionIfNeeded(session.vm, of: pool)
+        let vm = VMRef(connectURI: pool.connectURI, domain: session.vm)
         let endpoint = try await hypervisor.startIfNeeded(vm)
         let ready = try await store.markReady(sessionID: session.id, targetAddress: endpoint.address, targetPort: endpoint.port)
         guard let rule = forwardRule(for: ready) else { throw BrokerError.vmNotReady("VM \(session.vm) has no SPICE endpoint.") }
@@ -70,6 +72,23 @@ extension Broker {
         }
         logger.info("handed out \(session.vm) of pool \(session.pool) to \(session.user) from \(session.clientAddress) on port \(session.publicPort)")
         return ready
+    }
+
+    /// Undoes a handout that failed: the session and its rule go. A VM that could not be created leaves the pool
+    /// (its name is free again); one that exists but failed is marked broken for admins; a volatile one is reset.
+    private func giveBack(_ session: SessionRecord, after error: any Error) async {
+        _ = try? await store.deleteSession(id: session.id)
+        if let rule = forwardRule(for: session) { try? await forwarder.remove(rule) }
+        guard let pool = try? await store.pool(named: session.pool),
+            let record = try? await store.vms(inPool: pool.name).first(where: { $0.name == session.vm })
+        else { return }
+        if pool.template != nil, !record.isProvisioned {
+            try? await store.removeVM(session.vm, fromPool: pool.name)
+        } else if let failure = error as? BrokerError, Self.vmFaultCodes.contains(failure.code) {
+            try? await store.markBroken(vm: session.vm, pool: pool.name, reason: failure.message)
+            logger.warning("marked \(session.vm) of pool \(pool.name) broken: \(failure.message)")
+        }
+        await resetIfNeeded(session.vm, of: pool)
     }
 
     /// An existing session: wait while another request brings it up, and move its rule if the client moved.

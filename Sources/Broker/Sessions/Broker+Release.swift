@@ -30,6 +30,7 @@ extension Broker {
                 logger.error("session \(id) ended but its rule stays until the next rebuild: \(error)")
             }
         }
+        if let pool = try? await store.pool(named: session.pool) { await resetIfNeeded(session.vm, of: pool) }
         let endedBy = user.map { $0.name == session.user ? "its user" : "admin \($0.name)" } ?? reason ?? "the local admin CLI"
         logger.info("ended session \(id) of \(session.user) (by \(endedBy)): \(session.vm) of pool \(session.pool) is free, port \(session.publicPort) released")
     }
