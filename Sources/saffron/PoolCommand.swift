@@ -7,17 +7,49 @@ import Store
 /// `saffron pool ...`: pools of libvirt VMs.
 struct PoolCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "pool", abstract: "Manage desktop pools.", subcommands: [Create.self, AddVM.self, List.self])
+        commandName: "pool", abstract: "Manage desktop pools.", subcommands: [Create.self, AddVM.self, List.self, VMs.self, Unassign.self, Repair.self])
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create an empty pool on a libvirt connection.")
+        static let configuration = CommandConfiguration(
+            abstract: "Create a pool: of existing VMs (add them with add-vm), or from a template the broker makes VMs of.",
+            discussion: """
+                A template pool needs --template, --base-image and --storage-pool: each desktop is a qcow2 overlay of \
+                the base image in that libvirt storage pool, defined from the template's domain XML (its name, uuid, \
+                MAC addresses and first disk are replaced; it must have SPICE graphics).
+                """)
         @OptionGroup var options: ConfigOptions
         @Argument(help: "Pool name.") var name: String
         @Option(help: "libvirt connection URI of the pool's hypervisor, e.g. qemu:///system.") var connect: String
+        @Option(help: "What a desktop becomes when its session ends: pooled (existing VMs only), volatile (reset; templates only) or persistent (stays its user's). Default: pooled, or volatile with a template.")
+        var desktops: DesktopMode?
+        @Option(help: "File with the domain XML the pool's VMs are defined from.") var template: String?
+        @Option(help: "Path of the qcow2 base image (a volume libvirt knows) the VMs' overlays are backed by.")
+        var baseImage: String?
+        @Option(help: "libvirt storage pool the overlays are created in.") var storagePool = "default"
+        @Option(help: "How many VMs a template pool may create.") var maxVMs = 10
+
+        func validate() throws {
+            if template == nil, baseImage != nil { throw ValidationError("--base-image goes with --template.") }
+            if template != nil, baseImage == nil { throw ValidationError("A template pool needs --base-image too.") }
+        }
 
         func run() async throws {
-            try await options.components().broker.createPool(name: name, connectURI: connect)
-            print("Created pool \(name) on \(connect).")
+            let broker = try options.components().broker
+            guard let template else {
+                let pool = try await broker.createPool(name: name, connectURI: connect, desktopMode: desktops ?? .pooled)
+                print("Created pool \(name) of \(pool.desktopMode.rawValue) desktops on \(connect). Add VMs: saffron pool add-vm \(name) VM...")
+                return
+            }
+            let domainXML: String
+            do {
+                domainXML = try String(contentsOfFile: template, encoding: .utf8)
+            } catch {
+                throw ValidationError("Cannot read the template \(template): \(error.localizedDescription)")
+            }
+            let pool = try await broker.createTemplatePool(
+                name: name, connectURI: connect, desktopMode: desktops ?? .volatile,
+                template: PoolTemplate(domainXML: domainXML, baseImage: baseImage!, storagePool: storagePool, maxVMs: maxVMs))
+            print("Created pool \(name) of up to \(maxVMs) \(pool.desktopMode.rawValue) desktops from \(baseImage!) on \(connect).")
         }
     }
 
@@ -48,13 +80,26 @@ struct PoolCommand: AsyncParsableCommand {
         func run() async throws {
             let pools = try await options.components().broker.pools()
             if json {
-                struct Row: Encodable { let name: String; let connect: String; let vms: Int; let freeVMs: Int }
-                try Output.json(pools.map { Row(name: $0.pool.name, connect: $0.pool.connectURI, vms: $0.vmCount, freeVMs: $0.freeVMCount) })
+                struct Row: Encodable {
+                    let name: String, connect: String, desktops: String, template: Bool, maxVMs: Int?, vms: Int, freeVMs: Int
+                }
+                try Output.json(pools.map {
+                    Row(name: $0.pool.name, connect: $0.pool.connectURI, desktops: $0.pool.desktopMode.rawValue,
+                        template: $0.pool.template != nil, maxVMs: $0.pool.template?.maxVMs, vms: $0.vmCount, freeVMs: $0.freeVMCount)
+                })
             } else if pools.isEmpty {
                 print("No pools yet. Create one: saffron pool create NAME --connect qemu:///system")
             } else {
-                Output.table(["POOL", "CONNECT", "VMS", "FREE"], pools.map { [$0.pool.name, $0.pool.connectURI, "\($0.vmCount)", "\($0.freeVMCount)"] })
+                Output.table(
+                    ["POOL", "CONNECT", "DESKTOPS", "VMS", "FREE"],
+                    pools.map {
+                        let size = $0.pool.template.map { "\($0.maxVMs) max" }
+                        return [$0.pool.name, $0.pool.connectURI, $0.pool.desktopMode.rawValue,
+                                "\($0.vmCount)" + (size.map { " (\($0))" } ?? ""), "\($0.freeVMCount)"]
+                    })
             }
         }
     }
 }
+
+extension DesktopMode: ExpressibleByArgument {}
