@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Prepares a Debian 12 host (a container-like one without systemd too) for Saffron and its end-to-end tests:
-# installs libvirt, QEMU/KVM and the viewer tools, then starts virtlogd and libvirtd and waits until they answer.
+# installs libvirt, QEMU/KVM (with qemu-img for template pools' overlays) and the viewer tools, then starts
+# virtlogd and libvirtd and waits until they answer.
 # Idempotent: a second run installs nothing, starts nothing and takes well under a second.
 set -euo pipefail
 
 say() { echo "prepare-host: $*"; }
 
 packages=(
-  libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 libvirt-dev pkg-config
+  libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils libvirt-dev pkg-config
   iptables iproute2 conntrack procps passwd
   virt-viewer xvfb x11-apps x11-utils imagemagick fonts-dejavu-core
   curl openssl python3 python3-cryptography python3-websocket spice-html5

@@ -26,7 +26,7 @@ struct PoolCommand: AsyncParsableCommand {
         @Option(help: "Path of the qcow2 base image (a volume libvirt knows) the VMs' overlays are backed by.")
         var baseImage: String?
         @Option(help: "libvirt storage pool the overlays are created in.") var storagePool = "default"
-        @Option(help: "How many VMs a template pool may create.") var maxVMs = 10
+        @Option(name: .customLong("max-vms"), help: "How many VMs a template pool may create.") var maxVMs = 10
 
         func validate() throws {
             if template == nil, baseImage != nil { throw ValidationError("--base-image goes with --template.") }

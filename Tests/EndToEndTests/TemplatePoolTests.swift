@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+
+extension EndToEnd {
+    /// Pools whose desktops the broker makes itself: qcow2 overlays of a base image in a real libvirt storage pool,
+    /// defined from a template and booted by real QEMU.
+    @Suite struct TemplatePools {
+        /// A broker with the volatile and the persistent template pool, serving.
+        static func run(_ label: String, _ body: (BrokerUnderTest) throws -> Void) throws {
+            guard getuid() == 0 else { throw CommandError(description: "the end-to-end tests need root") }
+            TemplateImages.cleanup()
+            try Topology.up()
+            defer {
+                TemplateImages.cleanup()
+                Topology.down()
+            }
+            try TemplateImages.create()
+            let broker = try BrokerUnderTest(label: label)
+            defer { broker.stop() }
+            try broker.cli(["init"])
+            for user in [TestUsers.alice] + TestUsers.crowd.prefix(2) {
+                try broker.cli(["user", "add", user], input: TestUsers.password(user) + "\n")
+            }
+            let template = try TemplateImages.templateFile().path
+            for (pool, mode) in [(TemplateImages.volatilePool, "volatile"), (TemplateImages.persistentPool, "persistent")] {
+                try broker.cli([
+                    "pool", "create", pool, "--connect", TestVMs.connectURI, "--template", template,
+                    "--base-image", TemplateImages.baseImage, "--storage-pool", TemplateImages.storagePool,
+                    "--max-vms", "2", "--desktops", mode,
+                ])
+            }
+            try broker.start()
+            try body(broker)
+        }
+
+        @Test("a volatile desktop is created on demand, and the next user gets it back clean from the base image")
+        func volatileDesktopIsReset() throws {
+            try Self.run("template-volatile") { broker in
+                let pool = TemplateImages.volatilePool
+                let alice = try API.login(TestUsers.alice)
+                let (first, maybeSession) = try API.requestDesktop(pool, token: alice)
+                #expect(first.status == 201, "\(first)")
+                let session = try #require(maybeSession)
+                #expect(session.vm == "\(pool)-001")
+                #expect(TemplateImages.isRunning(session.vm))
+                #expect(try TestVMs.spicePort(session.vm) > 0)
+                #expect(try TemplateImages.overlayMatchesBase(session.vm), "a new desktop starts as the base image")
+
+                // The user's work lands on the desktop's disk (written while the broker is down and the VM off, so
+                // nothing ends the session meanwhile).
+                broker.stop()
+                try Command.check(TestVMs.virsh(["destroy", session.vm]))
+                try TemplateImages.writeMarker(session.vm)
+                #expect(try !TemplateImages.overlayMatchesBase(session.vm))
+                try broker.start()
+
+                #expect(try API.release(session.id, token: alice).status == 204)
+                #expect(!TemplateImages.isDefined(session.vm), "the used desktop is thrown away")
+                #expect(!FileManager.default.fileExists(atPath: TemplateImages.overlay(session.vm)))
+                let vms = try JSONSerialization.jsonObject(with: broker.cli(["pool", "vms", pool, "--json"]).stdout) as? [[String: Any]]
+                #expect(vms?.first?["created"] as? Bool == false)
+
+                let bob = try API.login(TestUsers.crowd[0])
+                let (second, nextSession) = try API.requestDesktop(pool, token: bob)
+                #expect(second.status == 201, "\(second)")
+                let next = try #require(nextSession)
+                #expect(next.vm == session.vm)
+                #expect(TemplateImages.isRunning(next.vm))
+                #expect(try TemplateImages.overlayMatchesBase(next.vm), "the marker is gone: bob starts clean")
+            }
+        }
+
+        @Test("a persistent desktop comes back to its user with their data, across logout and broker restart, until unassigned")
+        func persistentDesktopStays() throws {
+            try Self.run("template-persistent") { broker in
+                let pool = TemplateImages.persistentPool
+                var alice = try API.login(TestUsers.alice)
+                let (_, maybeSession) = try API.requestDesktop(pool, token: alice)
+                let session = try #require(maybeSession)
+                #expect(try API.release(session.id, token: alice).status == 204)
+                #expect(TemplateImages.isDefined(session.vm), "ending the session keeps the desktop")
+
+                try Command.check(TestVMs.virsh(["destroy", session.vm]))
+                try TemplateImages.writeMarker(session.vm)
+                #expect(try API.request("POST", "/api/v1/logout", token: alice).status == 204)
+                broker.stop()
+                try broker.start()
+
+                let bob = try API.login(TestUsers.crowd[0])
+                let (_, bobsSession) = try API.requestDesktop(pool, token: bob)
+                #expect(try #require(bobsSession).vm == "\(pool)-002", "alice's desktop is not given to bob")
+
+                alice = try API.login(TestUsers.alice)
+                let (again, maybeAgain) = try API.requestDesktop(pool, token: alice)
+                #expect(again.status == 201, "\(again)")
+                let back = try #require(maybeAgain)
+                #expect(back.vm == session.vm)
+                #expect(TemplateImages.isRunning(back.vm), "her stopped desktop is started again")
+                #expect(try !TemplateImages.overlayMatchesBase(back.vm), "her data is still there")
+
+                #expect(throws: CommandError.self) { try broker.cli(["pool", "unassign", pool, back.vm]) }
+                #expect(try API.release(back.id, token: alice).status == 204)
+                try broker.cli(["pool", "unassign", pool, back.vm])
+                #expect(!TemplateImages.isDefined(back.vm), "an unassigned desktop is reset for its next user")
+
+                let carol = try API.login(TestUsers.crowd[1])
+                let (_, carolsSession) = try API.requestDesktop(pool, token: carol)
+                let carols = try #require(carolsSession)
+                #expect(carols.vm == session.vm)
+                #expect(try TemplateImages.overlayMatchesBase(carols.vm))
+            }
+        }
+    }
+}
