@@ -19,12 +19,16 @@ struct LoginResponse: Encodable {
 struct PoolPayload: Encodable {
     let name: String
     let connect: String
+    /// What a desktop becomes after its session: `pooled`, `volatile` or `persistent`.
+    let desktops: String
     let vms: Int
+    /// Desktops a new user could get now, counting those a template pool may still create.
     let freeVMs: Int
 
     init(_ summary: PoolSummary) {
         name = summary.pool.name
         connect = summary.pool.connectURI
+        desktops = summary.pool.desktopMode.rawValue
         vms = summary.vmCount
         freeVMs = summary.freeVMCount
     }

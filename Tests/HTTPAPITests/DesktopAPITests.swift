@@ -13,6 +13,7 @@ import Testing
             let list = try #require(pools.json["pools"] as? [[String: Any]])
             #expect(list.first?["name"] as? String == "office")
             #expect(list.first?["freeVMs"] as? Int == 3)
+            #expect(list.first?["desktops"] as? String == "pooled")
 
             let created = try await client.call(.post, "/api/v1/pools/office/desktop", token: token)
             #expect(created.status == .created)
