@@ -35,6 +35,15 @@ public struct BrokerError: Error, Equatable, Sendable, CustomStringConvertible {
     static func vmNotReady(_ message: String) -> BrokerError {
         BrokerError(code: "vm_not_ready", message: message, httpStatus: 409)
     }
+    static func gpuCapacityExhausted(_ message: String) -> BrokerError {
+        BrokerError(code: "gpu_capacity_exhausted", message: message, httpStatus: 503)
+    }
+    static func gpuTypeNotOffered(_ typeID: String) -> BrokerError {
+        BrokerError(
+            code: "gpu_type_not_offered",
+            message: "No GPU board of this host offers vGPU type \(typeID). Ask an admin to check the pool's GPU type.",
+            httpStatus: 503)
+    }
 }
 
 extension BrokerError {
