@@ -7,7 +7,8 @@ extension Broker {
     /// `desktopMode` may be `pooled` or `persistent`: existing VMs cannot be reset, so `volatile` needs a template.
     @discardableResult
     public func createPool(
-        name: String, connectURI: String, desktopMode: DesktopMode = .pooled, now: Date = Date()
+        name: String, connectURI: String, desktopMode: DesktopMode = .pooled, policy: PoolPolicy = PoolPolicy(),
+        now: Date = Date()
     ) async throws -> PoolRecord {
         try Names.validate(name, kind: "pool name")
         guard !connectURI.isEmpty else { throw BrokerError.badRequest("A pool needs a libvirt connection URI (--connect).") }
@@ -15,7 +16,8 @@ extension Broker {
             throw BrokerError.badRequest(
                 "Volatile desktops are reset from a base image, so a volatile pool needs a template (--template, --base-image).")
         }
-        let pool = PoolRecord(name: name, connectURI: connectURI, desktopMode: desktopMode, createdAt: now)
+        let pool = PoolRecord(name: name, connectURI: connectURI, desktopMode: desktopMode, policy: policy, createdAt: now)
+        try Self.check(policy, of: pool)
         try await BrokerError.mapping { try await store.addPool(pool) }
         return pool
     }
@@ -24,7 +26,8 @@ extension Broker {
     /// from `template.domainXML`, up to `template.maxVMs`, when users ask for desktops.
     @discardableResult
     public func createTemplatePool(
-        name: String, connectURI: String, desktopMode: DesktopMode, template: PoolTemplate, now: Date = Date()
+        name: String, connectURI: String, desktopMode: DesktopMode, template: PoolTemplate,
+        policy: PoolPolicy = PoolPolicy(), now: Date = Date()
     ) async throws -> PoolRecord {
         try Names.validate(name, kind: "pool name")
         guard !connectURI.isEmpty else { throw BrokerError.badRequest("A pool needs a libvirt connection URI (--connect).") }
@@ -34,8 +37,10 @@ extension Broker {
         guard (1...999).contains(template.maxVMs) else {
             throw BrokerError.badRequest("A template pool may create 1 to 999 VMs (--max-vms).")
         }
+        let pool = PoolRecord(
+            name: name, connectURI: connectURI, desktopMode: desktopMode, template: template, policy: policy, createdAt: now)
+        try Self.check(policy, of: pool)
         try await hypervisor.checkTemplate(template, connectURI: connectURI)
-        let pool = PoolRecord(name: name, connectURI: connectURI, desktopMode: desktopMode, template: template, createdAt: now)
         try await BrokerError.mapping { try await store.addPool(pool) }
         return pool
     }

@@ -19,6 +19,8 @@ public struct Broker: Sendable {
     public let phoneLinks = PhoneLinks()
     /// Which desktops have a viewer attached, fed with the hypervisors' events.
     public let presence: PresenceTracker
+    /// What pool upkeep remembers between rounds (spares being prepared, idle clocks, last tickets).
+    public let upkeep: UpkeepState
     /// Told of every session this broker ends.
     let sessionEndObservers: [any SessionEndObserver]
     let logger: Logger
@@ -26,7 +28,8 @@ public struct Broker: Sendable {
     public init(
         store: any Store, hypervisor: any Hypervisor, forwarder: any PortForwarder, settings: BrokerSettings,
         webConsoleTokens: WebConsoleTokens? = nil, sessionEndObservers: [any SessionEndObserver] = [],
-        presence: PresenceTracker = PresenceTracker(), logger: Logger = Logger(label: "saffron.broker")
+        presence: PresenceTracker = PresenceTracker(), upkeep: UpkeepState = UpkeepState(),
+        logger: Logger = Logger(label: "saffron.broker")
     ) {
         self.store = store
         self.hypervisor = hypervisor
@@ -35,6 +38,7 @@ public struct Broker: Sendable {
         self.webConsoleTokens = webConsoleTokens ?? WebConsoleTokens(store: store)
         self.sessionEndObservers = sessionEndObservers
         self.presence = presence
+        self.upkeep = upkeep
         self.logger = logger
     }
 

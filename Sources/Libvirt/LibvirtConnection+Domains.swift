@@ -75,6 +75,17 @@ extension LibvirtConnection {
         }
     }
 
+    /// Asks the guest to shut down, as the ACPI power button does (`virDomainShutdown`); returns at once.
+    public func shutdown(named name: String) async throws {
+        try await perform { connection in
+            try Self.withDomain(name, on: connection) { domain in
+                guard virDomainShutdown(domain) == 0 else {
+                    throw LibvirtError.last(connection: connection, operation: "virDomainShutdown")
+                }
+            }
+        }
+    }
+
     /// Changes one device of a domain (`virDomainUpdateDeviceFlags`).
     ///
     /// `live` affects the running domain, `config` the persistent configuration; neither means libvirt's

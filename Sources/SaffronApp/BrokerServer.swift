@@ -36,6 +36,7 @@ public struct BrokerServer: Sendable {
                     .init(service: app),
                     .init(service: ExpiredTokenSweeper(store: components.store, interval: .seconds(600), logger: logger)),
                     .init(service: PresenceService(broker: components.broker, logger: logger)),
+                    .init(service: PoolUpkeepService(broker: components.broker, interval: .seconds(2), logger: logger)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

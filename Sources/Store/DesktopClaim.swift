@@ -9,6 +9,10 @@ public struct DesktopClaim: Sendable {
     public var portRange: ClosedRange<Int>
     /// VMs not to hand out this time (say, ones that just failed to start).
     public var excludedVMs: Set<String> = []
+    /// VMs someone else is preparing right now (a spare being created or booted): never handed out meanwhile.
+    public var busyVMs: Set<String> = []
+    /// Free VMs to hand out first, in order (spares already running).
+    public var preferredVMs: [String] = []
     /// The id the new session gets if one is created.
     public var newSessionID: String
     public var now: Date

@@ -46,6 +46,38 @@ public struct PoolTemplate: Sendable, Equatable, Codable {
     }
 }
 
+/// How a pool runs itself: spare VMs kept booted, and when sessions nobody uses are taken back.
+public struct PoolPolicy: Sendable, Equatable, Codable {
+    /// Free VMs kept running so a handout never waits for a boot.
+    public var spares: Int
+    /// At most this many spares boot at once (boot storms).
+    public var bootLimit: Int
+    /// Spares beyond `spares` are powered off after running unused this long (seconds).
+    public var spareLingerSeconds: Int
+    /// A session no viewer attached to within this long after its handout or its last ticket is ended (seconds;
+    /// nil: never).
+    public var attachWindowSeconds: Int?
+    /// A session whose viewer left this long ago and did not come back is ended (seconds; nil: never).
+    public var disconnectGraceSeconds: Int?
+    /// A persistent desktop without a session is shut down after this long (seconds; nil: never).
+    public var idleShutdownSeconds: Int?
+    /// SPICE ticket validity for this pool's desktops (seconds); nil: the broker's `tickets.validitySeconds`.
+    public var ticketValiditySeconds: Int?
+
+    public init(
+        spares: Int = 0, bootLimit: Int = 2, spareLingerSeconds: Int = 600, attachWindowSeconds: Int? = 300,
+        disconnectGraceSeconds: Int? = 900, idleShutdownSeconds: Int? = 3600, ticketValiditySeconds: Int? = nil
+    ) {
+        self.spares = spares
+        self.bootLimit = bootLimit
+        self.spareLingerSeconds = spareLingerSeconds
+        self.attachWindowSeconds = attachWindowSeconds
+        self.disconnectGraceSeconds = disconnectGraceSeconds
+        self.idleShutdownSeconds = idleShutdownSeconds
+        self.ticketValiditySeconds = ticketValiditySeconds
+    }
+}
+
 /// A pool of desktops that live on one libvirt connection.
 public struct PoolRecord: Sendable, Equatable, Codable {
     public var name: String
@@ -54,16 +86,18 @@ public struct PoolRecord: Sendable, Equatable, Codable {
     public var desktopMode: DesktopMode
     /// Set for pools whose VMs the broker creates itself; nil for pools of existing VMs.
     public var template: PoolTemplate?
+    public var policy: PoolPolicy
     public var createdAt: Date
 
     public init(
         name: String, connectURI: String, desktopMode: DesktopMode = .pooled, template: PoolTemplate? = nil,
-        createdAt: Date
+        policy: PoolPolicy = PoolPolicy(), createdAt: Date
     ) {
         self.name = name
         self.connectURI = connectURI
         self.desktopMode = desktopMode
         self.template = template
+        self.policy = policy
         self.createdAt = createdAt
     }
 }

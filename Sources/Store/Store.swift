@@ -24,9 +24,16 @@ public protocol Store: Sendable {
     func addPool(_ pool: PoolRecord) async throws
     func pool(named name: String) async throws -> PoolRecord?
     func poolSummaries() async throws -> [PoolSummary]
+    /// Every pool, by name.
+    func pools() async throws -> [PoolRecord]
+    /// Replaces a pool's policy.
+    func updatePolicy(_ policy: PoolPolicy, ofPool pool: String) async throws
     /// Adds domains to a pool in one transaction: all or none.
     func addVMs(_ names: [String], toPool pool: String, now: Date) async throws
     func vms(inPool pool: String) async throws -> [VMRecord]
+    /// A VM to prepare as a spare: a free one not in `excluding` (created ones first), else a new unprovisioned one
+    /// within a template pool's maximum; nil when there is none.
+    func spareCandidate(inPool pool: String, excluding: Set<String>, now: Date) async throws -> String?
     /// Records whether a template pool's VM exists in libvirt (domain and overlay).
     func markProvisioned(vm: String, pool: String, _ provisioned: Bool) async throws
     /// A reset VM is free again: no longer waiting for its reset, and to be created anew (not provisioned).

@@ -7,7 +7,7 @@ import Store
 /// `saffron pool ...`: pools of libvirt VMs.
 struct PoolCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "pool", abstract: "Manage desktop pools.", subcommands: [Create.self, AddVM.self, List.self, VMs.self, Unassign.self, Repair.self])
+        commandName: "pool", abstract: "Manage desktop pools.", subcommands: [Create.self, AddVM.self, List.self, VMs.self, Set.self, Unassign.self, Repair.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -27,6 +27,7 @@ struct PoolCommand: AsyncParsableCommand {
         var baseImage: String?
         @Option(help: "libvirt storage pool the overlays are created in.") var storagePool = "default"
         @Option(name: .customLong("max-vms"), help: "How many VMs a template pool may create.") var maxVMs = 10
+        @OptionGroup var policy: PolicyOptions
 
         func validate() throws {
             if template == nil, baseImage != nil { throw ValidationError("--base-image goes with --template.") }
@@ -36,7 +37,9 @@ struct PoolCommand: AsyncParsableCommand {
         func run() async throws {
             let broker = try options.components().broker
             guard let template else {
-                let pool = try await broker.createPool(name: name, connectURI: connect, desktopMode: desktops ?? .pooled)
+                let pool = try await broker.createPool(
+                    name: name, connectURI: connect, desktopMode: desktops ?? .pooled, policy: chosenPolicy)
+                printPolicy(pool.policy)
                 print("Created pool \(name) of \(pool.desktopMode.rawValue) desktops on \(connect). Add VMs: saffron pool add-vm \(name) VM...")
                 return
             }
@@ -48,8 +51,20 @@ struct PoolCommand: AsyncParsableCommand {
             }
             let pool = try await broker.createTemplatePool(
                 name: name, connectURI: connect, desktopMode: desktops ?? .volatile,
-                template: PoolTemplate(domainXML: domainXML, baseImage: baseImage!, storagePool: storagePool, maxVMs: maxVMs))
+                template: PoolTemplate(domainXML: domainXML, baseImage: baseImage!, storagePool: storagePool, maxVMs: maxVMs),
+                policy: chosenPolicy)
+            printPolicy(pool.policy)
             print("Created pool \(name) of up to \(maxVMs) \(pool.desktopMode.rawValue) desktops from \(baseImage!) on \(connect).")
+        }
+
+        private var chosenPolicy: PoolPolicy {
+            var chosen = PoolPolicy()
+            policy.apply(to: &chosen)
+            return chosen
+        }
+
+        private func printPolicy(_ chosen: PoolPolicy) {
+            if !policy.isEmpty { print("Policy: \(PolicyOptions.describe(chosen)).") }
         }
     }
 
@@ -82,20 +97,22 @@ struct PoolCommand: AsyncParsableCommand {
             if json {
                 struct Row: Encodable {
                     let name: String, connect: String, desktops: String, template: Bool, maxVMs: Int?, vms: Int, freeVMs: Int
+                    let policy: PoolPolicy
                 }
                 try Output.json(pools.map {
                     Row(name: $0.pool.name, connect: $0.pool.connectURI, desktops: $0.pool.desktopMode.rawValue,
-                        template: $0.pool.template != nil, maxVMs: $0.pool.template?.maxVMs, vms: $0.vmCount, freeVMs: $0.freeVMCount)
+                        template: $0.pool.template != nil, maxVMs: $0.pool.template?.maxVMs, vms: $0.vmCount, freeVMs: $0.freeVMCount,
+                        policy: $0.pool.policy)
                 })
             } else if pools.isEmpty {
                 print("No pools yet. Create one: saffron pool create NAME --connect qemu:///system")
             } else {
                 Output.table(
-                    ["POOL", "CONNECT", "DESKTOPS", "VMS", "FREE"],
+                    ["POOL", "CONNECT", "DESKTOPS", "VMS", "FREE", "SPARES"],
                     pools.map {
                         let size = $0.pool.template.map { "\($0.maxVMs) max" }
                         return [$0.pool.name, $0.pool.connectURI, $0.pool.desktopMode.rawValue,
-                                "\($0.vmCount)" + (size.map { " (\($0))" } ?? ""), "\($0.freeVMCount)"]
+                                "\($0.vmCount)" + (size.map { " (\($0))" } ?? ""), "\($0.freeVMCount)", "\($0.pool.policy.spares)"]
                     })
             }
         }

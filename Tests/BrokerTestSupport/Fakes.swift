@@ -70,6 +70,24 @@ public actor FakeHypervisor: Hypervisor {
         discarded.append(vm.domain)
     }
 
+    /// VMs `shutDown` was asked for; a fake guest ignores the request when `ignoresShutdown` is set.
+    public private(set) var shutdownRequests: [String] = []
+    public var ignoresShutdown = false
+
+    public func runningDomains(on connectURI: String) async throws -> Set<String> {
+        Set(vms.filter(\.value.running).map(\.key))
+    }
+
+    public func shutDown(_ vm: VMRef) async throws {
+        shutdownRequests.append(vm.domain)
+        if !ignoresShutdown { vms[vm.domain]?.running = false }
+    }
+
+    public func powerOff(_ vm: VMRef) async throws {
+        vms[vm.domain]?.running = false
+    }
+
+    public func setIgnoresShutdown(_ value: Bool) { ignoresShutdown = value }
     public func setTemplateProblem(_ problem: BrokerError?) { templateProblem = problem }
     public func setFailProvision(_ value: Bool) { failProvision = value }
     public func setFailStart(_ value: Bool) { failStart = value }

@@ -37,6 +37,13 @@ public protocol Hypervisor: Sendable {
     /// Replaces the ticket with an expired random one and disconnects connected clients.
     func revokeTicket(on vm: VMRef) async throws
 
+    /// The names of the running domains on the connection.
+    func runningDomains(on connectURI: String) async throws -> Set<String>
+    /// Asks the guest to shut down (ACPI power button); it may take its time, or ignore it.
+    func shutDown(_ vm: VMRef) async throws
+    /// Stops the VM at once, like pulling the power cord; a VM already off is fine.
+    func powerOff(_ vm: VMRef) async throws
+
     /// Checks that `template` can make desktops on the connection: the domain XML has SPICE graphics, the storage
     /// pool runs and libvirt knows the base image. Throws a `BrokerError` that says what to fix.
     func checkTemplate(_ template: PoolTemplate, connectURI: String) async throws

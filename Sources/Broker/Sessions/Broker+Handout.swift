@@ -24,6 +24,10 @@ extension Broker {
                 httpStatus: 400)
         }
         var claim = DesktopClaim(user: user.name, pool: pool, clientAddress: clientAddress, portRange: settings.portRange)
+        claim.preferredVMs = upkeep.readySpares(ofPool: pool)
+        if let record = try await store.pool(named: pool) {
+            claim.busyVMs = upkeep.preparing(inPool: record.connectURI)
+        }
         var lastVMFailure: BrokerError?
         while claim.excludedVMs.count < Self.maxStartAttempts {
             let result: ClaimResult
@@ -37,6 +41,7 @@ extension Broker {
                 return Handout(session: try await follow(session, to: clientAddress), isNew: false)
             case .created(let session):
                 do {
+                    defer { upkeep.nudge() }
                     return Handout(session: try await bringUp(session), isNew: true)
                 } catch {
                     logger.error("handout of \(session.vm) to \(user.name) failed: \(error)")

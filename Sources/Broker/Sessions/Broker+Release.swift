@@ -31,6 +31,8 @@ extension Broker {
             }
         }
         if let pool = try? await store.pool(named: session.pool) { await resetIfNeeded(session.vm, of: pool) }
+        upkeep.forgetSession(id)
+        upkeep.nudge()
         let endedBy = user.map { $0.name == session.user ? "its user" : "admin \($0.name)" } ?? reason ?? "the local admin CLI"
         logger.info("ended session \(id) of \(session.user) (by \(endedBy)): \(session.vm) of pool \(session.pool) is free, port \(session.publicPort) released")
     }

@@ -25,9 +25,12 @@ extension Broker {
     /// Sets a new one-time SPICE ticket on the session's VM, valid for the configured ticket validity.
     func setFreshTicket(on session: SessionRecord, now: Date) async throws -> (ticket: String, validUntil: Date) {
         guard session.state == .ready else { throw BrokerError.vmNotReady("Desktop \(session.vm) is still starting; try again.") }
+        guard let pool = try await store.pool(named: session.pool) else { throw BrokerError(StoreError.poolNotFound(session.pool)) }
         let ticket = TicketGenerator.newTicket()
-        let validUntil = now.addingTimeInterval(settings.ticketValidity)
-        try await hypervisor.setTicket(ticket, on: try await vmRef(for: session), validUntil: validUntil)
+        let validity = pool.policy.ticketValiditySeconds.map(TimeInterval.init) ?? settings.ticketValidity
+        let validUntil = now.addingTimeInterval(validity)
+        try await hypervisor.setTicket(ticket, on: VMRef(connectURI: pool.connectURI, domain: session.vm), validUntil: validUntil)
+        upkeep.noteTicket(session: session.id, at: now)
         return (ticket, validUntil)
     }
 }

@@ -59,6 +59,17 @@ enum SQLiteMigrations {
                 CREATE UNIQUE INDEX vms_assignment ON vms (pool_name, assigned_user) WHERE assigned_user IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v3: pool policies (spares, boot limit, reclaim windows, ticket validity)") { db in
+            try db.execute(sql: """
+                ALTER TABLE pools ADD COLUMN spares INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE pools ADD COLUMN boot_limit INTEGER NOT NULL DEFAULT 2;
+                ALTER TABLE pools ADD COLUMN spare_linger_seconds INTEGER NOT NULL DEFAULT 600;
+                ALTER TABLE pools ADD COLUMN attach_window_seconds INTEGER DEFAULT 300;
+                ALTER TABLE pools ADD COLUMN disconnect_grace_seconds INTEGER DEFAULT 900;
+                ALTER TABLE pools ADD COLUMN idle_shutdown_seconds INTEGER DEFAULT 3600;
+                ALTER TABLE pools ADD COLUMN ticket_validity_seconds INTEGER;
+                """)
+        }
         return migrator
     }
 }

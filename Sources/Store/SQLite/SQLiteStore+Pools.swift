@@ -16,6 +16,7 @@ extension SQLiteStore {
                     pool.name, pool.connectURI, pool.desktopMode.rawValue, pool.template?.domainXML,
                     pool.template?.baseImage, pool.template?.storagePool, pool.template?.maxVMs, pool.createdAt,
                 ])
+            try Self.writePolicy(db, pool.policy, pool: pool.name)
         }
     }
 
@@ -63,6 +64,29 @@ extension SQLiteStore {
         }
     }
 
+    public func updatePolicy(_ policy: PoolPolicy, ofPool pool: String) async throws {
+        try await write { db in
+            guard try Self.fetchPool(db, named: pool) != nil else { throw StoreError.poolNotFound(pool) }
+            try Self.writePolicy(db, policy, pool: pool)
+        }
+    }
+
+    public func pools() async throws -> [PoolRecord] {
+        try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM pools ORDER BY name").map(PoolRecord.init(row:)) }
+    }
+
+    static func writePolicy(_ db: Database, _ policy: PoolPolicy, pool: String) throws {
+        try db.execute(
+            sql: """
+                UPDATE pools SET spares = ?, boot_limit = ?, spare_linger_seconds = ?, attach_window_seconds = ?,
+                disconnect_grace_seconds = ?, idle_shutdown_seconds = ?, ticket_validity_seconds = ? WHERE name = ?
+                """,
+            arguments: [
+                policy.spares, policy.bootLimit, policy.spareLingerSeconds, policy.attachWindowSeconds,
+                policy.disconnectGraceSeconds, policy.idleShutdownSeconds, policy.ticketValiditySeconds, pool,
+            ])
+    }
+
     static func fetchPool(_ db: Database, named name: String) throws -> PoolRecord? {
         try Row.fetchOne(db, sql: "SELECT * FROM pools WHERE name = ?", arguments: [name]).map(PoolRecord.init(row:))
     }
@@ -78,9 +102,13 @@ extension PoolRecord {
             } else {
                 nil
             }
+        let policy = PoolPolicy(
+            spares: row["spares"], bootLimit: row["boot_limit"], spareLingerSeconds: row["spare_linger_seconds"],
+            attachWindowSeconds: row["attach_window_seconds"], disconnectGraceSeconds: row["disconnect_grace_seconds"],
+            idleShutdownSeconds: row["idle_shutdown_seconds"], ticketValiditySeconds: row["ticket_validity_seconds"])
         self.init(
             name: row["name"], connectURI: row["connect_uri"],
-            desktopMode: DesktopMode(rawValue: row["desktop_mode"]) ?? .pooled, template: template,
+            desktopMode: DesktopMode(rawValue: row["desktop_mode"]) ?? .pooled, template: template, policy: policy,
             createdAt: row["created_at"])
     }
 }

@@ -23,18 +23,32 @@ extension SQLiteStore {
         }
         let free = try String.fetchAll(
             db, sql: "SELECT name FROM vms WHERE pool_name = ? AND \(isFreeVM) ORDER BY provisioned DESC, name",
-            arguments: [pool.name])
-        if let vm = free.first(where: { !claim.excludedVMs.contains($0) }) { return vm }
+            arguments: [pool.name]
+        ).filter { !claim.excludedVMs.contains($0) && !claim.busyVMs.contains($0) }
+        if let vm = claim.preferredVMs.first(where: free.contains) ?? free.first { return vm }
         guard let template = pool.template else { throw StoreError.noFreeVM(pool: pool.name) }
         let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM vms WHERE pool_name = ?", arguments: [pool.name]) ?? 0
         guard count < template.maxVMs else { throw StoreError.noFreeVM(pool: pool.name) }
         let taken = Set(try String.fetchAll(db, sql: "SELECT name FROM vms"))
         let name = (1...).lazy.map { TemplateNaming.vmName(pool: pool.name, number: $0) }
-            .first { !taken.contains($0) && !claim.excludedVMs.contains($0) }!
+            .first { !taken.contains($0) && !claim.excludedVMs.contains($0) && !claim.busyVMs.contains($0) }!
         try db.execute(
             sql: "INSERT INTO vms (name, pool_name, added_at, provisioned) VALUES (?, ?, ?, 0)",
             arguments: [name, pool.name, claim.now])
         return name
+    }
+
+    public func spareCandidate(inPool pool: String, excluding: Set<String>, now: Date) async throws -> String? {
+        try await write { db in
+            guard let record = try Self.fetchPool(db, named: pool) else { throw StoreError.poolNotFound(pool) }
+            var claim = DesktopClaim(user: "", pool: pool, clientAddress: "", portRange: 0...0, now: now)
+            claim.busyVMs = excluding
+            do {
+                return try Self.chooseVM(db, pool: record, claim: claim)
+            } catch StoreError.noFreeVM {
+                return nil
+            }
+        }
     }
 
     public func markProvisioned(vm: String, pool: String, _ provisioned: Bool) async throws {

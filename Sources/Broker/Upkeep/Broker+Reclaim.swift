@@ -1,0 +1,36 @@
+import Foundation
+import Logging
+import Store
+
+extension Broker {
+    /// Ends the pool's sessions that nobody uses, as its policy says: no viewer attached within the attach window
+    /// after the handout (or the last ticket), or the viewer left longer ago than the disconnect grace. A persistent
+    /// desktop stays its user's; a volatile one is reset.
+    func reclaimUnusedSessions(of pool: PoolRecord, _ sessions: [SessionRecord], now: Date) async {
+        for session in sessions where session.state == .ready {
+            guard let reason = reclaimReason(session, of: pool, now: now) else { continue }
+            do {
+                try await endSession(id: session.id, requestedBy: nil, reason: "the pool's policy: \(reason)")
+            } catch {
+                logger.warning("could not reclaim session \(session.id): \(error)")
+            }
+        }
+    }
+
+    /// Why the session should be taken back now, or nil while it is in use or within its windows.
+    func reclaimReason(_ session: SessionRecord, of pool: PoolRecord, now: Date) -> String? {
+        let presence = presence.presence(of: VMRef(connectURI: pool.connectURI, domain: session.vm))
+        guard !presence.isAttached else { return nil }
+        let ticket = upkeep.lastTicket(session: session.id)
+        if let changed = presence.changedAt, changed >= session.createdAt {
+            guard let grace = pool.policy.disconnectGraceSeconds else { return nil }
+            let quietSince = [changed, ticket ?? changed, upkeep.startedAt].max()!
+            guard now.timeIntervalSince(quietSince) > Double(grace) else { return nil }
+            return "its viewer left more than \(grace) s ago"
+        }
+        guard let window = pool.policy.attachWindowSeconds else { return nil }
+        let quietSince = [session.createdAt, ticket ?? session.createdAt, upkeep.startedAt].max()!
+        guard now.timeIntervalSince(quietSince) > Double(window) else { return nil }
+        return "no viewer attached within \(window) s"
+    }
+}

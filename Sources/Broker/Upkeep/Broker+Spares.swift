@@ -1,0 +1,88 @@
+import Foundation
+import Synchronization
+import Logging
+import Store
+
+extension Broker {
+    /// Keeps the pool's spares: free VMs running so a handout never waits for a boot. Missing spares are created
+    /// (template pools) and booted, at most `bootLimit` at once; spares beyond the wanted number are powered off
+    /// once they have run unused for the pool's linger time.
+    func tendSpares(of pool: PoolRecord, vms: [VMRecord], held: Set<String>, running: Set<String>, now: Date) async {
+        let preparing = upkeep.preparing(inPool: pool.connectURI).intersection(vms.map(\.name))
+        let ready = vms.filter { vm in
+            vm.isProvisioned && vm.assignedUser == nil && !vm.needsReset && vm.brokenReason == nil
+                && !held.contains(vm.name) && running.contains(vm.name) && !preparing.contains(vm.name)
+        }.map(\.name).sorted()
+        upkeep.state.withLock { $0.readySpares[pool.name] = ready }
+        await powerOffSurplus(Array(ready.dropFirst(pool.policy.spares)), of: pool, now: now)
+
+        let boots = min(pool.policy.spares - ready.count - preparing.count, pool.policy.bootLimit - preparing.count)
+        guard boots > 0 else { return }
+        var chosen: [String] = []
+        for _ in 0..<boots {
+            let excluded = running.union(preparing).union(chosen)
+            guard let name = try? await store.spareCandidate(inPool: pool.name, excluding: excluded, now: now) else { break }
+            upkeep.state.withLock { _ = $0.preparing.insert(VMRef(connectURI: pool.connectURI, domain: name)) }
+            chosen.append(name)
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for name in chosen {
+                group.addTask { await self.bootSpare(name, of: pool) }
+            }
+        }
+    }
+
+    /// Creates (if needed) and starts one spare; a VM that fails is handled as in a failed handout.
+    private func bootSpare(_ name: String, of pool: PoolRecord) async {
+        let ref = VMRef(connectURI: pool.connectURI, domain: name)
+        defer { upkeep.state.withLock { _ = $0.preparing.remove(ref) } }
+        let started = ContinuousClock.now
+        do {
+            try await provisionIfNeeded(name, of: pool)
+            _ = try await hypervisor.startIfNeeded(ref)
+            logger.info("spare \(name) of pool \(pool.name) is up after \(ContinuousClock.now - started)")
+        } catch {
+            logger.error("could not prepare spare \(name) of pool \(pool.name): \(error)")
+            let record = try? await store.vms(inPool: pool.name).first { $0.name == name }
+            if pool.template != nil, record?.isProvisioned == false {
+                try? await store.removeVM(name, fromPool: pool.name)
+            } else {
+                try? await store.markBroken(vm: name, pool: pool.name, reason: "could not start as a spare: \(error)")
+            }
+        }
+    }
+
+    /// Powers off spares beyond the wanted number that have run unused for the pool's linger time. Each is held
+    /// busy meanwhile and checked once more for a session, so a handout does not get a VM that is going down.
+    private func powerOffSurplus(_ surplus: [String], of pool: PoolRecord, now: Date) async {
+        let surplusRefs = Set(surplus.map { VMRef(connectURI: pool.connectURI, domain: $0) })
+        let due = upkeep.state.withLock { state in
+            for ref in state.surplusSince.keys where ref.connectURI == pool.connectURI && !surplusRefs.contains(ref) {
+                state.surplusSince[ref] = nil
+            }
+            return surplusRefs.filter { ref in
+                let since = state.surplusSince[ref] ?? now
+                state.surplusSince[ref] = since
+                guard now.timeIntervalSince(since) >= Double(pool.policy.spareLingerSeconds) else { return false }
+                return state.preparing.insert(ref).inserted
+            }
+        }
+        for ref in due {
+            defer {
+                upkeep.state.withLock { state in
+                    state.preparing.remove(ref)
+                    state.surplusSince[ref] = nil
+                }
+            }
+            guard (try? await store.sessions().contains { $0.pool == pool.name && $0.vm == ref.domain }) == false else {
+                continue
+            }
+            do {
+                try await hypervisor.powerOff(ref)
+                logger.info("powered off surplus spare \(ref.domain) of pool \(pool.name)")
+            } catch {
+                logger.warning("could not power off surplus spare \(ref.domain) of pool \(pool.name): \(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import Logging
+import Store
+
+extension Broker {
+    /// One round of pool upkeep, for every pool: sessions nobody uses are taken back, idle persistent desktops shut
+    /// down, spares booted or powered off. Failures are logged per pool; one broken hypervisor does not stop the rest.
+    public func tendPools(now: Date = Date()) async {
+        let pools: [PoolRecord]
+        let sessions: [SessionRecord]
+        do {
+            pools = try await store.pools()
+            sessions = try await store.sessions()
+        } catch {
+            logger.warning("pool upkeep skipped: the store did not answer: \(error)")
+            return
+        }
+        for pool in pools {
+            let poolSessions = sessions.filter { $0.pool == pool.name }
+            await reclaimUnusedSessions(of: pool, poolSessions, now: now)
+            do {
+                let running = try await hypervisor.runningDomains(on: pool.connectURI)
+                let vms = try await store.vms(inPool: pool.name)
+                let held = Set(try await store.sessions().filter { $0.pool == pool.name }.map(\.vm))
+                await shutDownIdleDesktops(of: pool, vms: vms, held: held, running: running, now: now)
+                await tendSpares(of: pool, vms: vms, held: held, running: running, now: now)
+            } catch {
+                logger.warning("upkeep of pool \(pool.name) skipped: \(error)")
+            }
+        }
+    }
+}
