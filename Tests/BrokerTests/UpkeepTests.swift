@@ -145,3 +145,22 @@ extension BrokerFixture {
             upkeep: UpkeepState(startedAt: startedAt))
     }
 }
+
+/// The wake-ups of the upkeep loop.
+@Suite("Upkeep wake-ups")
+struct UpkeepWakeUpTests {
+    @Test func aNudgeWakesTheWaiterAndCancellationEndsTheWait() async throws {
+        let state = UpkeepState()
+        let clock = ContinuousClock()
+        state.nudge()  // a nudge while nobody waits is kept for the next wait
+        let kept = await clock.measure { await state.waitForNudge(orAtMost: .seconds(30)) }
+        #expect(kept < .seconds(5))
+
+        let timedOut = await clock.measure { await state.waitForNudge(orAtMost: .milliseconds(50)) }
+        #expect(timedOut >= .milliseconds(50))
+
+        let waiting = Task { await clock.measure { await state.waitForNudge(orAtMost: .seconds(30)) } }
+        waiting.cancel()
+        #expect(await waiting.value < .seconds(5), "a cancelled wait returns at once, so shutdown is not held up")
+    }
+}

@@ -70,6 +70,28 @@ extension EndToEnd {
             }
         }
 
+        @Test("a spare is booted before anyone asks, handed out, and replaced")
+        func sparesAreKeptBooted() throws {
+            try Self.run("template-spares") { broker in
+                let pool = TemplateImages.volatilePool
+                try broker.cli(["pool", "set", pool, "--spares", "1"])
+                try waitUntil("the broker to boot a spare", timeout: 60, interval: 0.3) {
+                    TemplateImages.isRunning("\(pool)-001")
+                }
+                let alice = try API.login(TestUsers.alice)
+                let asked = Date()
+                let (response, maybeSession) = try API.requestDesktop(pool, token: alice)
+                print("E2E spares: handout of a running spare took \(Int(Date().timeIntervalSince(asked) * 1000)) ms")
+                #expect(response.status == 201, "\(response)")
+                #expect(try #require(maybeSession).vm == "\(pool)-001", "the spare is handed out")
+                try waitUntil("the broker to boot the next spare", timeout: 60, interval: 0.3) {
+                    TemplateImages.isRunning("\(pool)-002")
+                }
+                let vms = try JSONSerialization.jsonObject(with: broker.cli(["pool", "vms", pool, "--json"]).stdout) as? [[String: Any]]
+                #expect(vms?.map { $0["heldBy"] as? String } == [TestUsers.alice, nil])
+            }
+        }
+
         @Test("a persistent desktop comes back to its user with their data, across logout and broker restart, until unassigned")
         func persistentDesktopStays() throws {
             try Self.run("template-persistent") { broker in

@@ -36,23 +36,27 @@ public final class UpkeepState: Sendable {
         waiter?.resume()
     }
 
-    /// Returns after `interval`, or earlier when nudged (or when a nudge came since the last wait).
+    /// Returns after `interval`, or earlier when nudged (or when a nudge came since the last wait), or cancelled.
     public func waitForNudge(orAtMost interval: Duration) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                guard (try? await Task.sleep(for: interval)) != nil else { return }  // cancelled: nudged already
+                guard (try? await Task.sleep(for: interval)) != nil else { return }  // cancelled: woken already
                 self.nudge()
             }
-            await withCheckedContinuation { continuation in
-                let resumeNow = self.wakeUp.withLock { wakeUp in
-                    if wakeUp.pending {
-                        wakeUp.pending = false
-                        return true
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { continuation in
+                    let resumeNow = self.wakeUp.withLock { wakeUp in
+                        if wakeUp.pending {
+                            wakeUp.pending = false
+                            return true
+                        }
+                        wakeUp.waiter = continuation
+                        return false
                     }
-                    wakeUp.waiter = continuation
-                    return false
+                    if resumeNow { continuation.resume() }
                 }
-                if resumeNow { continuation.resume() }
+            } onCancel: {
+                self.nudge()
             }
             group.cancelAll()
         }

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+extension EndToEnd {
+    /// Sessions nobody uses are taken back by the pool's policy, as libvirt's graphics events tell: the viewer
+    /// never came, or it left and did not come back within the grace period.
+    @Suite struct Reclaim {
+        @Test("a session whose remote-viewer quit is ended after the disconnect grace; one never attached after the attach window")
+        func unusedSessionsAreTakenBack() throws {
+            try BrokerFixture.run("reclaim") { broker in
+                try broker.cli(["pool", "set", BrokerFixture.pool, "--disconnect-grace", "3", "--attach-window", "40"])
+                let token = try API.login(TestUsers.alice)
+                let (_, maybeSession) = try API.requestDesktop(BrokerFixture.pool, token: token)
+                let session = try #require(maybeSession)
+
+                let file = Scratch.file("reclaim.vv")
+                try API.console(session.id, token: token).body.write(to: file)
+                let display = try VirtualDisplay(log: E2E.artifact("reclaim-xvfb.log"))
+                defer { display.stop() }
+                let viewer = try RemoteViewer(file: file, display: display, log: E2E.artifact("reclaim.remote-viewer.log"))
+                defer { viewer.stop() }
+                _ = try waitFor("remote-viewer to attach", timeout: 40, interval: 0.5) {
+                    try Presence.presence(of: session.id, token: token).attached ? true : nil
+                }
+                // Attached, the session outlives the grace period many times over.
+                Thread.sleep(forTimeInterval: 6)
+                #expect(try API.request("GET", "/api/v1/sessions/\(session.id)", token: token).status == 200)
+
+                viewer.stop()
+                let left = Date()
+                try waitUntil("the broker to take back the session its viewer left", timeout: 30, interval: 0.3) {
+                    try API.request("GET", "/api/v1/sessions/\(session.id)", token: token).status == 404
+                }
+                let after = Date().timeIntervalSince(left)
+                print("E2E reclaim: session ended \(String(format: "%.1f", after)) s after remote-viewer quit (grace 3 s)")
+                #expect(after >= 3, "not before the grace period")
+                #expect(try Topology.dnatRule(session: session.id) == nil, "its rule is gone")
+
+                try broker.cli(["pool", "set", BrokerFixture.pool, "--attach-window", "3"])
+                let (_, maybeUnused) = try API.requestDesktop(BrokerFixture.pool, token: token)
+                let unused = try #require(maybeUnused)
+                try waitUntil("the broker to take back a session no viewer attached to", timeout: 30, interval: 0.3) {
+                    try API.request("GET", "/api/v1/sessions/\(unused.id)", token: token).status == 404
+                }
+                #expect(broker.logTail(20_000).contains("no viewer attached within 3 s"))
+            }
+        }
+    }
+}
