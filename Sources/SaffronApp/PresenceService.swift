@@ -57,6 +57,7 @@ struct PresenceService: Service {
         defer { connection.close() }
         let events = try await connection.domainEvents()
         self.logger.info("watching desktop presence", metadata: ["connect": "\(uri)"])
+        await self.seedPresence(from: connection, uri: uri)
         let (broker, interval) = (self.broker, self.livenessInterval)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -78,6 +79,22 @@ struct PresenceService: Service {
 }
 
 extension PresenceService {
+    /// Asks QEMU which SPICE clients are attached to each running domain, for the viewers that attached before we
+    /// watched (events only tell of changes). A driver that cannot tell is skipped.
+    private func seedPresence(from connection: LibvirtConnection, uri: String) async {
+        do {
+            for domain in try await connection.domains() where domain.state == .running {
+                let clients = try await connection.spiceClients(ofDomain: domain.name)
+                self.broker.presence.seed(VMRef(connectURI: uri, domain: domain.name), clients: clients)
+                if !clients.isEmpty {
+                    self.logger.info("viewer already attached", metadata: ["vm": "\(domain.name)", "channels": "\(clients.count)"])
+                }
+            }
+        } catch {
+            self.logger.debug("attached viewers could not be asked of the hypervisor", metadata: ["connect": "\(uri)", "error": "\(error)"])
+        }
+    }
+
     /// Ends the session of a desktop that stopped behind the broker's back, logging what could not be done.
     private func endSessionOfStopped(_ vm: VMRef, change: LifecycleChange) async {
         do {

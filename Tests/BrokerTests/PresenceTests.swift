@@ -69,4 +69,18 @@ import Testing
             .graphics(domain: session.vm, phase: .initialize, client: "203.0.113.5:51000"), connectURI: "test:///default", at: at)
         #expect(try await fixture.broker.presence(of: [session])[session.id] == DesktopPresence(channels: 1, changedAt: at))
     }
+
+    @Test func viewersSeededFromTheHypervisorCountUntilTheyLeave() {
+        let tracker = PresenceTracker()
+        let vm = VMRef(connectURI: "qemu:///system", domain: "desk1")
+        let start = Date(timeIntervalSince1970: 1_000)
+        tracker.seed(vm, clients: ["10.0.0.5:4000", "10.0.0.5:4001"], at: start)
+        #expect(tracker.presence(of: vm) == DesktopPresence(channels: 2, changedAt: start))
+        tracker.seed(vm, clients: [], at: start.addingTimeInterval(5))
+        #expect(tracker.presence(of: vm).channels == 2, "an empty answer changes nothing")
+        for port in [4000, 4001] {
+            tracker.record(.graphics(domain: "desk1", phase: .disconnect, client: "10.0.0.5:\(port)"), connectURI: vm.connectURI, at: start.addingTimeInterval(9))
+        }
+        #expect(tracker.presence(of: vm) == DesktopPresence(channels: 0, changedAt: start.addingTimeInterval(9)))
+    }
 }

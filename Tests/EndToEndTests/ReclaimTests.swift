@@ -45,5 +45,37 @@ extension EndToEnd {
                 #expect(broker.logTail(20_000).contains("no viewer attached within 3 s"))
             }
         }
+    
+        @Test("a viewer attached across a broker restart is known without reconnecting and keeps its session")
+        func viewerAttachedAcrossRestart() throws {
+            try BrokerFixture.run("reclaim-restart") { broker in
+                try broker.cli(["pool", "set", BrokerFixture.pool, "--attach-window", "3", "--disconnect-grace", "3"])
+                let token = try API.login(TestUsers.alice)
+                let (_, maybeSession) = try API.requestDesktop(BrokerFixture.pool, token: token)
+                let session = try #require(maybeSession)
+                let file = Scratch.file("reclaim-restart.vv")
+                try API.console(session.id, token: token).body.write(to: file)
+                let display = try VirtualDisplay(log: E2E.artifact("reclaim-restart-xvfb.log"))
+                defer { display.stop() }
+                let viewer = try RemoteViewer(file: file, display: display, log: E2E.artifact("reclaim-restart.remote-viewer.log"))
+                defer { viewer.stop() }
+                let before = try waitFor("remote-viewer to attach", timeout: 40, interval: 0.5) {
+                    let seen = try Presence.presence(of: session.id, token: token)
+                    return seen.attached && seen.channels >= 2 ? seen : nil
+                }
+
+                broker.stop()
+                try broker.start()
+                // The restarted broker asks QEMU who is attached as soon as it watches the pool's connection.
+                let after = try waitFor("the restarted broker to know the viewer is attached", timeout: 10, interval: 0.2) {
+                    let seen = try Presence.presence(of: session.id, token: token)
+                    return seen.attached ? seen : nil
+                }
+                print("E2E presence across a broker restart: before \(before), after \(after)")
+                #expect(after.channels == before.channels)
+                Thread.sleep(forTimeInterval: 6)  // twice the attach window and the grace
+                #expect(try API.request("GET", "/api/v1/sessions/\(session.id)", token: token).status == 200)
+            }
+        }
     }
 }

@@ -39,6 +39,19 @@ public final class PresenceTracker: Sendable {
         }
     }
 
+    /// Takes in who is attached to a VM as asked of the hypervisor (not from events): when the broker starts
+    /// watching, so viewers attached before it are known. Clients already known stay.
+    public func seed(_ vm: VMRef, clients: [String], at now: Date = Date()) {
+        guard !clients.isEmpty else { return }
+        self.states.withLock { states in
+            var state = states[vm] ?? VMState()
+            let wasAttached = !state.attached.isEmpty
+            state.attached.formUnion(clients)
+            if !wasAttached { state.changedAt = now }
+            states[vm] = state
+        }
+    }
+
     /// Forgets what is known of the VMs of `connectURI`: their events were missed (the connection was lost), so
     /// they count as detached until new events arrive.
     public func forget(connectURI: String, at now: Date = Date()) {

@@ -1,0 +1,40 @@
+import Foundation
+@testable import Libvirt
+import Testing
+
+/// Who is attached to a SPICE server, asked of QEMU (`query-spice`).
+@Suite("SPICE clients from query-spice", .serialized)
+struct SpiceClientsTests {
+    @Test func channelsOfTheReplyBecomeClientAddresses() throws {
+        let reply = """
+            {"return": {"migrated": false, "enabled": true, "auth": "spice", "port": 5900, "host": "10.77.0.2",
+             "channels": [
+               {"port": "41234", "family": "ipv4", "channel-type": 1, "connection-id": 1804289383, "host": "10.77.1.2",
+                "channel-id": 0, "tls": false},
+               {"port": "41236", "family": "ipv4", "channel-type": 2, "connection-id": 1804289383, "host": "10.77.1.2",
+                "channel-id": 0, "tls": false}],
+             "mouse-mode": "server"}, "id": "libvirt-20"}
+            """
+        #expect(try SpiceClientList.clients(inQuerySpiceReply: reply) == ["10.77.1.2:41234", "10.77.1.2:41236"])
+        #expect(try SpiceClientList.clients(inQuerySpiceReply: #"{"return": {"enabled": true, "channels": []}}"#).isEmpty)
+        #expect(throws: LibvirtError.self) { try SpiceClientList.clients(inQuerySpiceReply: #"{"error": {"class": "x"}}"#) }
+    }
+
+    @Test(.enabled("qemu:///system answers") { await QemuSystemTests.reachable() }, .timeLimit(.minutes(1)))
+    func aRunningDomainWithoutViewersHasNoClients() async throws {
+        let connection = try await LibvirtConnection.open("qemu:///system")
+        defer { connection.close() }
+        let name = Fixtures.uniqueName("saffron-libvirttest")
+        try await Fixtures.withDomain(name, xml: QemuSystemTests.domainXML(named: name), on: connection) {
+            try await connection.lockSpicePassword(ofDomain: name)
+            try await connection.start(named: name)
+            #expect(try await connection.spiceClients(ofDomain: name).isEmpty)
+        }
+    }
+
+    @Test func theTestDriverCannotTell() async throws {
+        let connection = try await LibvirtConnection.open("test:///default")
+        defer { connection.close() }
+        await #expect(throws: LibvirtError.self) { try await connection.spiceClients(ofDomain: "test") }
+    }
+}
