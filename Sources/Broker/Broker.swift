@@ -63,9 +63,13 @@ public struct Broker: Sendable {
 
     /// The forwarding rule of a ready session.
     func forwardRule(for session: SessionRecord) -> ForwardRule? {
+        Self.forwardRule(for: session, publicAddress: settings.publicAddress)
+    }
+
+    static func forwardRule(for session: SessionRecord, publicAddress: String) -> ForwardRule? {
         guard let address = session.targetAddress, let port = session.targetPort else { return nil }
         return ForwardRule(
-            sessionID: session.id, clientAddress: session.clientAddress, publicAddress: settings.publicAddress,
+            sessionID: session.id, clientAddress: session.clientAddress, publicAddress: publicAddress,
             publicPort: session.publicPort, targetAddress: address, targetPort: port)
     }
 

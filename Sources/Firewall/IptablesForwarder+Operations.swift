@@ -19,6 +19,32 @@ extension IptablesForwarder {
         }
     }
 
+    public func reconcile(_ wanted: @Sendable () async throws -> [ForwardRule]) async throws -> Bool {
+        let ruleset = try ruleset()
+        return try await lock.run {
+            let rules = try await wanted()
+            let table = try await snapshot()
+            var wantedLines = Set<String>()
+            for rule in rules {
+                for line in try ruleset.rules(for: rule) { wantedLines.insert(line.appendLine) }
+            }
+            let owned = Set(ruleset.ownedChains)
+            let present = table.ruleLines.filter { line in
+                line.split(separator: " ").dropFirst().first.map { owned.contains(String($0)) } ?? false
+            }
+            var setup = missingSetup(ruleset, in: table)
+            guard setup != .none || Set(present) != wantedLines || present.count != wantedLines.count else { return false }
+            setup.chains = ([ruleset.dnatChain, ruleset.masqueradeChain]).filter {
+                ruleset.ownedChains.contains($0) || table.chains.contains($0)
+            }
+            try await restore(try ruleset.rebuildBatch(rules, setup: setup))
+            logger.notice(
+                "firewall had drifted from the sessions; rebuilt",
+                metadata: ["rules": "\(rules.count)", "found": "\(present.count)", "wanted": "\(wantedLines.count)"])
+            return true
+        }
+    }
+
     /// Adds the session's DNAT (and MASQUERADE) rules in one batch, replacing other rules of the same session
     /// (e.g. from before masquerade was turned on); a session already installed as wanted costs no batch.
     public func install(_ rule: ForwardRule) async throws {

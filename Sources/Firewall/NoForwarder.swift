@@ -5,6 +5,7 @@ public struct NoForwarder: PortForwarder {
 
     /// Does nothing.
     public func rebuild(_ rules: [ForwardRule]) async throws {}
+    public func reconcile(_ wanted: @Sendable () async throws -> [ForwardRule]) async throws -> Bool { false }
     /// Does nothing.
     public func install(_ rule: ForwardRule) async throws {}
     /// Does nothing.

@@ -3,6 +3,10 @@ public protocol PortForwarder: Sendable {
     /// Replaces every rule Saffron owns with exactly these (at start, from the store), creating
     /// its chains and jumps if absent.
     func rebuild(_ rules: [ForwardRule]) async throws
+    /// Makes the rules Saffron owns exactly `wanted()` if they drifted (removed or added behind its back), and
+    /// says whether they had. `wanted` is read while no other change of this forwarder runs, so a session ended or
+    /// handed out meanwhile is never undone.
+    func reconcile(_ wanted: @Sendable () async throws -> [ForwardRule]) async throws -> Bool
     /// Adds the rule; adding a rule that is already there changes nothing.
     func install(_ rule: ForwardRule) async throws
     /// Removes the rule and forgets the connections established through it, so they stop reaching the VM;

@@ -74,9 +74,12 @@ public actor FakeHypervisor: Hypervisor {
     public private(set) var shutdownRequests: [String] = []
     public var ignoresShutdown = false
 
-    public func runningDomains(on connectURI: String) async throws -> Set<String> {
-        Set(vms.filter(\.value.running).map(\.key))
+    public func domainCensus(on connectURI: String) async throws -> DomainCensus {
+        DomainCensus(defined: Set(vms.keys), running: Set(vms.filter(\.value.running).map(\.key)))
     }
+
+    /// Forgets a VM, as `virsh undefine` behind the broker's back would.
+    public func removeVM(_ name: String) { vms[name] = nil }
 
     public func shutDown(_ vm: VMRef) async throws {
         shutdownRequests.append(vm.domain)
@@ -108,8 +111,15 @@ public actor RecordingForwarder: PortForwarder {
         self.rules = Set(rules)
         rebuilds += 1
     }
+    public func reconcile(_ wanted: @Sendable () async throws -> [ForwardRule]) async throws -> Bool {
+        let rules = Set(try await wanted())
+        guard rules != self.rules else { return false }
+        self.rules = rules
+        return true
+    }
     public func install(_ rule: ForwardRule) async throws { rules.insert(rule) }
     public func remove(_ rule: ForwardRule) async throws { rules.remove(rule) }
+    public func dropRule(_ rule: ForwardRule) { rules.remove(rule) }
     public func insertOrphan(_ rule: ForwardRule) { rules.insert(rule) }
 }
 

@@ -25,6 +25,19 @@ public struct SpiceEndpoint: Hashable, Sendable {
     }
 }
 
+/// The domains of one libvirt connection at one moment.
+public struct DomainCensus: Sendable, Equatable {
+    /// Names of every domain libvirt knows (persistent or running).
+    public var defined: Set<String>
+    /// Names of the running ones.
+    public var running: Set<String>
+
+    public init(defined: Set<String>, running: Set<String>) {
+        self.defined = defined
+        self.running = running
+    }
+}
+
 /// What the broker needs from the virtualization layer.
 public protocol Hypervisor: Sendable {
     /// Makes the VM fit for a pool: SPICE graphics with ticketing on, so it refuses everyone until given a ticket.
@@ -37,8 +50,8 @@ public protocol Hypervisor: Sendable {
     /// Replaces the ticket with an expired random one and disconnects connected clients.
     func revokeTicket(on vm: VMRef) async throws
 
-    /// The names of the running domains on the connection.
-    func runningDomains(on connectURI: String) async throws -> Set<String>
+    /// The domains defined on the connection, and which of them run.
+    func domainCensus(on connectURI: String) async throws -> DomainCensus
     /// Asks the guest to shut down (ACPI power button); it may take its time, or ignore it.
     func shutDown(_ vm: VMRef) async throws
     /// Stops the VM at once, like pulling the power cord; a VM already off is fine.

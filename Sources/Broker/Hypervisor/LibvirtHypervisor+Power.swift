@@ -2,9 +2,11 @@ import Foundation
 import Libvirt
 
 extension LibvirtHypervisor {
-    public func runningDomains(on connectURI: String) async throws -> Set<String> {
+    public func domainCensus(on connectURI: String) async throws -> DomainCensus {
         try await withConnection(to: VMRef(connectURI: connectURI, domain: "")) { connection in
-            Set(try await connection.domains().filter { $0.state == .running }.map(\.name))
+            let domains = try await connection.domains()
+            return DomainCensus(
+                defined: Set(domains.map(\.name)), running: Set(domains.filter { $0.state == .running }.map(\.name)))
         }
     }
 

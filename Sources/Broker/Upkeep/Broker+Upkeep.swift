@@ -4,7 +4,9 @@ import Store
 
 extension Broker {
     /// One round of pool upkeep, for every pool: sessions nobody uses are taken back, idle persistent desktops shut
-    /// down, spares booted or powered off. Failures are logged per pool; one broken hypervisor does not stop the rest.
+    /// down, spares booted or powered off; at the first round and every `reconcileInterval`, the store is also
+    /// reconciled with libvirt and the firewall. Failures are logged per pool; one broken hypervisor does not stop
+    /// the rest.
     public func tendPools(now: Date = Date()) async {
         let pools: [PoolRecord]
         let sessions: [SessionRecord]
@@ -15,18 +17,23 @@ extension Broker {
             logger.warning("pool upkeep skipped: the store did not answer: \(error)")
             return
         }
+        let reconciling = upkeep.reconcileDue(at: now, every: Self.reconcileInterval)
         for pool in pools {
             let poolSessions = sessions.filter { $0.pool == pool.name }
-            await reclaimUnusedSessions(of: pool, poolSessions, now: now)
             do {
-                let running = try await hypervisor.runningDomains(on: pool.connectURI)
+                let census = try await hypervisor.domainCensus(on: pool.connectURI)
+                if reconciling {
+                    await reconcile(pool, sessions: poolSessions, vms: try await store.vms(inPool: pool.name), census: census)
+                }
+                await reclaimUnusedSessions(of: pool, poolSessions, now: now)
                 let vms = try await store.vms(inPool: pool.name)
                 let held = Set(try await store.sessions().filter { $0.pool == pool.name }.map(\.vm))
-                await shutDownIdleDesktops(of: pool, vms: vms, held: held, running: running, now: now)
-                await tendSpares(of: pool, vms: vms, held: held, running: running, now: now)
+                await shutDownIdleDesktops(of: pool, vms: vms, held: held, running: census.running, now: now)
+                await tendSpares(of: pool, vms: vms, held: held, running: census.running, now: now)
             } catch {
                 logger.warning("upkeep of pool \(pool.name) skipped: \(error)")
             }
         }
+        if reconciling { await reconcileForwarding() }
     }
 }

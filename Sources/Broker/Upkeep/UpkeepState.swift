@@ -14,6 +14,7 @@ public final class UpkeepState: Sendable {
         var idleSince: [VMRef: Date] = [:]
         var shutdownAskedAt: [VMRef: Date] = [:]
         var lastTicket: [String: Date] = [:]
+        var lastReconcile: Date?
     }
 
     /// When this broker started; the floor of every idle clock.
@@ -59,6 +60,15 @@ public final class UpkeepState: Sendable {
                 self.nudge()
             }
             group.cancelAll()
+        }
+    }
+
+    /// Whether a reconciliation is due at `now` (the first round, then every `interval`); if so, it counts as done.
+    func reconcileDue(at now: Date, every interval: TimeInterval) -> Bool {
+        self.state.withLock { state in
+            if let last = state.lastReconcile, now.timeIntervalSince(last) < interval, now >= last { return false }
+            state.lastReconcile = now
+            return true
         }
     }
 

@@ -1,0 +1,56 @@
+import Firewall
+import Foundation
+import Logging
+import Store
+
+extension Broker {
+    /// How often upkeep also compares the store with libvirt and the firewall (and always at its first round).
+    static let reconcileInterval: TimeInterval = 30
+
+    /// Makes the store agree with libvirt, for what events may have missed (the broker or its libvirt connection
+    /// was down): a session whose VM does not run is ended; a VM libvirt no longer knows is marked broken, or, for
+    /// a volatile template pool, to be created again.
+    ///
+    /// `sessions` must have been read before `census` was taken, so a session handed out meanwhile is not taken
+    /// for one whose VM stopped.
+    func reconcile(_ pool: PoolRecord, sessions: [SessionRecord], vms: [VMRecord], census: DomainCensus) async {
+        for session in sessions where session.state == .ready && !census.running.contains(session.vm) {
+            do {
+                try await endSession(id: session.id, requestedBy: nil, reason: "reconciliation: its VM \(session.vm) is not running")
+            } catch let error as BrokerError where error.code == "session_not_found" {
+                continue  // ended meanwhile
+            } catch {
+                logger.warning("could not end session \(session.id) of stopped \(session.vm): \(error)")
+            }
+        }
+        let held = Set(sessions.map(\.vm))
+        for vm in vms where vm.isProvisioned && vm.brokenReason == nil && !held.contains(vm.name) && !census.defined.contains(vm.name) {
+            do {
+                if pool.template != nil, pool.desktopMode == .volatile {
+                    try await store.markProvisioned(vm: vm.name, pool: pool.name, false)
+                    logger.notice("\(vm.name) of pool \(pool.name) is gone from libvirt; it will be created again when needed")
+                } else {
+                    try await store.markBroken(vm: vm.name, pool: pool.name, reason: "gone from libvirt")
+                    logger.warning("\(vm.name) of pool \(pool.name) is gone from libvirt; marked broken")
+                }
+            } catch {
+                logger.warning("could not record that \(vm.name) is gone: \(error)")
+            }
+        }
+    }
+
+    /// Puts back the forwarding rules of the live sessions if the firewall drifted from them (rules flushed or added
+    /// behind the broker's back). The sessions are read inside the forwarder's own serialization.
+    func reconcileForwarding() async {
+        do {
+            let store = self.store
+            let settings = self.settings
+            let drifted = try await forwarder.reconcile {
+                try await store.sessions().compactMap { Broker.forwardRule(for: $0, publicAddress: settings.publicAddress) }
+            }
+            if drifted { logger.notice("forwarding rules were out of step with the sessions and are rebuilt") }
+        } catch {
+            logger.warning("could not check the forwarding rules: \(error)")
+        }
+    }
+}
