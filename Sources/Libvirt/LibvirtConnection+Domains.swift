@@ -2,7 +2,8 @@ internal import CLibvirt
 import Foundation
 
 extension LibvirtConnection {
-    /// All domains on the connection, active and inactive (`virConnectListAllDomains`).
+    /// All domains on the connection, active and inactive (`virConnectListAllDomains`); one that vanishes while
+    /// the list is being described is left out.
     public func domains() async throws -> [DomainInfo] {
         try await perform { connection in
             var list: UnsafeMutablePointer<OpaquePointer?>?
@@ -16,7 +17,11 @@ extension LibvirtConnection {
                 free(list)
             }
             return try (0..<Int(count)).compactMap { index in
-                try list[index].map { try DomainInfo(domain: $0, connection: connection) }
+                do {
+                    return try list[index].map { try DomainInfo(domain: $0, connection: connection) }
+                } catch let error as LibvirtError where error.isNotFound {
+                    return nil  // undefined between the listing and its description: it is gone, so not listed
+                }
             }
         }
     }
