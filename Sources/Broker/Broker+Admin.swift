@@ -1,9 +1,10 @@
 import Foundation
 import Store
 
-/// A VM of a pool as admins see it: free, or held by a session.
+/// A VM of a pool as admins see it: its record (owner, reset, health), and the session holding it if any.
 public struct PoolVMView: Sendable, Equatable {
-    public var name: String
+    public var name: String { record.name }
+    public var record: VMRecord
     public var session: SessionRecord?
 }
 
@@ -11,6 +12,8 @@ public struct PoolVMView: Sendable, Equatable {
 public struct PoolView: Sendable, Equatable {
     public var pool: PoolRecord
     public var vms: [PoolVMView]
+    /// Desktops a new user could get now (see `PoolSummary.freeVMCount`).
+    public var freeVMCount: Int
 }
 
 extension Broker {
@@ -21,11 +24,23 @@ extension Broker {
         var views: [PoolView] = []
         for summary in try await store.poolSummaries() {
             let vms = try await store.vms(inPool: summary.pool.name).map { vm in
-                PoolVMView(name: vm.name, session: sessions.first { $0.pool == vm.pool && $0.vm == vm.name })
+                PoolVMView(record: vm, session: sessions.first { $0.pool == vm.pool && $0.vm == vm.name })
             }
-            views.append(PoolView(pool: summary.pool, vms: vms))
+            views.append(PoolView(pool: summary.pool, vms: vms, freeVMCount: summary.freeVMCount))
         }
         return views
+    }
+
+    /// `repair(vm:inPool:)` for an admin of the HTTP API.
+    public func repair(vm: String, inPool pool: String, requestedBy user: UserRecord) async throws {
+        try Self.requireAdmin(user)
+        try await repair(vm: vm, inPool: pool)
+    }
+
+    /// `unassign(vm:inPool:)` for an admin of the HTTP API.
+    public func unassign(vm: String, inPool pool: String, requestedBy user: UserRecord) async throws {
+        try Self.requireAdmin(user)
+        try await unassign(vm: vm, inPool: pool)
     }
 
     static func requireAdmin(_ user: UserRecord) throws {

@@ -57,6 +57,12 @@ extension Broker {
     /// handout; any other VM (a persistent desktop keeps its user's data) is handed out as it is: fix it first.
     public func repair(vm: String, inPool poolName: String) async throws {
         guard let pool = try await store.pool(named: poolName) else { throw BrokerError(StoreError.poolNotFound(poolName)) }
+        guard try await store.vms(inPool: poolName).contains(where: { $0.name == vm }) else {
+            throw BrokerError(code: "vm_not_found", message: "Pool \(poolName) has no VM named \(vm).", httpStatus: 404)
+        }
+        if try await store.sessions().contains(where: { $0.pool == poolName && $0.vm == vm }) {
+            throw BrokerError(StoreError.vmInUse(vm))
+        }
         if let template = pool.template, pool.desktopMode == .volatile {
             try await hypervisor.discard(VMRef(connectURI: pool.connectURI, domain: vm), from: template)
             try await BrokerError.mapping { try await store.markProvisioned(vm: vm, pool: poolName, false) }

@@ -47,6 +47,7 @@ extension EndToEnd {
                 #expect(row["Viewer"]?.hasPrefix("attached") == true, "alice's console is drawn, so attached: \(row)")
                 let vm = try browser.decode([String: String].self, key: "admin-vm")
                 #expect(vm["Held by"] == TestUsers.alice && vm["Port"] == String(desktop.port), "pools: \(vm)")
+                #expect(vm["Status"] == "held · ready" && vm["Owner"] == "—", "pools: \(vm)")
                 try browser.value(of: "ready-to-end", timeout: 30)
                 try expectHeld(desktop, session: session)
                 try browser.allowEnd()

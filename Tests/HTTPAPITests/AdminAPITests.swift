@@ -42,4 +42,44 @@ import Testing
             #expect(try await client.call(.delete, "/api/v1/sessions/\(id)", token: boss).status == .noContent)
         }
     }
+
+    @Test func adminsSeeEachVMsStateAndRepairOrUnassignIt() async throws {
+        try await withLiveAPI { client, fixture in
+            try await fixture.user("boss", admin: true)
+            let boss = try await client.login("boss")
+            try await fixture.store.markBroken(vm: "desk2", pool: "office", reason: "could not start: boom")
+            try await fixture.broker.createPool(name: "mine", connectURI: "test:///default", desktopMode: .persistent)
+            try await fixture.store.removeVM("desk3", fromPool: "office")
+            try await fixture.broker.addVMs(["desk3"], toPool: "mine")
+            let alice = try await client.login("alice")
+            let desktop = try await client.call(.post, "/api/v1/pools/mine/desktop", token: alice)
+            let id = try #require(desktop.json["id"] as? String)
+
+            let view = try await client.call(.get, "/api/v1/admin/pools", token: boss)
+            let pools = try #require(view.json["pools"] as? [[String: Any]])
+            let mine = try #require(pools.first { $0["name"] as? String == "mine" })
+            #expect(mine["desktops"] as? String == "persistent")
+            #expect((mine["policy"] as? [String: Any])?["spares"] as? Int == 0)
+            #expect((mine["vms"] as? [[String: Any]])?.first?["owner"] as? String == "alice")
+            let office = try #require(pools.first { $0["name"] as? String == "office" })
+            #expect(office["freeVMs"] as? Int == 1)
+            let broken = (office["vms"] as? [[String: Any]])?.first { $0["name"] as? String == "desk2" }
+            #expect(broken?["broken"] as? String == "could not start: boom")
+            #expect(broken?["created"] as? Bool == true)
+
+            let forbidden = try await client.call(.post, "/api/v1/admin/pools/office/vms/desk2/repair", token: alice)
+            #expect(forbidden.status == .forbidden)
+            #expect(try await client.call(.post, "/api/v1/admin/pools/office/vms/desk2/repair", token: boss).status == .noContent)
+            #expect(try await fixture.broker.vms(inPool: "office").allSatisfy { $0.brokenReason == nil })
+            let unknown = try await client.call(.post, "/api/v1/admin/pools/office/vms/nope/repair", token: boss)
+            #expect(unknown.status == .notFound)
+
+            let busy = try await client.call(.post, "/api/v1/admin/pools/mine/vms/desk3/unassign", token: boss)
+            #expect(busy.status == .conflict)
+            #expect(errorCode(busy.json) == "vm_in_use")
+            #expect(try await client.call(.delete, "/api/v1/sessions/\(id)", token: alice).status == .noContent)
+            #expect(try await client.call(.post, "/api/v1/admin/pools/mine/vms/desk3/unassign", token: boss).status == .noContent)
+            #expect(try await fixture.broker.vms(inPool: "mine").first?.assignedUser == nil)
+        }
+    }
 }

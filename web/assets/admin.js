@@ -1,5 +1,5 @@
-// The admin page: every pool with its VMs (free, or held by whom, from where, on which port, since when) and every
-// live session with an End session button. It reads GET /api/v1/me, GET /api/v1/admin/pools and GET /api/v1/sessions
+// The admin page: every pool with its VMs (free, held by whom, from where, on which port, since when; owner, broken,
+// resetting; Repair and Unassign) and every live session with an End session button. It reads GET /api/v1/me, GET /api/v1/admin/pools and GET /api/v1/sessions
 // (all sessions for an admin), refreshes every few seconds, and re-renders only when something changed, so a
 // keyboard or screen-reader user does not lose their place. Non-admins and signed-out visitors get a message instead.
 
@@ -218,7 +218,8 @@ function renderPools(pools) {
   }
   for (const pool of pools) {
     const vms = pool.vms ?? [];
-    const free = vms.filter((vm) => !vm.session).length;
+    const free = pool.freeVMs ?? vms.filter((vm) => !vm.session).length;
+    const broken = vms.filter((vm) => vm.broken).length;
     const card = element("article", "card pool");
     card.dataset.pool = pool.name;
     const titleID = `pool-${pool.name}`;
@@ -226,11 +227,14 @@ function renderPools(pools) {
     title.id = titleID;
     card.setAttribute("aria-labelledby", titleID);
     const head = element("div", "pool-head");
+    const size = pool.maxVMs ? ` (up to ${pool.maxVMs})` : "";
     head.append(title, element("span", free > 0 ? "badge ok" : "badge busy",
-      vms.length === 0 ? "no VMs" : free > 0 ? `${free} of ${vms.length} free` : `all ${vms.length} in use`));
-    const connect = element("p", "meta");
-    connect.append("Hypervisor ", element("code", null, pool.connect));
-    card.append(head, connect);
+      free > 0 ? `${free} free` : vms.length === 0 ? "no VMs" : "none free"));
+    if (broken > 0) head.append(element("span", "badge broken", `${broken} broken`));
+    const meta = element("p", "meta");
+    meta.append(`${pool.desktops ?? "pooled"} desktops · ${vms.length} VMs${size} · spares ${pool.policy?.spares ?? 0} · hypervisor `,
+      element("code", null, pool.connect));
+    card.append(head, meta);
     if (vms.length > 0) {
       const wrap = element("div", "table-scroll");
       wrap.append(vmTable(pool, vms));
@@ -240,12 +244,21 @@ function renderPools(pools) {
   }
 }
 
+/** What a VM is doing, for its Status badge: [class, text]. */
+function vmStatus(vm) {
+  if (vm.broken) return ["badge broken", `broken: ${vm.broken}`];
+  if (vm.session) return ["badge busy", `held · ${vm.session.state}`];
+  if (vm.resetting) return ["badge busy", "resetting"];
+  if (vm.created === false) return ["badge idle", "not created yet"];
+  return ["badge ok", vm.owner ? "kept for its owner" : "free"];
+}
+
 function vmTable(pool, vms) {
   const table = element("table", "grid vms");
   const caption = element("caption", "visually-hidden", `VMs of pool ${pool.name}`);
   const head = element("thead");
   const row = element("tr");
-  for (const label of ["VM", "Status", "Held by", "Client address", "Port", "Since"]) {
+  for (const label of ["VM", "Status", "Owner", "Held by", "Client address", "Port", "Since", "Actions"]) {
     const th = element("th", null, label);
     th.scope = "col";
     row.append(th);
@@ -253,25 +266,58 @@ function vmTable(pool, vms) {
   head.append(row);
   const body = element("tbody");
   for (const vm of vms) {
-    const tr = element("tr", vm.session ? "held" : "free");
+    const tr = element("tr", vm.broken ? "broken" : vm.session ? "held" : "free");
     tr.dataset.vm = vm.name;
     const name = element("th", null, vm.name);
     name.scope = "row";
     name.dataset.label = "VM";
     const held = vm.session;
-    const status = element("span", held ? "badge busy" : "badge ok", held ? `held · ${held.state}` : "free");
+    const [statusClass, statusText] = vmStatus(vm);
     tr.append(
       name,
-      cell("Status", status),
+      cell("Status", element("span", statusClass, statusText)),
+      cell("Owner", vm.owner),
       cell("Held by", held?.user),
       cell("Client address", held?.clientAddress, "mono"),
       cell("Port", held ? String(held.port) : null, "mono"),
       cell("Since", held ? since(held.createdAt) : null),
+      cell("Actions", vmActions(pool, vm)),
     );
     body.append(tr);
   }
   table.append(caption, head, body);
   return table;
+}
+
+/** Repair for a broken VM, Unassign for a persistent desktop nobody is using; nothing otherwise. */
+function vmActions(pool, vm) {
+  const box = element("div", "row-actions");
+  const path = `/api/v1/admin/pools/${encodeURIComponent(pool.name)}/vms/${encodeURIComponent(vm.name)}`;
+  if (vm.broken && !vm.session) {
+    box.append(button("Repair", `repair:${pool.name}/${vm.name}`, () =>
+      vmAction(`${path}/repair`, `Repaired ${vm.name}; it is handed out again.`), {
+      className: "secondary", description: `Repair ${vm.name} of pool ${pool.name}`,
+    }));
+  }
+  if (vm.owner && !vm.session) {
+    box.append(button("Unassign", `unassign:${pool.name}/${vm.name}`, () =>
+      vmAction(`${path}/unassign`, `${vm.name} is no longer ${vm.owner}'s.`), {
+      className: "secondary", description: `Take ${vm.name} from ${vm.owner}`,
+    }));
+  }
+  return box.childElementCount > 0 ? box : "—";
+}
+
+async function vmAction(path, done) {
+  try {
+    await call("POST", path);
+    notify(done);
+    showError("");
+  } catch (error) {
+    fail(error);
+  }
+  signature = "";
+  await refresh({ quiet: true });
 }
 
 function renderSessions(sessions) {

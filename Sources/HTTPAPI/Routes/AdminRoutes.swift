@@ -15,32 +15,60 @@ struct AdminRoutes {
     struct PoolPayload: Encodable {
         struct VM: Encodable {
             let name: String
+            /// Whether the VM exists in libvirt (false for a template pool's VM not created yet, or reset).
+            let created: Bool
+            /// The user a persistent desktop belongs to.
+            let owner: String?
+            /// Waiting for its reset before anyone gets it again.
+            let resetting: Bool
+            /// Why the broker stopped handing it out; null for a healthy VM.
+            let broken: String?
             /// The session holding the VM, as `GET /sessions/{id}` shows it.
             let session: SessionPayload?
 
-            /// A free VM says so with `"session": null` rather than leaving the key out.
+            /// Absent values say so with `null` rather than leaving the key out.
             func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
                 try container.encode(name, forKey: .name)
+                try container.encode(created, forKey: .created)
+                try container.encode(owner, forKey: .owner)
+                try container.encode(resetting, forKey: .resetting)
+                try container.encode(broken, forKey: .broken)
                 try container.encode(session, forKey: .session)
             }
 
-            private enum CodingKeys: String, CodingKey { case name, session }
+            private enum CodingKeys: String, CodingKey { case name, created, owner, resetting, broken, session }
         }
         let name: String
         let connect: String
+        let desktops: String
+        /// For template pools: how many VMs the pool may create; null for pools of existing VMs.
+        let maxVMs: Int?
+        let freeVMs: Int
+        let policy: PoolPolicy
         let vms: [VM]
 
         init(_ view: PoolView, broker: Broker) {
             name = view.pool.name
             connect = view.pool.connectURI
+            desktops = view.pool.desktopMode.rawValue
+            maxVMs = view.pool.template?.maxVMs
+            freeVMs = view.freeVMCount
+            policy = view.pool.policy
             vms = view.vms.map { vm in
                 let presence = broker.presence.presence(of: VMRef(connectURI: view.pool.connectURI, domain: vm.name))
-                return VM(name: vm.name, session: vm.session.map {
-                    SessionPayload($0, publicAddress: broker.settings.publicAddress, presence: presence)
-                })
+                return VM(
+                    name: vm.name, created: vm.record.isProvisioned, owner: vm.record.assignedUser,
+                    resetting: vm.record.needsReset, broken: vm.record.brokenReason,
+                    session: vm.session.map {
+                        SessionPayload($0, publicAddress: broker.settings.publicAddress, presence: presence)
+                    })
             }
         }
+    }
+
+    private static func poolAndVM(_ context: SaffronRequestContext) throws -> (String, String) {
+        (try context.parameters.require("pool"), try context.parameters.require("vm"))
     }
 
     func register(on group: RouterGroup<SaffronRequestContext>) {
@@ -51,6 +79,16 @@ struct AdminRoutes {
         group.get("admin/pools") { _, context in
             let views = try await broker.poolViews(requestedBy: try context.requireUser())
             return JSONResponse.make(status: .ok, ["pools": views.map { PoolPayload($0, broker: broker) }])
+        }
+        group.post("admin/pools/:pool/vms/:vm/repair") { _, context in
+            let (pool, vm) = try Self.poolAndVM(context)
+            try await broker.repair(vm: vm, inPool: pool, requestedBy: try context.requireUser())
+            return Response(status: .noContent)
+        }
+        group.post("admin/pools/:pool/vms/:vm/unassign") { _, context in
+            let (pool, vm) = try Self.poolAndVM(context)
+            try await broker.unassign(vm: vm, inPool: pool, requestedBy: try context.requireUser())
+            return Response(status: .noContent)
         }
     }
 }
