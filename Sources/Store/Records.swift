@@ -37,12 +37,39 @@ public struct PoolTemplate: Sendable, Equatable, Codable {
     public var storagePool: String
     /// How many VMs the pool may create.
     public var maxVMs: Int
+    /// The GPU each desktop gets, placed on a board with room when the desktop is created; nil for none.
+    public var gpu: TemplateGPU?
+    /// Whether desktops hide the hypervisor from the guest (`<kvm><hidden state='on'/>`), for GPU drivers that
+    /// refuse to run under KVM.
+    public var hideHypervisor: Bool
+    /// The Hyper-V vendor id desktops show instead of the hypervisor's (1...12 characters); only with
+    /// `hideHypervisor`.
+    public var hypervVendorID: String?
 
-    public init(domainXML: String, baseImage: String, storagePool: String, maxVMs: Int) {
+    public init(
+        domainXML: String, baseImage: String, storagePool: String, maxVMs: Int, gpu: TemplateGPU? = nil,
+        hideHypervisor: Bool = false, hypervVendorID: String? = nil
+    ) {
         self.domainXML = domainXML
         self.baseImage = baseImage
         self.storagePool = storagePool
         self.maxVMs = maxVMs
+        self.gpu = gpu
+        self.hideHypervisor = hideHypervisor
+        self.hypervVendorID = hypervVendorID
+    }
+
+    /// Decodes a template, reading one written before templates had GPUs as one without.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            domainXML: try container.decode(String.self, forKey: .domainXML),
+            baseImage: try container.decode(String.self, forKey: .baseImage),
+            storagePool: try container.decode(String.self, forKey: .storagePool),
+            maxVMs: try container.decode(Int.self, forKey: .maxVMs),
+            gpu: try container.decodeIfPresent(TemplateGPU.self, forKey: .gpu),
+            hideHypervisor: try container.decodeIfPresent(Bool.self, forKey: .hideHypervisor) ?? false,
+            hypervVendorID: try container.decodeIfPresent(String.self, forKey: .hypervVendorID))
     }
 }
 

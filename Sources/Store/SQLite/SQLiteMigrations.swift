@@ -70,6 +70,14 @@ enum SQLiteMigrations {
                 ALTER TABLE pools ADD COLUMN ticket_validity_seconds INTEGER;
                 """)
         }
+        migrator.registerMigration("v4: template pools' GPU request and hypervisor hiding") { db in
+            try db.execute(sql: """
+                ALTER TABLE pools ADD COLUMN gpu_mode TEXT;
+                ALTER TABLE pools ADD COLUMN gpu_mdev_type TEXT;
+                ALTER TABLE pools ADD COLUMN hide_hypervisor BOOLEAN NOT NULL DEFAULT 0;
+                ALTER TABLE pools ADD COLUMN hyperv_vendor_id TEXT;
+                """)
+        }
         return migrator
     }
 }
