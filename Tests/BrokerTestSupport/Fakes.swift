@@ -61,13 +61,32 @@ public actor FakeHypervisor: Hypervisor {
 
     public func provision(_ vm: VMRef, from template: PoolTemplate) async throws {
         if failProvision { throw BrokerError(code: "hypervisor_error", message: "no space left", httpStatus: 502) }
+        if let gpu = template.gpu { gpus[vm.domain] = try placeGPU(gpu, for: vm.domain) }
         vms[vm.domain] = VM()
         provisioned.append(vm.domain)
     }
 
     public func discard(_ vm: VMRef, from template: PoolTemplate) async throws {
         vms[vm.domain] = nil
+        gpus[vm.domain] = nil
         discarded.append(vm.domain)
+    }
+
+    /// The host's GPUs as they are with no desktop of the fake on them; templates asking for a GPU need it set.
+    public private(set) var gpuHost: GPUInventory?
+    /// The GPU placed for each VM `provision` created from a template asking for one, until `discard`.
+    public private(set) var gpus: [String: GPUPlacement] = [:]
+
+    public func setGPUHost(_ inventory: GPUInventory?) { gpuHost = inventory }
+
+    /// Places `gpu` as `LibvirtHypervisor` does, after the GPUs of the VMs that have one now.
+    private func placeGPU(_ gpu: TemplateGPU, for vm: String) throws -> GPUPlacement {
+        guard let gpuHost else { throw BrokerError(code: "hypervisor_error", message: "the fake host has no GPUs", httpStatus: 502) }
+        var planner = GPUPlanner(inventory: gpuHost)
+        for placed in gpus.filter({ $0.key != vm }).sorted(by: { $0.key < $1.key }).map(\.value) {
+            _ = try planner.place(placed.mediatedTypeID.map { .vgpu(typeID: $0) } ?? .passthrough)
+        }
+        return try planner.place(GPURequest(gpu))
     }
 
     /// VMs `shutDown` was asked for; a fake guest ignores the request when `ignoresShutdown` is set.

@@ -4,10 +4,11 @@ import Store
 
 extension LibvirtHypervisor {
     public func checkTemplate(_ template: PoolTemplate, connectURI: String) async throws {
+        if template.hypervVendorID != nil, !template.hideHypervisor {
+            throw BrokerError.badRequest("A Hyper-V vendor id hides the hypervisor; ask for --hide-hypervisor too.")
+        }
         do {
-            _ = try DomainXML.desktop(
-                fromTemplate: template.domainXML, name: "saffron-template-check", diskPath: "/dev/null",
-                password: TicketGenerator.newTicket())
+            _ = try Self.desktopXML(from: template, name: "saffron-template-check", diskPath: "/dev/null")
         } catch let error as LibvirtError {
             throw BrokerError.badRequest("The template's domain XML is not usable: \(error.message).")
         }
@@ -30,6 +31,7 @@ extension LibvirtHypervisor {
             directory and refresh it (virsh pool-refresh POOL).
             """
         }
+        if let gpu = template.gpu { try await checkGPU(gpu, connectURI: connectURI) }
     }
 
     public func provision(_ vm: VMRef, from template: PoolTemplate) async throws {
@@ -38,9 +40,12 @@ extension LibvirtHypervisor {
             let path = try await connection.createOverlay(
                 named: Self.overlayName(vm), inStoragePool: template.storagePool, backingPath: template.baseImage)
             do {
-                let xml = try DomainXML.desktop(
-                    fromTemplate: template.domainXML, name: vm.domain, diskPath: path, password: TicketGenerator.newTicket())
-                _ = try await connection.define(xml: xml)
+                let xml = try Self.desktopXML(from: template, name: vm.domain, diskPath: path)
+                if let gpu = template.gpu {
+                    try await defineWithGPU(gpu, xml: xml, on: connection)
+                } else {
+                    _ = try await connection.define(xml: xml)
+                }
             } catch {
                 _ = try? await connection.deleteVolume(named: Self.overlayName(vm), inStoragePool: template.storagePool)
                 throw error
@@ -50,10 +55,16 @@ extension LibvirtHypervisor {
 
     public func discard(_ vm: VMRef, from template: PoolTemplate) async throws {
         try await withConnection(to: vm) { connection in
+            var mediated: [String] = []
             if let info = try? await connection.domain(named: vm.domain) {
+                if case .vgpu = template.gpu {
+                    mediated = try Self.mediatedDeviceUUIDs(
+                        inDomainXML: try await connection.xml(ofDomain: vm.domain, inactive: true))
+                }
                 if info.state == .running || info.state == .paused { try await connection.destroy(named: vm.domain) }
                 try await connection.undefine(named: vm.domain)
             }
+            for uuid in mediated { try await connection.destroyMediatedDevice(uuid: uuid) }
             try await connection.deleteVolume(named: Self.overlayName(vm), inStoragePool: template.storagePool)
         }
     }
@@ -72,6 +83,14 @@ extension LibvirtHypervisor {
                 httpStatus: 409)
         }
         try await discard(vm, from: template)
+    }
+
+    /// A desktop's domain XML from the template, with the hypervisor hidden when the template asks for it.
+    static func desktopXML(from template: PoolTemplate, name: String, diskPath: String) throws -> String {
+        let xml = try DomainXML.desktop(
+            fromTemplate: template.domainXML, name: name, diskPath: diskPath, password: TicketGenerator.newTicket())
+        guard template.hideHypervisor else { return xml }
+        return try DomainXML.hidingHypervisor(inDomainXML: xml, vendorID: template.hypervVendorID)
     }
 
     /// The overlay volume of a template pool's VM.
