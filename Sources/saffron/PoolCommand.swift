@@ -16,6 +16,12 @@ struct PoolCommand: AsyncParsableCommand {
                 A template pool needs --template, --base-image and --storage-pool: each desktop is a qcow2 overlay of \
                 the base image in that libvirt storage pool, defined from the template's domain XML (its name, uuid, \
                 MAC addresses and first disk are replaced; it must have SPICE graphics).
+
+                With --gpu each desktop of a template pool also gets a GPU when it is created: a whole one passed \
+                through, or a vGPU (mediated device) of a type `saffron gpu list` shows, created on a board that has \
+                room. When every board is full, users asking for a desktop get 503 gpu_capacity_exhausted until one \
+                is freed. --hide-hypervisor (and --hyperv-vendor-id) hide the VM from guest drivers that refuse to \
+                run under KVM.
                 """)
         @OptionGroup var options: ConfigOptions
         @Argument(help: "Pool name.") var name: String
@@ -28,10 +34,12 @@ struct PoolCommand: AsyncParsableCommand {
         @Option(help: "libvirt storage pool the overlays are created in.") var storagePool = "default"
         @Option(name: .customLong("max-vms"), help: "How many VMs a template pool may create.") var maxVMs = 10
         @OptionGroup var policy: PolicyOptions
+        @OptionGroup(title: "GPU (template pools)") var gpu: GPUOptions
 
         func validate() throws {
             if template == nil, baseImage != nil { throw ValidationError("--base-image goes with --template.") }
             if template != nil, baseImage == nil { throw ValidationError("A template pool needs --base-image too.") }
+            try gpu.validate(template: template != nil)
         }
 
         func run() async throws {
@@ -49,12 +57,14 @@ struct PoolCommand: AsyncParsableCommand {
             } catch {
                 throw ValidationError("Cannot read the template \(template): \(error.localizedDescription)")
             }
+            var poolTemplate = PoolTemplate(domainXML: domainXML, baseImage: baseImage!, storagePool: storagePool, maxVMs: maxVMs)
+            gpu.apply(to: &poolTemplate)
             let pool = try await broker.createTemplatePool(
-                name: name, connectURI: connect, desktopMode: desktops ?? .volatile,
-                template: PoolTemplate(domainXML: domainXML, baseImage: baseImage!, storagePool: storagePool, maxVMs: maxVMs),
+                name: name, connectURI: connect, desktopMode: desktops ?? .volatile, template: poolTemplate,
                 policy: chosenPolicy)
             printPolicy(pool.policy)
-            print("Created pool \(name) of up to \(maxVMs) \(pool.desktopMode.rawValue) desktops from \(baseImage!) on \(connect).")
+            let extras = GPUOptions.describe(poolTemplate).map { ", each with \($0)" } ?? ""
+            print("Created pool \(name) of up to \(maxVMs) \(pool.desktopMode.rawValue) desktops from \(baseImage!)\(extras) on \(connect).")
         }
 
         private var chosenPolicy: PoolPolicy {
@@ -98,11 +108,15 @@ struct PoolCommand: AsyncParsableCommand {
                 struct Row: Encodable {
                     let name: String, connect: String, desktops: String, template: Bool, maxVMs: Int?, vms: Int, freeVMs: Int
                     let policy: PoolPolicy
+                    /// `passthrough` or `vgpu:TYPE`; null without a GPU.
+                    let gpu: String?
+                    let hideHypervisor: Bool, hypervVendorID: String?
                 }
                 try Output.json(pools.map {
                     Row(name: $0.pool.name, connect: $0.pool.connectURI, desktops: $0.pool.desktopMode.rawValue,
                         template: $0.pool.template != nil, maxVMs: $0.pool.template?.maxVMs, vms: $0.vmCount, freeVMs: $0.freeVMCount,
-                        policy: $0.pool.policy)
+                        policy: $0.pool.policy, gpu: $0.pool.template?.gpu?.argument,
+                        hideHypervisor: $0.pool.template?.hideHypervisor ?? false, hypervVendorID: $0.pool.template?.hypervVendorID)
                 })
             } else if pools.isEmpty {
                 print("No pools yet. Create one: saffron pool create NAME --connect qemu:///system")
