@@ -74,6 +74,11 @@ extension BrokerError {
             self = .sessionNotFound(id)
         case .vmInUse(let name):
             self.init(code: "vm_in_use", message: "VM \(name) has a live session; end it first.", httpStatus: 409)
+        case .poolInUse(let name, let sessions):
+            self.init(
+                code: "pool_in_use",
+                message: "Pool \(name) has \(sessions) live session(s); end them first (saffron session list).",
+                httpStatus: 409)
         case .vmBroken(let vm, let reason):
             self.init(
                 code: "desktop_broken",

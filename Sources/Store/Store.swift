@@ -43,6 +43,9 @@ public protocol Store: Sendable {
     /// Takes a persistent desktop from its user; a template pool's VM is also marked for reset. Throws
     /// `vmInUse` while the VM has a session.
     func unassign(vm: String, pool: String) async throws -> VMRecord
+    /// Deletes a pool with its VM records (libvirt is not touched) and returns them; throws `poolInUse` while it
+    /// has sessions.
+    func deletePool(named name: String) async throws -> [VMRecord]
     /// Drops a VM from its pool (a template pool's VM that could not be created frees its name). Throws `vmInUse`
     /// while it has a session.
     func removeVM(_ vm: String, fromPool pool: String) async throws

@@ -13,6 +13,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case sessionNotFound(String)
     /// The VM has a live session and cannot leave its pool.
     case vmInUse(String)
+    /// The pool still has live sessions (how many) and cannot be deleted.
+    case poolInUse(String, sessions: Int)
     /// The user's own (persistent) VM is marked broken, with the recorded reason.
     case vmBroken(vm: String, reason: String)
 }

@@ -7,7 +7,9 @@ import Store
 /// `saffron pool ...`: pools of libvirt VMs.
 struct PoolCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "pool", abstract: "Manage desktop pools.", subcommands: [Create.self, AddVM.self, List.self, VMs.self, Set.self, Unassign.self, Repair.self])
+        commandName: "pool", abstract: "Manage desktop pools.", subcommands: [
+            Create.self, AddVM.self, List.self, VMs.self, Set.self, Unassign.self, Repair.self, RemoveVM.self, Delete.self,
+        ])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -69,3 +69,36 @@ extension PoolCommand {
         }
     }
 }
+
+extension PoolCommand {
+    struct RemoveVM: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "remove-vm",
+            abstract: "Take VMs out of a pool (a template pool's VMs are thrown away; existing ones stay in libvirt).")
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "Pool name.") var pool: String
+        @Argument(help: "VM names.") var vms: [String]
+
+        func validate() throws {
+            guard !vms.isEmpty else { throw ValidationError("Name at least one VM to remove.") }
+        }
+
+        func run() async throws {
+            try await options.components().broker.removeVMs(vms, fromPool: pool)
+            print("Removed \(vms.joined(separator: ", ")) from pool \(pool).")
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete a pool without sessions (a template pool's VMs are thrown away; existing ones stay in libvirt).")
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "Pool name.") var pool: String
+        @Flag(help: "Also throw away persistent desktops users still own, with their data.") var discardOwned = false
+
+        func run() async throws {
+            try await options.components().broker.deletePool(named: pool, discardingOwned: discardOwned)
+            print("Deleted pool \(pool).")
+        }
+    }
+}
