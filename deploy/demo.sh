@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Brings up a demo broker on this host: three tiny SPICE VMs in pool "demo", user "demo", the broker on
-# 127.0.0.1:8080 forwarding public ports 20000-20009 on 127.0.0.1 with iptables. Prints how to get a desktop.
+# Brings up a demo broker on this host: a template pool "demo" whose tiny SPICE VMs (qcow2 overlays of an empty base
+# image, up to five, one kept booted as a spare) the broker makes itself, user "demo", the broker on 127.0.0.1:8080
+# forwarding public ports 20000-20009 on 127.0.0.1 with iptables. Prints how to get a desktop.
 # Run as root on Debian 12 with Swift. State lives in ./demo-state (delete it to start over).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,15 +17,23 @@ swift build --product saffron 2>&1 | grep -E '^(error|warning: unre|Build comple
 bin="$(swift build --show-bin-path)/saffron"
 [ -x "$bin" ] || { echo "demo: build failed; run 'swift build' to see why" >&2; exit 1; }
 
-say "3/5 defining demo VMs saffron-demo-1..3 (disk-less, SPICE on 127.0.0.1)"
+say "3/5 preparing the demo's storage pool and base image (libvirt pool saffron-demo)"
+images=/var/lib/saffron/demo-images
+if ! virsh -c qemu:///system pool-info saffron-demo >/dev/null 2>&1; then
+  mkdir -p "$images"
+  virsh -c qemu:///system pool-define-as saffron-demo dir --target "$images" >/dev/null
+  virsh -c qemu:///system pool-autostart saffron-demo >/dev/null
+fi
+virsh -c qemu:///system pool-info saffron-demo | grep -q 'State: *running' \
+  || virsh -c qemu:///system pool-start saffron-demo >/dev/null
+virsh -c qemu:///system vol-info --pool saffron-demo demo-base.qcow2 >/dev/null 2>&1 \
+  || virsh -c qemu:///system vol-create-as saffron-demo demo-base.qcow2 64M --format qcow2 >/dev/null
 domain_type=kvm; [ -e /dev/kvm ] || domain_type=qemu
-for n in 1 2 3; do
-  name="saffron-demo-$n"
-  if ! virsh -c qemu:///system dominfo "$name" >/dev/null 2>&1; then
-    xml=$(mktemp)
-    cat >"$xml" <<XML
+template="$PWD/demo-state/template.xml"
+mkdir -p "$PWD/demo-state"
+cat >"$template" <<XML
 <domain type='$domain_type'>
-  <name>$name</name>
+  <name>saffron-demo</name>
   <memory unit='MiB'>96</memory>
   <vcpu>1</vcpu>
   <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os>
@@ -34,10 +43,6 @@ for n in 1 2 3; do
   </devices>
 </domain>
 XML
-    virsh -c qemu:///system define "$xml" >/dev/null
-    rm -f "$xml"
-  fi
-done
 
 state="$PWD/demo-state"
 config="$state/saffron.json"
@@ -57,9 +62,9 @@ if [ ! -f "$config" ]; then
 JSON
   "$bin" init --config "$config"
   printf 'demo\n' | "$bin" user add demo --config "$config"
-  "$bin" pool create demo --connect qemu:///system --config "$config"
-  for n in 1 2 3; do virsh -c qemu:///system destroy "saffron-demo-$n" >/dev/null 2>&1 || true; done
-  "$bin" pool add-vm demo saffron-demo-1 saffron-demo-2 saffron-demo-3 --config "$config"
+  "$bin" pool create demo --connect qemu:///system --template "$template" \
+    --base-image "$images/demo-base.qcow2" --storage-pool saffron-demo --max-vms 5 --desktops volatile \
+    --spares 1 --config "$config"
 else
   say "4/5 reusing $state"
 fi
@@ -74,8 +79,9 @@ cat <<'TXT'
     curl -s -X POST -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/api/v1/pools/demo/desktop
     curl -s -H "Authorization: Bearer $TOKEN" -o desktop.vv http://127.0.0.1:8080/api/v1/sessions/SESSION_ID/console.vv
     remote-viewer desktop.vv        # within 60 s: the ticket inside is one-time and short-lived
-  End it:
+  End it (the desktop is thrown away and the next user gets a fresh one):
     curl -s -X DELETE -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/api/v1/sessions/SESSION_ID
+  See the pool (as root, in another terminal): .build/debug/saffron pool vms demo --config demo-state/saffron.json
 
 TXT
 exec "$bin" serve --config "$config"

@@ -17,7 +17,7 @@ extension Broker {
             throw error
         }
         try await store.markProvisioned(vm: vm, pool: pool.name, true)
-        logger.info("created \(vm) of pool \(pool.name) from its template in \(ContinuousClock.now - started)")
+        logger.info("created \(vm) of pool \(pool.name) from its template in \((ContinuousClock.now - started).millisecondsText)")
     }
 
     /// Resets a VM marked for it (a volatile desktop whose session ended, an unassigned one): powered off, domain

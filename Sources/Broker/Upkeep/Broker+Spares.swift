@@ -40,7 +40,7 @@ extension Broker {
         do {
             try await provisionIfNeeded(name, of: pool)
             _ = try await hypervisor.startIfNeeded(ref)
-            logger.info("spare \(name) of pool \(pool.name) is up after \(ContinuousClock.now - started)")
+            logger.info("spare \(name) of pool \(pool.name) is up after \((ContinuousClock.now - started).millisecondsText)")
         } catch {
             logger.error("could not prepare spare \(name) of pool \(pool.name): \(error)")
             let record = try? await store.vms(inPool: pool.name).first { $0.name == name }
