@@ -102,11 +102,12 @@ let package = Package(
         .executableTarget(
             name: "saffron-bench",
             dependencies: [
-                "Broker", "Store", "Firewall", "Libvirt", "Gateway",
+                "Broker", "Store", "Firewall", "Libvirt", "Gateway", "ConsoleFile",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
