@@ -28,6 +28,29 @@ extension LibvirtConnection {
         }
     }
 
+    /// Sets a one-time SPICE ticket valid for `validity` from the moment it is set, and returns that expiry.
+    ///
+    /// Like `setSpiceTicket(ofDomain:ticket:validUntil:connected:)`, but the expiry is computed on the queue right
+    /// before the update, so time spent waiting behind other calls on the connection does not eat into it.
+    public func setSpiceTicket(
+        ofDomain name: String, ticket: String, validFor validity: TimeInterval, connected: GraphicsConnectedPolicy
+    ) async throws -> Date {
+        try DomainXML.validateTicket(ticket)
+        return try await perform { connection in
+            try Self.withDomain(name, on: connection) { domain in
+                let live = try Self.xml(of: domain, inactive: false, on: connection)
+                guard let element = try DomainXML.spiceGraphicsElement(in: live) else {
+                    throw LibvirtError.xml("domain '\(name)' has no SPICE graphics")
+                }
+                let validUntil = Date().addingTimeInterval(validity)
+                let updated = try DomainXML.settingTicket(
+                    onGraphicsElement: element, ticket: ticket, validTo: validUntil, connected: connected)
+                try Self.updateDevice(domain, xml: updated, live: true, config: false, on: connection)
+                return validUntil
+            }
+        }
+    }
+
     /// Makes the persistent config carry a locked SPICE password (random, expired since 1970).
     ///
     /// A domain started later then has SPICE ticketing enabled and refuses everyone until a ticket is set;

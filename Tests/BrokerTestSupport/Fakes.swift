@@ -38,9 +38,11 @@ public actor FakeHypervisor: Hypervisor {
         return SpiceEndpoint(address: "192.0.2.10", port: 5900 + index)
     }
 
-    public func setTicket(_ ticket: String, on vm: VMRef, validUntil: Date) async throws {
+    public func setTicket(_ ticket: String, on vm: VMRef, validFor validity: TimeInterval) async throws -> Date {
+        let validUntil = Date().addingTimeInterval(validity)
         vms[vm.domain]!.ticket = ticket
         vms[vm.domain]!.validUntil = validUntil
+        return validUntil
     }
 
     public func revokeTicket(on vm: VMRef) async throws {

@@ -21,7 +21,7 @@ struct SpiceClientsTests {
     }
 
     @Test(.enabled("qemu:///system answers") { await QemuSystemTests.reachable() }, .timeLimit(.minutes(1)))
-    func aRunningDomainWithoutViewersHasNoClients() async throws {
+    func aRunningDomainWithoutViewersHasNoClientsAndTakesATicketForAWhile() async throws {
         let connection = try await LibvirtConnection.open("qemu:///system")
         defer { connection.close() }
         let name = Fixtures.uniqueName("saffron-libvirttest")
@@ -29,6 +29,13 @@ struct SpiceClientsTests {
             try await connection.lockSpicePassword(ofDomain: name)
             try await connection.start(named: name)
             #expect(try await connection.spiceClients(ofDomain: name).isEmpty)
+
+            // A ticket valid for a while counts from when it is set; the expiry libvirt holds is the one returned.
+            let before = Date()
+            let validUntil = try await connection.setSpiceTicket(ofDomain: name, ticket: "t1cket", validFor: 90, connected: .keep)
+            #expect(validUntil >= before.addingTimeInterval(90) && validUntil <= Date().addingTimeInterval(90))
+            let graphics = try #require(try await connection.spiceGraphics(ofDomain: name))
+            #expect(graphics.passwordValidTo == Fixtures.utcTimestamp(validUntil))
         }
     }
 

@@ -45,8 +45,11 @@ public protocol Hypervisor: Sendable {
     func prepareForPool(_ vm: VMRef) async throws
     /// Starts the VM if it is not running and returns its live SPICE endpoint.
     func startIfNeeded(_ vm: VMRef) async throws -> SpiceEndpoint
-    /// Sets a one-time SPICE ticket, valid until `validUntil`, keeping clients already connected.
-    func setTicket(_ ticket: String, on vm: VMRef, validUntil: Date) async throws
+    /// Sets a one-time SPICE ticket, keeping clients already connected.
+    ///
+    /// The validity counts from the moment the hypervisor applies the ticket (not from the request, which may wait
+    /// behind other calls); returns when it ends.
+    func setTicket(_ ticket: String, on vm: VMRef, validFor validity: TimeInterval) async throws -> Date
     /// Replaces the ticket with an expired random one and disconnects connected clients.
     func revokeTicket(on vm: VMRef) async throws
 

@@ -53,9 +53,9 @@ public actor LibvirtHypervisor: Hypervisor {
         }
     }
 
-    public func setTicket(_ ticket: String, on vm: VMRef, validUntil: Date) async throws {
+    public func setTicket(_ ticket: String, on vm: VMRef, validFor validity: TimeInterval) async throws -> Date {
         try await withConnection(to: vm, missingVMIsServerError: true) { connection in
-            try await connection.setSpiceTicket(ofDomain: vm.domain, ticket: ticket, validUntil: validUntil, connected: .keep)
+            try await connection.setSpiceTicket(ofDomain: vm.domain, ticket: ticket, validFor: validity, connected: .keep)
         }
     }
 

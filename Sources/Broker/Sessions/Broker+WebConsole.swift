@@ -28,8 +28,8 @@ extension Broker {
         guard let pool = try await store.pool(named: session.pool) else { throw BrokerError(StoreError.poolNotFound(session.pool)) }
         let ticket = TicketGenerator.newTicket()
         let validity = pool.policy.ticketValiditySeconds.map(TimeInterval.init) ?? settings.ticketValidity
-        let validUntil = now.addingTimeInterval(validity)
-        try await hypervisor.setTicket(ticket, on: VMRef(connectURI: pool.connectURI, domain: session.vm), validUntil: validUntil)
+        let validUntil = try await hypervisor.setTicket(
+            ticket, on: VMRef(connectURI: pool.connectURI, domain: session.vm), validFor: validity)
         upkeep.noteTicket(session: session.id, at: now)
         return (ticket, validUntil)
     }
