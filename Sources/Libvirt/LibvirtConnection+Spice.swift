@@ -14,18 +14,7 @@ extension LibvirtConnection {
     public func setSpiceTicket(
         ofDomain name: String, ticket: String, validUntil: Date, connected: GraphicsConnectedPolicy
     ) async throws {
-        try DomainXML.validateTicket(ticket)
-        try await perform { connection in
-            try Self.withDomain(name, on: connection) { domain in
-                let live = try Self.xml(of: domain, inactive: false, on: connection)
-                guard let element = try DomainXML.spiceGraphicsElement(in: live) else {
-                    throw LibvirtError.xml("domain '\(name)' has no SPICE graphics")
-                }
-                let updated = try DomainXML.settingTicket(
-                    onGraphicsElement: element, ticket: ticket, validTo: validUntil, connected: connected)
-                try Self.updateDevice(domain, xml: updated, live: true, config: false, on: connection)
-            }
-        }
+        _ = try await setSpiceTicket(ofDomain: name, ticket: ticket, connected: connected) { validUntil }
     }
 
     /// Sets a one-time SPICE ticket valid for `validity` from the moment it is set, and returns that expiry.
@@ -35,6 +24,13 @@ extension LibvirtConnection {
     public func setSpiceTicket(
         ofDomain name: String, ticket: String, validFor validity: TimeInterval, connected: GraphicsConnectedPolicy
     ) async throws -> Date {
+        try await setSpiceTicket(ofDomain: name, ticket: ticket, connected: connected) { Date().addingTimeInterval(validity) }
+    }
+
+    /// The live graphics update of both ticket calls; `expiry` is asked on the queue, just before the update.
+    private func setSpiceTicket(
+        ofDomain name: String, ticket: String, connected: GraphicsConnectedPolicy, expiry: @escaping @Sendable () -> Date
+    ) async throws -> Date {
         try DomainXML.validateTicket(ticket)
         return try await perform { connection in
             try Self.withDomain(name, on: connection) { domain in
@@ -42,7 +38,7 @@ extension LibvirtConnection {
                 guard let element = try DomainXML.spiceGraphicsElement(in: live) else {
                     throw LibvirtError.xml("domain '\(name)' has no SPICE graphics")
                 }
-                let validUntil = Date().addingTimeInterval(validity)
+                let validUntil = expiry()
                 let updated = try DomainXML.settingTicket(
                     onGraphicsElement: element, ticket: ticket, validTo: validUntil, connected: connected)
                 try Self.updateDevice(domain, xml: updated, live: true, config: false, on: connection)

@@ -43,32 +43,21 @@ extension LibvirtConnection {
     @discardableResult
     public func deleteVolume(named name: String, inStoragePool storagePool: String) async throws -> Bool {
         try await perform { connection in
-            try Self.withStoragePool(storagePool, on: connection) { pool in
-                guard let volume = virStorageVolLookupByName(pool, name) else {
-                    let error = LibvirtError.last(connection: connection, operation: "virStorageVolLookupByName(\(name))")
-                    if error.code == Int32(bitPattern: VIR_ERR_NO_STORAGE_VOL.rawValue) { return false }
-                    throw error
-                }
-                defer { virStorageVolFree(volume) }
+            let deleted: Bool? = try Self.withVolume(name, inStoragePool: storagePool, on: connection) { volume in
                 guard virStorageVolDelete(volume, 0) == 0 else {
                     throw LibvirtError.last(connection: connection, operation: "virStorageVolDelete(\(name))")
                 }
                 return true
             }
+            return deleted ?? false
         }
     }
 
     /// The path of volume `name` in `storagePool`, or nil when there is no such volume.
     public func volumePath(named name: String, inStoragePool storagePool: String) async throws -> String? {
         try await perform { connection in
-            try Self.withStoragePool(storagePool, on: connection) { pool in
-                guard let volume = virStorageVolLookupByName(pool, name) else {
-                    let error = LibvirtError.last(connection: connection, operation: "virStorageVolLookupByName(\(name))")
-                    if error.code == Int32(bitPattern: VIR_ERR_NO_STORAGE_VOL.rawValue) { return nil }
-                    throw error
-                }
-                defer { virStorageVolFree(volume) }
-                return try Self.path(of: volume, on: connection)
+            try Self.withVolume(name, inStoragePool: storagePool, on: connection) { volume in
+                try Self.path(of: volume, on: connection)
             }
         }
     }
@@ -105,6 +94,21 @@ extension LibvirtConnection {
         }
         defer { virStoragePoolFree(pool) }
         return try body(pool)
+    }
+
+    /// Runs `body` with the volume `name` of `storagePool`; nil, without running it, when there is no such volume.
+    static func withVolume<T>(
+        _ name: String, inStoragePool storagePool: String, on connection: OpaquePointer, _ body: (OpaquePointer) throws -> T
+    ) throws -> T? {
+        try withStoragePool(storagePool, on: connection) { pool in
+            guard let volume = virStorageVolLookupByName(pool, name) else {
+                let error = LibvirtError.last(connection: connection, operation: "virStorageVolLookupByName(\(name))")
+                if error.code == Int32(bitPattern: VIR_ERR_NO_STORAGE_VOL.rawValue) { return nil }
+                throw error
+            }
+            defer { virStorageVolFree(volume) }
+            return try body(volume)
+        }
     }
 
     static func path(of volume: OpaquePointer, on connection: OpaquePointer) throws -> String {

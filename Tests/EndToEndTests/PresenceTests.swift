@@ -14,18 +14,11 @@ extension EndToEnd {
                 let before = try Self.presence(of: session.id, token: token)
                 #expect(before.attached == false && before.channels == 0, "no viewer yet: \(before)")
 
-                let file = Scratch.file("presence.vv")
-                try API.console(session.id, token: token).body.write(to: file)
-                let display = try VirtualDisplay(log: E2E.artifact("presence-xvfb.log"))
-                defer { display.stop() }
-                let viewer = try RemoteViewer(file: file, display: display, log: E2E.artifact("presence.remote-viewer.log"))
+                let viewer = try SessionViewer(session: session.id, token: token, label: "presence")
                 defer { viewer.stop() }
 
                 // remote-viewer opens main, display, inputs and cursor channels, one after the other.
-                let attached = try waitFor("the broker to see remote-viewer's channels attached", timeout: 40, interval: 0.5) {
-                    let now = try Self.presence(of: session.id, token: token)
-                    return now.attached && now.channels >= 2 ? now : nil
-                }
+                let attached = try viewer.waitUntilAttached(session: session.id, token: token)
                 print("E2E presence with remote-viewer: \(attached)")
                 #expect(attached.changedAt != nil)
                 let admin = try API.request("GET", "/api/v1/sessions", token: token).json()?["sessions"] as? [[String: Any]]

@@ -13,15 +13,9 @@ extension EndToEnd {
                 let (_, maybeSession) = try API.requestDesktop(BrokerFixture.pool, token: token)
                 let session = try #require(maybeSession)
 
-                let file = Scratch.file("reclaim.vv")
-                try API.console(session.id, token: token).body.write(to: file)
-                let display = try VirtualDisplay(log: E2E.artifact("reclaim-xvfb.log"))
-                defer { display.stop() }
-                let viewer = try RemoteViewer(file: file, display: display, log: E2E.artifact("reclaim.remote-viewer.log"))
+                let viewer = try SessionViewer(session: session.id, token: token, label: "reclaim")
                 defer { viewer.stop() }
-                _ = try waitFor("remote-viewer to attach", timeout: 40, interval: 0.5) {
-                    try Presence.presence(of: session.id, token: token).attached ? true : nil
-                }
+                _ = try viewer.waitUntilAttached(session: session.id, token: token, channels: 1)
                 // Attached, the session outlives the grace period many times over.
                 Thread.sleep(forTimeInterval: 6)
                 #expect(try API.request("GET", "/api/v1/sessions/\(session.id)", token: token).status == 200)
@@ -45,7 +39,7 @@ extension EndToEnd {
                 #expect(broker.logTail(20_000).contains("no viewer attached within 3 s"))
             }
         }
-    
+
         @Test("a viewer attached across a broker restart is known without reconnecting and keeps its session")
         func viewerAttachedAcrossRestart() throws {
             try BrokerFixture.run("reclaim-restart") { broker in
@@ -53,16 +47,9 @@ extension EndToEnd {
                 let token = try API.login(TestUsers.alice)
                 let (_, maybeSession) = try API.requestDesktop(BrokerFixture.pool, token: token)
                 let session = try #require(maybeSession)
-                let file = Scratch.file("reclaim-restart.vv")
-                try API.console(session.id, token: token).body.write(to: file)
-                let display = try VirtualDisplay(log: E2E.artifact("reclaim-restart-xvfb.log"))
-                defer { display.stop() }
-                let viewer = try RemoteViewer(file: file, display: display, log: E2E.artifact("reclaim-restart.remote-viewer.log"))
+                let viewer = try SessionViewer(session: session.id, token: token, label: "reclaim-restart")
                 defer { viewer.stop() }
-                let before = try waitFor("remote-viewer to attach", timeout: 40, interval: 0.5) {
-                    let seen = try Presence.presence(of: session.id, token: token)
-                    return seen.attached && seen.channels >= 2 ? seen : nil
-                }
+                let before = try viewer.waitUntilAttached(session: session.id, token: token)
 
                 broker.stop()
                 try broker.start()

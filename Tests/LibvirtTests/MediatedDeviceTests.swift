@@ -10,32 +10,8 @@ import Testing
 @Suite("LibvirtConnection mediated devices")
 struct MediatedDeviceTests {
     static let uuid = "4b20d080-1b54-4048-85b3-a6a62d165c01"
-    static let host = """
-        <node>
-          <device>
-            <name>computer</name>
-            <capability type='system'><hardware><uuid>6a1f0c5e-3c1d-4e0b-9d52-3b0a2c9e7f10</uuid></hardware><firmware/></capability>
-          </device>
-          <device>
-            <name>pci_0000_3b_00_0</name>
-            <parent>computer</parent>
-            <capability type='pci'>
-              <class>0x030200</class>
-              <domain>0</domain><bus>59</bus><slot>0</slot><function>0</function>
-              <product id='0x1bb3'>GP104GL [Tesla P4]</product>
-              <vendor id='0x10de'>NVIDIA Corporation</vendor>
-              <capability type='mdev_types'>
-                <type id='nvidia-63'><name>GRID P4-1Q</name><deviceAPI>vfio-pci</deviceAPI><availableInstances>7</availableInstances></type>
-              </capability>
-            </capability>
-          </device>
-          <device>
-            <name>mdev_4b20d080_1b54_4048_85b3_a6a62d165c01_0000_3b_00_0</name>
-            <parent>pci_0000_3b_00_0</parent>
-            <capability type='mdev'><type id='nvidia-63'/><uuid>4b20d080-1b54-4048-85b3-a6a62d165c01</uuid></capability>
-          </device>
-        </node>
-        """
+    /// The host of the node-device tests: a Tesla P4 with one mediated device of ours (`uuid`) on it.
+    static let host = NodeDeviceTests.host
 
     @Test func theRequestNamesParentTypeAndUUID() throws {
         let xml = try LibvirtConnection.mediatedDeviceXML(parent: "pci_0000_3b_00_0", typeID: "nvidia-63", uuid: Self.uuid)
