@@ -40,7 +40,8 @@ extension BrowserRefusalScript {
             say("listed", json.dumps(listed(driver)))
             websockets_opened(driver)
             # Ended elsewhere (the API, as another device would) and Reconnect pressed in one go: the portal's
-            # periodic refresh gets no chance to drop the card in between.
+            # periodic refresh gets no chance to drop the card in between. The script answers before the click, whose
+            # navigation would otherwise unload the page under the answer.
             status = driver.execute_async_script(
                 "const [selector, id, done] = arguments;"
                 "const reconnect = [...document.querySelectorAll(selector + ' button')]"
@@ -48,7 +49,8 @@ extension BrowserRefusalScript {
                 "if (!reconnect) { done(0); return; }"
                 "fetch('/api/v1/sessions/' + encodeURIComponent(id), {method: 'DELETE',"
                 "  headers: {Authorization: 'Bearer ' + sessionStorage.getItem('saffron.token')}})"
-                "  .then((response) => { reconnect.click(); done(response.status); }, () => done(-1));",
+                "  .then((response) => { done(response.status); setTimeout(() => reconnect.click(), 0); },"
+                "    () => done(-1));",
                 card, session)
             say("ended", json.dumps(status))
             if status != 204:
