@@ -1,14 +1,31 @@
 import Foundation
 import Libvirt
 
-/// The `Hypervisor` backed by libvirt, one cached connection per URI, reopened when libvirtd went away.
+/// The `Hypervisor` backed by libvirt: a few cached connections per URI, used in turn, reopened when libvirtd went
+/// away.
+///
+/// Each `LibvirtConnection` runs its calls one after another, so one connection would make every user's steps wait
+/// in one line (a boot storm's creations, starts and tickets); several let them overlap.
 public actor LibvirtHypervisor: Hypervisor {
-    private var connections: [String: LibvirtConnection] = [:]
+    private struct Connections {
+        var open: [LibvirtConnection]
+        var next = 0
+    }
 
-    /// - Parameter connections: connections to use instead of opening new ones for their URIs (the test driver keeps
-    ///   its domains per connection, so a benchmark or test that defines domains hands its connection in).
-    public init(connections: [LibvirtConnection] = []) {
-        self.connections = Dictionary(connections.map { ($0.uri, $0) }, uniquingKeysWith: { first, _ in first })
+    private var connections: [String: Connections] = [:]
+    /// URIs whose one connection was handed in: never more are opened for them.
+    private let handedIn: Set<String>
+    private let connectionsPerURI: Int
+
+    /// - Parameters:
+    ///   - connections: connections to use instead of opening new ones for their URIs (the test driver keeps its
+    ///     domains per connection, so a benchmark or test that defines domains hands its connection in).
+    ///   - connectionsPerURI: how many connections to open to each other URI at most.
+    public init(connections: [LibvirtConnection] = [], connectionsPerURI: Int = 4) {
+        let given = Dictionary(connections.map { ($0.uri, $0) }, uniquingKeysWith: { first, _ in first })
+        self.connections = given.mapValues { Connections(open: [$0]) }
+        self.handedIn = Set(given.keys)
+        self.connectionsPerURI = max(1, connectionsPerURI)
     }
 
     public func prepareForPool(_ vm: VMRef) async throws {
@@ -132,14 +149,25 @@ public actor LibvirtHypervisor: Hypervisor {
             httpStatus: 503)
     }
 
+    /// The next connection to `uri` in turn, opening one while fewer than `connectionsPerURI` are open.
     private func connection(for uri: String) async throws -> LibvirtConnection {
-        if let open = connections[uri] { return open }
+        let open = connections[uri]?.open ?? []
+        if open.count >= connectionsPerURI || (handedIn.contains(uri) && !open.isEmpty) {
+            let index = (connections[uri]?.next ?? 0) % open.count
+            connections[uri]?.next = index + 1
+            return open[index]
+        }
         let connection = try await LibvirtConnection.open(uri)
-        connections[uri] = connection
+        if (connections[uri]?.open.count ?? 0) >= connectionsPerURI {  // others opened theirs meanwhile
+            connection.close()
+            return try await self.connection(for: uri)
+        }
+        connections[uri, default: Connections(open: [])].open.append(connection)
         return connection
     }
 
+    /// Closes every connection to `uri`: one was lost, so the others went with the same daemon.
     private func forget(_ uri: String) {
-        connections.removeValue(forKey: uri)?.close()
+        for connection in connections.removeValue(forKey: uri)?.open ?? [] { connection.close() }
     }
 }
