@@ -46,12 +46,14 @@ extension EndToEnd {
                 #expect(try TestVMs.spicePort(session.vm) > 0)
                 #expect(try TemplateImages.overlayMatchesBase(session.vm), "a new desktop starts as the base image")
 
-                // The user's work lands on the desktop's disk (written while the broker is down and the VM off, so
-                // nothing ends the session meanwhile).
+                // The user's work lands on the desktop's disk: written while the broker is down and the VM off for a
+                // moment (QEMU locks a running image), then the VM runs again, so the broker finds the session as it
+                // left it.
                 broker.stop()
                 try Command.check(TestVMs.virsh(["destroy", session.vm]))
                 try TemplateImages.writeMarker(session.vm)
                 #expect(try !TemplateImages.overlayMatchesBase(session.vm))
+                try Command.check(TestVMs.virsh(["start", session.vm]))
                 try broker.start()
 
                 #expect(try API.release(session.id, token: alice).status == 204)
