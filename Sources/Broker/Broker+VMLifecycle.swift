@@ -7,7 +7,7 @@ extension Broker {
     /// that cannot be created leaves the pool again, so its name is free for a later try.
     func provisionIfNeeded(_ vm: String, of pool: PoolRecord) async throws {
         guard let template = pool.template,
-            let record = try await store.vms(inPool: pool.name).first(where: { $0.name == vm }), !record.isProvisioned
+            let record = try await store.vm(named: vm, inPool: pool.name), !record.isProvisioned
         else { return }
         let started = ContinuousClock.now
         do {
@@ -24,7 +24,7 @@ extension Broker {
     /// and overlay thrown away, to be created afresh for its next user. A reset that fails marks the VM broken.
     func resetIfNeeded(_ vm: String, of pool: PoolRecord) async {
         guard let template = pool.template,
-            let record = try? await store.vms(inPool: pool.name).first(where: { $0.name == vm }), record.needsReset
+            let record = try? await store.vm(named: vm, inPool: pool.name), record.needsReset
         else { return }
         do {
             try await hypervisor.discard(VMRef(connectURI: pool.connectURI, domain: vm), from: template)
@@ -57,7 +57,7 @@ extension Broker {
     /// handout; any other VM (a persistent desktop keeps its user's data) is handed out as it is: fix it first.
     public func repair(vm: String, inPool poolName: String) async throws {
         guard let pool = try await store.pool(named: poolName) else { throw BrokerError(StoreError.poolNotFound(poolName)) }
-        guard try await store.vms(inPool: poolName).contains(where: { $0.name == vm }) else {
+        guard try await store.vm(named: vm, inPool: poolName) != nil else {
             throw BrokerError(code: "vm_not_found", message: "Pool \(poolName) has no VM named \(vm).", httpStatus: 404)
         }
         if try await store.sessions().contains(where: { $0.pool == poolName && $0.vm == vm }) {

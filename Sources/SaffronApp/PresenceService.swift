@@ -79,11 +79,13 @@ struct PresenceService: Service {
 }
 
 extension PresenceService {
-    /// Asks QEMU which SPICE clients are attached to each running domain, for the viewers that attached before we
-    /// watched (events only tell of changes). A driver that cannot tell is skipped.
+    /// Asks QEMU which SPICE clients are attached to each running VM of the pools, for the viewers that attached
+    /// before we watched (events only tell of changes). Other domains of the host are left alone (the query marks a
+    /// domain as tainted in libvirt's log). A driver that cannot tell is skipped.
     private func seedPresence(from connection: LibvirtConnection, uri: String) async {
         do {
-            for domain in try await connection.domains() where domain.state == .running {
+            let ours = try await self.broker.poolVMNames(onConnection: uri)
+            for domain in try await connection.domains() where domain.state == .running && ours.contains(domain.name) {
                 let clients = try await connection.spiceClients(ofDomain: domain.name)
                 self.broker.presence.seed(VMRef(connectURI: uri, domain: domain.name), clients: clients)
                 if !clients.isEmpty {

@@ -31,6 +31,8 @@ public protocol Store: Sendable {
     /// Adds domains to a pool in one transaction: all or none.
     func addVMs(_ names: [String], toPool pool: String, now: Date) async throws
     func vms(inPool pool: String) async throws -> [VMRecord]
+    /// One VM of a pool, or nil when the pool has none of that name.
+    func vm(named name: String, inPool pool: String) async throws -> VMRecord?
     /// A VM to prepare as a spare: a free one not in `excluding` (created ones first), else a new unprovisioned one
     /// within a template pool's maximum; nil when there is none.
     func spareCandidate(inPool pool: String, excluding: Set<String>, now: Date) async throws -> String?

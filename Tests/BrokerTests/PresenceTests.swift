@@ -83,4 +83,14 @@ import Testing
         }
         #expect(tracker.presence(of: vm) == DesktopPresence(channels: 0, changedAt: start.addingTimeInterval(9)))
     }
+
+    @Test func onlyThePoolsVMsOfAConnectionAreAskedAbout() async throws {
+        let fixture = try await BrokerFixture()
+        try await fixture.broker.createPool(name: "elsewhere", connectURI: "qemu+ssh://host2/system")
+        try await fixture.store.removeVM("desk3", fromPool: "office")
+        try await fixture.broker.addVMs(["desk3"], toPool: "elsewhere")
+        #expect(try await fixture.broker.poolVMNames(onConnection: "test:///default") == ["desk1", "desk2"])
+        #expect(try await fixture.broker.poolVMNames(onConnection: "qemu+ssh://host2/system") == ["desk3"])
+        #expect(try await fixture.broker.poolVMNames(onConnection: "qemu:///session").isEmpty)
+    }
 }

@@ -19,6 +19,15 @@ extension Broker {
 
     /// The libvirt connections the pools' VMs live on: where presence events come from.
     public func poolConnectURIs() async throws -> Set<String> {
-        Set(try await store.poolSummaries().map(\.pool.connectURI))
+        Set(try await store.pools().map(\.connectURI))
+    }
+
+    /// The names of the pools' VMs on the libvirt connection `connectURI`: the domains the broker may ask about.
+    public func poolVMNames(onConnection connectURI: String) async throws -> Set<String> {
+        var names = Set<String>()
+        for pool in try await store.pools() where pool.connectURI == connectURI {
+            names.formUnion(try await store.vms(inPool: pool.name).map(\.name))
+        }
+        return names
     }
 }

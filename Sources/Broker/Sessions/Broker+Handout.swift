@@ -26,7 +26,7 @@ extension Broker {
         var claim = DesktopClaim(user: user.name, pool: pool, clientAddress: clientAddress, portRange: settings.portRange)
         claim.preferredVMs = upkeep.readySpares(ofPool: pool)
         if let record = try await store.pool(named: pool) {
-            claim.busyVMs = upkeep.preparing(inPool: record.connectURI)
+            claim.busyVMs = upkeep.preparing(onConnection: record.connectURI)
         }
         var lastVMFailure: BrokerError?
         while claim.excludedVMs.count < Self.maxStartAttempts {
@@ -85,7 +85,7 @@ extension Broker {
         _ = try? await store.deleteSession(id: session.id)
         if let rule = forwardRule(for: session) { try? await forwarder.remove(rule) }
         guard let pool = try? await store.pool(named: session.pool),
-            let record = try? await store.vms(inPool: pool.name).first(where: { $0.name == session.vm })
+            let record = try? await store.vm(named: session.vm, inPool: pool.name)
         else { return }
         if pool.template != nil, !record.isProvisioned {
             try? await store.removeVM(session.vm, fromPool: pool.name)

@@ -11,6 +11,8 @@ extension Broker {
             guard let reason = reclaimReason(session, of: pool, now: now) else { continue }
             do {
                 try await endSession(id: session.id, requestedBy: nil, reason: "the pool's policy: \(reason)")
+            } catch let error as BrokerError where error.code == "session_not_found" {
+                continue  // ended meanwhile (by its user, or by reconciliation this round)
             } catch {
                 logger.warning("could not reclaim session \(session.id): \(error)")
             }

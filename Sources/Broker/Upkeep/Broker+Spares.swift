@@ -8,7 +8,7 @@ extension Broker {
     /// (template pools) and booted, at most `bootLimit` at once; spares beyond the wanted number are powered off
     /// once they have run unused for the pool's linger time.
     func tendSpares(of pool: PoolRecord, vms: [VMRecord], held: Set<String>, running: Set<String>, now: Date) async {
-        let preparing = upkeep.preparing(inPool: pool.connectURI).intersection(vms.map(\.name))
+        let preparing = upkeep.preparing(onConnection: pool.connectURI).intersection(vms.map(\.name))
         let ready = vms.filter { vm in
             vm.isProvisioned && vm.assignedUser == nil && !vm.needsReset && vm.brokenReason == nil
                 && !held.contains(vm.name) && running.contains(vm.name) && !preparing.contains(vm.name)
@@ -43,7 +43,7 @@ extension Broker {
             logger.info("spare \(name) of pool \(pool.name) is up after \((ContinuousClock.now - started).millisecondsText)")
         } catch {
             logger.error("could not prepare spare \(name) of pool \(pool.name): \(error)")
-            let record = try? await store.vms(inPool: pool.name).first { $0.name == name }
+            let record = try? await store.vm(named: name, inPool: pool.name)
             if pool.template != nil, record?.isProvisioned == false {
                 try? await store.removeVM(name, fromPool: pool.name)
             } else {

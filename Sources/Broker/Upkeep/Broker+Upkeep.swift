@@ -18,10 +18,17 @@ extension Broker {
             return
         }
         let reconciling = upkeep.reconcileDue(at: now, every: Self.reconcileInterval)
+        var censuses: [String: DomainCensus] = [:]  // one per connection, however many pools share it
         for pool in pools {
             let poolSessions = sessions.filter { $0.pool == pool.name }
             do {
-                let census = try await hypervisor.domainCensus(on: pool.connectURI)
+                let census: DomainCensus
+                if let known = censuses[pool.connectURI] {
+                    census = known
+                } else {
+                    census = try await hypervisor.domainCensus(on: pool.connectURI)
+                    censuses[pool.connectURI] = census
+                }
                 if reconciling {
                     await reconcile(pool, sessions: poolSessions, vms: try await store.vms(inPool: pool.name), census: census)
                 }

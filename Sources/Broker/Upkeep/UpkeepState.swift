@@ -84,8 +84,8 @@ public final class UpkeepState: Sendable {
         _ = self.state.withLock { $0.lastTicket.removeValue(forKey: session) }
     }
 
-    /// VMs of `pool` being prepared right now: a handout must not take them.
-    func preparing(inPool connectURI: String) -> Set<String> {
+    /// VMs of the libvirt connection `connectURI` being prepared right now: a handout must not take them.
+    func preparing(onConnection connectURI: String) -> Set<String> {
         self.state.withLock { state in Set(state.preparing.filter { $0.connectURI == connectURI }.map(\.domain)) }
     }
 

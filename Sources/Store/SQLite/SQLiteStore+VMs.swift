@@ -21,33 +21,42 @@ extension SQLiteStore {
             guard !claim.excludedVMs.contains(own.name) else { throw StoreError.noFreeVM(pool: pool.name) }
             return own.name
         }
+        let unavailable = claim.excludedVMs.union(claim.busyVMs)
+        guard let vm = try freeOrNewVM(db, pool: pool, excluding: unavailable, preferring: claim.preferredVMs, now: claim.now)
+        else { throw StoreError.noFreeVM(pool: pool.name) }
+        return vm
+    }
+
+    /// A free VM of the pool not in `excluding` (`preferring` first, then created ones, then by name), else a new
+    /// unprovisioned one within a template pool's maximum (the broker creates it); nil when there is neither.
+    static func freeOrNewVM(
+        _ db: Database, pool: PoolRecord, excluding: Set<String>, preferring: [String] = [], now: Date
+    ) throws -> String? {
         let free = try String.fetchAll(
             db, sql: "SELECT name FROM vms WHERE pool_name = ? AND \(isFreeVM) ORDER BY provisioned DESC, name",
             arguments: [pool.name]
-        ).filter { !claim.excludedVMs.contains($0) && !claim.busyVMs.contains($0) }
-        if let vm = claim.preferredVMs.first(where: free.contains) ?? free.first { return vm }
-        guard let template = pool.template else { throw StoreError.noFreeVM(pool: pool.name) }
+        ).filter { !excluding.contains($0) }
+        if let vm = preferring.first(where: free.contains) ?? free.first { return vm }
+        guard let template = pool.template else { return nil }
         let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM vms WHERE pool_name = ?", arguments: [pool.name]) ?? 0
-        guard count < template.maxVMs else { throw StoreError.noFreeVM(pool: pool.name) }
+        guard count < template.maxVMs else { return nil }
         let taken = Set(try String.fetchAll(db, sql: "SELECT name FROM vms"))
         let name = (1...).lazy.map { TemplateNaming.vmName(pool: pool.name, number: $0) }
-            .first { !taken.contains($0) && !claim.excludedVMs.contains($0) && !claim.busyVMs.contains($0) }!
+            .first { !taken.contains($0) && !excluding.contains($0) }!
         try db.execute(
             sql: "INSERT INTO vms (name, pool_name, added_at, provisioned) VALUES (?, ?, ?, 0)",
-            arguments: [name, pool.name, claim.now])
+            arguments: [name, pool.name, now])
         return name
+    }
+
+    public func vm(named name: String, inPool pool: String) async throws -> VMRecord? {
+        try await read { db in try Self.fetchVM(db, name, pool: pool) }
     }
 
     public func spareCandidate(inPool pool: String, excluding: Set<String>, now: Date) async throws -> String? {
         try await write { db in
             guard let record = try Self.fetchPool(db, named: pool) else { throw StoreError.poolNotFound(pool) }
-            var claim = DesktopClaim(user: "", pool: pool, clientAddress: "", portRange: 0...0, now: now)
-            claim.busyVMs = excluding
-            do {
-                return try Self.chooseVM(db, pool: record, claim: claim)
-            } catch StoreError.noFreeVM {
-                return nil
-            }
+            return try Self.freeOrNewVM(db, pool: record, excluding: excluding, now: now)
         }
     }
 
