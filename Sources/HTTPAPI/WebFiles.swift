@@ -21,7 +21,9 @@ public struct WebFiles: Sendable {
     ])
 
     /// Serves both folders on `router`: GET and HEAD only, no directory listings, paths kept inside the folders.
+    /// spice-html5's ticket module is swapped for the portal's padded one (`SpiceTicketModuleSwap`).
     func register(on router: Router<SaffronRequestContext>, logger: Logger) {
+        router.add(middleware: SpiceTicketModuleSwap())
         router.add(middleware: FileMiddleware(root, cacheControl: Self.cacheControl, searchForIndexHtml: true, logger: logger))
         router.add(
             middleware: FileMiddleware(spiceHTML5, urlBasePath: "/spice-html5", cacheControl: Self.cacheControl, logger: logger))

@@ -18,6 +18,10 @@ import Testing
         try "export const x = 1;".write(to: web.appendingPathComponent("assets/portal.js"), atomically: true, encoding: .utf8)
         try "body{}".write(to: web.appendingPathComponent("assets/portal.css"), atomically: true, encoding: .utf8)
         try "export class SpiceMainConn {}".write(to: spice.appendingPathComponent("main.js"), atomically: true, encoding: .utf8)
+        try "export function rsa_encrypt() { /* distro */ }".write(
+            to: spice.appendingPathComponent("ticket.js"), atomically: true, encoding: .utf8)
+        try "export function rsa_encrypt() { /* padded */ }".write(
+            to: web.appendingPathComponent("assets/spice-ticket.js"), atomically: true, encoding: .utf8)
         try "secret".write(to: base.appendingPathComponent("secret.txt"), atomically: true, encoding: .utf8)
         return (web.path, spice.path)
     }
@@ -51,6 +55,22 @@ import Testing
             try await client.execute(uri: "/spice-html5/main.js", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).contains("SpiceMainConn"))
+            }
+        }
+    }
+
+    /// spice-html5's ticket module is the portal's padded one; the distro's stays reachable for it to wrap.
+    @Test func spiceHTML5GetsThePaddedTicketModule() async throws {
+        try await withFiles { client in
+            for (uri, marker) in [
+                ("/spice-html5/ticket.js", "padded"), ("/spice-html5/ticket-upstream.js", "distro"),
+                ("/assets/spice-ticket.js", "padded"),
+            ] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .ok, "\(uri) answered \(response.status)")
+                    #expect(response.headers[.contentType]?.contains("javascript") == true, "\(uri)")
+                    #expect(String(buffer: response.body).contains(marker), "\(uri): \(String(buffer: response.body))")
+                }
             }
         }
     }
