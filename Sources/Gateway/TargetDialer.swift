@@ -33,6 +33,7 @@ struct TargetDialer: TargetDialing {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelOption(.allowRemoteHalfClosure, value: true)
             .channelOption(.writeBufferWaterMark, value: self.settings.waterMark)
+            .channelOption(.recvAllocator, value: self.settings.targetReadAllocator)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(TCPRelayHandler(partner: relay.value))
