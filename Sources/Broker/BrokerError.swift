@@ -38,6 +38,12 @@ public struct BrokerError: Error, Equatable, Sendable, CustomStringConvertible {
     static func gpuCapacityExhausted(_ message: String) -> BrokerError {
         BrokerError(code: "gpu_capacity_exhausted", message: message, httpStatus: 503)
     }
+    static func vmsBusy(_ pool: String) -> BrokerError {
+        BrokerError(
+            code: "vm_busy",
+            message: "Pool \(pool) is starting or shutting down one of these VMs right now; try again in a few seconds.",
+            httpStatus: 409)
+    }
     static func gpuTypeNotOffered(_ typeID: String) -> BrokerError {
         BrokerError(
             code: "gpu_type_not_offered",
@@ -83,6 +89,11 @@ extension BrokerError {
             self.init(
                 code: "desktop_broken",
                 message: "Your desktop \(vm) is out of order (\(reason)). Ask an admin to repair or unassign it.",
+                httpStatus: 503)
+        case .vmBusy(let vm):
+            self.init(
+                code: "desktop_busy",
+                message: "Your desktop \(vm) is being shut down or prepared right now; try again in a few seconds.",
                 httpStatus: 503)
         }
     }

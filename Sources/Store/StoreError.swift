@@ -17,4 +17,6 @@ public enum StoreError: Error, Equatable, Sendable {
     case poolInUse(String, sessions: Int)
     /// The user's own (persistent) VM is marked broken, with the recorded reason.
     case vmBroken(vm: String, reason: String)
+    /// The user's own (persistent) VM is held for a moment by pool upkeep (being shut down, started or removed).
+    case vmBusy(String)
 }

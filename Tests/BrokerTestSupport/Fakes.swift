@@ -95,8 +95,12 @@ public actor FakeHypervisor: Hypervisor {
     public private(set) var shutdownRequests: [String] = []
     public var ignoresShutdown = false
 
+    /// How many times the broker asked for a census.
+    public private(set) var censuses = 0
+
     public func domainCensus(on connectURI: String) async throws -> DomainCensus {
-        DomainCensus(defined: Set(vms.keys), running: Set(vms.filter(\.value.running).map(\.key)))
+        censuses += 1
+        return DomainCensus(defined: Set(vms.keys), running: Set(vms.filter(\.value.running).map(\.key)))
     }
 
     /// Forgets a VM, as `virsh undefine` behind the broker's back would.

@@ -25,14 +25,12 @@ extension Broker {
         }
         var claim = DesktopClaim(user: user.name, pool: pool, clientAddress: clientAddress, portRange: settings.portRange)
         claim.preferredVMs = upkeep.readySpares(ofPool: pool)
-        if let record = try await store.pool(named: pool) {
-            claim.busyVMs = upkeep.preparing(onConnection: record.connectURI)
-        }
+        let connectURI = try await store.pool(named: pool)?.connectURI ?? ""
         var lastVMFailure: BrokerError?
         while claim.excludedVMs.count < Self.maxStartAttempts {
             let result: ClaimResult
             do {
-                result = try await BrokerError.mapping { try await store.claimDesktop(claim) }
+                result = try await self.claim(claim, onConnection: connectURI)
             } catch let error as BrokerError where error.code == "no_free_vm" && lastVMFailure != nil {
                 throw lastVMFailure!
             }
@@ -56,6 +54,26 @@ extension Broker {
         throw lastVMFailure ?? BrokerError.hypervisor("No VM of pool \(pool) could be started.")
     }
 
+    /// Claims a VM in the store, leaving alone the VMs pool upkeep holds. The user's own persistent desktop, held
+    /// for a moment (a shutdown being requested), is waited for up to `busyPatience`.
+    private func claim(_ claim: DesktopClaim, onConnection connectURI: String) async throws -> ClaimResult {
+        let deadline = ContinuousClock.now + Self.busyPatience
+        while true {
+            do {
+                return try await upkeep.claiming(onConnection: connectURI) { held in
+                    var claim = claim
+                    claim.busyVMs = held
+                    return try await BrokerError.mapping { try await store.claimDesktop(claim) }
+                }
+            } catch let error as BrokerError where error.code == "desktop_busy" && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
+    /// How long a handout waits for the user's own desktop while upkeep holds it.
+    static let busyPatience: Duration = .seconds(5)
+
     /// How many VMs one handout tries before it gives up.
     static let maxStartAttempts = 3
     /// Failures that belong to one VM, so the next free VM may do better.
@@ -67,6 +85,7 @@ extension Broker {
         guard let pool = try await store.pool(named: session.pool) else { throw BrokerError(StoreError.poolNotFound(session.pool)) }
         try await provisionIfNeeded(session.vm, of: pool)
         let vm = VMRef(connectURI: pool.connectURI, domain: session.vm)
+        try await awaitRequestedShutdown(of: vm)
         let endpoint = try await hypervisor.startIfNeeded(vm)
         let ready = try await store.markReady(sessionID: session.id, targetAddress: endpoint.address, targetPort: endpoint.port)
         guard let rule = forwardRule(for: ready) else { throw BrokerError.vmNotReady("VM \(session.vm) has no SPICE endpoint.") }

@@ -27,12 +27,19 @@ extension Broker {
                 state.idleSince[ref] = since
                 return (since, state.shutdownAskedAt[ref])
             }
+            let due = askedAt.map { now.timeIntervalSince($0) > Self.shutdownPatience }
+                ?? (now.timeIntervalSince(idleSince) > Double(idleLimit))
+            guard due, await upkeep.holdSettled([ref]) else { continue }
+            defer { upkeep.release([ref]) }
+            // A login may have come since the round began: its desktop stays up.
+            guard (try? await store.sessions().contains { $0.pool == pool.name && $0.vm == vm.name }) == false else {
+                continue
+            }
             do {
-                if let askedAt {
-                    guard now.timeIntervalSince(askedAt) > Self.shutdownPatience else { continue }
+                if askedAt != nil {
                     try await hypervisor.powerOff(ref)
                     logger.notice("powered off \(vm.name) of pool \(pool.name): its guest ignored the shutdown request")
-                } else if now.timeIntervalSince(idleSince) > Double(idleLimit) {
+                } else {
                     try await hypervisor.shutDown(ref)
                     upkeep.state.withLock { $0.shutdownAskedAt[ref] = now }
                     logger.info("shutting down \(vm.name) of pool \(pool.name): no session for \(idleLimit) s")
@@ -40,6 +47,25 @@ extension Broker {
             } catch {
                 logger.warning("could not shut down idle \(vm.name) of pool \(pool.name): \(error)")
             }
+        }
+    }
+
+    /// Before a desktop whose guest was asked to shut down (for idleness) is handed out: waits until it is down,
+    /// powering it off once `shutdownPatience` has passed since the request, so the user gets it started afresh
+    /// rather than watch it go down.
+    func awaitRequestedShutdown(of ref: VMRef) async throws {
+        guard let askedAt = upkeep.state.withLock({ $0.shutdownAskedAt[ref] }) else { return }
+        while try await hypervisor.domainCensus(on: ref.connectURI).running.contains(ref.domain) {
+            if Date().timeIntervalSince(askedAt) > Self.shutdownPatience {
+                try await hypervisor.powerOff(ref)
+                logger.notice("powered off \(ref.domain) before its handout: its guest ignored the shutdown request")
+                break
+            }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        upkeep.state.withLock { state in
+            state.shutdownAskedAt[ref] = nil
+            state.idleSince[ref] = nil
         }
     }
 }

@@ -22,7 +22,8 @@ extension Broker {
         for _ in 0..<boots {
             let excluded = running.union(preparing).union(chosen)
             guard let name = try? await store.spareCandidate(inPool: pool.name, excluding: excluded, now: now) else { break }
-            upkeep.state.withLock { _ = $0.preparing.insert(VMRef(connectURI: pool.connectURI, domain: name)) }
+            // Held meanwhile by a removal: leave it to that.
+            guard upkeep.hold(VMRef(connectURI: pool.connectURI, domain: name)) else { break }
             chosen.append(name)
         }
         await withTaskGroup(of: Void.self) { group in
@@ -35,7 +36,7 @@ extension Broker {
     /// Creates (if needed) and starts one spare; a VM that fails is handled as in a failed handout.
     private func bootSpare(_ name: String, of pool: PoolRecord) async {
         let ref = VMRef(connectURI: pool.connectURI, domain: name)
-        defer { upkeep.state.withLock { _ = $0.preparing.remove(ref) } }
+        defer { upkeep.release([ref]) }
         let started = ContinuousClock.now
         do {
             try await provisionIfNeeded(name, of: pool)
@@ -53,7 +54,8 @@ extension Broker {
     }
 
     /// Powers off spares beyond the wanted number that have run unused for the pool's linger time. Each is held
-    /// busy meanwhile and checked once more for a session, so a handout does not get a VM that is going down.
+    /// meanwhile (after handouts already claiming have finished) and checked once more for a session, so a handout
+    /// never gets a VM that is going down.
     private func powerOffSurplus(_ surplus: [String], of pool: PoolRecord, now: Date) async {
         let surplusRefs = Set(surplus.map { VMRef(connectURI: pool.connectURI, domain: $0) })
         let due = upkeep.state.withLock { state in
@@ -63,16 +65,14 @@ extension Broker {
             return surplusRefs.filter { ref in
                 let since = state.surplusSince[ref] ?? now
                 state.surplusSince[ref] = since
-                guard now.timeIntervalSince(since) >= Double(pool.policy.spareLingerSeconds) else { return false }
-                return state.preparing.insert(ref).inserted
+                return now.timeIntervalSince(since) >= Double(pool.policy.spareLingerSeconds)
             }
         }
         for ref in due {
+            guard await upkeep.holdSettled([ref]) else { continue }
             defer {
-                upkeep.state.withLock { state in
-                    state.preparing.remove(ref)
-                    state.surplusSince[ref] = nil
-                }
+                upkeep.release([ref])
+                upkeep.state.withLock { _ = $0.surplusSince.removeValue(forKey: ref) }
             }
             guard (try? await store.sessions().contains { $0.pool == pool.name && $0.vm == ref.domain }) == false else {
                 continue

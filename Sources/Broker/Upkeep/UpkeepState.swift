@@ -15,6 +15,9 @@ public final class UpkeepState: Sendable {
         var shutdownAskedAt: [VMRef: Date] = [:]
         var lastTicket: [String: Date] = [:]
         var lastReconcile: Date?
+        /// Handouts between reading `preparing` and finishing their claim in the store, by number.
+        var claimsInFlight: Set<Int> = []
+        var nextClaim = 0
     }
 
     /// When this broker started; the floor of every idle clock.

@@ -19,6 +19,7 @@ extension SQLiteStore {
         {
             if let reason = own.brokenReason { throw StoreError.vmBroken(vm: own.name, reason: reason) }
             guard !claim.excludedVMs.contains(own.name) else { throw StoreError.noFreeVM(pool: pool.name) }
+            guard !claim.busyVMs.contains(own.name) else { throw StoreError.vmBusy(own.name) }
             return own.name
         }
         let unavailable = claim.excludedVMs.union(claim.busyVMs)

@@ -1,0 +1,113 @@
+import BrokerTestSupport
+import Foundation
+import Store
+import Synchronization
+import Testing
+
+@testable import Broker
+
+/// VMs held by pool upkeep (spares booting, surplus spares and idle desktops going down, VMs being removed) are
+/// never handed out meanwhile, and a user whose own desktop is held waits for it instead of failing.
+@Suite("Upkeep holds")
+struct UpkeepHoldTests {
+    static let ref = VMRef(connectURI: "test:///default", domain: "lab-001")
+
+    /// Polls `condition` every 10 ms for up to 5 s.
+    static func waitUntil(_ what: String, _ condition: () async -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while await !condition() {
+            guard ContinuousClock.now < deadline else { throw CancellationError() }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    @Test func aSettledHoldWaitsForHandoutsThatReadTheHeldSetBeforeIt() async throws {
+        let upkeep = UpkeepState()
+        let (claimRead, claimReadSignal) = AsyncStream<Void>.makeStream()
+        let (finishClaim, finishClaimSignal) = AsyncStream<Void>.makeStream()
+        let earlier = Task {
+            await upkeep.claiming(onConnection: Self.ref.connectURI) { held in
+                claimReadSignal.yield()
+                for await _ in finishClaim { break }
+                return held
+            }
+        }
+        for await _ in claimRead { break }
+
+        let settled = Mutex(false)
+        let hold = Task {
+            let held = await upkeep.holdSettled([Self.ref])
+            settled.withLock { $0 = true }
+            return held
+        }
+        try await Self.waitUntil("the hold") { upkeep.preparing(onConnection: Self.ref.connectURI).contains("lab-001") }
+        let later = await upkeep.claiming(onConnection: Self.ref.connectURI) { $0 }
+        #expect(later == ["lab-001"], "a handout after the hold must leave the VM alone")
+        #expect(settled.withLock { $0 } == false, "the hold settled while an earlier handout was still claiming")
+
+        finishClaimSignal.yield()
+        #expect(await earlier.value.isEmpty)
+        #expect(await hold.value)
+        #expect(await upkeep.holdSettled([Self.ref]) == false, "a held VM cannot be held twice")
+    }
+
+    @Test func aUserWhoseOwnDesktopIsHeldGetsItOnceReleased() async throws {
+        let fixture = try await UpkeepTests.templateFixture(.persistent) { _ in }
+        let alice = try await fixture.user("alice")
+        let first = try await fixture.broker.desktop(inPool: "lab", for: alice, clientAddress: "203.0.113.5").session
+        try await fixture.broker.endSession(id: first.id, requestedBy: alice)
+
+        #expect(fixture.broker.upkeep.hold(Self.ref))
+        let attemptsBefore = fixture.broker.upkeep.state.withLock { $0.nextClaim }
+        let handout = Task { try await fixture.broker.desktop(inPool: "lab", for: alice, clientAddress: "203.0.113.5") }
+        try await Self.waitUntil("a retried claim") { fixture.broker.upkeep.state.withLock { $0.nextClaim } >= attemptsBefore + 2 }
+        fixture.broker.upkeep.release([Self.ref])
+        #expect(try await handout.value.session.vm == "lab-001")
+    }
+
+    @Test func removingAVMThatUpkeepHoldsIsRefusedAndChangesNothing() async throws {
+        let fixture = try await UpkeepTests.templateFixture(.volatile) { _ in }
+        let alice = try await fixture.user("alice")
+        let session = try await fixture.broker.desktop(inPool: "lab", for: alice, clientAddress: "203.0.113.5").session
+        try await fixture.broker.endSession(id: session.id, requestedBy: alice)
+        try await Self.waitUntil("the reset") { try! await fixture.store.vms(inPool: "lab").allSatisfy { !$0.needsReset } }
+
+        #expect(fixture.broker.upkeep.hold(Self.ref))
+        for attempt in [
+            { try await fixture.broker.removeVMs(["lab-001"], fromPool: "lab") },
+            { try await fixture.broker.deletePool(named: "lab") },
+        ] {
+            let error = await #expect(throws: BrokerError.self) { try await attempt() }
+            #expect(error?.code == "vm_busy")
+            #expect(error?.httpStatus == 409)
+        }
+        #expect(try await fixture.store.vms(inPool: "lab").map(\.name) == ["lab-001"])
+        fixture.broker.upkeep.release([Self.ref])
+        try await fixture.broker.removeVMs(["lab-001"], fromPool: "lab")
+        #expect(try await fixture.store.vms(inPool: "lab").isEmpty)
+    }
+
+    @Test func aLoginWhileItsIdleDesktopShutsDownWaitsForItAndStartsItAgain() async throws {
+        let fixture = try await UpkeepTests.templateFixture(.persistent) { $0.idleShutdownSeconds = 600 }
+        await fixture.hypervisor.setIgnoresShutdown(true)  // the guest takes its time
+        let alice = try await fixture.user("alice")
+        let first = try await fixture.broker.desktop(inPool: "lab", for: alice, clientAddress: "203.0.113.5").session
+        try await fixture.broker.endSession(id: first.id, requestedBy: alice)
+        let t0 = Date()
+        await fixture.broker.tendPools(now: t0)
+        await fixture.broker.tendPools(now: t0.addingTimeInterval(601))
+        #expect(await fixture.hypervisor.shutdownRequests == ["lab-001"])
+
+        let censusesBefore = await fixture.hypervisor.censuses
+        let done = Mutex(false)
+        let handout = Task {
+            defer { done.withLock { $0 = true } }
+            return try await fixture.broker.desktop(inPool: "lab", for: alice, clientAddress: "203.0.113.5")
+        }
+        try await Self.waitUntil("the handout to watch the guest") { await fixture.hypervisor.censuses >= censusesBefore + 2 }
+        #expect(done.withLock { $0 } == false, "handed out a desktop that is shutting down")
+        try await fixture.hypervisor.powerOff(Self.ref)  // the guest finished its shutdown
+        #expect(try await handout.value.session.vm == "lab-001")
+        #expect(await UpkeepTests.running(fixture) == ["lab-001"])
+    }
+}
