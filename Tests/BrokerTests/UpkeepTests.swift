@@ -45,8 +45,10 @@ struct UpkeepTests {
         #expect(await Self.running(fixture) == ["lab-001", "lab-002", "lab-003"], "the spare taken is replaced")
     }
 
+    /// Another pool on the same libvirt connection (tended first: "annex" < "office") must not restart the clock.
     @Test func sparesBeyondTheWantedNumberArePoweredOffAfterLingering() async throws {
         let fixture = try await BrokerFixture(vms: ["desk1", "desk2", "desk3"])
+        try await fixture.broker.createPool(name: "annex", connectURI: "test:///default")
         for name in ["desk1", "desk2", "desk3"] {
             _ = try await fixture.hypervisor.startIfNeeded(VMRef(connectURI: "test:///default", domain: name))
         }

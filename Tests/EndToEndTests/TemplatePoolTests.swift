@@ -72,7 +72,7 @@ extension EndToEnd {
             }
         }
 
-        @Test("a spare is booted before anyone asks, handed out, and replaced")
+        @Test("a spare is booted before anyone asks, handed out, and replaced; a spare no longer wanted is powered off")
         func sparesAreKeptBooted() throws {
             try Self.run("template-spares") { broker in
                 let pool = TemplateImages.volatilePool
@@ -91,6 +91,13 @@ extension EndToEnd {
                 }
                 let vms = try JSONSerialization.jsonObject(with: broker.cli(["pool", "vms", pool, "--json"]).stdout) as? [[String: Any]]
                 #expect(vms?.map { $0["heldBy"] as? String } == [TestUsers.alice, nil])
+
+                // No spares wanted any more: the unused one is powered off after its linger time; alice's stays up.
+                try broker.cli(["pool", "set", pool, "--spares", "0", "--spare-linger", "1"])
+                try waitUntil("the broker to power off the surplus spare", timeout: 30, interval: 0.3) {
+                    !TemplateImages.isRunning("\(pool)-002")
+                }
+                #expect(TemplateImages.isRunning("\(pool)-001"), "alice's desktop was powered off")
             }
         }
 

@@ -14,7 +14,7 @@ extension Broker {
                 && !held.contains(vm.name) && running.contains(vm.name) && !preparing.contains(vm.name)
         }.map(\.name).sorted()
         upkeep.state.withLock { $0.readySpares[pool.name] = ready }
-        await powerOffSurplus(Array(ready.dropFirst(pool.policy.spares)), of: pool, now: now)
+        await powerOffSurplus(Array(ready.dropFirst(pool.policy.spares)), of: pool, vms: Set(vms.map(\.name)), now: now)
 
         let boots = min(pool.policy.spares - ready.count - preparing.count, pool.policy.bootLimit - preparing.count)
         guard boots > 0 else { return }
@@ -56,10 +56,13 @@ extension Broker {
     /// Powers off spares beyond the wanted number that have run unused for the pool's linger time. Each is held
     /// meanwhile (after handouts already claiming have finished) and checked once more for a session, so a handout
     /// never gets a VM that is going down.
-    private func powerOffSurplus(_ surplus: [String], of pool: PoolRecord, now: Date) async {
+    /// `vms` are all of the pool's VMs: the linger clocks of those no longer surplus stop (other pools on the same
+    /// connection keep theirs).
+    private func powerOffSurplus(_ surplus: [String], of pool: PoolRecord, vms: Set<String>, now: Date) async {
         let surplusRefs = Set(surplus.map { VMRef(connectURI: pool.connectURI, domain: $0) })
         let due = upkeep.state.withLock { state in
-            for ref in state.surplusSince.keys where ref.connectURI == pool.connectURI && !surplusRefs.contains(ref) {
+            for ref in state.surplusSince.keys
+            where ref.connectURI == pool.connectURI && vms.contains(ref.domain) && !surplusRefs.contains(ref) {
                 state.surplusSince[ref] = nil
             }
             return surplusRefs.filter { ref in
