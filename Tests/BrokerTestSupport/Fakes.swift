@@ -15,6 +15,8 @@ public actor FakeHypervisor: Hypervisor {
     public private(set) var vms: [String: VM]
     var failStart = false
     var brokenVMs: Set<String> = []
+    /// Runs inside `startIfNeeded` before the VM counts as running (something happening while it boots).
+    var whileStarting: (@Sendable (String) async -> Void)?
 
     public init(_ names: [String]) {
         vms = Dictionary(uniqueKeysWithValues: names.map { ($0, VM()) })
@@ -33,6 +35,7 @@ public actor FakeHypervisor: Hypervisor {
         if failStart || brokenVMs.contains(vm.domain) {
             throw BrokerError(code: "hypervisor_error", message: "boom", httpStatus: 502)
         }
+        await whileStarting?(vm.domain)
         vms[vm.domain]!.running = true
         let index = vms.keys.sorted().firstIndex(of: vm.domain)!
         return SpiceEndpoint(address: "192.0.2.10", port: 5900 + index)
@@ -116,6 +119,7 @@ public actor FakeHypervisor: Hypervisor {
     }
 
     public func setIgnoresShutdown(_ value: Bool) { ignoresShutdown = value }
+    public func setWhileStarting(_ hook: (@Sendable (String) async -> Void)?) { whileStarting = hook }
     public func setTemplateProblem(_ problem: BrokerError?) { templateProblem = problem }
     public func setFailProvision(_ value: Bool) { failProvision = value }
     public func setFailStart(_ value: Bool) { failStart = value }

@@ -87,6 +87,16 @@ struct UpkeepHoldTests {
         #expect(try await fixture.store.vms(inPool: "lab").isEmpty)
     }
 
+    /// `saffron pool remove-vm` runs in another process, which cannot see the serving broker's holds.
+    @Test func aSpareRemovedFromThePoolWhileItBootsIsThrownAway() async throws {
+        let fixture = try await UpkeepTests.templateFixture(.volatile) { $0.spares = 1 }
+        let store = fixture.store
+        await fixture.hypervisor.setWhileStarting { name in try? await store.removeVM(name, fromPool: "lab") }
+        await fixture.broker.tendPools()
+        #expect(await fixture.hypervisor.discarded == ["lab-001"])
+        #expect(try await fixture.store.vms(inPool: "lab").isEmpty)
+    }
+
     @Test func aLoginWhileItsIdleDesktopShutsDownWaitsForItAndStartsItAgain() async throws {
         let fixture = try await UpkeepTests.templateFixture(.persistent) { $0.idleShutdownSeconds = 600 }
         await fixture.hypervisor.setIgnoresShutdown(true)  // the guest takes its time

@@ -41,8 +41,10 @@ extension Broker {
         do {
             try await provisionIfNeeded(name, of: pool)
             _ = try await hypervisor.startIfNeeded(ref)
+            guard await !discardIfRemoved(ref, of: pool) else { return }
             logger.info("spare \(name) of pool \(pool.name) is up after \((ContinuousClock.now - started).millisecondsText)")
         } catch {
+            guard await !discardIfRemoved(ref, of: pool) else { return }
             logger.error("could not prepare spare \(name) of pool \(pool.name): \(error)")
             let record = try? await store.vm(named: name, inPool: pool.name)
             if pool.template != nil, record?.isProvisioned == false {
@@ -53,10 +55,24 @@ extension Broker {
         }
     }
 
+    /// A template pool's spare whose VM left the pool while it booted (`saffron pool remove-vm` or `pool delete`
+    /// run by another process, which cannot see this broker's holds) is thrown away rather than left behind.
+    private func discardIfRemoved(_ ref: VMRef, of pool: PoolRecord) async -> Bool {
+        guard let template = pool.template,
+            (try? await store.vms(inPool: pool.name).contains { $0.name == ref.domain }) == false
+        else { return false }
+        do {
+            try await hypervisor.discard(ref, from: template)
+            logger.info("spare \(ref.domain) left pool \(pool.name) while it booted; thrown away")
+        } catch {
+            logger.error("spare \(ref.domain) left pool \(pool.name) while it booted and could not be thrown away: \(error)")
+        }
+        return true
+    }
+
     /// Powers off spares beyond the wanted number that have run unused for the pool's linger time. Each is held
     /// meanwhile (after handouts already claiming have finished) and checked once more for a session, so a handout
-    /// never gets a VM that is going down.
-    /// `vms` are all of the pool's VMs: the linger clocks of those no longer surplus stop (other pools on the same
+    /// never gets a VM that is going down. `vms` are all of the pool's VMs: the linger clocks of those no longer surplus stop (other pools on the same
     /// connection keep theirs).
     private func powerOffSurplus(_ surplus: [String], of pool: PoolRecord, vms: Set<String>, now: Date) async {
         let surplusRefs = Set(surplus.map { VMRef(connectURI: pool.connectURI, domain: $0) })
