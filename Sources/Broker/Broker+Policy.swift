@@ -31,5 +31,11 @@ extension Broker {
         if let validity = policy.ticketValiditySeconds, validity > 86_400 {
             throw BrokerError.badRequest("The ticket validity must be at most a day (86400 s).")
         }
+        guard (1...maximum).contains(policy.maxSessionsPerUser) else {
+            throw BrokerError.badRequest("The desktops per user must be 1 to \(maximum) (the pool's size).")
+        }
+        if pool.desktopMode == .persistent, policy.maxSessionsPerUser != 1 {
+            throw BrokerError.badRequest("A persistent pool gives each user one desktop, their own VM: keep 1 desktop per user.")
+        }
     }
 }

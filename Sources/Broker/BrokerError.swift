@@ -90,6 +90,11 @@ extension BrokerError {
                 code: "desktop_broken",
                 message: "Your desktop \(vm) is out of order (\(reason)). Ask an admin to repair or unassign it.",
                 httpStatus: 503)
+        case .sessionLimit(let pool, let limit):
+            self.init(
+                code: "session_limit",
+                message: "You already have \(limit) desktop(s) of pool \(pool), the most it allows each user; end one first.",
+                httpStatus: 409)
         case .vmBusy(let vm):
             self.init(
                 code: "desktop_busy",

@@ -24,6 +24,8 @@ struct PoolPayload: Encodable {
     let vms: Int
     /// Desktops a new user could get now, counting those a template pool may still create.
     let freeVMs: Int
+    /// How many desktops of the pool one user may hold at once (`POST .../desktop?another=true` for each further one).
+    let desktopsPerUser: Int
 
     init(_ summary: PoolSummary) {
         name = summary.pool.name
@@ -31,6 +33,7 @@ struct PoolPayload: Encodable {
         desktops = summary.pool.desktopMode.rawValue
         vms = summary.vmCount
         freeVMs = summary.freeVMCount
+        desktopsPerUser = summary.pool.policy.maxSessionsPerUser
     }
 }
 

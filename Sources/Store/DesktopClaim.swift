@@ -13,6 +13,9 @@ public struct DesktopClaim: Sendable {
     public var busyVMs: Set<String> = []
     /// Free VMs to hand out first, in order (spares already running).
     public var preferredVMs: [String] = []
+    /// A further desktop even though the user has one in the pool (up to the pool's `maxSessionsPerUser`); without
+    /// it the user's first session there is given back.
+    public var another = false
     /// The id the new session gets if one is created.
     public var newSessionID: String
     public var now: Date

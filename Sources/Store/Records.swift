@@ -90,10 +90,14 @@ public struct PoolPolicy: Sendable, Equatable, Codable {
     public var idleShutdownSeconds: Int?
     /// SPICE ticket validity for this pool's desktops (seconds); nil: the broker's `tickets.validitySeconds`.
     public var ticketValiditySeconds: Int?
+    /// How many desktops of this pool one user may hold at once (asking for another one each time); 1 in a
+    /// persistent pool, where a user's desktop is their one VM.
+    public var maxSessionsPerUser: Int
 
     public init(
         spares: Int = 0, bootLimit: Int = 2, spareLingerSeconds: Int = 600, attachWindowSeconds: Int? = 300,
-        disconnectGraceSeconds: Int? = 900, idleShutdownSeconds: Int? = 3600, ticketValiditySeconds: Int? = nil
+        disconnectGraceSeconds: Int? = 900, idleShutdownSeconds: Int? = 3600, ticketValiditySeconds: Int? = nil,
+        maxSessionsPerUser: Int = 1
     ) {
         self.spares = spares
         self.bootLimit = bootLimit
@@ -102,6 +106,7 @@ public struct PoolPolicy: Sendable, Equatable, Codable {
         self.disconnectGraceSeconds = disconnectGraceSeconds
         self.idleShutdownSeconds = idleShutdownSeconds
         self.ticketValiditySeconds = ticketValiditySeconds
+        self.maxSessionsPerUser = maxSessionsPerUser
     }
 }
 

@@ -17,6 +17,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case poolInUse(String, sessions: Int)
     /// The user's own (persistent) VM is marked broken, with the recorded reason.
     case vmBroken(vm: String, reason: String)
+    /// The user already holds as many desktops of the pool as it allows each user.
+    case sessionLimit(pool: String, limit: Int)
     /// The user's own (persistent) VM is held for a moment by pool upkeep (being shut down, started or removed).
     case vmBusy(String)
 }

@@ -16,11 +16,13 @@ struct PolicyOptions: ParsableArguments {
     var idleShutdown: SecondsOrOff?
     @Option(help: "SPICE ticket validity in seconds for this pool, or 'off' for the broker's tickets.validitySeconds.")
     var ticketValidity: SecondsOrOff?
+    @Option(help: "Desktops of this pool one user may hold at once (1 for persistent pools).")
+    var desktopsPerUser: Int?
 
     /// Whether any option was given.
     var isEmpty: Bool {
         spares == nil && bootLimit == nil && spareLinger == nil && attachWindow == nil && disconnectGrace == nil
-            && idleShutdown == nil && ticketValidity == nil
+            && idleShutdown == nil && ticketValidity == nil && desktopsPerUser == nil
     }
 
     /// Applies the given options to `policy`.
@@ -32,6 +34,7 @@ struct PolicyOptions: ParsableArguments {
         if let disconnectGrace { policy.disconnectGraceSeconds = disconnectGrace.seconds }
         if let idleShutdown { policy.idleShutdownSeconds = idleShutdown.seconds }
         if let ticketValidity { policy.ticketValiditySeconds = ticketValidity.seconds }
+        if let desktopsPerUser { policy.maxSessionsPerUser = desktopsPerUser }
     }
 
     /// The policy in one line, for people.
@@ -40,7 +43,8 @@ struct PolicyOptions: ParsableArguments {
         return """
             spares \(policy.spares) (boot limit \(policy.bootLimit), surplus off after \(policy.spareLingerSeconds) s), \
             attach window \(seconds(policy.attachWindowSeconds)), disconnect grace \(seconds(policy.disconnectGraceSeconds)), \
-            idle shutdown \(seconds(policy.idleShutdownSeconds)), ticket validity \(policy.ticketValiditySeconds.map { "\($0) s" } ?? "broker default")
+            idle shutdown \(seconds(policy.idleShutdownSeconds)), ticket validity \(policy.ticketValiditySeconds.map { "\($0) s" } ?? "broker default"), \
+            \(policy.maxSessionsPerUser) desktop(s) per user
             """
     }
 }

@@ -131,11 +131,20 @@ struct UpkeepTests {
 
     @Test func policiesThatCannotWorkAreRefused() async throws {
         let fixture = try await Self.templateFixture { _ in }
-        for change: (inout PoolPolicy) -> Void in [{ $0.spares = 5 }, { $0.bootLimit = 0 }, { $0.attachWindowSeconds = 0 }] {
+        for change: (inout PoolPolicy) -> Void in [
+            { $0.spares = 5 }, { $0.bootLimit = 0 }, { $0.attachWindowSeconds = 0 }, { $0.maxSessionsPerUser = 0 },
+            { $0.maxSessionsPerUser = 5 },
+        ] {
             let error = await #expect(throws: BrokerError.self) { try await fixture.broker.updatePolicy(ofPool: "lab", change) }
             #expect(error?.httpStatus == 400)
         }
         #expect(try await fixture.store.pool(named: "lab")?.policy == PoolPolicy())
+
+        let persistent = try await Self.templateFixture(.persistent) { _ in }
+        let error = await #expect(throws: BrokerError.self) {
+            try await persistent.broker.updatePolicy(ofPool: "lab") { $0.maxSessionsPerUser = 2 }
+        }
+        #expect(error?.message.contains("persistent") == true)
     }
 }
 

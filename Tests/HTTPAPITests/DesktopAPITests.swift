@@ -86,6 +86,31 @@ import Testing
             #expect(statuses == [201, 201, 201, 503])
         }
     }
+
+    @Test func anotherDesktopUpToThePoolsLimit() async throws {
+        try await withLiveAPI { client, fixture in
+            let token = try await client.login("alice")
+            let firstOne = try await client.call(.post, "/api/v1/pools/office/desktop?another=true", token: token)
+            #expect(firstOne.status == .created, "another with none held is a first one")
+            let limited = try await client.call(.post, "/api/v1/pools/office/desktop?another=true", token: token)
+            #expect(limited.status == .conflict)
+            #expect(errorCode(limited.json) == "session_limit")
+
+            try await fixture.broker.updatePolicy(ofPool: "office") { $0.maxSessionsPerUser = 2 }
+            let pools = try await client.call(.get, "/api/v1/pools", token: token)
+            #expect((pools.json["pools"] as? [[String: Any]])?.first?["desktopsPerUser"] as? Int == 2)
+            let second = try await client.call(.post, "/api/v1/pools/office/desktop?another=true", token: token)
+            #expect(second.status == .created)
+            #expect(second.json["vm"] as? String != firstOne.json["vm"] as? String)
+            let first = try await client.call(.post, "/api/v1/pools/office/desktop", token: token)
+            #expect(first.status == .ok)
+            #expect(first.json["id"] as? String == firstOne.json["id"] as? String)
+
+            let bad = try await client.call(.post, "/api/v1/pools/office/desktop?another=maybe", token: token)
+            #expect(bad.status == .badRequest)
+            #expect(errorCode(bad.json) == "bad_request")
+        }
+    }
 }
 
 @Suite struct WebConsoleAPITests {

@@ -127,6 +127,12 @@ function renderPools(pools) {
         className: "secondary", description: `Download a .vv file for ${pool.name}`,
       }),
     );
+    if (pool.desktopsPerUser > 1) {
+      actions.append(button("Another desktop in browser", () => connectInBrowser(pool.name, { another: true }), {
+        className: "secondary",
+        description: `Open one more desktop of ${pool.name} in the browser (up to ${pool.desktopsPerUser} at once)`,
+      }));
+    }
     item.append(title, free, actions);
     list.append(item);
   }
@@ -168,11 +174,12 @@ function renderSessions(sessions) {
   }
 }
 
-/** Gets (or gets back) the user's desktop in `pool`: the session. */
-async function desktopIn(pool) {
+/** Gets (or gets back) the user's desktop in `pool`, or with `another` one more: the session. */
+async function desktopIn(pool, { another = false } = {}) {
   notify(`Starting a desktop in ${pool}…`);
   showError("");
-  return call("POST", `/api/v1/pools/${encodeURIComponent(pool)}/desktop`);
+  const query = another ? "?another=true" : "";
+  return call("POST", `/api/v1/pools/${encodeURIComponent(pool)}/desktop${query}`);
 }
 
 function openConsole(id) {
@@ -183,9 +190,9 @@ function sendToPhone(id) {
   window.location.assign(`/phone.html?session=${encodeURIComponent(id)}`);
 }
 
-async function connectInBrowser(pool) {
+async function connectInBrowser(pool, options = {}) {
   try {
-    const session = await desktopIn(pool);
+    const session = await desktopIn(pool, options);
     notify(`Opening ${session.vm}…`);
     openConsole(session.id);
   } catch (error) {

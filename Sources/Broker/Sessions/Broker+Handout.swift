@@ -11,10 +11,13 @@ public struct Handout: Sendable, Equatable {
 }
 
 extension Broker {
-    /// Gives `user` a desktop in `pool`: their session there if they have one, else a free VM, started if needed,
-    /// behind a freshly leased public port forwarded from `clientAddress` only. A VM that fails to start is passed
-    /// over for the next free one (a few at most), so one broken VM does not block the pool.
-    public func desktop(inPool pool: String, for user: UserRecord, clientAddress: String) async throws -> Handout {
+    /// Gives `user` a desktop in `pool`: their session there if they have one (unless they ask for `another`, which
+    /// the pool's `maxSessionsPerUser` allows), else a free VM, started if needed, behind a freshly leased public
+    /// port forwarded from `clientAddress` only. A VM that fails to start is passed over for the next free one (a
+    /// few at most), so one broken VM does not block the pool.
+    public func desktop(
+        inPool pool: String, for user: UserRecord, clientAddress: String, another: Bool = false
+    ) async throws -> Handout {
         do {
             try forwarder.checkClientAddress(clientAddress)
         } catch {
@@ -24,6 +27,7 @@ extension Broker {
                 httpStatus: 400)
         }
         var claim = DesktopClaim(user: user.name, pool: pool, clientAddress: clientAddress, portRange: settings.portRange)
+        claim.another = another
         claim.preferredVMs = upkeep.readySpares(ofPool: pool)
         let connectURI = try await store.pool(named: pool)?.connectURI ?? ""
         var lastVMFailure: BrokerError?

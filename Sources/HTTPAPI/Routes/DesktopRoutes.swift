@@ -15,11 +15,12 @@ struct DesktopRoutes {
             let pools = try await broker.pools().map(PoolPayload.init)
             return JSONResponse.make(status: .ok, ["pools": pools])
         }
-        group.post("pools/:pool/desktop") { _, context in
+        group.post("pools/:pool/desktop") { request, context in
             let user = try context.requireUser()
             let pool = try context.parameters.require("pool")
             guard let client = context.clientAddress else { throw APIError.badRequest("The client address is unknown.") }
-            let handout = try await broker.desktop(inPool: pool, for: user, clientAddress: client)
+            let another = try Self.asksForAnother(request)
+            let handout = try await broker.desktop(inPool: pool, for: user, clientAddress: client, another: another)
             return JSONResponse.make(status: handout.isNew ? .created : .ok, try await payload(handout.session))
         }
         group.get("sessions") { _, context in
@@ -45,6 +46,16 @@ struct DesktopRoutes {
         group.delete("sessions/:id") { _, context in
             try await broker.endSession(id: try context.parameters.require("id"), requestedBy: try context.requireUser())
             return Response(status: .noContent)
+        }
+    }
+
+    /// `?another=true`: a further desktop although the user has one in the pool; `false` or absent: their first one
+    /// there, or a new one if they have none.
+    static func asksForAnother(_ request: Request) throws -> Bool {
+        switch request.uri.queryParameters.get("another") {
+        case nil, "false", "0": return false
+        case "true", "1": return true
+        case let other?: throw APIError.badRequest("another must be true or false, not \(other.debugDescription).")
         }
     }
 

@@ -78,6 +78,33 @@ enum SQLiteMigrations {
                 ALTER TABLE pools ADD COLUMN hyperv_vendor_id TEXT;
                 """)
         }
+        migrator.registerMigration("v5: several desktops per user in a pool, up to the pool's limit") { db in
+            // SQLite cannot drop a table constraint: the sessions table is copied without UNIQUE (pool, user).
+            try db.execute(sql: """
+                ALTER TABLE pools ADD COLUMN max_sessions_per_user INTEGER NOT NULL DEFAULT 1;
+                CREATE TABLE sessions_v5 (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    user_name TEXT NOT NULL REFERENCES users(name),
+                    pool_name TEXT NOT NULL,
+                    vm_name TEXT NOT NULL,
+                    public_port INTEGER NOT NULL UNIQUE,
+                    client_address TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    target_address TEXT,
+                    target_port INTEGER,
+                    created_at DATETIME NOT NULL,
+                    UNIQUE (pool_name, vm_name),
+                    FOREIGN KEY (pool_name, vm_name) REFERENCES vms(pool_name, name)
+                );
+                INSERT INTO sessions_v5 (id, user_name, pool_name, vm_name, public_port, client_address, state,
+                    target_address, target_port, created_at)
+                SELECT id, user_name, pool_name, vm_name, public_port, client_address, state, target_address,
+                    target_port, created_at FROM sessions;
+                DROP TABLE sessions;
+                ALTER TABLE sessions_v5 RENAME TO sessions;
+                CREATE INDEX sessions_by_user ON sessions (pool_name, user_name);
+                """)
+        }
         return migrator
     }
 }

@@ -82,11 +82,13 @@ extension SQLiteStore {
         try db.execute(
             sql: """
                 UPDATE pools SET spares = ?, boot_limit = ?, spare_linger_seconds = ?, attach_window_seconds = ?,
-                disconnect_grace_seconds = ?, idle_shutdown_seconds = ?, ticket_validity_seconds = ? WHERE name = ?
+                disconnect_grace_seconds = ?, idle_shutdown_seconds = ?, ticket_validity_seconds = ?,
+                max_sessions_per_user = ? WHERE name = ?
                 """,
             arguments: [
                 policy.spares, policy.bootLimit, policy.spareLingerSeconds, policy.attachWindowSeconds,
-                policy.disconnectGraceSeconds, policy.idleShutdownSeconds, policy.ticketValiditySeconds, pool,
+                policy.disconnectGraceSeconds, policy.idleShutdownSeconds, policy.ticketValiditySeconds,
+                policy.maxSessionsPerUser, pool,
             ])
     }
 
@@ -124,7 +126,8 @@ extension PoolRecord {
         let policy = PoolPolicy(
             spares: row["spares"], bootLimit: row["boot_limit"], spareLingerSeconds: row["spare_linger_seconds"],
             attachWindowSeconds: row["attach_window_seconds"], disconnectGraceSeconds: row["disconnect_grace_seconds"],
-            idleShutdownSeconds: row["idle_shutdown_seconds"], ticketValiditySeconds: row["ticket_validity_seconds"])
+            idleShutdownSeconds: row["idle_shutdown_seconds"], ticketValiditySeconds: row["ticket_validity_seconds"],
+            maxSessionsPerUser: row["max_sessions_per_user"])
         self.init(
             name: row["name"], connectURI: row["connect_uri"],
             desktopMode: DesktopMode(rawValue: row["desktop_mode"]) ?? .pooled, template: template, policy: policy,

@@ -5,10 +5,16 @@ extension SQLiteStore {
     public func claimDesktop(_ claim: DesktopClaim) async throws -> ClaimResult {
         try await write { db in
             guard let pool = try Self.fetchPool(db, named: claim.pool) else { throw StoreError.poolNotFound(claim.pool) }
-            if let existing = try Self.fetchSession(
-                db, where: "pool_name = ? AND user_name = ?", arguments: [claim.pool, claim.user])
+            let held = try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM sessions WHERE pool_name = ? AND user_name = ?",
+                arguments: [claim.pool, claim.user]) ?? 0
+            if !claim.another, held > 0, let first = try Self.fetchSession(
+                db, where: "pool_name = ? AND user_name = ? ORDER BY created_at, id", arguments: [claim.pool, claim.user])
             {
-                return .existing(existing)
+                return .existing(first)
+            }
+            guard held < pool.policy.maxSessionsPerUser else {
+                throw StoreError.sessionLimit(pool: pool.name, limit: pool.policy.maxSessionsPerUser)
             }
             let vm = try Self.chooseVM(db, pool: pool, claim: claim)
             let leased = Set(try Int.fetchAll(db, sql: "SELECT public_port FROM sessions"))
