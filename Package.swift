@@ -38,9 +38,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "ConsoleFile", swiftSettings: strict),
+        .systemLibrary(
+            name: "CNftables",
+            pkgConfig: "libnftables",
+            providers: [.apt(["libnftables-dev"])]
+        ),
         .target(
             name: "Firewall",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: ["CNftables", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .target(

@@ -79,8 +79,14 @@ extension IptablesForwarder {
                 try await restore(ruleset.batch(setup: .none, deleting: present, appending: []))
                 logger.info("forward removed", metadata: metadata(rule))
             }
-            await forgetConnections(of: rule)
+            await ConntrackCleanup(runner: runner, logger: logger).forgetConnections(of: rule)
         }
+    }
+
+    /// The DNAT rules in the owned chain, one per session.
+    public func forwardedSessions() async throws -> Int {
+        let ruleset = try ruleset()
+        return try await snapshot().ruleLines.filter { $0.hasPrefix("-A \(ruleset.dnatChain) ") }.count
     }
 
     /// Both owned chains, including the MASQ chain when masquerade is off (it may hold rules from before).

@@ -10,6 +10,8 @@ public struct NoForwarder: PortForwarder {
     public func install(_ rule: ForwardRule) async throws {}
     /// Does nothing.
     public func remove(_ rule: ForwardRule) async throws {}
+    /// None: nothing is forwarded by the broker.
+    public func forwardedSessions() async throws -> Int { 0 }
     /// "none (ports are forwarded by hand)".
     public var summary: String { "none (ports are forwarded by hand)" }
 }

@@ -12,6 +12,9 @@ public protocol PortForwarder: Sendable {
     /// Removes the rule and forgets the connections established through it, so they stop reaching the VM;
     /// removing a rule that is not there is not an error.
     func remove(_ rule: ForwardRule) async throws
+    /// How many sessions the firewall forwards now (rules or elements in Saffron's own chains or table); throws,
+    /// saying why, when the backend cannot be used here.
+    func forwardedSessions() async throws -> Int
     /// Human description for status output, e.g. "iptables (chain SAFFRON-DNAT, masquerade on)".
     var summary: String { get }
     /// Throws when this backend cannot pin a rule to `clientAddress`, so a handout can be refused before it starts a VM.

@@ -146,6 +146,7 @@ public actor RecordingForwarder: PortForwarder {
         self.rules = rules
         return true
     }
+    public func forwardedSessions() async throws -> Int { rules.count }
     public func install(_ rule: ForwardRule) async throws { rules.insert(rule) }
     public func remove(_ rule: ForwardRule) async throws { rules.remove(rule) }
     public func dropRule(_ rule: ForwardRule) { rules.remove(rule) }

@@ -4,19 +4,25 @@ import Testing
 /// Real TCP traffic through the DNAT rule, on loopback inside a throwaway namespace.
 @Suite("Forwarded traffic", .enabled(if: TestNamespace.isUsable && EchoServer.python != nil))
 struct ForwardingTrafficTests {
-    @Test func bytesArriveThroughTheRuleAndStopAfterRemove() async throws {
+    /// The backends by name, each made for the namespace.
+    static func forwarder(_ backend: String, in ns: TestNamespace) -> any PortForwarder {
+        backend == "nftables" ? NftablesForwarder(networkNamespace: ns.name) : IptablesForwarder(networkNamespace: ns.name)
+    }
+
+    @Test(arguments: ["iptables", "nftables"])
+    func bytesArriveThroughTheRuleAndStopAfterRemove(backend: String) async throws {
         try await TestNamespace.with { ns in
             let targetPort = 6900, publicPort = 46900
             let server = try EchoServer(namespace: ns, port: targetPort)
             defer { server.stop() }
             try await EchoServer.waitUntilListening(in: ns, port: targetPort)
 
-            // Locally made connections take the OUTPUT jump; client and public address are 127.0.0.1.
+            // Locally made connections take the output hook; client and public address are 127.0.0.1.
             let rule = ForwardRule(
                 sessionID: "traffic-1", clientAddress: "127.0.0.1", publicAddress: "127.0.0.1",
                 publicPort: publicPort, targetAddress: "127.0.0.1", targetPort: targetPort
             )
-            let forwarder = IptablesForwarder(networkNamespace: ns.name)
+            let forwarder = Self.forwarder(backend, in: ns)
             #expect(try await EchoServer.send("before", to: publicPort, in: ns) == "refused")
 
             try await forwarder.install(rule)

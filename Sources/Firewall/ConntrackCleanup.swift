@@ -1,12 +1,15 @@
 import Logging
 
-extension IptablesForwarder {
-    /// Deletes the connection-tracking entries of a session's forwarded flows (`conntrack -D`), so that packets
-    /// of a connection established before the rule went away no longer reach the VM.
-    ///
-    /// Removing a DNAT rule leaves established flows alive; together with the SPICE ticket change that
-    /// disconnects clients, this cuts a live viewer within about a second. A host without conntrack-tools only
-    /// loses that speed-up, so failures are logged, not thrown.
+/// Deletes the connection-tracking entries of a session's forwarded flows (`conntrack -D`), so that packets of a
+/// connection established before the session's forwarding went away no longer reach the VM. Both backends use it.
+///
+/// Removing a DNAT rule or map element leaves established flows alive; together with the SPICE ticket change that
+/// disconnects clients, this cuts a live viewer within about a second. A host without conntrack-tools only loses
+/// that speed-up, so failures are logged, not thrown.
+struct ConntrackCleanup: Sendable {
+    let runner: CommandRunner
+    let logger: Logger
+
     func forgetConnections(of rule: ForwardRule) async {
         let arguments = [
             "-D", "-p", "tcp", "--orig-src", rule.clientAddress, "--orig-dst", rule.publicAddress,
