@@ -39,6 +39,7 @@ public struct Components: Sendable {
     static func forwarder(for config: SaffronConfig.Firewall, logger: Logger) -> any PortForwarder {
         switch config.backend {
         case "none": NoForwarder()
+        case "nftables": NftablesForwarder(table: config.table, masquerade: config.masquerade, logger: logger)
         default: IptablesForwarder(chain: config.chain, masquerade: config.masquerade, logger: logger)
         }
     }

@@ -6,5 +6,8 @@ struct Saffron: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "saffron",
         abstract: "Saffron, a SPICE connection broker: pools of libvirt VMs handed out as desktops.",
-        subcommands: [InitCommand.self, ServeCommand.self, UserCommand.self, PoolCommand.self, SessionCommand.self, GPUCommand.self])
+        subcommands: [
+            InitCommand.self, ServeCommand.self, UserCommand.self, PoolCommand.self, SessionCommand.self, GPUCommand.self,
+            FirewallCommand.self,
+        ])
 }

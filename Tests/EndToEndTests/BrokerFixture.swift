@@ -17,7 +17,7 @@ enum BrokerFixture {
     static let pool = "office"
 
     static func run(
-        _ label: String, ticketValidity: Int = 60, _ body: (BrokerUnderTest) throws -> Void
+        _ label: String, ticketValidity: Int = 60, firewall: String = "iptables", _ body: (BrokerUnderTest) throws -> Void
     ) throws {
         guard getuid() == 0 else { throw CommandError(description: "the end-to-end tests need root") }
         TestVMs.cleanup()
@@ -27,7 +27,7 @@ enum BrokerFixture {
             Topology.down()
         }
         try TestVMs.recreate()
-        let broker = try BrokerUnderTest(label: label, ticketValidity: ticketValidity)
+        let broker = try BrokerUnderTest(label: label, ticketValidity: ticketValidity, firewall: firewall)
         defer { broker.stop() }
         try broker.cli(["init"])
         for user in [TestUsers.alice] + TestUsers.crowd {

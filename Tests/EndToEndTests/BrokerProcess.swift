@@ -13,8 +13,8 @@ final class BrokerUnderTest {
     let log: URL
     private var server: BackgroundProcess?
 
-    /// Writes the config file; `ticketValidity` is `tickets.validitySeconds`.
-    init(label: String, ticketValidity: Int = 60) throws {
+    /// Writes the config file; `ticketValidity` is `tickets.validitySeconds`, `firewall` is `firewall.backend`.
+    init(label: String, ticketValidity: Int = 60, firewall: String = "iptables") throws {
         let directory = try Scratch.directory("broker-\(label)")
         config = directory.appendingPathComponent("saffron.json")
         log = E2E.artifact("broker-\(label).log")
@@ -27,7 +27,7 @@ final class BrokerUnderTest {
               "websocket": {"listen": "\(Topology.gatewayPublicAddress):\(Self.webSocketPort)", \
             "publicURL": "ws://\(Topology.gatewayPublicAddress):\(Self.webSocketPort)", "allowedOrigins": ["\(Self.portalOrigin)"]},
               "web": {"root": "\(FileManager.default.currentDirectoryPath)/web", "spiceHTML5": "/usr/share/spice-html5"},
-              "firewall": {"backend": "iptables", "chain": "SAFFRON", "masquerade": true},
+              "firewall": {"backend": "\(firewall)", "chain": "SAFFRON", "table": "saffron", "masquerade": true},
               "database": {"path": "\(directory.appendingPathComponent("saffron.sqlite").path)"},
               "tickets": {"validitySeconds": \(ticketValidity)},
               "auth": {"tokenLifetimeSeconds": 3600, "bcryptCost": 6}

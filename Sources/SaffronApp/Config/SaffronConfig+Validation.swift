@@ -1,4 +1,5 @@
 import Foundation
+import Firewall
 
 /// The config's values parsed into the types the services take.
 public struct ValidatedConfig: Sendable {
@@ -25,8 +26,15 @@ extension SaffronConfig {
             throw ConfigError(message: "gateway.portRange must be FIRST-LAST within 1-65535, e.g. 20000-20999, not \(gateway.portRange.debugDescription).")
         }
         guard !gateway.publicAddress.isEmpty else { throw ConfigError(message: "gateway.publicAddress must be set.") }
-        guard ["iptables", "none"].contains(firewall.backend) else {
-            throw ConfigError(message: "firewall.backend must be \"iptables\" or \"none\", not \(firewall.backend.debugDescription).")
+        guard ["iptables", "nftables", "none"].contains(firewall.backend) else {
+            throw ConfigError(
+                message: "firewall.backend must be \"iptables\", \"nftables\" or \"none\", not \(firewall.backend.debugDescription).")
+        }
+        do {
+            _ = try IptablesRuleset(chain: firewall.chain)
+            _ = try NftablesRuleset(table: firewall.table)
+        } catch {
+            throw ConfigError(message: "firewall: \(error)")
         }
         guard (5...86400).contains(tickets.validitySeconds) else {
             throw ConfigError(message: "tickets.validitySeconds must be 5 to 86400 (it must cover the client opening all SPICE channels).")

@@ -34,10 +34,13 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
     }
     /// How public ports reach VMs.
     public struct Firewall: Codable, Sendable, Equatable {
-        /// `iptables` (the broker installs DNAT rules) or `none` (the admin forwards by hand).
+        /// `iptables` (a DNAT rule per session in the broker's chains), `nftables` (an element per session in the
+        /// broker's own table, through libnftables in-process) or `none` (the admin forwards by hand).
         public var backend = "iptables"
-        /// Prefix of the broker's own chains (`<chain>-DNAT`, `<chain>-MASQ`).
+        /// Prefix of the broker's own iptables chains (`<chain>-DNAT`, `<chain>-MASQ`).
         public var chain = "SAFFRON"
+        /// The broker's own nftables table (`ip <table>`).
+        public var table = "saffron"
         /// Also masquerade forwarded traffic, so hypervisor hosts answer through the gateway without routes.
         public var masquerade = false
     }

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Broker
+import Firewall
+import Foundation
+import SaffronApp
+import Store
+
+/// `saffron firewall status`: which backend forwards the public ports, and whether it works on this host.
+struct FirewallCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "firewall", abstract: "Show how public ports reach the desktops.", subcommands: [Status.self])
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The firewall backend in use, whether it works here, and how many sessions it forwards.")
+        @OptionGroup var options: ConfigOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        /// What `--json` prints.
+        struct Report: Encodable {
+            var backend: String
+            var ready: Bool
+            var forwarded: Int?
+            var liveSessions: Int
+            var error: String?
+        }
+
+        func run() async throws {
+            let components = try options.components()
+            let forwarder = components.broker.forwarder
+            let sessions = try await components.store.sessions().count
+            var report = Report(backend: forwarder.summary, ready: false, liveSessions: sessions)
+            do {
+                report.forwarded = try await forwarder.forwardedSessions()
+                report.ready = true
+            } catch {
+                report.error = "\(error)"
+            }
+            if json {
+                try Output.json(report)
+            } else {
+                print("backend  \(report.backend)")
+                if let forwarded = report.forwarded {
+                    print("state    ready: \(forwarded) session(s) forwarded, \(sessions) live in the store")
+                } else {
+                    print("state    failed: \(report.error ?? "unknown")")
+                }
+            }
+            guard report.ready else {
+                throw ValidationError(
+                    "The \(components.config.firewall.backend) backend does not work on this host. Install its tools "
+                        + "(nftables and libnftables1, or iptables and conntrack), or set firewall.backend in the config.")
+            }
+        }
+    }
+}
