@@ -98,16 +98,7 @@ struct UpkeepHoldTests {
     }
 
     @Test func aLoginWhileItsIdleDesktopShutsDownWaitsForItAndStartsItAgain() async throws {
-        let fixture = try await UpkeepTests.templateFixture(.persistent) { $0.idleShutdownSeconds = 600 }
-        await fixture.hypervisor.setIgnoresShutdown(true)  // the guest takes its time
-        let alice = try await fixture.user("alice")
-        let first = try await fixture.broker.desktop(inPool: "lab", for: alice, clientAddress: "203.0.113.5").session
-        try await fixture.broker.endSession(id: first.id, requestedBy: alice)
-        let t0 = Date()
-        await fixture.broker.tendPools(now: t0)
-        await fixture.broker.tendPools(now: t0.addingTimeInterval(601))
-        #expect(await fixture.hypervisor.shutdownRequests == ["lab-001"])
-
+        let (fixture, alice, _) = try await UpkeepTests.idleDesktopAskedToShutDown()
         let censusesBefore = await fixture.hypervisor.censuses
         let done = Mutex(false)
         let handout = Task {

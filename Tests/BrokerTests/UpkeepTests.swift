@@ -113,7 +113,9 @@ struct UpkeepTests {
         #expect(try await fixture.store.session(id: session.id) == nil)
     }
 
-    @Test func anIdlePersistentDesktopIsShutDownThenPoweredOffIfItIgnoresThat() async throws {
+    /// Alice's persistent desktop `lab-001`, left without a session past the idle time (600 s) and asked to shut
+    /// down at `t0 + 601` by a guest that takes its time (it ignores the request).
+    static func idleDesktopAskedToShutDown() async throws -> (fixture: BrokerFixture, alice: UserRecord, t0: Date) {
         let fixture = try await Self.templateFixture(.persistent) { $0.idleShutdownSeconds = 600 }
         await fixture.hypervisor.setIgnoresShutdown(true)
         let alice = try await fixture.user("alice")
@@ -123,6 +125,11 @@ struct UpkeepTests {
         await fixture.broker.tendPools(now: t0)
         await fixture.broker.tendPools(now: t0.addingTimeInterval(601))
         #expect(await fixture.hypervisor.shutdownRequests == ["lab-001"])
+        return (fixture, alice, t0)
+    }
+
+    @Test func anIdlePersistentDesktopIsShutDownThenPoweredOffIfItIgnoresThat() async throws {
+        let (fixture, _, t0) = try await Self.idleDesktopAskedToShutDown()
         #expect(await Self.running(fixture) == ["lab-001"])
         await fixture.broker.tendPools(now: t0.addingTimeInterval(601 + 121))
         #expect(await Self.running(fixture).isEmpty)
