@@ -4,9 +4,9 @@ import Testing
 extension EndToEnd {
     /// Ending a session must not leave its user looking at a VM that goes to the next user.
     @Suite struct SessionCut {
-        @Test("ending a session cuts the live remote-viewer connection")
-        func endCutsLiveViewer() throws {
-            try BrokerFixture.run("session-cut") { broker in
+        @Test("ending a session cuts the live remote-viewer connection", arguments: ["iptables", "nftables"])
+        func endCutsLiveViewer(firewall: String) throws {
+            try BrokerFixture.run("session-cut-\(firewall)", firewall: firewall) { broker in
                 let token = try API.login(TestUsers.alice)
                 let (_, maybeSession) = try API.requestDesktop(BrokerFixture.pool, token: token)
                 let session = try #require(maybeSession)
@@ -14,11 +14,12 @@ extension EndToEnd {
                 let file = Scratch.file("cut.vv")
                 try console.body.write(to: file)
 
-                let display = try VirtualDisplay(log: E2E.artifact("session-cut-xvfb.log"))
+                let display = try VirtualDisplay(log: E2E.artifact("session-cut-\(firewall)-xvfb.log"))
                 defer { display.stop() }
-                let viewer = try RemoteViewer(file: file, display: display, log: E2E.artifact("session-cut.remote-viewer.log"))
+                let viewer = try RemoteViewer(
+                    file: file, display: display, log: E2E.artifact("session-cut-\(firewall).remote-viewer.log"))
                 defer { viewer.stop() }
-                let shot = E2E.artifact("session-cut-before.png")
+                let shot = E2E.artifact("session-cut-\(firewall)-before.png")
                 try waitUntil("remote-viewer to show the guest", timeout: 40, interval: 0.5) {
                     guard try display.windowNames().contains(where: { $0 != "Remote Viewer" }) else { return false }
                     try display.screenshot(to: shot)
@@ -31,7 +32,7 @@ extension EndToEnd {
                 try waitUntil("remote-viewer's SPICE connections to close", timeout: 10, interval: 0.2) {
                     try Self.viewerConnections(port: session.port) == 0
                 }
-                print("E2E: remote-viewer cut \(String(format: "%.1f", Date().timeIntervalSince(ended))) s after DELETE")
+                print("E2E (\(firewall)): remote-viewer cut \(String(format: "%.1f", Date().timeIntervalSince(ended))) s after DELETE")
             }
         }
 

@@ -20,6 +20,8 @@ final class VirtualDisplay {
                 if let status = server.wait(timeout: 0) {
                     throw CommandError(description: "Xvfb \(display) exited with \(status); see \(log.path)")
                 }
+                // Clients connect through the socket file too: wait for it as well as for an answer.
+                guard FileManager.default.fileExists(atPath: "/tmp/.X11-unix/X\(number)") else { return false }
                 return try Command.run(Topology.inClient(["xwininfo", "-root", "-display", display])).status == 0
             }
         } catch {
