@@ -120,6 +120,7 @@ let package = Package(
         .testTarget(name: "ConsoleFileTests", dependencies: ["ConsoleFile"], swiftSettings: testSettings),
         .testTarget(name: "FirewallTests", dependencies: ["Firewall"], swiftSettings: testSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: testSettings),
+        .testTarget(name: "SaffronAppTests", dependencies: ["SaffronApp"], swiftSettings: testSettings),
         .target(
             name: "BrokerTestSupport",
             dependencies: ["Broker", "Store", "Firewall"],
