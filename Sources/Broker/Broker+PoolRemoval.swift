@@ -16,9 +16,6 @@ extension Broker {
             }
             guard !held.contains(name) else { throw BrokerError(StoreError.vmInUse(name)) }
         }
-        let refs = names.map { VMRef(connectURI: pool.connectURI, domain: $0) }
-        guard upkeep.holdAll(refs) else { throw BrokerError.vmsBusy(poolName) }
-        defer { upkeep.release(refs) }
         for name in names {
             try await BrokerError.mapping { try await store.removeVM(name, fromPool: poolName) }
             if let template = pool.template {
@@ -44,9 +41,6 @@ extension Broker {
                     """,
                 httpStatus: 409)
         }
-        let refs = try await store.vms(inPool: poolName).map { VMRef(connectURI: pool.connectURI, domain: $0.name) }
-        guard upkeep.holdAll(refs) else { throw BrokerError.vmsBusy(poolName) }
-        defer { upkeep.release(refs) }
         let vms = try await BrokerError.mapping { try await store.deletePool(named: poolName) }
         if let template = pool.template {
             for vm in vms {

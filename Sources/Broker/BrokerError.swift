@@ -38,12 +38,6 @@ public struct BrokerError: Error, Equatable, Sendable, CustomStringConvertible {
     static func gpuCapacityExhausted(_ message: String) -> BrokerError {
         BrokerError(code: "gpu_capacity_exhausted", message: message, httpStatus: 503)
     }
-    static func vmsBusy(_ pool: String) -> BrokerError {
-        BrokerError(
-            code: "vm_busy",
-            message: "Pool \(pool) is starting or shutting down one of these VMs right now; try again in a few seconds.",
-            httpStatus: 409)
-    }
     static func gpuTypeNotOffered(_ typeID: String) -> BrokerError {
         BrokerError(
             code: "gpu_type_not_offered",

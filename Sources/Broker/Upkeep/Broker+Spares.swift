@@ -22,7 +22,7 @@ extension Broker {
         for _ in 0..<boots {
             let excluded = running.union(preparing).union(chosen)
             guard let name = try? await store.spareCandidate(inPool: pool.name, excluding: excluded, now: now) else { break }
-            // Held meanwhile by a removal: leave it to that.
+            // Held meanwhile by other upkeep: leave it to that.
             guard upkeep.hold(VMRef(connectURI: pool.connectURI, domain: name)) else { break }
             chosen.append(name)
         }
@@ -58,9 +58,12 @@ extension Broker {
     /// A template pool's spare whose VM left the pool while it booted (`saffron pool remove-vm` or `pool delete`
     /// run by another process, which cannot see this broker's holds) is thrown away rather than left behind.
     private func discardIfRemoved(_ ref: VMRef, of pool: PoolRecord) async -> Bool {
-        guard let template = pool.template,
-            (try? await store.vms(inPool: pool.name).contains { $0.name == ref.domain }) == false
-        else { return false }
+        guard let template = pool.template else { return false }
+        do {
+            guard try await store.vm(named: ref.domain, inPool: pool.name) == nil else { return false }
+        } catch {
+            return false  // the store did not answer: nothing is known to have left
+        }
         do {
             try await hypervisor.discard(ref, from: template)
             logger.info("spare \(ref.domain) left pool \(pool.name) while it booted; thrown away")
@@ -72,8 +75,8 @@ extension Broker {
 
     /// Powers off spares beyond the wanted number that have run unused for the pool's linger time. Each is held
     /// meanwhile (after handouts already claiming have finished) and checked once more for a session, so a handout
-    /// never gets a VM that is going down. `vms` are all of the pool's VMs: the linger clocks of those no longer surplus stop (other pools on the same
-    /// connection keep theirs).
+    /// never gets a VM that is going down. `vms` are all of the pool's VMs: the linger clocks of those no longer
+    /// surplus stop, while other pools on the same connection keep theirs.
     private func powerOffSurplus(_ surplus: [String], of pool: PoolRecord, vms: Set<String>, now: Date) async {
         let surplusRefs = Set(surplus.map { VMRef(connectURI: pool.connectURI, domain: $0) })
         let due = upkeep.state.withLock { state in

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// Holding VMs out of handouts: a spare being booted, a surplus spare being powered off, a VM being removed.
+/// Holding VMs out of handouts: a spare being booted, a surplus spare or an idle desktop being taken down.
 ///
 /// A handout reads the held set once, then claims a VM in the store. So that a VM taken by upkeep is never also
 /// handed out, a hold that must see every session on its VMs (`holdSettled`) first waits for the handouts that read
@@ -10,15 +10,6 @@ extension UpkeepState {
     /// Holds `ref`; false when it was held already.
     func hold(_ ref: VMRef) -> Bool {
         self.state.withLock { $0.preparing.insert(ref).inserted }
-    }
-
-    /// Holds every VM in `refs`, or none and returns false when one of them was held already.
-    func holdAll(_ refs: [VMRef]) -> Bool {
-        self.state.withLock { state in
-            guard state.preparing.isDisjoint(with: refs) else { return false }
-            state.preparing.formUnion(refs)
-            return true
-        }
     }
 
     /// Lets go of `refs`.

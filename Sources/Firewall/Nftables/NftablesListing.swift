@@ -18,7 +18,7 @@ struct NftablesListing: Equatable {
         else { return }
         for item in items {
             if let chain = item["chain"] as? [String: Any], let name = chain["name"] as? String {
-                rules[name, default: 0] += 0
+                rules[name] = rules[name] ?? 0  // a chain without rules still counts as there
             } else if let rule = item["rule"] as? [String: Any], let chain = rule["chain"] as? String {
                 rules[chain, default: 0] += 1
             } else if let map = item["map"] as? [String: Any], let name = map["name"] as? String {
