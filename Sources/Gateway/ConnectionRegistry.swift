@@ -1,7 +1,7 @@
 import Synchronization
 import NIOCore
 
-/// The live WebSocket connections, so the broker can end a session's connections and shutdown can end them all.
+/// The live connections of a gateway (WebSocket relays, proxy tunnels), so the broker can end a session's connections and shutdown can end them all.
 final class ConnectionRegistry: Sendable {
     private struct Entry {
         var sessionID: String?
@@ -32,6 +32,17 @@ final class ConnectionRegistry: Sendable {
     /// Records which session a connection belongs to, once its token is redeemed.
     func assign(sessionID: String, to id: Int) {
         self.state.withLock { $0.entries[id]?.sessionID = sessionID }
+    }
+
+    /// One connection's entry, for handlers that learn their session later.
+    struct Registration: Sendable {
+        let registry: ConnectionRegistry
+        let id: Int
+
+        /// Records which session the connection belongs to.
+        func assign(_ sessionID: String) {
+            self.registry.assign(sessionID: sessionID, to: self.id)
+        }
     }
 
     func remove(_ id: Int) {

@@ -33,31 +33,10 @@ public final class WebSocketGateway: Service, Sendable {
     /// Binds the listener and serves until graceful shutdown or cancellation, then closes every connection
     /// (1001 "going away") and returns once they are closed.
     public func run() async throws {
-        let server: any Channel
-        do {
-            server = try await self.makeServerBootstrap()
-                .bind(host: self.configuration.host, port: self.configuration.port).get()
-        } catch {
-            self.bound.fail(error)
-            throw error
-        }
-        let port = server.localAddress?.port ?? self.configuration.port
-        self.bound.succeed(port)
-        self.logger.info("WebSocket gateway listening", metadata: ["host": "\(self.configuration.host)", "port": "\(port)"])
-
-        await withTaskCancellationHandler {
-            await withGracefulShutdownHandler {
-                try? await server.closeFuture.get()
-            } onGracefulShutdown: {
-                server.close(promise: nil)
-            }
-        } onCancel: {
-            server.close(promise: nil)
-        }
-
-        let closing = self.registry.terminateAll(with: .goingAway)
-        self.logger.info("WebSocket gateway stopping", metadata: ["connections": "\(closing.count)"])
-        try? await EventLoopFuture.andAllComplete(closing, on: self.group.any()).get()
+        let lifecycle = ListenerLifecycle(
+            name: "WebSocket gateway", host: self.configuration.host, port: self.configuration.port,
+            registry: self.registry, logger: self.logger)
+        try await lifecycle.serve(self.makeServerBootstrap(), bound: self.bound, closingWith: .goingAway)
     }
 
     /// The bound port once listening (useful with port 0), awaiting until bound; throws if binding failed.

@@ -12,12 +12,19 @@ func withLiveGateway<T: Sendable>(
     var configuration = GatewayConfiguration(host: "127.0.0.1", port: 0)
     configure(&configuration)
     let gateway = WebSocketGateway(configuration: configuration, resolver: resolver, logger: .quiet)
-    let group = ServiceGroup(configuration: .init(services: [gateway], logger: .quiet))
+    return try await withRunning(gateway, boundPort: gateway.boundPort) { port in try await body(gateway, port) }
+}
+
+/// Runs `service` in a `ServiceGroup` for the duration of `body` (given the port it bound), then shuts it down
+/// gracefully and waits for it to return.
+func withRunning<T: Sendable>(
+    _ service: some Service, boundPort: @Sendable () async throws -> Int, _ body: (Int) async throws -> T
+) async throws -> T {
+    let group = ServiceGroup(configuration: .init(services: [service], logger: .quiet))
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }
         do {
-            let port = try await gateway.boundPort()
-            let result = try await body(gateway, port)
+            let result = try await body(try await boundPort())
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
             return result

@@ -1,0 +1,64 @@
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// The HTTP CONNECT proxy as a swift-service-lifecycle `Service`: one public port through which SPICE clients reach
+/// their desktops, for networks where a port per session is not wanted (like Proxmox's spiceproxy).
+///
+/// A client's `.vv` names its desktop's SPICE endpoint and `proxy=http://HOST:PORT`; the client sends
+/// `CONNECT ADDRESS:PORT`, the authorizer checks that a live session of that client address has exactly that endpoint,
+/// and the proxy relays bytes both ways until either side closes, the tunnel idles out or the session ends.
+public final class ConnectProxy: Service, Sendable {
+    let configuration: ProxyConfiguration
+    let settings: TunnelSettings
+    let authorizer: any TunnelAuthorizer
+    let logger: Logger
+    let registry = ConnectionRegistry()
+    let limiter: ClientConnectionLimiter
+    let group: MultiThreadedEventLoopGroup = .singleton
+    private let bound: EventLoopPromise<Int>
+
+    /// Creates a proxy; nothing is bound until `run()`.
+    public init(configuration: ProxyConfiguration, authorizer: any TunnelAuthorizer, logger: Logger) {
+        self.configuration = configuration
+        self.settings = TunnelSettings(configuration)
+        self.authorizer = authorizer
+        self.logger = logger
+        self.limiter = ClientConnectionLimiter(limit: configuration.connectionsPerClient)
+        self.bound = MultiThreadedEventLoopGroup.singleton.any().makePromise(of: Int.self)
+    }
+
+    deinit {
+        self.bound.fail(CancellationError())  // no-op when already bound; keeps `boundPort()` callers from hanging
+    }
+
+    /// Binds the listener and serves until graceful shutdown or cancellation, then closes every tunnel and returns
+    /// once they are closed.
+    public func run() async throws {
+        let lifecycle = ListenerLifecycle(
+            name: "CONNECT proxy", host: self.configuration.host, port: self.configuration.port,
+            registry: self.registry, logger: self.logger)
+        try await lifecycle.serve(self.makeServerBootstrap(), bound: self.bound, closingWith: .goingAway)
+    }
+
+    /// The bound port once listening (useful with port 0), awaiting until bound; throws if binding failed.
+    public func boundPort() async throws -> Int {
+        try await self.bound.futureResult.get()
+    }
+
+    /// Closes every tunnel of the session and returns once they are closed.
+    ///
+    /// - Returns: how many tunnels were closed.
+    @discardableResult
+    public func closeTunnels(ofSession sessionID: String) async -> Int {
+        let closing = self.registry.terminate(sessionID: sessionID, with: .sessionEnded())
+        try? await EventLoopFuture.andAllComplete(closing, on: self.group.any()).get()
+        return closing.count
+    }
+
+    /// Tunnels open right now (authorized and not yet closed), for status pages and metrics.
+    public func liveTunnelCount() async -> Int {
+        self.registry.liveCount
+    }
+}

@@ -1,0 +1,22 @@
+/// How the CONNECT proxy listens and how it treats its tunnels.
+public struct ProxyConfiguration: Sendable {
+    /// The address to bind, e.g. "0.0.0.0" or "127.0.0.1".
+    public var host: String
+    /// The port to bind; 0 picks any free port (see `ConnectProxy.boundPort()`).
+    public var port: Int
+    /// Connections one client address may hold open at once (a SPICE session opens one per channel, 4 to 8).
+    public var connectionsPerClient: Int = 64
+    /// Bytes held per direction before reading from the other side pauses (the write buffer's high water mark).
+    public var bufferLimit: Int = 256 * 1024
+    /// A tunnel with no data in either direction for this long is closed. SPICE sends nothing while a screen is
+    /// still, so this is long by default.
+    public var idleTimeout: Duration = .seconds(3600)
+    /// The time allowed from accepting a connection to the tunnel's `200` (request, authorization, connection).
+    public var handshakeTimeout: Duration = .seconds(10)
+
+    /// Creates a configuration listening on the given address, with defaults for everything else.
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+}
