@@ -5,7 +5,8 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// `saffron serve`: restores forwarding from the store, then runs the WebSocket gateway, the HTTP API and a sweeper of
+/// `saffron serve`: restores forwarding from the store, then runs the WebSocket gateway, the CONNECT proxy (when
+/// configured), the HTTP API and a sweeper of
 /// expired login tokens until SIGTERM or SIGINT.
 public struct BrokerServer: Sendable {
     let components: Components
@@ -29,10 +30,11 @@ public struct BrokerServer: Sendable {
             router: router,
             configuration: .init(address: .hostname(values.listenHost, port: values.listenPort), serverName: "saffron"),
             logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: components.gateway)]
+        if let proxy = components.proxy { services.append(.init(service: proxy)) }
         let group = ServiceGroup(
             configuration: .init(
-                services: [
-                    .init(service: components.gateway),
+                services: services + [
                     .init(service: app),
                     .init(service: ExpiredTokenSweeper(store: components.store, interval: .seconds(600), logger: logger)),
                     .init(service: PresenceService(broker: components.broker, logger: logger)),

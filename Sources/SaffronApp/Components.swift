@@ -13,6 +13,8 @@ public struct Components: Sendable {
     public let broker: Broker
     /// The WebSocket gateway of browser consoles; it listens only once run (by `saffron serve`).
     public let gateway: WebSocketGateway
+    /// The CONNECT proxy, when the config runs one; it listens only once run.
+    public let proxy: ConnectProxy?
 
     /// Opens the store and builds the broker with the configured firewall backend and libvirt, and the gateway
     /// whose tokens it issues.
@@ -28,12 +30,23 @@ public struct Components: Sendable {
             resolver: BrokerTokenResolver(tokens: tokens, allowedOrigins: Set(config.websocket.allowedOrigins)),
             logger: logger)
         self.gateway = gateway
+        let proxy = values.proxy.map { values in
+            var configuration = ProxyConfiguration(host: values.host, port: values.port)
+            configuration.connectionsPerClient = values.connectionsPerClient
+            configuration.idleTimeout = values.idleTimeout
+            return ConnectProxy(
+                configuration: configuration, authorizer: BrokerTunnelAuthorizer(policy: TunnelPolicy(store: store)),
+                logger: logger)
+        }
+        self.proxy = proxy
+        var observers: [any SessionEndObserver] = [GatewaySessionCutter(gateway: gateway)]
+        if let proxy { observers.append(ProxySessionCutter(proxy: proxy)) }
         self.broker = Broker(
             store: store, hypervisor: LibvirtHypervisor(), forwarder: Self.forwarder(for: config.firewall, logger: logger),
             settings: BrokerSettings(
-                publicAddress: config.gateway.publicAddress, portRange: values.portRange, ticketValidity: values.ticketValidity),
-            webConsoleTokens: tokens, sessionEndObservers: [GatewaySessionCutter(gateway: gateway)],
-            logger: logger)
+                publicAddress: config.gateway.publicAddress, portRange: values.portRange, ticketValidity: values.ticketValidity,
+                proxyURL: values.proxy?.publicURL),
+            webConsoleTokens: tokens, sessionEndObservers: observers, logger: logger)
     }
 
     static func forwarder(for config: SaffronConfig.Firewall, logger: Logger) -> any PortForwarder {

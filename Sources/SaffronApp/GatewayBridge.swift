@@ -24,3 +24,23 @@ struct GatewaySessionCutter: SessionEndObserver {
         await gateway.closeConnections(ofSession: sessionID)
     }
 }
+
+/// Answers the CONNECT proxy's one question from the store: which live session of this client has this endpoint?
+struct BrokerTunnelAuthorizer: TunnelAuthorizer {
+    let policy: TunnelPolicy
+
+    func authorize(clientAddress: String, target: ConnectTarget) async throws -> String {
+        guard let session = try await policy.session(from: clientAddress, toAddress: target.host, port: target.port)
+        else { throw TunnelRefusal.forbidden }
+        return session.id
+    }
+}
+
+/// Cuts a session's proxy tunnels when the broker ends it.
+struct ProxySessionCutter: SessionEndObserver {
+    let proxy: ConnectProxy
+
+    func sessionEnded(_ sessionID: String) async {
+        await proxy.closeTunnels(ofSession: sessionID)
+    }
+}

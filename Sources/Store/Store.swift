@@ -66,6 +66,8 @@ public protocol Store: Sendable {
     func updateClientAddress(sessionID: String, clientAddress: String) async throws -> SessionRecord
     func session(id: String) async throws -> SessionRecord?
     func sessions() async throws -> [SessionRecord]
+    /// The sessions whose VM's SPICE endpoint is `address:port` (one, unless VMs of two hosts share an address).
+    func sessions(targetAddress address: String, targetPort port: Int) async throws -> [SessionRecord]
     /// Ends a session: its port is free again and its VM goes back to the pool (marked for reset in a volatile pool;
     /// still its user's in a persistent one). Returns the ended session.
     func deleteSession(id: String) async throws -> SessionRecord

@@ -138,12 +138,19 @@ extension Broker {
         return moved
     }
 
-    /// A `.vv` for the session with a fresh one-time SPICE ticket, valid for the configured ticket validity.
-    public func consoleFile(forSession id: String, user: UserRecord, now: Date = Date()) async throws -> ConsoleFile {
+    /// A `.vv` for the session with a fresh one-time SPICE ticket, valid for the configured ticket validity, sending
+    /// its client the way `route` says.
+    public func consoleFile(
+        forSession id: String, user: UserRecord, route: ConsoleRoute = .direct, now: Date = Date()
+    ) async throws -> ConsoleFile {
         let session = try await session(id: id, visibleTo: user)
+        let endpoint = try consoleEndpoint(of: session, route: route)
         let (ticket, _) = try await setFreshTicket(on: session, now: now)
-        return ConsoleFile(
-            host: settings.publicAddress, port: session.publicPort, password: ticket,
-            title: "\(session.vm) (\(session.pool)) - Saffron")
+        var file = ConsoleFile(
+            host: endpoint.host, port: endpoint.port, password: ticket, title: "\(session.vm) (\(session.pool)) - Saffron")
+        if let proxy = endpoint.proxy, let entry = ConsoleFile.Entry(key: "proxy", value: proxy) {
+            file.extraKeys.append(entry)
+        }
+        return file
     }
 }

@@ -35,8 +35,9 @@ struct DesktopRoutes {
             let user = try context.requireUser()
             let id = try context.parameters.require("id")
             let profile = try Self.clientProfile(request)
-            let file = try await broker.consoleFile(forSession: id, user: user)
-            context.logger.info("console file (\(profile.rawValue)) issued for session \(id) to \(user.name)")
+            let route = try Self.route(request)
+            let file = try await broker.consoleFile(forSession: id, user: user, route: route)
+            context.logger.info("console file (\(profile.rawValue), \(route.rawValue)) issued for session \(id) to \(user.name)")
             var headers = HTTPFields()
             headers[.contentType] = ConsoleFile.mediaType
             headers[.contentDisposition] = "attachment; filename=\"saffron-\(id).vv\""
@@ -57,6 +58,16 @@ struct DesktopRoutes {
         case "true", "1": return true
         case let other?: throw APIError.badRequest("another must be true or false, not \(other.debugDescription).")
         }
+    }
+
+    /// `?via=direct|proxy`: through the session's forwarded port (the default) or through the CONNECT proxy.
+    static func route(_ request: Request) throws -> ConsoleRoute {
+        guard let name = request.uri.queryParameters.get("via") else { return .direct }
+        guard let route = ConsoleRoute(rawValue: name) else {
+            let known = ConsoleRoute.allCases.map(\.rawValue).joined(separator: ", ")
+            throw APIError.badRequest("Unknown route \(name.debugDescription); use one of: \(known).")
+        }
+        return route
     }
 
     /// `?client=remote-viewer|aspice`, else the client the `User-Agent` suggests.

@@ -17,6 +17,8 @@ extension SaffronConfig {
         ("SAFFRON_PORT_RANGE", "gateway.portRange"),
         ("SAFFRON_WEBSOCKET_LISTEN", "websocket.listen"),
         ("SAFFRON_WEBSOCKET_PUBLIC_URL", "websocket.publicURL"),
+        ("SAFFRON_PROXY_LISTEN", "proxy.listen"),
+        ("SAFFRON_PROXY_PUBLIC_URL", "proxy.publicURL"),
         ("SAFFRON_FIREWALL_BACKEND", "firewall.backend"),
         ("SAFFRON_FIREWALL_MASQUERADE", "firewall.masquerade"),
         ("SAFFRON_DATABASE_PATH", "database.path"),
@@ -81,6 +83,8 @@ extension SaffronConfig {
             case "SAFFRON_PORT_RANGE": gateway.portRange = value
             case "SAFFRON_WEBSOCKET_LISTEN": websocket.listen = value
             case "SAFFRON_WEBSOCKET_PUBLIC_URL": websocket.publicURL = value
+            case "SAFFRON_PROXY_LISTEN": proxy.listen = value
+            case "SAFFRON_PROXY_PUBLIC_URL": proxy.publicURL = value
             case "SAFFRON_FIREWALL_BACKEND": firewall.backend = value
             case "SAFFRON_FIREWALL_MASQUERADE": firewall.masquerade = ["1", "true", "yes", "on"].contains(value.lowercased())
             case "SAFFRON_DATABASE_PATH": database.path = value

@@ -11,6 +11,17 @@ public struct ValidatedConfig: Sendable {
     public var ticketValidity: TimeInterval
     public var tokenLifetime: TimeInterval
     public var bcryptCost: UInt8
+    /// The CONNECT proxy, when the config runs one.
+    public var proxy: ProxyValues?
+
+    /// Where the CONNECT proxy listens and how clients reach it.
+    public struct ProxyValues: Sendable {
+        public var host: String
+        public var port: Int
+        public var publicURL: String
+        public var connectionsPerClient: Int
+        public var idleTimeout: Duration
+    }
 }
 
 extension SaffronConfig {
@@ -44,7 +55,25 @@ extension SaffronConfig {
         return ValidatedConfig(
             listenHost: host, listenPort: port, webSocketHost: webSocketHost, webSocketPort: webSocketPort, portRange: first...last,
             ticketValidity: TimeInterval(tickets.validitySeconds), tokenLifetime: TimeInterval(auth.tokenLifetimeSeconds),
-            bcryptCost: UInt8(auth.bcryptCost))
+            bcryptCost: UInt8(auth.bcryptCost), proxy: try validatedProxy())
+    }
+
+    private func validatedProxy() throws -> ValidatedConfig.ProxyValues? {
+        guard !proxy.listen.isEmpty else { return nil }
+        let (host, port) = try Self.hostAndPort(proxy.listen, key: "proxy.listen", example: "0.0.0.0:3128")
+        let publicURL = proxy.publicURL.isEmpty ? "http://\(gateway.publicAddress):\(port)" : proxy.publicURL
+        guard publicURL.hasPrefix("http://"), !publicURL.hasSuffix("/"), publicURL.count > 7,
+            !publicURL.contains(where: { $0.isWhitespace || $0.isNewline })
+        else {
+            throw ConfigError(message: "proxy.publicURL must be http://HOST:PORT without a trailing slash, not \(publicURL.debugDescription).")
+        }
+        guard (1...65535).contains(proxy.connectionsPerClient) else {
+            throw ConfigError(message: "proxy.connectionsPerClient must be 1 to 65535.")
+        }
+        guard proxy.idleTimeoutSeconds > 0 else { throw ConfigError(message: "proxy.idleTimeoutSeconds must be positive.") }
+        return .init(
+            host: host, port: port, publicURL: publicURL, connectionsPerClient: proxy.connectionsPerClient,
+            idleTimeout: .seconds(proxy.idleTimeoutSeconds))
     }
 
     /// Splits `HOST:PORT` (IPv6 hosts in brackets), naming `key` in the error.

@@ -25,6 +25,18 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
         /// Clients that send no Origin (not browsers) are let through: the single-use token is what grants access.
         public var allowedOrigins = ["http://127.0.0.1:8080"]
     }
+    /// The HTTP CONNECT proxy SPICE clients may reach desktops through: one public port instead of one per session.
+    public struct Proxy: Codable, Sendable, Equatable {
+        /// `HOST:PORT` the proxy listens on (3128 is the usual port); empty runs no proxy.
+        public var listen = ""
+        /// The proxy as clients reach it, written as `proxy=` into console files asked for through it;
+        /// empty means `http://<gateway.publicAddress>:<port of listen>`.
+        public var publicURL = ""
+        /// Connections one client address may hold open at once (a SPICE session opens 4 to 8).
+        public var connectionsPerClient = 64
+        /// A tunnel with no data either way for this long is closed (a still screen sends nothing).
+        public var idleTimeoutSeconds = 3600
+    }
     /// The portal's files.
     public struct Web: Codable, Sendable, Equatable {
         /// The portal's folder (`web/` of the source tree); a relative path starts at the config file's folder.
@@ -65,6 +77,7 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
     public var http = HTTP()
     public var gateway = Gateway()
     public var websocket = WebSocket()
+    public var proxy = Proxy()
     public var web = Web()
     public var firewall = Firewall()
     public var database = Database()

@@ -72,6 +72,15 @@ extension SQLiteStore {
         }
     }
 
+    public func sessions(targetAddress address: String, targetPort port: Int) async throws -> [SessionRecord] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM sessions WHERE target_address = ? AND target_port = ? ORDER BY created_at, id",
+                arguments: [address, port]
+            ).map(SessionRecord.init(row:))
+        }
+    }
+
     public func deleteSession(id: String) async throws -> SessionRecord {
         try await write { db in
             guard let session = try Self.fetchSession(db, where: "id = ?", arguments: [id]) else {

@@ -1,0 +1,52 @@
+import ConsoleFile
+import Foundation
+import Store
+
+/// How a console file sends its client to the desktop.
+public enum ConsoleRoute: String, Sendable, CaseIterable {
+    /// To the gateway's public port leased to the session, forwarded (DNAT) to the VM, pinned to the client address.
+    case direct
+    /// Through the CONNECT proxy (`proxy=` in the file) to the VM's own SPICE endpoint.
+    case proxy
+}
+
+/// Which live session a CONNECT tunnel belongs to. It needs only the store, so the proxy can be built before the
+/// broker whose session ends close its tunnels.
+public struct TunnelPolicy: Sendable {
+    let store: any Store
+
+    public init(store: any Store) {
+        self.store = store
+    }
+
+    /// The session a tunnel from `clientAddress` to the SPICE endpoint `address:port` belongs to, or nil.
+    ///
+    /// Only an exact match opens a tunnel: a ready session whose VM listens on exactly this endpoint and that is
+    /// pinned to exactly this client address. Everything else (other sessions' endpoints, the broker's own ports,
+    /// loopback, addresses outside the pools, other clients, ended sessions) matches nothing.
+    public func session(from clientAddress: String, toAddress address: String, port: Int) async throws -> SessionRecord? {
+        try await store.sessions(targetAddress: address, targetPort: port)
+            .first { $0.state == .ready && $0.clientAddress == clientAddress }
+    }
+}
+
+extension Broker {
+    /// Where a `.vv` of the session points its client for `route`: host, port and the proxy key, if any.
+    func consoleEndpoint(of session: SessionRecord, route: ConsoleRoute) throws -> (host: String, port: Int, proxy: String?) {
+        switch route {
+        case .direct:
+            return (settings.publicAddress, session.publicPort, nil)
+        case .proxy:
+            guard let proxyURL = settings.proxyURL else {
+                throw BrokerError(
+                    code: "proxy_disabled",
+                    message: "This broker runs no CONNECT proxy; ask for a direct console file, or ask an admin to enable `proxy` in the configuration.",
+                    httpStatus: 409)
+            }
+            guard let address = session.targetAddress, let port = session.targetPort else {
+                throw BrokerError.vmNotReady("The desktop of session \(session.id) is still starting; try again in a moment.")
+            }
+            return (address, port, proxyURL)
+        }
+    }
+}
