@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .executable(name: "saffron", targets: ["saffron"]),
         .executable(name: "saffron-bench", targets: ["saffron-bench"]),
+        .executable(name: "saffron-spice-pattern", targets: ["saffron-spice-pattern"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -43,6 +44,13 @@ let package = Package(
             pkgConfig: "libnftables",
             providers: [.apt(["libnftables-dev"])]
         ),
+        .systemLibrary(
+            name: "CSpiceServer",
+            pkgConfig: "spice-server",
+            providers: [.apt(["libspice-server-dev"])]
+        ),
+        /// A synthetic SPICE desktop (a moving test pattern) for tests and benchmarks where booting VMs is too heavy.
+        .executableTarget(name: "saffron-spice-pattern", dependencies: ["CSpiceServer"]),
         .target(
             name: "Firewall",
             dependencies: ["CNftables", .product(name: "Logging", package: "swift-log")],
