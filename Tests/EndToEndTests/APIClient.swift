@@ -168,9 +168,9 @@ enum API {
         return (response, try? response.decode(DesktopSession.self))
     }
 
-    /// `GET /api/v1/sessions/{id}/console.vv`.
-    static func console(_ session: String, token: String) throws -> HTTPResponse {
-        try request("GET", "/api/v1/sessions/\(session)/console.vv", token: token)
+    /// `GET /api/v1/sessions/{id}/console.vv`, `?via=` the route when given.
+    static func console(_ session: String, token: String, via route: String? = nil) throws -> HTTPResponse {
+        try request("GET", "/api/v1/sessions/\(session)/console.vv" + (route.map { "?via=\($0)" } ?? ""), token: token)
     }
 
     /// The password of a fresh console.vv; throws unless the download succeeded.

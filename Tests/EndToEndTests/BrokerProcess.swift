@@ -5,6 +5,8 @@ import Foundation
 final class BrokerUnderTest {
     static let httpPort = 8080
     static let webSocketPort = 8081
+    /// The CONNECT proxy's port on the gateway's public address.
+    static let proxyPort = 3128
     /// The origin of the broker's own pages, the only one allowed to open browser consoles.
     static let portalOrigin = "http://\(Topology.gatewayPublicAddress):\(httpPort)"
     static let portRange = 20000...20009
@@ -26,6 +28,7 @@ final class BrokerUnderTest {
             "portRange": "\(Self.portRange.lowerBound)-\(Self.portRange.upperBound)"},
               "websocket": {"listen": "\(Topology.gatewayPublicAddress):\(Self.webSocketPort)", \
             "publicURL": "ws://\(Topology.gatewayPublicAddress):\(Self.webSocketPort)", "allowedOrigins": ["\(Self.portalOrigin)"]},
+              "proxy": {"listen": "\(Topology.gatewayPublicAddress):\(Self.proxyPort)"},
               "web": {"root": "\(FileManager.default.currentDirectoryPath)/web", "spiceHTML5": "/usr/share/spice-html5"},
               "firewall": {"backend": "\(firewall)", "chain": "SAFFRON", "table": "saffron", "masquerade": true},
               "database": {"path": "\(directory.appendingPathComponent("saffron.sqlite").path)"},

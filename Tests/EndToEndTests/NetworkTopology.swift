@@ -54,6 +54,13 @@ enum Topology {
         }
     }
 
+    /// Gives the client namespace one more address, `10.77.1.<index>`, for a second client host; returns it.
+    static func addClientAddress(index: Int) throws -> String {
+        let address = "10.77.1.\(index)"
+        try Command.check(["ip", "-n", client, "addr", "add", "\(address)/24", "dev", clientLink])
+        return address
+    }
+
     /// Removes the namespaces (and with them the gateway's netfilter state) and the hypervisor's link.
     /// Best effort: what is already gone is fine.
     static func down() {

@@ -6,10 +6,10 @@ final class SessionViewer {
     let display: VirtualDisplay
     let viewer: RemoteViewer
 
-    /// `label` names the console file and the logs kept as artifacts.
-    init(session: String, token: String, label: String) throws {
+    /// `label` names the console file and the logs kept as artifacts; `route` is the console file's `?via=`.
+    init(session: String, token: String, label: String, via route: String? = nil) throws {
         let file = Scratch.file("\(label).vv")
-        try API.console(session, token: token).body.write(to: file)
+        try API.console(session, token: token, via: route).body.write(to: file)
         display = try VirtualDisplay(log: E2E.artifact("\(label)-xvfb.log"))
         do {
             viewer = try RemoteViewer(file: file, display: display, log: E2E.artifact("\(label).remote-viewer.log"))
