@@ -10,6 +10,10 @@ extension Broker {
         var policy = pool.policy
         change(&policy)
         try Self.check(policy, of: pool)
+        if policy.consoleRoute == .proxy, settings.proxyURL == nil {
+            throw BrokerError.badRequest(
+                "This broker runs no CONNECT proxy: set proxy.listen in the configuration before routing a pool through it.")
+        }
         try await BrokerError.mapping { try await store.updatePolicy(policy, ofPool: poolName) }
         upkeep.nudge()
         return policy

@@ -26,6 +26,8 @@ struct PoolPayload: Encodable {
     let freeVMs: Int
     /// How many desktops of the pool one user may hold at once (`POST .../desktop?another=true` for each further one).
     let desktopsPerUser: Int
+    /// How the pool's console files reach the desktop: `direct` (a forwarded port) or `proxy` (the CONNECT proxy).
+    let consoleVia: String
 
     init(_ summary: PoolSummary) {
         name = summary.pool.name
@@ -34,6 +36,7 @@ struct PoolPayload: Encodable {
         vms = summary.vmCount
         freeVMs = summary.freeVMCount
         desktopsPerUser = summary.pool.policy.maxSessionsPerUser
+        consoleVia = summary.pool.policy.consoleRoute.rawValue
     }
 }
 

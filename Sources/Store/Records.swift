@@ -93,11 +93,13 @@ public struct PoolPolicy: Sendable, Equatable, Codable {
     /// How many desktops of this pool one user may hold at once (asking for another one each time); 1 in a
     /// persistent pool, where a user's desktop is their one VM.
     public var maxSessionsPerUser: Int
+    /// How this pool's console files reach the desktop unless a request names a route.
+    public var consoleRoute: ConsoleRoute
 
     public init(
         spares: Int = 0, bootLimit: Int = 2, spareLingerSeconds: Int = 600, attachWindowSeconds: Int? = 300,
         disconnectGraceSeconds: Int? = 900, idleShutdownSeconds: Int? = 3600, ticketValiditySeconds: Int? = nil,
-        maxSessionsPerUser: Int = 1
+        maxSessionsPerUser: Int = 1, consoleRoute: ConsoleRoute = .direct
     ) {
         self.spares = spares
         self.bootLimit = bootLimit
@@ -107,7 +109,16 @@ public struct PoolPolicy: Sendable, Equatable, Codable {
         self.idleShutdownSeconds = idleShutdownSeconds
         self.ticketValiditySeconds = ticketValiditySeconds
         self.maxSessionsPerUser = maxSessionsPerUser
+        self.consoleRoute = consoleRoute
     }
+}
+
+/// How a console file sends its client to the desktop.
+public enum ConsoleRoute: String, Sendable, CaseIterable, Codable {
+    /// To the gateway's public port leased to the session, forwarded (DNAT) to the VM, pinned to the client address.
+    case direct
+    /// Through the CONNECT proxy (`proxy=` in the file) to the VM's own SPICE endpoint.
+    case proxy
 }
 
 /// A pool of desktops that live on one libvirt connection.

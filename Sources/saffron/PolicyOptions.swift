@@ -18,11 +18,13 @@ struct PolicyOptions: ParsableArguments {
     var ticketValidity: SecondsOrOff?
     @Option(help: "Desktops of this pool one user may hold at once (1 for persistent pools).")
     var desktopsPerUser: Int?
+    @Option(help: "How console files reach desktops: direct (a forwarded port per session) or proxy (the CONNECT proxy).")
+    var consoleVia: ConsoleRoute?
 
     /// Whether any option was given.
     var isEmpty: Bool {
         spares == nil && bootLimit == nil && spareLinger == nil && attachWindow == nil && disconnectGrace == nil
-            && idleShutdown == nil && ticketValidity == nil && desktopsPerUser == nil
+            && idleShutdown == nil && ticketValidity == nil && desktopsPerUser == nil && consoleVia == nil
     }
 
     /// Applies the given options to `policy`.
@@ -35,6 +37,7 @@ struct PolicyOptions: ParsableArguments {
         if let idleShutdown { policy.idleShutdownSeconds = idleShutdown.seconds }
         if let ticketValidity { policy.ticketValiditySeconds = ticketValidity.seconds }
         if let desktopsPerUser { policy.maxSessionsPerUser = desktopsPerUser }
+        if let consoleVia { policy.consoleRoute = consoleVia }
     }
 
     /// The policy in one line, for people.
@@ -44,10 +47,12 @@ struct PolicyOptions: ParsableArguments {
             spares \(policy.spares) (boot limit \(policy.bootLimit), surplus off after \(policy.spareLingerSeconds) s), \
             attach window \(seconds(policy.attachWindowSeconds)), disconnect grace \(seconds(policy.disconnectGraceSeconds)), \
             idle shutdown \(seconds(policy.idleShutdownSeconds)), ticket validity \(policy.ticketValiditySeconds.map { "\($0) s" } ?? "broker default"), \
-            \(policy.maxSessionsPerUser) desktop(s) per user
+            \(policy.maxSessionsPerUser) desktop(s) per user, consoles \(policy.consoleRoute == .proxy ? "through the proxy" : "direct")
             """
     }
 }
+
+extension ConsoleRoute: ExpressibleByArgument {}
 
 /// A number of seconds, or `off`.
 struct SecondsOrOff: ExpressibleByArgument {

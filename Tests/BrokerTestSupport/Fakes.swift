@@ -161,13 +161,15 @@ public struct BrokerFixture: Sendable {
     public let broker: Broker
     public let accounts: Accounts
 
-    public init(vms: [String] = ["desk1", "desk2", "desk3"], ports: ClosedRange<Int> = 20000...20009) async throws {
+    public init(
+        vms: [String] = ["desk1", "desk2", "desk3"], ports: ClosedRange<Int> = 20000...20009, proxyURL: String? = nil
+    ) async throws {
         store = try SQLiteStore(inMemoryNamed: UUID().uuidString)
         hypervisor = FakeHypervisor(vms)
         forwarder = RecordingForwarder()
         broker = Broker(
             store: store, hypervisor: hypervisor, forwarder: forwarder,
-            settings: BrokerSettings(publicAddress: "198.51.100.1", portRange: ports, ticketValidity: 30))
+            settings: BrokerSettings(publicAddress: "198.51.100.1", portRange: ports, ticketValidity: 30, proxyURL: proxyURL))
         accounts = Accounts(store: store, bcryptCost: 4, tokenLifetime: 3600)
         try await broker.createPool(name: "office", connectURI: "test:///default")
         if !vms.isEmpty { try await broker.addVMs(vms, toPool: "office") }

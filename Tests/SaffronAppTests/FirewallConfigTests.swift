@@ -6,13 +6,7 @@ import Testing
 @Suite struct FirewallConfigTests {
     /// Writes `firewall` (JSON object members) into a config file of its own and loads it.
     static func load(firewall: String, environment: [String: String] = [:]) throws -> SaffronConfig {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("saffron-config-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let file = folder.appendingPathComponent("saffron.json")
-        try """
-            {"gateway": {"publicAddress": "192.0.2.1"}, "firewall": {\(firewall)}}
-            """.write(to: file, atomically: true, encoding: .utf8)
-        return try SaffronConfig.load(path: file.path, environment: environment)
+        try ConfigFile.load(#""firewall": {"# + firewall + "}", environment: environment)
     }
 
     @Test func eachBackendLoadsAndNftablesHasItsOwnTable() throws {
@@ -33,5 +27,18 @@ import Testing
             let error = #expect(throws: ConfigError.self, "\(firewall)") { try Self.load(firewall: firewall) }
             #expect(error?.message.contains(words) == true, "\(firewall): \(error?.message ?? "")")
         }
+    }
+}
+
+/// A config file of its own, written from JSON object members besides the gateway's address, and loaded.
+enum ConfigFile {
+    static func load(_ sections: String, environment: [String: String] = [:]) throws -> SaffronConfig {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("saffron-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("saffron.json")
+        try """
+            {"gateway": {"publicAddress": "192.0.2.1"}, \(sections)}
+            """.write(to: file, atomically: true, encoding: .utf8)
+        return try SaffronConfig.load(path: file.path, environment: environment)
     }
 }

@@ -139,12 +139,13 @@ extension Broker {
     }
 
     /// A `.vv` for the session with a fresh one-time SPICE ticket, valid for the configured ticket validity, sending
-    /// its client the way `route` says.
+    /// its client the way `route` says (nil: the pool's console route).
     public func consoleFile(
-        forSession id: String, user: UserRecord, route: ConsoleRoute = .direct, now: Date = Date()
+        forSession id: String, user: UserRecord, route: ConsoleRoute? = nil, now: Date = Date()
     ) async throws -> ConsoleFile {
         let session = try await session(id: id, visibleTo: user)
-        let endpoint = try consoleEndpoint(of: session, route: route)
+        let poolRoute = try await store.pool(named: session.pool)?.policy.consoleRoute ?? .direct
+        let endpoint = try consoleEndpoint(of: session, route: route ?? poolRoute)
         let (ticket, _) = try await setFreshTicket(on: session, now: now)
         var file = ConsoleFile(
             host: endpoint.host, port: endpoint.port, password: ticket, title: "\(session.vm) (\(session.pool)) - Saffron")

@@ -2,14 +2,6 @@ import ConsoleFile
 import Foundation
 import Store
 
-/// How a console file sends its client to the desktop.
-public enum ConsoleRoute: String, Sendable, CaseIterable {
-    /// To the gateway's public port leased to the session, forwarded (DNAT) to the VM, pinned to the client address.
-    case direct
-    /// Through the CONNECT proxy (`proxy=` in the file) to the VM's own SPICE endpoint.
-    case proxy
-}
-
 /// Which live session a CONNECT tunnel belongs to. It needs only the store, so the proxy can be built before the
 /// broker whose session ends close its tunnels.
 public struct TunnelPolicy: Sendable {

@@ -105,6 +105,9 @@ enum SQLiteMigrations {
                 CREATE INDEX sessions_by_user ON sessions (pool_name, user_name);
                 """)
         }
+        migrator.registerMigration("v6: a pool's console route (direct or through the CONNECT proxy)") { db in
+            try db.execute(sql: "ALTER TABLE pools ADD COLUMN console_route TEXT NOT NULL DEFAULT 'direct'")
+        }
         return migrator
     }
 }

@@ -83,12 +83,12 @@ extension SQLiteStore {
             sql: """
                 UPDATE pools SET spares = ?, boot_limit = ?, spare_linger_seconds = ?, attach_window_seconds = ?,
                 disconnect_grace_seconds = ?, idle_shutdown_seconds = ?, ticket_validity_seconds = ?,
-                max_sessions_per_user = ? WHERE name = ?
+                max_sessions_per_user = ?, console_route = ? WHERE name = ?
                 """,
             arguments: [
                 policy.spares, policy.bootLimit, policy.spareLingerSeconds, policy.attachWindowSeconds,
                 policy.disconnectGraceSeconds, policy.idleShutdownSeconds, policy.ticketValiditySeconds,
-                policy.maxSessionsPerUser, pool,
+                policy.maxSessionsPerUser, policy.consoleRoute.rawValue, pool,
             ])
     }
 
@@ -127,7 +127,8 @@ extension PoolRecord {
             spares: row["spares"], bootLimit: row["boot_limit"], spareLingerSeconds: row["spare_linger_seconds"],
             attachWindowSeconds: row["attach_window_seconds"], disconnectGraceSeconds: row["disconnect_grace_seconds"],
             idleShutdownSeconds: row["idle_shutdown_seconds"], ticketValiditySeconds: row["ticket_validity_seconds"],
-            maxSessionsPerUser: row["max_sessions_per_user"])
+            maxSessionsPerUser: row["max_sessions_per_user"],
+            consoleRoute: ConsoleRoute(rawValue: row["console_route"]) ?? .direct)
         self.init(
             name: row["name"], connectURI: row["connect_uri"],
             desktopMode: DesktopMode(rawValue: row["desktop_mode"]) ?? .pooled, template: template, policy: policy,
