@@ -1,5 +1,9 @@
+import NIOSSL
+
 /// How the WebSocket gateway listens and how it treats its connections.
 public struct GatewayConfiguration: Sendable {
+    /// TLS for `wss://`, when set: every accepted connection does the TLS handshake first.
+    public var tls: NIOSSLContext?
     /// The address to bind, e.g. "0.0.0.0" or "127.0.0.1".
     public var host: String
     /// The port to bind; 0 picks any free port (see `WebSocketGateway.boundPort()`).

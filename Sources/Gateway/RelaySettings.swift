@@ -1,7 +1,10 @@
 import NIOCore
+import NIOSSL
 
 /// The per-connection knobs of a relay, in NIO's units, taken from `GatewayConfiguration`.
 struct RelaySettings: Sendable {
+    /// TLS for `wss://`, when set.
+    var tls: NIOSSLContext?
     var maxFrameSize: Int
     var bufferLimit: Int
     var idleTimeout: TimeAmount
@@ -35,6 +38,7 @@ struct RelaySettings: Sendable {
             pingInterval: TimeAmount(configuration.pingInterval),
             handshakeTimeout: TimeAmount(configuration.handshakeTimeout)
         )
+        self.tls = configuration.tls
     }
 
     /// The receive buffers of the target connection: adaptive between 64 bytes and `targetReadLimit`.

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import NIOWebSocket
 
 extension WebSocketGateway {
@@ -62,6 +63,7 @@ enum GatewayPipeline {
             }
         )
         let sync = channel.pipeline.syncOperations
+        if let tls = settings.tls { try sync.addHandler(NIOSSLServerHandler(context: tls)) }
         try sync.addHandler(HandshakeTimeoutHandler(deadline: deadline), name: Self.handshakeTimeoutName)
         try sync.configureHTTPServerPipeline(
             withServerUpgrade: (

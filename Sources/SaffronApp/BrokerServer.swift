@@ -1,6 +1,7 @@
 import Broker
 import HTTPAPI
 import Hummingbird
+import HummingbirdTLS
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -27,7 +28,7 @@ public struct BrokerServer: Sendable {
             broker: components.broker, accounts: components.accounts, gatewayURL: config.websocket.publicURL,
             webFiles: WebFiles(root: config.web.root, spiceHTML5: config.web.spiceHTML5), logger: logger)
         let app = Application(
-            router: router,
+            router: router, server: try components.tls.map { try .tls(.http1(), tlsConfiguration: $0.configuration) } ?? .http1(),
             configuration: .init(address: .hostname(values.listenHost, port: values.listenPort), serverName: "saffron"),
             logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: components.gateway)]

@@ -15,6 +15,8 @@ public struct Components: Sendable {
     public let gateway: WebSocketGateway
     /// The CONNECT proxy, when the config runs one; it listens only once run.
     public let proxy: ConnectProxy?
+    /// The API's and the gateway's TLS, when the config sets `tls`.
+    public let tls: ServerTLS?
 
     /// Opens the store and builds the broker with the configured firewall backend and libvirt, and the gateway
     /// whose tokens it issues.
@@ -25,8 +27,12 @@ public struct Components: Sendable {
         self.store = store
         self.accounts = Accounts(store: store, bcryptCost: values.bcryptCost, tokenLifetime: values.tokenLifetime)
         let tokens = WebConsoleTokens(store: store)
+        let tls = try values.tls.map { try ServerTLS(certificate: $0.certificate, key: $0.key) }
+        self.tls = tls
+        var gatewayConfiguration = GatewayConfiguration(host: values.webSocketHost, port: values.webSocketPort)
+        gatewayConfiguration.tls = tls?.context
         let gateway = WebSocketGateway(
-            configuration: GatewayConfiguration(host: values.webSocketHost, port: values.webSocketPort),
+            configuration: gatewayConfiguration,
             resolver: BrokerTokenResolver(tokens: tokens, allowedOrigins: Set(config.websocket.allowedOrigins)),
             logger: logger)
         self.gateway = gateway

@@ -19,6 +19,8 @@ extension SaffronConfig {
         ("SAFFRON_WEBSOCKET_PUBLIC_URL", "websocket.publicURL"),
         ("SAFFRON_PROXY_LISTEN", "proxy.listen"),
         ("SAFFRON_PROXY_PUBLIC_URL", "proxy.publicURL"),
+        ("SAFFRON_TLS_CERTIFICATE", "tls.certificate"),
+        ("SAFFRON_TLS_KEY", "tls.key"),
         ("SAFFRON_FIREWALL_BACKEND", "firewall.backend"),
         ("SAFFRON_FIREWALL_MASQUERADE", "firewall.masquerade"),
         ("SAFFRON_DATABASE_PATH", "database.path"),
@@ -35,7 +37,8 @@ extension SaffronConfig {
         var config = try decode(data, path: path)
         try config.applyEnvironment(environment)
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        for keyPath in [\SaffronConfig.database.path, \SaffronConfig.web.root] where !config[keyPath: keyPath].hasPrefix("/") {
+        for keyPath in [\SaffronConfig.database.path, \SaffronConfig.web.root, \SaffronConfig.tls.certificate, \SaffronConfig.tls.key]
+        where !config[keyPath: keyPath].isEmpty && !config[keyPath: keyPath].hasPrefix("/") {
             config[keyPath: keyPath] = folder.appendingPathComponent(config[keyPath: keyPath]).standardizedFileURL.path
         }
         _ = try config.validated()
@@ -85,6 +88,8 @@ extension SaffronConfig {
             case "SAFFRON_WEBSOCKET_PUBLIC_URL": websocket.publicURL = value
             case "SAFFRON_PROXY_LISTEN": proxy.listen = value
             case "SAFFRON_PROXY_PUBLIC_URL": proxy.publicURL = value
+            case "SAFFRON_TLS_CERTIFICATE": tls.certificate = value
+            case "SAFFRON_TLS_KEY": tls.key = value
             case "SAFFRON_FIREWALL_BACKEND": firewall.backend = value
             case "SAFFRON_FIREWALL_MASQUERADE": firewall.masquerade = ["1", "true", "yes", "on"].contains(value.lowercased())
             case "SAFFRON_DATABASE_PATH": database.path = value

@@ -13,6 +13,8 @@ public struct ValidatedConfig: Sendable {
     public var bcryptCost: UInt8
     /// The CONNECT proxy, when the config runs one.
     public var proxy: ProxyValues?
+    /// The server certificate and key, when the API and the WebSocket gateway serve TLS.
+    public var tls: (certificate: String, key: String)?
 
     /// Where the CONNECT proxy listens and how clients reach it.
     public struct ProxyValues: Sendable {
@@ -55,7 +57,19 @@ extension SaffronConfig {
         return ValidatedConfig(
             listenHost: host, listenPort: port, webSocketHost: webSocketHost, webSocketPort: webSocketPort, portRange: first...last,
             ticketValidity: TimeInterval(tickets.validitySeconds), tokenLifetime: TimeInterval(auth.tokenLifetimeSeconds),
-            bcryptCost: UInt8(auth.bcryptCost), proxy: try validatedProxy())
+            bcryptCost: UInt8(auth.bcryptCost), proxy: try validatedProxy(), tls: try validatedTLS())
+    }
+
+    private func validatedTLS() throws -> (certificate: String, key: String)? {
+        switch (tls.certificate.isEmpty, tls.key.isEmpty) {
+        case (true, true): return nil
+        case (false, false): break
+        default: throw ConfigError(message: "Set both tls.certificate and tls.key (saffron tls init makes them), or neither.")
+        }
+        guard websocket.publicURL.hasPrefix("wss://") else {
+            throw ConfigError(message: "With tls set, websocket.publicURL must be wss://HOST:PORT: pages served over HTTPS may not open ws:// connections.")
+        }
+        return (tls.certificate, tls.key)
     }
 
     private func validatedProxy() throws -> ValidatedConfig.ProxyValues? {

@@ -37,6 +37,13 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
         /// A tunnel with no data either way for this long is closed (a still screen sends nothing).
         public var idleTimeoutSeconds = 3600
     }
+    /// HTTPS for the API and portal, and wss for the WebSocket gateway (`saffron tls init` makes the files).
+    public struct TLS: Codable, Sendable, Equatable {
+        /// PEM server certificate (chain); empty serves plain HTTP and ws. Relative paths start at the config's folder.
+        public var certificate = ""
+        /// PEM private key of the certificate.
+        public var key = ""
+    }
     /// The portal's files.
     public struct Web: Codable, Sendable, Equatable {
         /// The portal's folder (`web/` of the source tree); a relative path starts at the config file's folder.
@@ -78,6 +85,7 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
     public var gateway = Gateway()
     public var websocket = WebSocket()
     public var proxy = Proxy()
+    public var tls = TLS()
     public var web = Web()
     public var firewall = Firewall()
     public var database = Database()
