@@ -17,7 +17,8 @@ enum BrokerFixture {
     static let pool = "office"
 
     static func run(
-        _ label: String, ticketValidity: Int = 60, firewall: String = "iptables", _ body: (BrokerUnderTest) throws -> Void
+        _ label: String, ticketValidity: Int = 60, firewall: String = "iptables", tls: Bool = false,
+        _ body: (BrokerUnderTest) throws -> Void
     ) throws {
         guard getuid() == 0 else { throw CommandError(description: "the end-to-end tests need root") }
         TestVMs.cleanup()
@@ -27,7 +28,8 @@ enum BrokerFixture {
             Topology.down()
         }
         try TestVMs.recreate()
-        let broker = try BrokerUnderTest(label: label, ticketValidity: ticketValidity, firewall: firewall)
+        let broker = try BrokerUnderTest(
+            label: label, ticketValidity: ticketValidity, firewall: firewall, tls: tls ? try TLSFolder.make(label) : nil)
         defer { broker.stop() }
         try broker.cli(["init"])
         for user in [TestUsers.alice] + TestUsers.crowd {

@@ -13,10 +13,17 @@ final class BrokerUnderTest {
 
     let config: URL
     let log: URL
+    /// The `saffron tls init` files when the broker serves HTTPS and wss.
+    let tls: TLSFolder?
     private var server: BackgroundProcess?
 
-    /// Writes the config file; `ticketValidity` is `tickets.validitySeconds`, `firewall` is `firewall.backend`.
-    init(label: String, ticketValidity: Int = 60, firewall: String = "iptables") throws {
+    /// Writes the config file; `ticketValidity` is `tickets.validitySeconds`, `firewall` is `firewall.backend`, `tls`
+    /// the certificates for HTTPS and wss.
+    init(label: String, ticketValidity: Int = 60, firewall: String = "iptables", tls: TLSFolder? = nil) throws {
+        self.tls = tls
+        let webSocketScheme = tls == nil ? "ws" : "wss"
+        let origin = tls == nil ? Self.portalOrigin : "https://\(Topology.gatewayPublicAddress):\(Self.httpPort)"
+        let tlsSection = tls.map { #""tls": {"certificate": "\#($0.serverCertificate)", "key": "\#($0.serverKey)"},"# } ?? ""
         let directory = try Scratch.directory("broker-\(label)")
         config = directory.appendingPathComponent("saffron.json")
         log = E2E.artifact("broker-\(label).log")
@@ -27,7 +34,8 @@ final class BrokerUnderTest {
               "gateway": {"publicAddress": "\(Topology.gatewayPublicAddress)", \
             "portRange": "\(Self.portRange.lowerBound)-\(Self.portRange.upperBound)"},
               "websocket": {"listen": "\(Topology.gatewayPublicAddress):\(Self.webSocketPort)", \
-            "publicURL": "ws://\(Topology.gatewayPublicAddress):\(Self.webSocketPort)", "allowedOrigins": ["\(Self.portalOrigin)"]},
+            "publicURL": "\(webSocketScheme)://\(Topology.gatewayPublicAddress):\(Self.webSocketPort)", "allowedOrigins": ["\(origin)"]},
+              \(tlsSection)
               "proxy": {"listen": "\(Topology.gatewayPublicAddress):\(Self.proxyPort)"},
               "web": {"root": "\(FileManager.default.currentDirectoryPath)/web", "spiceHTML5": "/usr/share/spice-html5"},
               "firewall": {"backend": "\(firewall)", "chain": "SAFFRON", "table": "saffron", "masquerade": true},
@@ -57,6 +65,9 @@ final class BrokerUnderTest {
         try waitUntil("the broker's HTTP port \(API.base) to answer", timeout: 60, interval: 0.3) {
             if let status = process.wait(timeout: 0) {
                 throw CommandError(description: "saffron serve exited with \(status):\n\(logTail())")
+            }
+            if let tls {
+                return try Command.run(Topology.inClient(tls.curl(["-o", "/dev/null", "\(tls.apiBase)/api/v1/pools"]))).status == 0
             }
             return (try? API.request("GET", "/api/v1/pools", timeout: 3)) != nil
         }

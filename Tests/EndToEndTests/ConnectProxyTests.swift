@@ -126,7 +126,7 @@ final class Sentinel {
             while True:
                 c, _ = s.accept(); print("accepted", flush=True); c.close()
             """
-        process = try BackgroundProcess(["python3", "-c", script, address])
+        process = try BackgroundProcess(["/usr/bin/python3", "-c", script, address])
         port = try waitFor("the sentinel to listen", timeout: 10, interval: 0.1) { [process] in
             Int(process.output.split(separator: "\n").first ?? "")
         }
