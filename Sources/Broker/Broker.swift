@@ -63,14 +63,27 @@ public struct Broker: Sendable {
 
     /// The forwarding rule of a ready session.
     func forwardRule(for session: SessionRecord) -> ForwardRule? {
-        Self.forwardRule(for: session, publicAddress: settings.publicAddress)
+        Self.forwardRule(for: session, settings: settings)
     }
 
-    static func forwardRule(for session: SessionRecord, publicAddress: String) -> ForwardRule? {
-        guard let address = session.targetAddress, let port = session.targetPort else { return nil }
+    /// The rule forwarding the session's public port to its VM's SPICE port, the TLS one when clients are sent
+    /// over TLS (see `usesSpiceTLS`).
+    static func forwardRule(for session: SessionRecord, settings: BrokerSettings) -> ForwardRule? {
+        guard let address = session.targetAddress, let port = spicePort(of: session, settings: settings) else { return nil }
         return ForwardRule(
-            sessionID: session.id, clientAddress: session.clientAddress, publicAddress: publicAddress,
+            sessionID: session.id, clientAddress: session.clientAddress, publicAddress: settings.publicAddress,
             publicPort: session.publicPort, targetAddress: address, targetPort: port)
+    }
+
+    /// Whether the session's clients are sent over SPICE TLS: the broker is configured for it and the VM's SPICE
+    /// server offers a TLS port.
+    static func usesSpiceTLS(_ session: SessionRecord, settings: BrokerSettings) -> Bool {
+        settings.spiceTLS != nil && session.targetTLSPort != nil
+    }
+
+    /// The VM's SPICE port clients reach: the TLS port under SPICE TLS, else the plain one.
+    static func spicePort(of session: SessionRecord, settings: BrokerSettings) -> Int? {
+        usesSpiceTLS(session, settings: settings) ? session.targetTLSPort : session.targetPort
     }
 
     func vmRef(for session: SessionRecord) async throws -> VMRef {

@@ -11,11 +11,31 @@ public struct BrokerSettings: Sendable {
     /// The CONNECT proxy as clients reach it (`http://HOST:PORT`), written as `proxy=` into `.vv` files asked for
     /// through the proxy; nil when the broker runs no proxy.
     public var proxyURL: String?
+    /// SPICE over TLS for VMs whose SPICE server offers it; nil sends every client to the plain port.
+    public var spiceTLS: SpiceTLSSettings?
 
-    public init(publicAddress: String, portRange: ClosedRange<Int>, ticketValidity: TimeInterval, proxyURL: String? = nil) {
+    public init(
+        publicAddress: String, portRange: ClosedRange<Int>, ticketValidity: TimeInterval, proxyURL: String? = nil,
+        spiceTLS: SpiceTLSSettings? = nil
+    ) {
         self.publicAddress = publicAddress
         self.portRange = portRange
         self.ticketValidity = ticketValidity
         self.proxyURL = proxyURL
+        self.spiceTLS = spiceTLS
+    }
+}
+
+/// What SPICE clients are told to trust: the CA that signed the hypervisors' SPICE certificates and the subject
+/// those certificates carry (the `.vv` names the gateway, not the hypervisor, so the host name cannot be checked).
+public struct SpiceTLSSettings: Sendable, Equatable {
+    /// The CA certificate, PEM.
+    public var caPEM: String
+    /// The SPICE servers' certificate subject, e.g. `O=Saffron,CN=hv1.example`; nil checks the host name instead.
+    public var hostSubject: String?
+
+    public init(caPEM: String, hostSubject: String?) {
+        self.caPEM = caPEM
+        self.hostSubject = hostSubject
     }
 }

@@ -11,7 +11,7 @@ extension ConsoleFile {
 
         /// Keys that ``ConsoleFile`` always writes itself and that an extra entry may not repeat.
         public static let reservedKeys: Set<String> = [
-            "type", "host", "port", "password", "title", "delete-this-file",
+            "type", "host", "port", "password", "title", "delete-this-file", "tls-port", "ca", "host-subject", "secure-channels",
             "secure-attention", "release-cursor", "toggle-fullscreen",
         ]
 

@@ -4,10 +4,16 @@ extension ConsoleFile {
 
     /// The `(key, value)` pairs of the file, in the order they are rendered, before escaping.
     public var entries: [(key: String, value: String)] {
-        var lines: [(key: String, value: String)] = [
-            ("type", "spice"),
-            ("host", host),
-            ("port", String(port)),
+        var lines: [(key: String, value: String)] = [("type", "spice"), ("host", host)]
+        if let tls {
+            // No plain port: with every channel secure a client never falls back to plain text.
+            lines += [("tls-port", String(tls.port)), ("ca", tls.ca)]
+            if let subject = tls.hostSubject { lines.append(("host-subject", subject)) }
+            lines.append(("secure-channels", "all"))
+        } else {
+            lines.append(("port", String(port)))
+        }
+        lines += [
             ("password", password),
             ("title", title),
             ("delete-this-file", deleteThisFile ? "1" : "0"),

@@ -25,8 +25,26 @@ public struct ConsoleFile: Sendable, Equatable {
     public var releaseCursor = "shift+f12"
     /// The key combination that toggles full screen.
     public var toggleFullscreen = "shift+f11"
+    /// SPICE over TLS; when set, the file names only the TLS port and asks for every channel secure.
+    public var tls: TLS?
     /// Further keys (e.g. `proxy`, `enable-usbredir`), rendered after the standard ones in this order.
     public var extraKeys: [Entry] = []
+
+    /// SPICE over TLS: where, and whom to trust.
+    public struct TLS: Sendable, Equatable {
+        /// The TLS port (`tls-port`).
+        public var port: Int
+        /// The CA certificate, PEM (`ca`; its newlines are escaped in the file).
+        public var ca: String
+        /// The subject the server's certificate must carry (`host-subject`), when the host name cannot be checked.
+        public var hostSubject: String?
+
+        public init(port: Int, ca: String, hostSubject: String?) {
+            self.port = port
+            self.ca = ca
+            self.hostSubject = hostSubject
+        }
+    }
 
     /// Creates a connection file with the default key bindings and `delete-this-file` on.
     public init(host: String, port: Int, password: String, title: String) {

@@ -51,7 +51,7 @@ public struct Components: Sendable {
             store: store, hypervisor: LibvirtHypervisor(), forwarder: Self.forwarder(for: config.firewall, logger: logger),
             settings: BrokerSettings(
                 publicAddress: config.gateway.publicAddress, portRange: values.portRange, ticketValidity: values.ticketValidity,
-                proxyURL: values.proxy?.publicURL),
+                proxyURL: values.proxy?.publicURL, spiceTLS: values.spiceTLS),
             webConsoleTokens: tokens, sessionEndObservers: observers, logger: logger)
     }
 

@@ -213,11 +213,14 @@ public struct SessionRecord: Sendable, Equatable, Codable {
     public var targetAddress: String?
     /// The VM's SPICE port, once known.
     public var targetPort: Int?
+    /// The VM's SPICE TLS port, when its SPICE server offers TLS.
+    public var targetTLSPort: Int?
     public var createdAt: Date
 
     public init(
         id: String, user: String, pool: String, vm: String, publicPort: Int, clientAddress: String,
-        state: SessionState, targetAddress: String? = nil, targetPort: Int? = nil, createdAt: Date
+        state: SessionState, targetAddress: String? = nil, targetPort: Int? = nil, targetTLSPort: Int? = nil,
+        createdAt: Date
     ) {
         self.id = id
         self.user = user
@@ -228,6 +231,7 @@ public struct SessionRecord: Sendable, Equatable, Codable {
         self.state = state
         self.targetAddress = targetAddress
         self.targetPort = targetPort
+        self.targetTLSPort = targetTLSPort
         self.createdAt = createdAt
     }
 }

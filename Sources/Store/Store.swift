@@ -60,13 +60,14 @@ public protocol Store: Sendable {
     /// (assigned at its first claim), else a free one, else a new unprovisioned one within a template pool's
     /// maximum. Two claims never get the same VM or port.
     func claimDesktop(_ claim: DesktopClaim) async throws -> ClaimResult
-    /// Records the VM's SPICE endpoint and marks the session ready.
-    func markReady(sessionID: String, targetAddress: String, targetPort: Int) async throws -> SessionRecord
+    /// Records the VM's SPICE endpoint (its TLS port too, when it has one) and marks the session ready.
+    func markReady(sessionID: String, targetAddress: String, targetPort: Int, targetTLSPort: Int?) async throws -> SessionRecord
     /// Re-pins a session to the address its user now comes from.
     func updateClientAddress(sessionID: String, clientAddress: String) async throws -> SessionRecord
     func session(id: String) async throws -> SessionRecord?
     func sessions() async throws -> [SessionRecord]
-    /// The sessions whose VM's SPICE endpoint is `address:port` (one, unless VMs of two hosts share an address).
+    /// The sessions whose VM's SPICE endpoint, plain or TLS, is `address:port` (one, unless VMs of two hosts share an
+    /// address).
     func sessions(targetAddress address: String, targetPort port: Int) async throws -> [SessionRecord]
     /// Ends a session: its port is free again and its VM goes back to the pool (marked for reset in a volatile pool;
     /// still its user's in a persistent one). Returns the ended session.

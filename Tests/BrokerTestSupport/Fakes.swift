@@ -15,11 +15,18 @@ public actor FakeHypervisor: Hypervisor {
     public private(set) var vms: [String: VM]
     var failStart = false
     var brokenVMs: Set<String> = []
+    /// Whether the VMs' SPICE servers offer TLS, on ports from 6000 (libvirt's `spice_tls`).
+    var offersTLS = false
     /// Runs inside `startIfNeeded` before the VM counts as running (something happening while it boots).
     var whileStarting: (@Sendable (String) async -> Void)?
 
     public init(_ names: [String]) {
         vms = Dictionary(uniqueKeysWithValues: names.map { ($0, VM()) })
+    }
+
+    /// Makes the VMs' SPICE servers offer TLS from their next start.
+    public func offerTLS() {
+        offersTLS = true
     }
 
     public func prepareForPool(_ vm: VMRef) async throws {
@@ -38,7 +45,7 @@ public actor FakeHypervisor: Hypervisor {
         await whileStarting?(vm.domain)
         vms[vm.domain]!.running = true
         let index = vms.keys.sorted().firstIndex(of: vm.domain)!
-        return SpiceEndpoint(address: "192.0.2.10", port: 5900 + index)
+        return SpiceEndpoint(address: "192.0.2.10", port: 5900 + index, tlsPort: offersTLS ? 6000 + index : nil)
     }
 
     public func setTicket(_ ticket: String, on vm: VMRef, validFor validity: TimeInterval) async throws -> Date {
@@ -162,14 +169,15 @@ public struct BrokerFixture: Sendable {
     public let accounts: Accounts
 
     public init(
-        vms: [String] = ["desk1", "desk2", "desk3"], ports: ClosedRange<Int> = 20000...20009, proxyURL: String? = nil
+        vms: [String] = ["desk1", "desk2", "desk3"], ports: ClosedRange<Int> = 20000...20009, proxyURL: String? = nil,
+        spiceTLS: SpiceTLSSettings? = nil
     ) async throws {
         store = try SQLiteStore(inMemoryNamed: UUID().uuidString)
         hypervisor = FakeHypervisor(vms)
         forwarder = RecordingForwarder()
         broker = Broker(
             store: store, hypervisor: hypervisor, forwarder: forwarder,
-            settings: BrokerSettings(publicAddress: "198.51.100.1", portRange: ports, ticketValidity: 30, proxyURL: proxyURL))
+            settings: BrokerSettings(publicAddress: "198.51.100.1", portRange: ports, ticketValidity: 30, proxyURL: proxyURL, spiceTLS: spiceTLS))
         accounts = Accounts(store: store, bcryptCost: 4, tokenLifetime: 3600)
         try await broker.createPool(name: "office", connectURI: "test:///default")
         if !vms.isEmpty { try await broker.addVMs(vms, toPool: "office") }

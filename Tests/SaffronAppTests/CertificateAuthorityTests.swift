@@ -84,4 +84,18 @@ import X509
             #""tls": {"certificate": "tls/server-cert.pem", "key": "tls/server-key.pem"}, "websocket": {"publicURL": "wss://vdi.example:8081"}"#)
         #expect(config.tls.certificate.hasSuffix("/tls/server-cert.pem") && config.tls.certificate.hasPrefix("/"))
     }
+
+    @Test func spiceTLSTakesTheCAFromItsFileAndRefusesWhatIsNotOne() throws {
+        let files = Self.folder()
+        try CertificateAuthority.initialize(files, for: .init(names: ["hv1.example"], addresses: []))
+        let config = try ConfigFile.load(#""spice": {"tlsCA": "\#(files.caCertificate.path)", "hostSubject": "O=Saffron,CN=hv1.example"}"#)
+        let spice = try #require(try config.validated().spiceTLS)
+        #expect(spice.caPEM == String(decoding: try Data(contentsOf: files.caCertificate), as: UTF8.self))
+        #expect(spice.hostSubject == "O=Saffron,CN=hv1.example")
+        #expect(try ConfigFile.load(#""spice": {}"#).validated().spiceTLS == nil)
+        let notCA = #expect(throws: ConfigError.self) {
+            try ConfigFile.load(#""spice": {"tlsCA": "\#(files.caKey.path)"}"#).validated()
+        }
+        #expect(notCA?.message.contains("spice.tlsCA") == true)
+    }
 }

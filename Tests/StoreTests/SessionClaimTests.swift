@@ -72,7 +72,7 @@ import Testing
     @Test func leasesSurviveReopeningTheDatabase() async throws {
         let (store, path) = try await makeStore()
         let session = try await store.claimDesktop(claim("alice")).session
-        let ready = try await store.markReady(sessionID: session.id, targetAddress: "10.1.1.1", targetPort: 5900)
+        let ready = try await store.markReady(sessionID: session.id, targetAddress: "10.1.1.1", targetPort: 5900, targetTLSPort: 5901)
         let reopened = try SQLiteStore(path: path)
         #expect(try await reopened.sessions() == [ready])
         let other = try await reopened.claimDesktop(claim("bob")).session

@@ -18,10 +18,13 @@ public struct VMRef: Hashable, Sendable {
 public struct SpiceEndpoint: Hashable, Sendable {
     public var address: String
     public var port: Int
+    /// The TLS port, when the SPICE server offers TLS (libvirt's `spice_tls`).
+    public var tlsPort: Int?
 
-    public init(address: String, port: Int) {
+    public init(address: String, port: Int, tlsPort: Int? = nil) {
         self.address = address
         self.port = port
+        self.tlsPort = tlsPort
     }
 }
 

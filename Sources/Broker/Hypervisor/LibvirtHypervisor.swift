@@ -66,7 +66,9 @@ public actor LibvirtHypervisor: Hypervisor {
                     message: "VM \(vm.domain) runs with SPICE ticketing off; shut it down so the broker can start it locked.",
                     httpStatus: 409)
             }
-            return SpiceEndpoint(address: Self.reachableAddress(listen: graphics.listen, connectURI: vm.connectURI), port: port)
+            return SpiceEndpoint(
+                address: Self.reachableAddress(listen: graphics.listen, connectURI: vm.connectURI), port: port,
+                tlsPort: graphics.tlsPort.flatMap { $0 > 0 ? $0 : nil })
         }
     }
 

@@ -91,7 +91,8 @@ extension Broker {
         let vm = VMRef(connectURI: pool.connectURI, domain: session.vm)
         try await awaitRequestedShutdown(of: vm)
         let endpoint = try await hypervisor.startIfNeeded(vm)
-        let ready = try await store.markReady(sessionID: session.id, targetAddress: endpoint.address, targetPort: endpoint.port)
+        let ready = try await store.markReady(
+            sessionID: session.id, targetAddress: endpoint.address, targetPort: endpoint.port, targetTLSPort: endpoint.tlsPort)
         guard let rule = forwardRule(for: ready) else { throw BrokerError.vmNotReady("VM \(session.vm) has no SPICE endpoint.") }
         do {
             try await forwarder.install(rule)
@@ -151,6 +152,9 @@ extension Broker {
             host: endpoint.host, port: endpoint.port, password: ticket, title: "\(session.vm) (\(session.pool)) - Saffron")
         if let proxy = endpoint.proxy, let entry = ConsoleFile.Entry(key: "proxy", value: proxy) {
             file.extraKeys.append(entry)
+        }
+        if let tls = settings.spiceTLS, Self.usesSpiceTLS(session, settings: settings) {
+            file.tls = ConsoleFile.TLS(port: endpoint.port, ca: tls.caPEM, hostSubject: tls.hostSubject)
         }
         return file
     }

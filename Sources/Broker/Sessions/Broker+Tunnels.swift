@@ -35,7 +35,7 @@ extension Broker {
                     message: "This broker runs no CONNECT proxy; ask for a direct console file, or ask an admin to enable `proxy` in the configuration.",
                     httpStatus: 409)
             }
-            guard let address = session.targetAddress, let port = session.targetPort else {
+            guard let address = session.targetAddress, let port = Self.spicePort(of: session, settings: settings) else {
                 throw BrokerError.vmNotReady("The desktop of session \(session.id) is still starting; try again in a moment.")
             }
             return (address, port, proxyURL)

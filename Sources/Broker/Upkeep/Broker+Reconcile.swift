@@ -46,7 +46,7 @@ extension Broker {
             let store = self.store
             let settings = self.settings
             let drifted = try await forwarder.reconcile {
-                try await store.sessions().compactMap { Broker.forwardRule(for: $0, publicAddress: settings.publicAddress) }
+                try await store.sessions().compactMap { Broker.forwardRule(for: $0, settings: settings) }
             }
             if drifted { logger.notice("forwarding rules were out of step with the sessions and are rebuilt") }
         } catch {

@@ -21,6 +21,8 @@ extension SaffronConfig {
         ("SAFFRON_PROXY_PUBLIC_URL", "proxy.publicURL"),
         ("SAFFRON_TLS_CERTIFICATE", "tls.certificate"),
         ("SAFFRON_TLS_KEY", "tls.key"),
+        ("SAFFRON_SPICE_TLS_CA", "spice.tlsCA"),
+        ("SAFFRON_SPICE_HOST_SUBJECT", "spice.hostSubject"),
         ("SAFFRON_FIREWALL_BACKEND", "firewall.backend"),
         ("SAFFRON_FIREWALL_MASQUERADE", "firewall.masquerade"),
         ("SAFFRON_DATABASE_PATH", "database.path"),
@@ -37,7 +39,8 @@ extension SaffronConfig {
         var config = try decode(data, path: path)
         try config.applyEnvironment(environment)
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        for keyPath in [\SaffronConfig.database.path, \SaffronConfig.web.root, \SaffronConfig.tls.certificate, \SaffronConfig.tls.key]
+        for keyPath in [\SaffronConfig.database.path, \SaffronConfig.web.root, \SaffronConfig.tls.certificate, \SaffronConfig.tls.key,
+            \SaffronConfig.spice.tlsCA]
         where !config[keyPath: keyPath].isEmpty && !config[keyPath: keyPath].hasPrefix("/") {
             config[keyPath: keyPath] = folder.appendingPathComponent(config[keyPath: keyPath]).standardizedFileURL.path
         }
@@ -90,6 +93,8 @@ extension SaffronConfig {
             case "SAFFRON_PROXY_PUBLIC_URL": proxy.publicURL = value
             case "SAFFRON_TLS_CERTIFICATE": tls.certificate = value
             case "SAFFRON_TLS_KEY": tls.key = value
+            case "SAFFRON_SPICE_TLS_CA": spice.tlsCA = value
+            case "SAFFRON_SPICE_HOST_SUBJECT": spice.hostSubject = value
             case "SAFFRON_FIREWALL_BACKEND": firewall.backend = value
             case "SAFFRON_FIREWALL_MASQUERADE": firewall.masquerade = ["1", "true", "yes", "on"].contains(value.lowercased())
             case "SAFFRON_DATABASE_PATH": database.path = value

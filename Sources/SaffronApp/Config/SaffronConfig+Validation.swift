@@ -1,4 +1,5 @@
 import Foundation
+import Broker
 import Firewall
 
 /// The config's values parsed into the types the services take.
@@ -15,6 +16,8 @@ public struct ValidatedConfig: Sendable {
     public var proxy: ProxyValues?
     /// The server certificate and key, when the API and the WebSocket gateway serve TLS.
     public var tls: (certificate: String, key: String)?
+    /// SPICE TLS as clients are told of it, when `spice.tlsCA` is set.
+    public var spiceTLS: SpiceTLSSettings?
 
     /// Where the CONNECT proxy listens and how clients reach it.
     public struct ProxyValues: Sendable {
@@ -57,7 +60,20 @@ extension SaffronConfig {
         return ValidatedConfig(
             listenHost: host, listenPort: port, webSocketHost: webSocketHost, webSocketPort: webSocketPort, portRange: first...last,
             ticketValidity: TimeInterval(tickets.validitySeconds), tokenLifetime: TimeInterval(auth.tokenLifetimeSeconds),
-            bcryptCost: UInt8(auth.bcryptCost), proxy: try validatedProxy(), tls: try validatedTLS())
+            bcryptCost: UInt8(auth.bcryptCost), proxy: try validatedProxy(), tls: try validatedTLS(), spiceTLS: try validatedSpiceTLS())
+    }
+
+    private func validatedSpiceTLS() throws -> SpiceTLSSettings? {
+        guard !spice.tlsCA.isEmpty else { return nil }
+        guard let data = FileManager.default.contents(atPath: spice.tlsCA),
+            let pem = String(data: data, encoding: .utf8), pem.contains("-----BEGIN CERTIFICATE-----")
+        else {
+            throw ConfigError(message: "spice.tlsCA \(spice.tlsCA) is not a readable PEM certificate (the CA of the SPICE servers' certificates).")
+        }
+        guard !spice.hostSubject.contains(where: \.isNewline) else {
+            throw ConfigError(message: "spice.hostSubject must be one line, e.g. O=Saffron,CN=hv1.example.")
+        }
+        return SpiceTLSSettings(caPEM: pem, hostSubject: spice.hostSubject.isEmpty ? nil : spice.hostSubject)
     }
 
     private func validatedTLS() throws -> (certificate: String, key: String)? {

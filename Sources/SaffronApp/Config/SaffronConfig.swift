@@ -44,6 +44,14 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
         /// PEM private key of the certificate.
         public var key = ""
     }
+    /// SPICE over TLS between clients and the hypervisors' SPICE servers (libvirt's `spice_tls`).
+    public struct Spice: Codable, Sendable, Equatable {
+        /// PEM CA certificate that signed the SPICE servers' certificates; empty sends clients to plain ports. `.vv`
+        /// files then carry it and the TLS port, and ask for every channel secure.
+        public var tlsCA = ""
+        /// The SPICE servers' certificate subject (`saffron tls init` prints it); empty checks the host name instead.
+        public var hostSubject = ""
+    }
     /// The portal's files.
     public struct Web: Codable, Sendable, Equatable {
         /// The portal's folder (`web/` of the source tree); a relative path starts at the config file's folder.
@@ -86,6 +94,7 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
     public var websocket = WebSocket()
     public var proxy = Proxy()
     public var tls = TLS()
+    public var spice = Spice()
     public var web = Web()
     public var firewall = Firewall()
     public var database = Database()

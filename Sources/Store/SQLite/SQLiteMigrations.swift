@@ -108,6 +108,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("v6: a pool's console route (direct or through the CONNECT proxy)") { db in
             try db.execute(sql: "ALTER TABLE pools ADD COLUMN console_route TEXT NOT NULL DEFAULT 'direct'")
         }
+        migrator.registerMigration("v7: the SPICE TLS port of a session's VM") { db in
+            try db.execute(sql: "ALTER TABLE sessions ADD COLUMN target_tls_port INTEGER")
+        }
         return migrator
     }
 }

@@ -40,11 +40,13 @@ extension SQLiteStore {
         }
     }
 
-    public func markReady(sessionID: String, targetAddress: String, targetPort: Int) async throws -> SessionRecord {
+    public func markReady(
+        sessionID: String, targetAddress: String, targetPort: Int, targetTLSPort: Int?
+    ) async throws -> SessionRecord {
         try await write { db in
             try db.execute(
-                sql: "UPDATE sessions SET state = ?, target_address = ?, target_port = ? WHERE id = ?",
-                arguments: [SessionState.ready.rawValue, targetAddress, targetPort, sessionID])
+                sql: "UPDATE sessions SET state = ?, target_address = ?, target_port = ?, target_tls_port = ? WHERE id = ?",
+                arguments: [SessionState.ready.rawValue, targetAddress, targetPort, targetTLSPort, sessionID])
             guard let session = try Self.fetchSession(db, where: "id = ?", arguments: [sessionID]) else {
                 throw StoreError.sessionNotFound(sessionID)
             }
@@ -75,7 +77,8 @@ extension SQLiteStore {
     public func sessions(targetAddress address: String, targetPort port: Int) async throws -> [SessionRecord] {
         try await read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM sessions WHERE target_address = ? AND target_port = ? ORDER BY created_at, id",
+                db,
+                sql: "SELECT * FROM sessions WHERE target_address = ? AND ? IN (target_port, target_tls_port) ORDER BY created_at, id",
                 arguments: [address, port]
             ).map(SessionRecord.init(row:))
         }
@@ -107,6 +110,7 @@ extension SessionRecord {
             id: row["id"], user: row["user_name"], pool: row["pool_name"], vm: row["vm_name"],
             publicPort: row["public_port"], clientAddress: row["client_address"],
             state: SessionState(rawValue: row["state"]) ?? .starting,
-            targetAddress: row["target_address"], targetPort: row["target_port"], createdAt: row["created_at"])
+            targetAddress: row["target_address"], targetPort: row["target_port"], targetTLSPort: row["target_tls_port"],
+            createdAt: row["created_at"])
     }
 }
