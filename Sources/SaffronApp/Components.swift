@@ -36,12 +36,15 @@ public struct Components: Sendable {
             resolver: BrokerTokenResolver(tokens: tokens, allowedOrigins: Set(config.websocket.allowedOrigins)),
             logger: logger)
         self.gateway = gateway
+        let settings = BrokerSettings(
+            publicAddress: config.gateway.publicAddress, portRange: values.portRange, ticketValidity: values.ticketValidity,
+            proxyURL: values.proxy?.publicURL, spiceTLS: values.spiceTLS)
         let proxy = values.proxy.map { values in
             var configuration = ProxyConfiguration(host: values.host, port: values.port)
             configuration.connectionsPerClient = values.connectionsPerClient
             configuration.idleTimeout = values.idleTimeout
             return ConnectProxy(
-                configuration: configuration, authorizer: BrokerTunnelAuthorizer(policy: TunnelPolicy(store: store)),
+                configuration: configuration, authorizer: BrokerTunnelAuthorizer(policy: TunnelPolicy(store: store, settings: settings)),
                 logger: logger)
         }
         self.proxy = proxy
@@ -49,9 +52,7 @@ public struct Components: Sendable {
         if let proxy { observers.append(ProxySessionCutter(proxy: proxy)) }
         self.broker = Broker(
             store: store, hypervisor: LibvirtHypervisor(), forwarder: Self.forwarder(for: config.firewall, logger: logger),
-            settings: BrokerSettings(
-                publicAddress: config.gateway.publicAddress, portRange: values.portRange, ticketValidity: values.ticketValidity,
-                proxyURL: values.proxy?.publicURL, spiceTLS: values.spiceTLS),
+            settings: settings,
             webConsoleTokens: tokens, sessionEndObservers: observers, logger: logger)
     }
 

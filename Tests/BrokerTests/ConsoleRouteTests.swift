@@ -56,7 +56,7 @@ import Testing
         let bob = try await fixture.user("bob")
         let mine = try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5").session
         let theirs = try await fixture.broker.desktop(inPool: "office", for: bob, clientAddress: "203.0.113.6").session
-        let policy = TunnelPolicy(store: fixture.store)
+        let policy = TunnelPolicy(store: fixture.store, settings: fixture.broker.settings)
         let address = try #require(mine.targetAddress)
         let port = try #require(mine.targetPort)
 

@@ -30,8 +30,10 @@ import Testing
         let proxied = try await fixture.broker.consoleFile(forSession: session.id, user: alice, route: .proxy)
         #expect(proxied.host == "192.0.2.10")
         #expect(proxied.tls?.port == tlsPort)
-        let policy = TunnelPolicy(store: fixture.store)
+        let policy = TunnelPolicy(store: fixture.store, settings: fixture.broker.settings)
         #expect(try await policy.session(from: "203.0.113.5", toAddress: "192.0.2.10", port: tlsPort)?.id == session.id)
+        #expect(try await policy.session(from: "203.0.113.5", toAddress: "192.0.2.10", port: session.targetPort!) == nil,
+                "the plain port stays closed under SPICE TLS")
     }
 
     @Test func aVMWithoutTLSAndABrokerWithoutTLSStayPlain() async throws {
