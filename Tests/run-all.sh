@@ -8,4 +8,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash deploy/prepare-host.sh
 swift build
 bin_path=$(swift build --show-bin-path)
-SAFFRON_E2E=1 SAFFRON_BIN="$bin_path/saffron" swift test "$@"
+# SPICE TLS for the test hypervisor's address (10.77.2.1), made once and turned on in libvirt.
+spice_tls=/var/lib/saffron-e2e/spice-tls
+[ -e "$spice_tls/ca-cert.pem" ] || "$bin_path/saffron" tls init --dir "$spice_tls" --ip 10.77.2.1 >/dev/null
+SAFFRON_SPICE_TLS_DIR=$spice_tls bash deploy/prepare-host.sh
+SAFFRON_E2E=1 SAFFRON_E2E_SPICE_TLS=$spice_tls SAFFRON_BIN="$bin_path/saffron" swift test "$@"

@@ -58,7 +58,26 @@ else
   say "no /dev/kvm: test domains will use type 'qemu' (software emulation)"
 fi
 
-# 4. Daemons, daemonised (no systemd). libvirtd's cgroup errors in its log are harmless here.
+# 4. SPICE TLS, when SAFFRON_SPICE_TLS_DIR names a folder made by `saffron tls init`: QEMU's SPICE servers then offer
+#    TLS with its server certificate (qemu.conf's spice_tls, in a block of our own, rewritten only when it changes).
+if [ -n "${SAFFRON_SPICE_TLS_DIR:-}" ]; then
+  tls_dir=$SAFFRON_SPICE_TLS_DIR
+  for file in ca-cert.pem server-cert.pem server-key.pem; do
+    [ -r "$tls_dir/$file" ] || { say "SAFFRON_SPICE_TLS_DIR: no $tls_dir/$file (make it with saffron tls init)"; exit 1; }
+  done
+  chgrp libvirt-qemu "$tls_dir/server-key.pem"
+  chmod 0640 "$tls_dir/server-key.pem"
+  want=$(printf 'spice_tls = 1\nspice_tls_x509_cert_dir = "%s"' "$tls_dir")
+  have=$(sed -n '/^# Saffron SPICE TLS begin/,/^# Saffron SPICE TLS end/p' "$qemu_conf" | sed '1d;$d')
+  if [ "$have" != "$want" ]; then
+    say "SPICE TLS with the certificates in $tls_dir ($qemu_conf)"
+    sed -i '/^# Saffron SPICE TLS begin/,/^# Saffron SPICE TLS end/d' "$qemu_conf"
+    printf '# Saffron SPICE TLS begin\n%s\n# Saffron SPICE TLS end\n' "$want" >>"$qemu_conf"
+    conf_changed=yes
+  fi
+fi
+
+# 5. Daemons, daemonised (no systemd). libvirtd's cgroup errors in its log are harmless here.
 if ! pgrep -x virtlogd >/dev/null; then
   say "starting virtlogd"
   virtlogd -d
@@ -74,7 +93,7 @@ if ! pgrep -x libvirtd >/dev/null; then
   libvirtd -d
 fi
 
-# 5. Wait (bounded) until the system connection answers.
+# 6. Wait (bounded) until the system connection answers.
 for _ in $(seq 1 100); do
   if virsh -c qemu:///system list >/dev/null 2>&1; then
     say "libvirt ready"

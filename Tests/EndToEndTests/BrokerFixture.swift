@@ -17,7 +17,7 @@ enum BrokerFixture {
     static let pool = "office"
 
     static func run(
-        _ label: String, ticketValidity: Int = 60, firewall: String = "iptables", tls: Bool = false,
+        _ label: String, ticketValidity: Int = 60, firewall: String = "iptables", tls: Bool = false, spiceTLS: Bool = false,
         _ body: (BrokerUnderTest) throws -> Void
     ) throws {
         guard getuid() == 0 else { throw CommandError(description: "the end-to-end tests need root") }
@@ -29,7 +29,8 @@ enum BrokerFixture {
         }
         try TestVMs.recreate()
         let broker = try BrokerUnderTest(
-            label: label, ticketValidity: ticketValidity, firewall: firewall, tls: tls ? try TLSFolder.make(label) : nil)
+            label: label, ticketValidity: ticketValidity, firewall: firewall, tls: tls ? try TLSFolder.make(label) : nil,
+            spiceTLS: spiceTLS ? try SpiceTLSBed.folder() : nil)
         defer { broker.stop() }
         try broker.cli(["init"])
         for user in [TestUsers.alice] + TestUsers.crowd {

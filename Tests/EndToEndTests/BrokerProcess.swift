@@ -18,12 +18,18 @@ final class BrokerUnderTest {
     private var server: BackgroundProcess?
 
     /// Writes the config file; `ticketValidity` is `tickets.validitySeconds`, `firewall` is `firewall.backend`, `tls`
-    /// the certificates for HTTPS and wss.
-    init(label: String, ticketValidity: Int = 60, firewall: String = "iptables", tls: TLSFolder? = nil) throws {
+    /// the certificates for HTTPS and wss, `spiceTLS` the certificates of the hypervisor's SPICE TLS.
+    init(
+        label: String, ticketValidity: Int = 60, firewall: String = "iptables", tls: TLSFolder? = nil,
+        spiceTLS: TLSFolder? = nil
+    ) throws {
         self.tls = tls
         let webSocketScheme = tls == nil ? "ws" : "wss"
         let origin = tls == nil ? Self.portalOrigin : "https://\(Topology.gatewayPublicAddress):\(Self.httpPort)"
         let tlsSection = tls.map { #""tls": {"certificate": "\#($0.serverCertificate)", "key": "\#($0.serverKey)"},"# } ?? ""
+        let spiceSection = spiceTLS.map {
+            #""spice": {"tlsCA": "\#($0.caCertificate)", "hostSubject": "\#(SpiceTLSBed.hostSubject)"},"#
+        } ?? ""
         let directory = try Scratch.directory("broker-\(label)")
         config = directory.appendingPathComponent("saffron.json")
         log = E2E.artifact("broker-\(label).log")
@@ -35,7 +41,7 @@ final class BrokerUnderTest {
             "portRange": "\(Self.portRange.lowerBound)-\(Self.portRange.upperBound)"},
               "websocket": {"listen": "\(Topology.gatewayPublicAddress):\(Self.webSocketPort)", \
             "publicURL": "\(webSocketScheme)://\(Topology.gatewayPublicAddress):\(Self.webSocketPort)", "allowedOrigins": ["\(origin)"]},
-              \(tlsSection)
+              \(tlsSection)\(spiceSection)
               "proxy": {"listen": "\(Topology.gatewayPublicAddress):\(Self.proxyPort)"},
               "web": {"root": "\(FileManager.default.currentDirectoryPath)/web", "spiceHTML5": "/usr/share/spice-html5"},
               "firewall": {"backend": "\(firewall)", "chain": "SAFFRON", "table": "saffron", "masquerade": true},
