@@ -67,9 +67,11 @@ public struct Broker: Sendable {
     }
 
     /// The rule forwarding the session's public port to its VM's SPICE port, the TLS one when clients are sent
-    /// over TLS (see `usesSpiceTLS`).
+    /// over TLS (see `usesSpiceTLS`); none for a session reached through the proxy only.
     static func forwardRule(for session: SessionRecord, settings: BrokerSettings) -> ForwardRule? {
-        guard let address = session.targetAddress, let port = spicePort(of: session, settings: settings) else { return nil }
+        guard session.route == .direct, let address = session.targetAddress,
+            let port = spicePort(of: session, settings: settings)
+        else { return nil }
         return ForwardRule(
             sessionID: session.id, clientAddress: session.clientAddress, publicAddress: settings.publicAddress,
             publicPort: session.publicPort, targetAddress: address, targetPort: port)

@@ -50,6 +50,9 @@ struct SessionPayload: Encodable {
     let user: String
     let clientAddress: String
     let state: String
+    /// How the session's console files reach the desktop: `direct` (the forwarded `host`:`port`) or `proxy` (the
+    /// CONNECT proxy; no port is forwarded).
+    let via: String
     let createdAt: Date
     /// Whether a viewer is attached right now (from the hypervisor's SPICE events).
     let attached: Bool
@@ -67,6 +70,7 @@ struct SessionPayload: Encodable {
         user = session.user
         clientAddress = session.clientAddress
         state = session.state.rawValue
+        via = session.route.rawValue
         createdAt = session.createdAt
         attached = presence.isAttached
         attachedChannels = presence.channels

@@ -215,12 +215,15 @@ public struct SessionRecord: Sendable, Equatable, Codable {
     public var targetPort: Int?
     /// The VM's SPICE TLS port, when its SPICE server offers TLS.
     public var targetTLSPort: Int?
+    /// How the session's clients reach the VM, from its pool's console route at handout: `direct` sessions get a
+    /// forwarding rule on their public port, `proxy` sessions none (they are reached through the CONNECT proxy only).
+    public var route: ConsoleRoute
     public var createdAt: Date
 
     public init(
         id: String, user: String, pool: String, vm: String, publicPort: Int, clientAddress: String,
         state: SessionState, targetAddress: String? = nil, targetPort: Int? = nil, targetTLSPort: Int? = nil,
-        createdAt: Date
+        route: ConsoleRoute = .direct, createdAt: Date
     ) {
         self.id = id
         self.user = user
@@ -232,6 +235,7 @@ public struct SessionRecord: Sendable, Equatable, Codable {
         self.targetAddress = targetAddress
         self.targetPort = targetPort
         self.targetTLSPort = targetTLSPort
+        self.route = route
         self.createdAt = createdAt
     }
 }

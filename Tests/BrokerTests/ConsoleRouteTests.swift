@@ -20,10 +20,26 @@ import Testing
         #expect(file.extraKeys == [ConsoleFile.Entry(key: "proxy", value: Self.proxyURL)!])
         #expect(file.rendered(for: .aSpice).contains("proxy=\(Self.proxyURL)"))
 
-        let direct = try await fixture.broker.consoleFile(forSession: session.id, user: alice, route: .direct)
-        #expect(direct.host == "198.51.100.1")
-        #expect(direct.port == session.publicPort)
-        #expect(direct.extraKeys.isEmpty)
+        #expect(session.route == .proxy)
+        #expect(await fixture.forwarder.rules.isEmpty, "a proxy pool's session forwards no public port")
+        let direct = await #expect(throws: BrokerError.self) {
+            try await fixture.broker.consoleFile(forSession: session.id, user: alice, route: .direct)
+        }
+        #expect(direct?.code == "route_unavailable")
+        #expect(direct?.httpStatus == 409)
+    }
+
+    @Test func aProxySessionFollowsItsClientToANewAddress() async throws {
+        let fixture = try await BrokerFixture(proxyURL: Self.proxyURL)
+        try await fixture.broker.updatePolicy(ofPool: "office") { $0.consoleRoute = .proxy }
+        let alice = try await fixture.user("alice")
+        let first = try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5").session
+        let again = try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.9").session
+        #expect(again.id == first.id)
+        let policy = TunnelPolicy(store: fixture.store, settings: fixture.broker.settings)
+        #expect(try await policy.session(from: "203.0.113.9", toAddress: "192.0.2.10", port: first.targetPort!)?.id == first.id)
+        #expect(try await policy.session(from: "203.0.113.5", toAddress: "192.0.2.10", port: first.targetPort!) == nil)
+        #expect(await fixture.forwarder.rules.isEmpty)
     }
 
     @Test func aDirectPoolGoesThroughTheProxyOnlyWhenAsked() async throws {

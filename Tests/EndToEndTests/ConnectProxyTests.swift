@@ -7,18 +7,21 @@ extension EndToEnd {
     @Suite struct ConnectProxy {
         static let proxyURL = "http://\(Topology.gatewayPublicAddress):\(BrokerUnderTest.proxyPort)"
 
-        @Test("remote-viewer through the CONNECT proxy shows the desktop; ending the session cuts it")
+        @Test("remote-viewer through the CONNECT proxy shows the desktop of a proxy pool; ending the session cuts it")
         func viewerThroughProxy() throws {
             try BrokerFixture.run("connect-proxy") { broker in
+                try broker.cli(["pool", "set", BrokerFixture.pool, "--console-via", "proxy"])
                 let token = try API.login(TestUsers.alice)
                 let session = try #require(try API.requestDesktop(BrokerFixture.pool, token: token).1)
-                let console = try API.console(session.id, token: token, via: "proxy")
+                #expect(try Topology.dnatRule(session: session.id) == nil, "a proxy pool's session forwards no port")
+                let console = try API.console(session.id, token: token)
                 #expect(console.status == 200)
                 let keys = VirtViewerFile.parse(console.text)
                 #expect(keys["proxy"] == Self.proxyURL)
                 #expect(keys["host"] == Topology.hypervisorAddress, "the .vv names the desktop's own SPICE endpoint")
+                #expect(try API.console(session.id, token: token, via: "direct").status == 409)
 
-                let viewer = try SessionViewer(session: session.id, token: token, label: "connect-proxy", via: "proxy")
+                let viewer = try SessionViewer(session: session.id, token: token, label: "connect-proxy")
                 defer { viewer.stop() }
                 let shot = E2E.artifact("connect-proxy-viewer.png")
                 try waitUntil("remote-viewer to show the guest through the proxy", timeout: 40, interval: 0.5) {

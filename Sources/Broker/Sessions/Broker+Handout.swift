@@ -93,13 +93,14 @@ extension Broker {
         let endpoint = try await hypervisor.startIfNeeded(vm)
         let ready = try await store.markReady(
             sessionID: session.id, targetAddress: endpoint.address, targetPort: endpoint.port, targetTLSPort: endpoint.tlsPort)
-        guard let rule = forwardRule(for: ready) else { throw BrokerError.vmNotReady("VM \(session.vm) has no SPICE endpoint.") }
-        do {
-            try await forwarder.install(rule)
-        } catch {
-            throw BrokerError.forwarding("Could not forward port \(rule.publicPort) to \(session.vm): \(error)")
+        if let rule = forwardRule(for: ready) {
+            do {
+                try await forwarder.install(rule)
+            } catch {
+                throw BrokerError.forwarding("Could not forward port \(rule.publicPort) to \(session.vm): \(error)")
+            }
         }
-        logger.info("handed out \(session.vm) of pool \(session.pool) to \(session.user) from \(session.clientAddress) on port \(session.publicPort)")
+        logger.info("handed out \(session.vm) of pool \(session.pool) to \(session.user) from \(session.clientAddress) \(ready.route == .proxy ? "through the proxy" : "on port \(session.publicPort)")")
         return ready
     }
 
@@ -129,9 +130,9 @@ extension Broker {
             guard let next = try await store.session(id: session.id) else { throw BrokerError.sessionNotFound(session.id) }
             current = next
         }
-        guard current.clientAddress != clientAddress, let oldRule = forwardRule(for: current) else { return current }
+        guard current.clientAddress != clientAddress, current.state == .ready else { return current }
         let moved = try await store.updateClientAddress(sessionID: current.id, clientAddress: clientAddress)
-        if let newRule = forwardRule(for: moved) {
+        if let oldRule = forwardRule(for: current), let newRule = forwardRule(for: moved) {
             try await forwarder.install(newRule)
             try await forwarder.remove(oldRule)
         }
@@ -140,13 +141,12 @@ extension Broker {
     }
 
     /// A `.vv` for the session with a fresh one-time SPICE ticket, valid for the configured ticket validity, sending
-    /// its client the way `route` says (nil: the pool's console route).
+    /// its client the way `route` says (nil: the session's own route, its pool's at handout).
     public func consoleFile(
         forSession id: String, user: UserRecord, route: ConsoleRoute? = nil, now: Date = Date()
     ) async throws -> ConsoleFile {
         let session = try await session(id: id, visibleTo: user)
-        let poolRoute = try await store.pool(named: session.pool)?.policy.consoleRoute ?? .direct
-        let endpoint = try consoleEndpoint(of: session, route: route ?? poolRoute)
+        let endpoint = try consoleEndpoint(of: session, route: route ?? session.route)
         let (ticket, _) = try await setFreshTicket(on: session, now: now)
         var file = ConsoleFile(
             host: endpoint.host, port: endpoint.port, password: ticket, title: "\(session.vm) (\(session.pool)) - Saffron")

@@ -32,6 +32,12 @@ extension Broker {
     func consoleEndpoint(of session: SessionRecord, route: ConsoleRoute) throws -> (host: String, port: Int, proxy: String?) {
         switch route {
         case .direct:
+            guard session.route == .direct else {
+                throw BrokerError(
+                    code: "route_unavailable",
+                    message: "This desktop is reached through the CONNECT proxy only (its pool forwards no port); ask for its console file without via=direct.",
+                    httpStatus: 409)
+            }
             return (settings.publicAddress, session.publicPort, nil)
         case .proxy:
             guard let proxyURL = settings.proxyURL else {

@@ -111,6 +111,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("v7: the SPICE TLS port of a session's VM") { db in
             try db.execute(sql: "ALTER TABLE sessions ADD COLUMN target_tls_port INTEGER")
         }
+        migrator.registerMigration("v8: sessions reached through the CONNECT proxy only") { db in
+            try db.execute(sql: "ALTER TABLE sessions ADD COLUMN route TEXT NOT NULL DEFAULT 'direct'")
+        }
         return migrator
     }
 }

@@ -26,15 +26,16 @@ extension SQLiteStore {
             }
             let session = SessionRecord(
                 id: claim.newSessionID, user: claim.user, pool: claim.pool, vm: vm, publicPort: port,
-                clientAddress: claim.clientAddress, state: .starting, createdAt: claim.now)
+                clientAddress: claim.clientAddress, state: .starting, route: pool.policy.consoleRoute, createdAt: claim.now)
             try db.execute(
                 sql: """
-                    INSERT INTO sessions (id, user_name, pool_name, vm_name, public_port, client_address, state, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO sessions (id, user_name, pool_name, vm_name, public_port, client_address, state, route,
+                        created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     session.id, session.user, session.pool, session.vm, session.publicPort, session.clientAddress,
-                    session.state.rawValue, session.createdAt,
+                    session.state.rawValue, session.route.rawValue, session.createdAt,
                 ])
             return .created(try Self.fetchSession(db, where: "id = ?", arguments: [session.id]) ?? session)
         }
@@ -111,6 +112,6 @@ extension SessionRecord {
             publicPort: row["public_port"], clientAddress: row["client_address"],
             state: SessionState(rawValue: row["state"]) ?? .starting,
             targetAddress: row["target_address"], targetPort: row["target_port"], targetTLSPort: row["target_tls_port"],
-            createdAt: row["created_at"])
+            route: ConsoleRoute(rawValue: row["route"]) ?? .direct, createdAt: row["created_at"])
     }
 }
