@@ -132,6 +132,9 @@ final class ConnectRequestHandler: ChannelInboundHandler, RemovableChannelHandle
 
     /// Answers 200, drops the HTTP handlers and glues the client's channel to the target's.
     private func establish(_ target: ConnectTarget, peer: any Channel, context: ChannelHandlerContext) {
+        guard peer.isActive else {
+            return self.refuse(.unreachable, context: context, why: "\(target) hung up before the tunnel opened")
+        }
         self.state = .gluing(pending: [])
         self.logger.info(
             "tunnel opened",
