@@ -1,20 +1,37 @@
 import NIOCore
 
-/// The target (SPICE) side of a relay: hands bytes and events to its `WebSocketRelayHandler` partner.
+/// A TCP side of a relay: hands what it reads to its partner and writes what its partner relays.
 ///
 /// Shaped like the glue handler of NIO's connect-proxy example: both channels live on one event loop, each handler
-/// writes into its partner's channel, and reading stops while the partner's channel is not writable.
-final class TCPRelayHandler: ChannelDuplexHandler {
+/// writes into its partner's channel, and reading stops while the partner's channel is not writable. It is the
+/// desktop's side of a browser console (partnered with a `WebSocketRelayHandler`) and both ends of a proxy tunnel
+/// (partnered with each other). Half-close: when its peer stops sending, the partner is told; told the same by its
+/// partner, it shuts its own output once queued writes are out, and closes when both directions are done. An idle
+/// event closes it.
+final class TCPRelayHandler: ChannelDuplexHandler, RelayPeer {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private var partner: WebSocketRelayHandler?
+    private var partner: (any RelayPeer)?
     private var context: ChannelHandlerContext?
     private var pendingRead = false
+    private var inputClosed = false
+    private var outputClosed = false
 
-    init(partner: WebSocketRelayHandler) {
+    init(partner: any RelayPeer) {
         self.partner = partner
+    }
+
+    private init() {}
+
+    /// Two handlers partnered to each other: the ends of a tunnel.
+    static func matchedPair() -> (TCPRelayHandler, TCPRelayHandler) {
+        let first = TCPRelayHandler()
+        let second = TCPRelayHandler()
+        first.partner = second
+        second.partner = first
+        return (first, second)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -27,39 +44,43 @@ final class TCPRelayHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        self.partner?.targetRead(Self.unwrapInboundIn(data))
+        self.partner?.relay(Self.unwrapInboundIn(data))
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        self.partner?.targetReadComplete()
+        self.partner?.relayFlush()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        self.partner?.targetClosed()
+        self.partner?.partnerClosed()
         context.fireChannelInactive()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? ChannelEvent, case .inputClosed = event {
-            self.partner?.targetClosed()
+            self.inputClosed = true
+            self.partner?.partnerInputClosed()
+            if self.outputClosed { context.close(promise: nil) }
+        } else if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
         }
         context.fireUserInboundEventTriggered(event)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        self.partner?.targetFailed(error)
+        self.partner?.partnerFailed(error)
         context.close(promise: nil)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
-            self.partner?.targetBecameWritable()
+            self.partner?.partnerBecameWritable()
         }
         context.fireChannelWritabilityChanged()
     }
 
     func read(context: ChannelHandlerContext) {
-        if self.partner?.isClientWritable ?? false {
+        if self.partner?.isWritable ?? false {
             context.read()
         } else {
             self.pendingRead = true
@@ -67,25 +88,40 @@ final class TCPRelayHandler: ChannelDuplexHandler {
     }
 }
 
-// The partner's side: called by `WebSocketRelayHandler` on the same event loop.
+// The partner's side: called on the same event loop.
 extension TCPRelayHandler {
-    /// Whether the target channel can take more bytes without exceeding the buffer limit.
     var isWritable: Bool { self.context?.channel.isWritable ?? false }
 
-    func write(_ buffer: ByteBuffer) {
+    func relay(_ buffer: ByteBuffer) {
         self.context?.write(Self.wrapOutboundOut(buffer), promise: nil)
     }
 
-    func flush() {
+    func relayFlush() {
         self.context?.flush()
     }
 
-    func close() {
+    func partnerInputClosed() {
+        guard let context, !self.outputClosed else { return }
+        self.outputClosed = true
+        guard self.inputClosed else {
+            context.close(mode: .output, promise: nil)  // NIO shuts the socket once queued writes are out
+            return
+        }
+        // Both directions done: NIO would close at once and drop queued writes, so close after the last one.
+        let drained = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(Self.wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: drained)
+        drained.futureResult.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
+    }
+
+    func partnerClosed() {
         self.context?.close(promise: nil)
     }
 
-    /// The browser's channel drained below its low water mark: resume reading if we held a read back.
-    func clientBecameWritable() {
+    func partnerFailed(_ error: any Error) {
+        self.context?.close(promise: nil)
+    }
+
+    func partnerBecameWritable() {
         if self.pendingRead {
             self.pendingRead = false
             self.context?.read()

@@ -6,14 +6,14 @@ extension WebSocketRelayHandler {
     /// Carries out one decision of the state machine.
     func perform(_ action: RelayStateMachine.Action) {
         guard let context = self.context else {
-            if case .closeTarget = action { self.target?.close() }
+            if case .closeTarget = action { self.target?.partnerClosed() }
             return
         }
         switch action {
         case .none:
             break
         case .forwardToTarget(let payload):
-            self.target?.write(payload)
+            self.target?.relay(payload)
         case .forwardToClient(let buffer):
             WebSocketFraming.forEachFrame(of: buffer, maxFrameSize: self.settings.maxFrameSize) { frame in
                 context.write(Self.wrapOutboundOut(frame), promise: nil)
@@ -25,17 +25,17 @@ extension WebSocketRelayHandler {
             context.writeAndFlush(Self.wrapOutboundOut(ping), promise: nil)
         case .startRelaying(let pending):
             self.timers.handshake?.cancel()
-            for payload in pending { self.target?.write(payload) }
-            self.target?.flush()
+            for payload in pending { self.target?.relay(payload) }
+            self.target?.relayFlush()
             self.resumeReadingIfPossible()
         case .sendClose(let refusal, let closeTarget, let closeClientAfterFlush):
             self.sendClose(refusal, closeTarget: closeTarget, closeClientAfterFlush: closeClientAfterFlush, context)
         case .closeClient(let closeTarget):
             self.timers.cancelAll()
-            if closeTarget { self.target?.close() }
+            if closeTarget { self.target?.partnerClosed() }
             context.close(promise: nil)
         case .closeTarget:
-            self.target?.close()
+            self.target?.partnerClosed()
         }
     }
 
@@ -44,7 +44,7 @@ extension WebSocketRelayHandler {
     ) {
         self.timers.cancelAll()
         self.logClose(refusal)
-        if closeTarget { self.target?.close() }
+        if closeTarget { self.target?.partnerClosed() }
         let frame = WebSocketFraming.closeFrame(refusal, allocator: context.channel.allocator)
         let written = context.writeAndFlush(Self.wrapOutboundOut(frame))
         if closeClientAfterFlush {

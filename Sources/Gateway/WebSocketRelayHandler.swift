@@ -78,7 +78,7 @@ final class WebSocketRelayHandler: ChannelDuplexHandler {
 
     func channelReadComplete(context: ChannelHandlerContext) {
         self.noteActivity()
-        self.target?.flush()
+        self.target?.relayFlush()
         context.fireChannelReadComplete()
     }
 
@@ -102,7 +102,7 @@ final class WebSocketRelayHandler: ChannelDuplexHandler {
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
-            self.target?.clientBecameWritable()
+            self.target?.partnerBecameWritable()
         }
         context.fireChannelWritabilityChanged()
     }
@@ -132,31 +132,35 @@ final class WebSocketRelayHandler: ChannelDuplexHandler {
     }
 }
 
-// The partner's side: called by `TCPRelayHandler` on the same event loop.
-extension WebSocketRelayHandler {
+// The partner's side: called by the desktop's `TCPRelayHandler` on the same event loop.
+extension WebSocketRelayHandler: RelayPeer {
     /// Whether the browser channel can take more bytes without exceeding the buffer limit.
-    var isClientWritable: Bool { self.context?.channel.isWritable ?? false }
+    var isWritable: Bool { self.context?.channel.isWritable ?? false }
 
-    func targetRead(_ buffer: ByteBuffer) {
+    func relay(_ buffer: ByteBuffer) {
         self.sawData = true
         self.perform(self.machine.targetRead(buffer))
     }
 
-    func targetReadComplete() {
+    func relayFlush() {
         self.noteActivity()
         self.context?.flush()
     }
 
-    func targetClosed() {
+    func partnerInputClosed() {
         self.perform(self.machine.targetClosed())
     }
 
-    func targetFailed(_ error: any Error) {
+    func partnerClosed() {
+        self.perform(self.machine.targetClosed())
+    }
+
+    func partnerFailed(_ error: any Error) {
         self.logger.debug("target connection failed", metadata: ["error": "\(error)"])
         self.perform(self.machine.targetClosed())
     }
 
-    func targetBecameWritable() {
+    func partnerBecameWritable() {
         self.resumeReadingIfPossible()
     }
 

@@ -4,10 +4,16 @@ import Testing
 
 /// The CONNECT proxy through real sockets on 127.0.0.1: what a tunnel reaches, what is refused, and how tunnels end.
 @Suite struct ConnectProxyLiveTests {
-    @Test func aGrantedTunnelAnswers200AndRelaysBothWays() async throws {
+    /// An echo server standing in for a desktop, and an authorizer granting 127.0.0.1 a tunnel to it (session `s1`).
+    static func grantedDesktop() async throws -> (TestTCPServer, TestTunnelAuthorizer) {
         let desktop = try await TestTCPServer.start(.echo)
         let authorizer = TestTunnelAuthorizer()
         authorizer.grant(target: ConnectTarget(host: "127.0.0.1", port: desktop.port), sessionID: "s1")
+        return (desktop, authorizer)
+    }
+
+    @Test func aGrantedTunnelAnswers200AndRelaysBothWays() async throws {
+        let (desktop, authorizer) = try await Self.grantedDesktop()
         try await withLiveProxy(authorizer) { proxy, port in
             let client = try await TestProxyClient.connect(port: port)
             #expect(try await client.connect(to: "127.0.0.1:\(desktop.port)") == "HTTP/1.1 200 Connection established")
@@ -20,9 +26,7 @@ import Testing
     }
 
     @Test func aHalfClosedTunnelStillDeliversTheAnswer() async throws {
-        let desktop = try await TestTCPServer.start(.echo)
-        let authorizer = TestTunnelAuthorizer()
-        authorizer.grant(target: ConnectTarget(host: "127.0.0.1", port: desktop.port), sessionID: "s1")
+        let (desktop, authorizer) = try await Self.grantedDesktop()
         try await withLiveProxy(authorizer) { _, port in
             let client = try await TestProxyClient.connect(port: port)
             _ = try await client.connect(to: "127.0.0.1:\(desktop.port)")
@@ -50,9 +54,7 @@ import Testing
     }
 
     @Test func otherMethodsAndHostNamesAreRefusedWithoutAsking() async throws {
-        let desktop = try await TestTCPServer.start(.echo)
-        let authorizer = TestTunnelAuthorizer()
-        authorizer.grant(target: ConnectTarget(host: "127.0.0.1", port: desktop.port), sessionID: "s1")
+        let (desktop, authorizer) = try await Self.grantedDesktop()
         try await withLiveProxy(authorizer) { _, port in
             let requests = [
                 ("GET http://127.0.0.1:\(desktop.port)/ HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 405 Method Not Allowed"),
@@ -92,9 +94,7 @@ import Testing
     }
 
     @Test func aClientHoldsAtMostItsShareOfConnections() async throws {
-        let desktop = try await TestTCPServer.start(.echo)
-        let authorizer = TestTunnelAuthorizer()
-        authorizer.grant(target: ConnectTarget(host: "127.0.0.1", port: desktop.port), sessionID: "s1")
+        let (desktop, authorizer) = try await Self.grantedDesktop()
         try await withLiveProxy(authorizer, configure: { $0.connectionsPerClient = 2 }) { _, port in
             let first = try await TestProxyClient.connect(port: port)
             let second = try await TestProxyClient.connect(port: port)
@@ -114,9 +114,7 @@ import Testing
     }
 
     @Test func anIdleTunnelIsClosed() async throws {
-        let desktop = try await TestTCPServer.start(.echo)
-        let authorizer = TestTunnelAuthorizer()
-        authorizer.grant(target: ConnectTarget(host: "127.0.0.1", port: desktop.port), sessionID: "s1")
+        let (desktop, authorizer) = try await Self.grantedDesktop()
         try await withLiveProxy(authorizer, configure: { $0.idleTimeout = .milliseconds(300) }) { proxy, port in
             let client = try await TestProxyClient.connect(port: port)
             _ = try await client.connect(to: "127.0.0.1:\(desktop.port)")

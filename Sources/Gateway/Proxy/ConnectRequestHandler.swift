@@ -145,7 +145,7 @@ final class ConnectRequestHandler: ChannelInboundHandler, RemovableChannelHandle
         context.write(Self.wrapOutboundOut(.head(head)), promise: nil)
         context.writeAndFlush(Self.wrapOutboundOut(.end(nil)), promise: nil)
 
-        let (clientGlue, targetGlue) = TunnelGlueHandler.matchedPair()
+        let (clientGlue, targetGlue) = TCPRelayHandler.matchedPair()
         do {
             let pipeline = context.pipeline.syncOperations
             try ProxyPipeline.removeHTTPHandlers(from: pipeline)
