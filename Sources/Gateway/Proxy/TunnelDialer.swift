@@ -24,14 +24,21 @@ struct TunnelDialer: TunnelDialing {
     }
 
     func connect(to target: ConnectTarget, on eventLoop: any EventLoop) -> EventLoopFuture<any Channel> {
-        ClientBootstrap(group: eventLoop)
+        // An address literal needs no resolver: connecting to the address itself skips NIO's getaddrinfo hop.
+        let address: SocketAddress
+        do {
+            address = try SocketAddress(ipAddress: target.host, port: target.port)
+        } catch {
+            return eventLoop.makeFailedFuture(error)
+        }
+        return ClientBootstrap(group: eventLoop)
             .connectTimeout(self.settings.connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelOption(.allowRemoteHalfClosure, value: true)
             .channelOption(.autoRead, value: false)
             .channelOption(.writeBufferWaterMark, value: self.settings.waterMark)
             .channelOption(.recvAllocator, value: self.settings.readAllocator)
-            .connect(host: target.host, port: target.port)
+            .connect(to: address)
     }
 }
 
