@@ -6,7 +6,10 @@ struct SaffronBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "saffron-bench",
         abstract: "Saffron's benchmarks: each compares alternatives side by side in one run and prints ratios.",
-        subcommands: [HandoutBench.self, GatewayBench.self, GatewayRelayServer.self, BootStormBench.self, FirewallBench.self],
+        subcommands: [
+            HandoutBench.self, GatewayBench.self, GatewayRelayServer.self, ProxyBench.self, ProxyRelayServer.self,
+            BootStormBench.self, FirewallBench.self,
+        ],
         defaultSubcommand: HandoutBench.self
     )
 }

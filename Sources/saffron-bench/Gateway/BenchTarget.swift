@@ -74,6 +74,15 @@ enum BenchThread {
         thread.start()
     }
 
+    /// Starts a thread counted in `running` until its body returns.
+    static func start(countedIn running: SharedCount, _ body: @escaping @Sendable () -> Void) {
+        running.add(1)
+        Self.start {
+            defer { running.add(-1) }
+            body()
+        }
+    }
+
     /// Runs blocking work on a thread of its own and returns its result, keeping Swift's cooperative pool free.
     static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in

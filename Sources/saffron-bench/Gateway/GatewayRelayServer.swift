@@ -14,36 +14,17 @@ struct GatewayRelayServer: AsyncParsableCommand {
         shouldDisplay: false
     )
 
-    @Option(help: "Port to listen on (127.0.0.1).") var port: Int
-    @Option(help: "Port of the benchmark's target (127.0.0.1).") var targetPort: Int
+    @OptionGroup var endpoints: RelayEndpoints
 
     func run() async throws {
-        LoopbackSocket.raiseOpenFilesLimit()
-        Self.exitWhenStandardInputCloses()
-        var logger = Logger(label: "saffron-bench.gateway")
-        logger.logLevel = .warning
-        let gateway = WebSocketGateway(
-            configuration: GatewayConfiguration(host: "127.0.0.1", port: self.port),
-            resolver: BenchTokenResolver(targetPort: self.targetPort), logger: logger)
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [gateway], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
-    }
-}
-
-extension GatewayRelayServer {
-    /// The benchmark holds our standard input open; when it ends, even killed, the relay must not outlive it.
-    static func exitWhenStandardInputCloses() {
-        BenchThread.start {
-            var byte: UInt8 = 0
-            while read(STDIN_FILENO, &byte, 1) > 0 {}
-            Glibc.exit(0)
+        try await RelayProcess.serve(label: "saffron-bench.gateway") { logger in
+            WebSocketGateway(
+                configuration: GatewayConfiguration(host: "127.0.0.1", port: self.endpoints.port),
+                resolver: BenchTokenResolver(targetPort: self.endpoints.targetPort), logger: logger)
         }
     }
 }
 
-/// Redeems the benchmark's one token, any number of times, to the benchmark's target.
 struct BenchTokenResolver: GatewayTokenResolver {
     let targetPort: Int
 

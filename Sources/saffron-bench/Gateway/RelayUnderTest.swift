@@ -1,14 +1,16 @@
 import Foundation
 import Glibc
 
-/// One of the relays the gateway benchmark compares, running and ready: raw TCP (no relay at all), Saffron's
-/// gateway in a process of its own, or websockify from Debian.
+/// One of the relays a benchmark compares, running and ready: raw TCP (no relay at all), or a relay in processes of
+/// its own (Saffron's gateway or CONNECT proxy, websockify, squid).
 final class RelayUnderTest {
     let name: String
     let path: RelayPath
     private let process: Process?
-    /// Our end of the relay's standard input: Saffron's relay exits when it closes.
+    /// Our end of the relay's standard input: Saffron's relays exit when it closes.
     private let lifeline: Pipe?
+    /// Runs once the relay stopped, e.g. to remove the files it needed.
+    var afterStop: (() -> Void)?
 
     private init(name: String, path: RelayPath, process: Process?, lifeline: Pipe? = nil) {
         self.name = name
@@ -24,11 +26,19 @@ final class RelayUnderTest {
 
     /// Saffron's `WebSocketGateway`, run by this program's hidden `gateway-relay` command.
     static func saffronGateway(target: BenchTarget, cores: CoreSplit?) async throws -> RelayUnderTest {
+        try await Self.saffron("gateway-relay", target: target, cores: cores) { .webSocket(port: $0) }
+    }
+
+    /// One of this program's hidden relay commands, listening on a free port and relaying to `target`; `path` says
+    /// how the load client goes through it on that port.
+    static func saffron(
+        _ command: String, target: BenchTarget, cores: CoreSplit?, path: (Int) -> RelayPath
+    ) async throws -> RelayUnderTest {
         let port = try LoopbackSocket.freePort()
         let program = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         return try await Self.start(
-            name: "saffron", program: program, port: port, cores: cores,
-            arguments: ["gateway-relay", "--port", "\(port)", "--target-port", "\(target.port)"])
+            name: "saffron", program: program, path: path(port), cores: cores,
+            arguments: [command, "--port", "\(port)", "--target-port", "\(target.port)"])
     }
 
     /// websockify (Debian package `websockify`) relaying to the same target.
@@ -38,7 +48,7 @@ final class RelayUnderTest {
         }
         let port = try LoopbackSocket.freePort()
         return try await Self.start(
-            name: "websockify", program: program, port: port, cores: cores,
+            name: "websockify", program: program, path: .webSocket(port: port), cores: cores,
             arguments: ["127.0.0.1:\(port)", "127.0.0.1:\(target.port)"])
     }
 
@@ -52,7 +62,7 @@ final class RelayUnderTest {
         self.tree?.cpuSeconds() ?? 0
     }
 
-    /// Stops the relay and every process it forked.
+    /// Stops the relay and every process it forked, then runs `afterStop`.
     func stop() {
         guard let process = self.process, let tree = self.tree else { return }
         tree.signalAll(SIGTERM)
@@ -62,10 +72,12 @@ final class RelayUnderTest {
         }
         // Whatever ignored SIGTERM (websockify's per-connection children may) goes now.
         tree.signalAll(SIGKILL)
+        self.afterStop?()
     }
 
-    private static func start(
-        name: String, program: URL, port: Int, cores: CoreSplit?, arguments: [String]
+    /// Starts `program` and returns once it accepts connections on `path`'s port, pinned to the relay cores if given.
+    static func start(
+        name: String, program: URL, path: RelayPath, cores: CoreSplit?, arguments: [String]
     ) async throws -> RelayUnderTest {
         let process = Process()
         process.executableURL = program
@@ -75,12 +87,12 @@ final class RelayUnderTest {
         let lifeline = Pipe()
         process.standardInput = lifeline
         try process.run()
-        let relay = RelayUnderTest(name: name, path: .webSocket(port: port), process: process, lifeline: lifeline)
+        let relay = RelayUnderTest(name: name, path: path, process: process, lifeline: lifeline)
         let deadline = ContinuousClock.now + .seconds(15)
-        while !LoopbackSocket.isOpen(port: port) {
+        while !LoopbackSocket.isOpen(port: path.port) {
             guard process.isRunning, ContinuousClock.now < deadline else {
                 relay.stop()
-                throw BenchFailure("\(name) did not start listening on 127.0.0.1:\(port)")
+                throw BenchFailure("\(name) did not start listening on 127.0.0.1:\(path.port)")
             }
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -93,7 +105,8 @@ final class RelayUnderTest {
         return relay
     }
 
-    private static func findProgram(_ name: String) -> URL? {
+    /// The first executable called `name` on the `PATH`.
+    static func findProgram(_ name: String) -> URL? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         return path.split(separator: ":").map { URL(fileURLWithPath: String($0)).appendingPathComponent(name) }
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }

@@ -1,39 +1,61 @@
 import Glibc
 
-/// How the load client reaches the target: straight over TCP, or through a WebSocket relay listening on a port.
+/// How the load client reaches the target: straight over TCP, through a WebSocket relay listening on a port, or
+/// through an HTTP CONNECT proxy listening on a port.
 enum RelayPath: Sendable {
     case direct(targetPort: Int)
     case webSocket(port: Int)
+    case connectProxy(port: Int, targetPort: Int)
+
+    /// The port the load client connects to.
+    var port: Int {
+        switch self {
+        case .direct(let port), .webSocket(let port), .connectProxy(let port, _): port
+        }
+    }
+
+    /// What the relay must answer before it relays; nil when the client talks to the target itself.
+    var handshake: RelayHandshake? {
+        switch self {
+        case .direct:
+            nil
+        case .webSocket(let port):
+            RelayHandshake(name: "upgrade", request: WebSocketClientFraming.upgradeRequest(port: port), acceptedStatus: 101)
+        case .connectProxy(_, let targetPort):
+            RelayHandshake(
+                name: "CONNECT",
+                request: Array("CONNECT 127.0.0.1:\(targetPort) HTTP/1.1\r\nHost: 127.0.0.1:\(targetPort)\r\n\r\n".utf8),
+                acceptedStatus: 200)
+        }
+    }
+
+    /// Whether the target's bytes arrive in WebSocket frames rather than as they were sent.
+    var isFramed: Bool {
+        if case .webSocket = self { true } else { false }
+    }
 }
 
-/// One blocking client connection to the bench target through a relay: upgraded if the path is a WebSocket relay,
-/// with the target's mode byte already sent.
 struct RelayedStream {
     let fd: Int32
     private var counter: FrameCounter?
     private var leftover: [UInt8]
 
-    /// Connects, upgrades and chooses the target's mode. A read that waits more than 10 s fails instead of hanging.
+    /// Connects, opens the relay and chooses the target's mode. A read that waits more than 10 s fails instead of
+    /// hanging.
     static func open(_ path: RelayPath, mode: BenchTarget.Mode) throws -> RelayedStream {
-        switch path {
-        case .direct(let port):
-            let fd = try LoopbackSocket.connect(port: port)
-            LoopbackSocket.setReceiveTimeout(fd, seconds: 10)
-            let stream = RelayedStream(fd: fd, counter: nil, leftover: [])
-            try stream.sendOrThrow([mode.rawValue])
-            return stream
-        case .webSocket(let port):
-            let fd = try LoopbackSocket.connect(port: port)
-            LoopbackSocket.setReceiveTimeout(fd, seconds: 10)
-            guard LoopbackSocket.writeAll(fd, WebSocketClientFraming.upgradeRequest(port: port)) else {
+        let fd = try LoopbackSocket.connect(port: path.port)
+        LoopbackSocket.setReceiveTimeout(fd, seconds: 10)
+        var rest: [UInt8] = []
+        if let handshake = path.handshake {
+            guard LoopbackSocket.writeAll(fd, handshake.request) else {
                 Glibc.close(fd)
-                throw BenchFailure("the relay on port \(port) closed before the upgrade request was sent")
+                throw BenchFailure("the relay on port \(path.port) closed before the \(handshake.name) request was sent")
             }
-            let rest = try Self.readResponseHead(fd, port: port)
-            let stream = RelayedStream(fd: fd, counter: FrameCounter(), leftover: rest)
-            try stream.sendOrThrow([mode.rawValue])
-            return stream
+            rest = try Self.readResponseHead(fd, port: path.port, handshake: handshake)
         }
+        let stream = RelayedStream(fd: fd, counter: path.isFramed ? FrameCounter() : nil, leftover: rest)
+        try stream.sendOrThrow([mode.rawValue])
+        return stream
     }
 
     /// Sends `payload` as it goes on the wire of this path (one masked binary frame through a WebSocket relay).
@@ -83,22 +105,24 @@ struct RelayedStream {
         }
     }
 
-    private static func readResponseHead(_ fd: Int32, port: Int) throws -> [UInt8] {
+    private static func readResponseHead(_ fd: Int32, port: Int, handshake: RelayHandshake) throws -> [UInt8] {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
             let received = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
             guard received > 0 else {
-                let reason = received < 0 && errno == EAGAIN ? "did not answer the upgrade within 10 s" : "closed during the upgrade"
+                let reason =
+                    received < 0 && errno == EAGAIN
+                    ? "did not answer the \(handshake.name) within 10 s" : "closed during the \(handshake.name)"
                 Glibc.close(fd)
                 throw BenchFailure("the relay on port \(port) \(reason)")
             }
             bytes += chunk[0..<received]
-            if let end = WebSocketClientFraming.endOfResponseHead(in: bytes) {
-                guard WebSocketClientFraming.isSwitchingProtocols(bytes[0..<end]) else {
+            if let end = RelayHandshake.endOfResponseHead(in: bytes) {
+                guard handshake.accepts(bytes[0..<end]) else {
                     Glibc.close(fd)
                     let head = String(decoding: bytes[0..<end], as: UTF8.self)
-                    throw BenchFailure("the relay on port \(port) refused the upgrade: \(head.prefix(200))")
+                    throw BenchFailure("the relay on port \(port) refused the \(handshake.name): \(head.prefix(200))")
                 }
                 return Array(bytes[end...])
             }

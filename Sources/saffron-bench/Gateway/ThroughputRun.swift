@@ -4,13 +4,14 @@ import Synchronization
 /// writes, measured over a window after a warm-up.
 struct ThroughputRun {
     /// What one cell of the throughput table measured.
-    struct Result {
+    struct Result: RelayRate {
         let streams: Int
         let bytesPerSecond: Double
         /// The relay's CPU use over the window, in cores (1.0 = one core busy).
         let relayCores: Double
 
         var megabytesPerSecond: Double { self.bytesPerSecond / 1e6 }
+        var rate: Double { self.megabytesPerSecond }
     }
 
     let relay: RelayUnderTest
@@ -27,40 +28,57 @@ struct ThroughputRun {
         let received = SharedCount()
         let readers = SharedCount()  // readers still running: sockets are closed only after the last one stopped
         for stream in opened {
-            readers.add(1)
-            BenchThread.start { [received, readers] in
+            BenchThread.start(countedIn: readers) { [received] in
                 var stream = stream
                 let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
-                defer {
-                    buffer.deallocate()
-                    readers.add(-1)
-                }
+                defer { buffer.deallocate() }
                 while let count = stream.readPayload(into: buffer) {
                     received.add(count)
                 }
             }
         }
-        try await Task.sleep(for: self.warmUp)
-        let clock = ContinuousClock()
-        let (bytesBefore, cpuBefore, start) = (received.total, self.relay.cpuSeconds(), clock.now)
-        try await Task.sleep(for: self.window)
-        let (bytesAfter, cpuAfter, end) = (received.total, self.relay.cpuSeconds(), clock.now)
+        let sample = try await self.relay.sample(received, warmUp: self.warmUp, window: self.window)
         opened.forEach { $0.shutDown() }
         // A reader still between two reads would otherwise read from whatever socket reuses its descriptor.
-        while readers.total > 0 { try await Task.sleep(for: .milliseconds(5)) }
-        let seconds = (end - start).seconds
-        return Result(
-            streams: self.streams, bytesPerSecond: Double(bytesAfter - bytesBefore) / seconds,
-            relayCores: (cpuAfter - cpuBefore) / seconds)
+        try await readers.waitUntilZero()
+        return Result(streams: self.streams, bytesPerSecond: sample.perSecond, relayCores: sample.relayCores)
     }
 }
 
-/// A count shared by the reading threads (bytes received, readers running).
+/// What a count gained over a measurement window, and the CPU time the relay used meanwhile.
+struct WindowSample {
+    let gained: Int
+    let seconds: Double
+    let relayCPUSeconds: Double
+
+    var perSecond: Double { Double(self.gained) / self.seconds }
+    /// The relay's CPU use in cores (1.0 = one core busy).
+    var relayCores: Double { self.relayCPUSeconds / self.seconds }
+}
+
+extension RelayUnderTest {
+    /// Waits out `warmUp`, then measures what `count` gains and the CPU this relay uses over `window`.
+    func sample(_ count: SharedCount, warmUp: Duration, window: Duration) async throws -> WindowSample {
+        try await Task.sleep(for: warmUp)
+        let clock = ContinuousClock()
+        let (before, cpuBefore, start) = (count.total, self.cpuSeconds(), clock.now)
+        try await Task.sleep(for: window)
+        let (after, cpuAfter, end) = (count.total, self.cpuSeconds(), clock.now)
+        return WindowSample(gained: after - before, seconds: (end - start).seconds, relayCPUSeconds: cpuAfter - cpuBefore)
+    }
+}
+
+/// A count shared by the load client's threads (bytes received, tunnels opened, threads running).
 final class SharedCount: Sendable {
     private let count = Atomic<Int>(0)
 
     func add(_ amount: Int) { self.count.add(amount, ordering: .relaxed) }
     var total: Int { self.count.load(ordering: .relaxed) }
+
+    /// Returns once the count is down to zero (the threads it counts have all ended).
+    func waitUntilZero() async throws {
+        while self.total > 0 { try await Task.sleep(for: .milliseconds(5)) }
+    }
 }
 
 extension Duration {

@@ -21,21 +21,6 @@ enum WebSocketClientFraming {
             """.utf8)
     }
 
-    /// Where the response head ends (the index after its blank line), if `bytes` holds all of it.
-    static func endOfResponseHead(in bytes: [UInt8]) -> Int? {
-        guard bytes.count >= 4 else { return nil }
-        for index in 3..<bytes.count
-        where bytes[index] == 10 && bytes[index - 1] == 13 && bytes[index - 2] == 10 && bytes[index - 3] == 13 {
-            return index + 1
-        }
-        return nil
-    }
-
-    /// Whether a response head is `101 Switching Protocols`.
-    static func isSwitchingProtocols(_ head: ArraySlice<UInt8>) -> Bool {
-        head.starts(with: Array("HTTP/1.1 101".utf8))
-    }
-
     /// A client frame (clients must mask) carrying `payload` as binary data.
     static func maskedBinaryFrame(_ payload: [UInt8]) -> [UInt8] {
         let mask: [UInt8] = [0x37, 0xfa, 0x21, 0x3d]
