@@ -54,6 +54,7 @@ if [ ! -f "$config" ]; then
   "http": { "listen": "127.0.0.1:8080" },
   "web": { "root": "$PWD/web", "spiceHTML5": "/usr/share/spice-html5" },
   "gateway": { "publicAddress": "127.0.0.1", "portRange": "20000-20009" },
+  "proxy": { "listen": "127.0.0.1:8082" },
   "firewall": { "backend": "iptables", "chain": "SAFFRON", "masquerade": false },
   "database": { "path": "saffron.sqlite" },
   "tickets": { "validitySeconds": 60 },
@@ -79,6 +80,7 @@ cat <<'TXT'
     curl -s -X POST -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/api/v1/pools/demo/desktop
     curl -s -H "Authorization: Bearer $TOKEN" -o desktop.vv http://127.0.0.1:8080/api/v1/sessions/SESSION_ID/console.vv
     remote-viewer desktop.vv        # within 60 s: the ticket inside is one-time and short-lived
+  The same through the CONNECT proxy on 127.0.0.1:8082 instead of the session's own port: console.vv?via=proxy
   End it (the desktop is thrown away and the next user gets a fresh one):
     curl -s -X DELETE -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/api/v1/sessions/SESSION_ID
   See the pool (as root, in another terminal): .build/debug/saffron pool vms demo --config demo-state/saffron.json
