@@ -53,11 +53,13 @@ enum TestVMs {
         try Command.check(virsh(["start", name]))
     }
 
-    /// The SPICE port QEMU listens on for a running domain (autoport), from `virsh domdisplay`.
+    /// The plain SPICE port QEMU listens on for a running domain (autoport), from `virsh domdisplay`
+    /// (`spice://ADDRESS:PORT`, followed by `?tls-port=N` where libvirt's SPICE TLS is on).
     static func spicePort(_ name: String) throws -> Int {
         let uri = try Command.check(virsh(["domdisplay", name])).output
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        guard uri.hasPrefix("spice://"), let port = uri.split(separator: ":").last.flatMap({ Int($0) }) else {
+        let endpoint = uri.split(separator: "?", maxSplits: 1).first ?? ""
+        guard uri.hasPrefix("spice://"), let port = endpoint.split(separator: ":").last.flatMap({ Int($0) }) else {
             throw CommandError(description: "no SPICE port for \(name) in '\(uri)'")
         }
         return port
