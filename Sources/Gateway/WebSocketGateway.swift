@@ -13,9 +13,9 @@ public final class WebSocketGateway: Service, Sendable {
     let settings: RelaySettings
     let resolver: any GatewayTokenResolver
     let logger: Logger
-    let registry = ConnectionRegistry()
+    let listener: Listener
     let group: MultiThreadedEventLoopGroup = .singleton
-    private let bound: EventLoopPromise<Int>
+    var registry: ConnectionRegistry { self.listener.registry }
 
     /// Creates a gateway; nothing is bound until `run()`.
     public init(configuration: GatewayConfiguration, resolver: any GatewayTokenResolver, logger: Logger) {
@@ -23,25 +23,18 @@ public final class WebSocketGateway: Service, Sendable {
         self.settings = RelaySettings(configuration)
         self.resolver = resolver
         self.logger = logger
-        self.bound = MultiThreadedEventLoopGroup.singleton.any().makePromise(of: Int.self)
-    }
-
-    deinit {
-        self.bound.fail(CancellationError())  // no-op when already bound; keeps `boundPort()` callers from hanging
+        self.listener = Listener(name: "WebSocket gateway", host: configuration.host, port: configuration.port, logger: logger)
     }
 
     /// Binds the listener and serves until graceful shutdown or cancellation, then closes every connection
     /// (1001 "going away") and returns once they are closed.
     public func run() async throws {
-        let lifecycle = ListenerLifecycle(
-            name: "WebSocket gateway", host: self.configuration.host, port: self.configuration.port,
-            registry: self.registry, logger: self.logger)
-        try await lifecycle.serve(self.makeServerBootstrap(), bound: self.bound, closingWith: .goingAway)
+        try await self.listener.serve(self.makeServerBootstrap(), closingWith: .goingAway)
     }
 
     /// The bound port once listening (useful with port 0), awaiting until bound; throws if binding failed.
     public func boundPort() async throws -> Int {
-        try await self.bound.futureResult.get()
+        try await self.listener.boundPort()
     }
 
     /// Closes every live connection of the session with close code 4410 "session ended", and returns once they
@@ -51,9 +44,7 @@ public final class WebSocketGateway: Service, Sendable {
     /// - Returns: how many connections were asked to close.
     @discardableResult
     public func closeConnections(ofSession sessionID: String) async -> Int {
-        let closing = self.registry.terminate(sessionID: sessionID, with: .sessionEnded())
-        try? await EventLoopFuture.andAllComplete(closing, on: self.group.any()).get()
-        return closing.count
+        await self.listener.closeConnections(ofSession: sessionID, with: .sessionEnded())
     }
 
     /// Live connections right now (redeemed and not yet closed), for status pages and metrics.

@@ -14,10 +14,10 @@ public final class ConnectProxy: Service, Sendable {
     let settings: TunnelSettings
     let authorizer: any TunnelAuthorizer
     let logger: Logger
-    let registry = ConnectionRegistry()
+    let listener: Listener
     let limiter: ClientConnectionLimiter
     let group: MultiThreadedEventLoopGroup = .singleton
-    private let bound: EventLoopPromise<Int>
+    var registry: ConnectionRegistry { self.listener.registry }
 
     /// Creates a proxy; nothing is bound until `run()`.
     public init(configuration: ProxyConfiguration, authorizer: any TunnelAuthorizer, logger: Logger) {
@@ -25,26 +25,19 @@ public final class ConnectProxy: Service, Sendable {
         self.settings = TunnelSettings(configuration)
         self.authorizer = authorizer
         self.logger = logger
+        self.listener = Listener(name: "CONNECT proxy", host: configuration.host, port: configuration.port, logger: logger)
         self.limiter = ClientConnectionLimiter(limit: configuration.connectionsPerClient)
-        self.bound = MultiThreadedEventLoopGroup.singleton.any().makePromise(of: Int.self)
-    }
-
-    deinit {
-        self.bound.fail(CancellationError())  // no-op when already bound; keeps `boundPort()` callers from hanging
     }
 
     /// Binds the listener and serves until graceful shutdown or cancellation, then closes every tunnel and returns
     /// once they are closed.
     public func run() async throws {
-        let lifecycle = ListenerLifecycle(
-            name: "CONNECT proxy", host: self.configuration.host, port: self.configuration.port,
-            registry: self.registry, logger: self.logger)
-        try await lifecycle.serve(self.makeServerBootstrap(), bound: self.bound, closingWith: .goingAway)
+        try await self.listener.serve(self.makeServerBootstrap(), closingWith: .goingAway)
     }
 
     /// The bound port once listening (useful with port 0), awaiting until bound; throws if binding failed.
     public func boundPort() async throws -> Int {
-        try await self.bound.futureResult.get()
+        try await self.listener.boundPort()
     }
 
     /// Closes every tunnel of the session and returns once they are closed.
@@ -52,9 +45,7 @@ public final class ConnectProxy: Service, Sendable {
     /// - Returns: how many tunnels were closed.
     @discardableResult
     public func closeTunnels(ofSession sessionID: String) async -> Int {
-        let closing = self.registry.terminate(sessionID: sessionID, with: .sessionEnded())
-        try? await EventLoopFuture.andAllComplete(closing, on: self.group.any()).get()
-        return closing.count
+        await self.listener.closeConnections(ofSession: sessionID, with: .sessionEnded())
     }
 
     /// Tunnels open right now (authorized and not yet closed), for status pages and metrics.

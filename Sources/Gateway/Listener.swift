@@ -1,0 +1,67 @@
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// A gateway's listener and its live connections, shared by the WebSocket gateway and the CONNECT proxy: bind,
+/// report the port, serve until graceful shutdown or cancellation, then close every connection and wait for them.
+final class Listener: Sendable {
+    let name: String
+    let host: String
+    let port: Int
+    let logger: Logger
+    let registry = ConnectionRegistry()
+    private let bound: EventLoopPromise<Int>
+
+    init(name: String, host: String, port: Int, logger: Logger) {
+        self.name = name
+        self.host = host
+        self.port = port
+        self.logger = logger
+        self.bound = MultiThreadedEventLoopGroup.singleton.any().makePromise(of: Int.self)
+    }
+
+    deinit {
+        self.bound.fail(CancellationError())  // no-op when already bound; keeps `boundPort()` callers from hanging
+    }
+
+    /// Binds `bootstrap`, serves, and closes the registry's connections with `refusal` on the way out.
+    func serve(_ bootstrap: ServerBootstrap, closingWith refusal: GatewayRefusal) async throws {
+        let server: any Channel
+        do {
+            server = try await bootstrap.bind(host: self.host, port: self.port).get()
+        } catch {
+            self.bound.fail(error)
+            throw error
+        }
+        let port = server.localAddress?.port ?? self.port
+        self.bound.succeed(port)
+        self.logger.info("\(self.name) listening", metadata: ["host": "\(self.host)", "port": "\(port)"])
+
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                try? await server.closeFuture.get()
+            } onGracefulShutdown: {
+                server.close(promise: nil)
+            }
+        } onCancel: {
+            server.close(promise: nil)
+        }
+
+        let closing = self.registry.terminateAll(with: refusal)
+        self.logger.info("\(self.name) stopping", metadata: ["connections": "\(closing.count)"])
+        try? await EventLoopFuture.andAllComplete(closing, on: server.eventLoop).get()
+    }
+
+    /// The bound port once listening (useful with port 0), awaiting until bound; throws if binding failed.
+    func boundPort() async throws -> Int {
+        try await self.bound.futureResult.get()
+    }
+
+    /// Asks every connection of the session to close with `refusal` and returns, once they are closed, how many.
+    func closeConnections(ofSession sessionID: String, with refusal: GatewayRefusal) async -> Int {
+        let closing = self.registry.terminate(sessionID: sessionID, with: refusal)
+        try? await EventLoopFuture.andAllComplete(closing, on: MultiThreadedEventLoopGroup.singleton.any()).get()
+        return closing.count
+    }
+}
