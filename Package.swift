@@ -139,7 +139,11 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: testSettings),
         .testTarget(
             name: "SaffronAppTests",
-            dependencies: ["SaffronApp", .product(name: "X509", package: "swift-certificates")],
+            dependencies: [
+                "SaffronApp", "Store", .product(name: "X509", package: "swift-certificates"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: testSettings
         ),
         .target(
