@@ -24,8 +24,10 @@ if ! virsh -c qemu:///system pool-info saffron-demo >/dev/null 2>&1; then
   virsh -c qemu:///system pool-define-as saffron-demo dir --target "$images" >/dev/null
   virsh -c qemu:///system pool-autostart saffron-demo >/dev/null
 fi
-virsh -c qemu:///system pool-info saffron-demo | grep -q 'State: *running' \
-  || virsh -c qemu:///system pool-start saffron-demo >/dev/null
+# Read the state whole first: `grep -q` quitting early would make virsh die of SIGPIPE, and pipefail take that as
+# "not running".
+pool_state=$(virsh -c qemu:///system pool-info saffron-demo)
+grep -q 'State: *running' <<<"$pool_state" || virsh -c qemu:///system pool-start saffron-demo >/dev/null
 virsh -c qemu:///system vol-info --pool saffron-demo demo-base.qcow2 >/dev/null 2>&1 \
   || virsh -c qemu:///system vol-create-as saffron-demo demo-base.qcow2 64M --format qcow2 >/dev/null
 domain_type=kvm; [ -e /dev/kvm ] || domain_type=qemu
