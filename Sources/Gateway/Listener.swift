@@ -6,6 +6,10 @@ import ServiceLifecycle
 /// A gateway's listener and its live connections, shared by the WebSocket gateway and the CONNECT proxy: bind,
 /// report the port, serve until graceful shutdown or cancellation, then close every connection and wait for them.
 final class Listener: Sendable {
+    /// Connections the kernel may hold completed but not yet accepted (capped by `net.core.somaxconn`): a burst of
+    /// clients opening their channels at once must not overflow it, or their handshakes wait for a SYN retry.
+    static let backlog: Int32 = 4096
+
     let name: String
     let host: String
     let port: Int

@@ -41,13 +41,9 @@ struct RelaySettings: Sendable {
         self.tls = configuration.tls
     }
 
-    /// The receive buffers of the target connection: adaptive between 64 bytes and `targetReadLimit`.
-    var targetReadAllocator: AdaptiveRecvByteBufferAllocator {
-        AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: self.targetReadLimit)
-    }
+    /// The receive buffers of the target connection: growing up to `targetReadLimit`.
+    var targetReadAllocator: AdaptiveRecvByteBufferAllocator { ChannelBuffers.growingReads(upTo: self.targetReadLimit) }
 
-    /// Write buffer water marks bounding what each channel holds: reading from the partner pauses above `high`.
-    var waterMark: ChannelOptions.Types.WriteBufferWaterMark {
-        .init(low: max(1, self.bufferLimit / 2), high: max(2, self.bufferLimit))
-    }
+    /// Write buffer water marks bounding what each channel holds: reading from the partner pauses above `bufferLimit`.
+    var waterMark: ChannelOptions.Types.WriteBufferWaterMark { ChannelBuffers.waterMark(limit: self.bufferLimit) }
 }

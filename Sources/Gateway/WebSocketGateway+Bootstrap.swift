@@ -6,10 +6,6 @@ import NIOSSL
 import NIOWebSocket
 
 extension WebSocketGateway {
-    /// Connections the kernel may hold completed but not yet accepted (capped by `net.core.somaxconn`): a burst of
-    /// browsers opening their channels at once must not overflow it, or their handshakes wait for a SYN retry.
-    static let listenBacklog: Int32 = 4096
-
     /// The listener: HTTP/1.1 with a WebSocket upgrader on every accepted connection.
     func makeServerBootstrap() -> ServerBootstrap {
         let settings = self.settings
@@ -17,7 +13,7 @@ extension WebSocketGateway {
         let registry = self.registry
         let logger = self.logger
         return ServerBootstrap(group: self.group)
-            .serverChannelOption(.backlog, value: Self.listenBacklog)
+            .serverChannelOption(.backlog, value: Listener.backlog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.writeBufferWaterMark, value: settings.waterMark)

@@ -7,8 +7,7 @@ import ServiceLifecycle
 import UnixSignals
 
 /// `saffron serve`: restores forwarding from the store, then runs the WebSocket gateway, the CONNECT proxy (when
-/// configured), the HTTP API and a sweeper of
-/// expired login tokens until SIGTERM or SIGINT.
+/// configured), the HTTP API and a sweeper of expired login tokens until SIGTERM or SIGINT.
 public struct BrokerServer: Sendable {
     let components: Components
     let logger: Logger

@@ -1,5 +1,3 @@
-import ConsoleFile
-import Foundation
 import Store
 
 /// Which live session a CONNECT tunnel belongs to. It needs only the store, so the proxy can be built before the

@@ -12,7 +12,7 @@ extension ConnectProxy {
         let limiter = self.limiter
         let logger = self.logger
         return ServerBootstrap(group: self.group)
-            .serverChannelOption(.backlog, value: WebSocketGateway.listenBacklog)
+            .serverChannelOption(.backlog, value: Listener.backlog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: true)

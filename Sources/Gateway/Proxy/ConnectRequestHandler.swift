@@ -157,7 +157,6 @@ final class ConnectRequestHandler: ChannelInboundHandler, RemovableChannelHandle
             context.close(promise: nil)
             return
         }
-        context.channel.closeFuture.whenComplete { _ in peer.close(promise: nil) }
         peer.setOption(.autoRead, value: true).whenComplete { _ in }
         context.pipeline.syncOperations.removeHandler(self, promise: nil)
     }

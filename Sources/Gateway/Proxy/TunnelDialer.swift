@@ -60,13 +60,9 @@ struct TunnelSettings: Sendable {
         self.connectionsPerClient = configuration.connectionsPerClient
     }
 
-    /// Receive buffers of both ends: adaptive between 64 bytes and `readLimit`.
-    var readAllocator: AdaptiveRecvByteBufferAllocator {
-        AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: self.readLimit)
-    }
+    /// Receive buffers of both ends: growing up to `readLimit`.
+    var readAllocator: AdaptiveRecvByteBufferAllocator { ChannelBuffers.growingReads(upTo: self.readLimit) }
 
-    /// Write buffer water marks bounding what each end holds: reading from the other end pauses above `high`.
-    var waterMark: ChannelOptions.Types.WriteBufferWaterMark {
-        .init(low: max(1, self.bufferLimit / 2), high: max(2, self.bufferLimit))
-    }
+    /// Write buffer water marks bounding what each end holds: reading from the other end pauses above `bufferLimit`.
+    var waterMark: ChannelOptions.Types.WriteBufferWaterMark { ChannelBuffers.waterMark(limit: self.bufferLimit) }
 }

@@ -37,7 +37,7 @@ struct DesktopRoutes {
             let profile = try Self.clientProfile(request)
             let route = try Self.route(request)
             let file = try await broker.consoleFile(forSession: id, user: user, route: route)
-            context.logger.info("console file (\(profile.rawValue), \(route?.rawValue ?? "pool's route")) issued for session \(id) to \(user.name)")
+            context.logger.info("console file (\(profile.rawValue), \(route?.rawValue ?? "the session's route")) issued for session \(id) to \(user.name)")
             var headers = HTTPFields()
             headers[.contentType] = ConsoleFile.mediaType
             headers[.contentDisposition] = "attachment; filename=\"saffron-\(id).vv\""
@@ -61,7 +61,7 @@ struct DesktopRoutes {
     }
 
     /// `?via=direct|proxy`: through the session's forwarded port or through the CONNECT proxy; nil (absent): the
-    /// pool's console route.
+    /// session's own route (its pool's at handout).
     static func route(_ request: Request) throws -> ConsoleRoute? {
         guard let name = request.uri.queryParameters.get("via") else { return nil }
         guard let route = ConsoleRoute(rawValue: name) else {
