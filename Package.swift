@@ -83,9 +83,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        /// The gateways' splice(2) data path: relay workers and an accept thread, in C.
+        .target(name: "CSplice"),
         .target(
             name: "Gateway",
             dependencies: [
+                "CSplice",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

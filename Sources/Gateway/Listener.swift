@@ -38,10 +38,7 @@ final class Listener: Sendable {
             self.bound.fail(error)
             throw error
         }
-        let port = server.localAddress?.port ?? self.port
-        self.bound.succeed(port)
-        self.logger.info("\(self.name) listening", metadata: ["host": "\(self.host)", "port": "\(port)"])
-
+        self.listening(on: server.localAddress?.port ?? self.port)
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
                 try? await server.closeFuture.get()
@@ -51,10 +48,35 @@ final class Listener: Sendable {
         } onCancel: {
             server.close(promise: nil)
         }
+        await self.closeAll(with: refusal)
+    }
 
+    /// Binds a socket of its own, hands each accepted socket's descriptor to `accepted` (on the accept thread),
+    /// serves until graceful shutdown or cancellation, and closes the registry's connections with `refusal`.
+    func serve(accepting accepted: @escaping @Sendable (CInt) -> Void, closingWith refusal: GatewayRefusal) async throws {
+        let socket: AcceptingSocket
+        do {
+            socket = try AcceptingSocket(host: self.host, port: self.port, backlog: Self.backlog)
+            try socket.start(accepted)
+        } catch {
+            self.bound.fail(error)
+            throw error
+        }
+        self.listening(on: socket.port)
+        try? await gracefulShutdown()  // returns on graceful shutdown, throws on cancellation: both end serving
+        socket.stop()
+        await self.closeAll(with: refusal)
+    }
+
+    private func listening(on port: Int) {
+        self.bound.succeed(port)
+        self.logger.info("\(self.name) listening", metadata: ["host": "\(self.host)", "port": "\(port)"])
+    }
+
+    private func closeAll(with refusal: GatewayRefusal) async {
         let closing = self.registry.terminateAll(with: refusal)
         self.logger.info("\(self.name) stopping", metadata: ["connections": "\(closing.count)"])
-        try? await EventLoopFuture.andAllComplete(closing, on: server.eventLoop).get()
+        try? await EventLoopFuture.andAllComplete(closing, on: MultiThreadedEventLoopGroup.singleton.any()).get()
     }
 
     /// The bound port once listening (useful with port 0), awaiting until bound; throws if binding failed.

@@ -1,10 +1,10 @@
 import NIOCore
 
-/// One side of a relay as the other side's `TCPRelayHandler` sees it: where the bytes it reads go, and what it tells
-/// about its own channel. Both sides live on one event loop and call each other directly.
+/// One side of a relay as the other side sees it: where the bytes it reads go, and what it tells about its own
+/// channel. Both sides live on one event loop and call each other directly.
 ///
-/// The WebSocket relay is one (the browser's side of a console); a `TCPRelayHandler` is another (either end of a
-/// proxy tunnel).
+/// The WebSocket relay is one (the browser's side of a console); the `TCPRelayHandler` is the other (the desktop's
+/// side).
 protocol RelayPeer: AnyObject {
     /// Whether this side's channel can take more bytes now; the partner reads only while it can.
     var isWritable: Bool { get }

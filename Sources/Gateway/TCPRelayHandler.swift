@@ -4,8 +4,7 @@ import NIOCore
 ///
 /// Shaped like the glue handler of NIO's connect-proxy example: both channels live on one event loop, each handler
 /// writes into its partner's channel, and reading stops while the partner's channel is not writable. It is the
-/// desktop's side of a browser console (partnered with a `WebSocketRelayHandler`) and both ends of a proxy tunnel
-/// (partnered with each other). Half-close: when its peer stops sending, the partner is told; told the same by its
+/// desktop's side of a browser console, partnered with a `WebSocketRelayHandler`. Half-close: when its peer stops sending, the partner is told; told the same by its
 /// partner, it shuts its own output once queued writes are out, and closes when both directions are done. An idle
 /// event closes it.
 final class TCPRelayHandler: ChannelDuplexHandler, RelayPeer {
@@ -21,17 +20,6 @@ final class TCPRelayHandler: ChannelDuplexHandler, RelayPeer {
 
     init(partner: any RelayPeer) {
         self.partner = partner
-    }
-
-    private init() {}
-
-    /// Two handlers partnered to each other: the ends of a tunnel.
-    static func matchedPair() -> (TCPRelayHandler, TCPRelayHandler) {
-        let first = TCPRelayHandler()
-        let second = TCPRelayHandler()
-        first.partner = second
-        second.partner = first
-        return (first, second)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {

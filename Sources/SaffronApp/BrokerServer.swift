@@ -20,6 +20,9 @@ public struct BrokerServer: Sendable {
     /// Runs until a termination signal, shutting down gracefully.
     public func run() async throws {
         let values = try components.config.validated()
+        if let openFiles = OpenFilesLimit.raiseToHardLimit() {
+            logger.info("open files limit", metadata: ["descriptors": "\(openFiles)"])
+        }
         try await components.broker.restoreForwarding()
         try await components.broker.resumePendingResets()
         let config = components.config

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import Synchronization
 
 /// The HTTP CONNECT proxy as a swift-service-lifecycle `Service`: one public port through which SPICE clients reach
 /// their desktops, for networks where a port per session is not wanted (like Proxmox's spiceproxy).
@@ -9,6 +10,9 @@ import ServiceLifecycle
 /// A client's `.vv` names its desktop's SPICE endpoint and `proxy=http://HOST:PORT`; the client sends
 /// `CONNECT ADDRESS:PORT`, the authorizer checks that a live session of that client address has exactly that endpoint,
 /// and the proxy relays bytes both ways until either side closes, the tunnel idles out or the session ends.
+///
+/// NIO reads and answers each request; a granted tunnel's bytes move with splice(2) on `SpliceRelays`, never
+/// entering user space.
 public final class ConnectProxy: Service, Sendable {
     let configuration: ProxyConfiguration
     let settings: TunnelSettings
@@ -17,6 +21,8 @@ public final class ConnectProxy: Service, Sendable {
     let listener: Listener
     let limiter: ClientConnectionLimiter
     let group: MultiThreadedEventLoopGroup = .singleton
+    /// Ids for relays, unique for the proxy's life.
+    let relayIDs = Atomic<Int>(0)
     var registry: ConnectionRegistry { self.listener.registry }
 
     /// Creates a proxy; nothing is bound until `run()`.
@@ -32,7 +38,9 @@ public final class ConnectProxy: Service, Sendable {
     /// Binds the listener and serves until graceful shutdown or cancellation, then closes every tunnel and returns
     /// once they are closed.
     public func run() async throws {
-        try await self.listener.serve(self.makeServerBootstrap(), closingWith: .goingAway)
+        let relays = try SpliceRelays(self.settings.relayOptions)
+        defer { relays.stop() }  // after the listener closed every tunnel
+        try await self.listener.serve(accepting: { self.accepted($0, relays: relays) }, closingWith: .goingAway)
     }
 
     /// The bound port once listening (useful with port 0), awaiting until bound; throws if binding failed.

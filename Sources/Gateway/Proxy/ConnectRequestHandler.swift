@@ -1,10 +1,11 @@
+import Glibc
 import Logging
 import NIOCore
 import NIOHTTP1
 
-/// Turns one accepted connection into a tunnel: reads the CONNECT request, asks the authorizer, connects to the
-/// target, answers `200 Connection established` and glues the two channels; anything else gets an error status and
-/// a close.
+/// Turns one accepted connection into a tunnel: reads the CONNECT request, asks the authorizer, then hands the socket
+/// to the splice relays, which connect to the target and answer `200 Connection established` (or `502`); anything
+/// else gets an error status and a close.
 ///
 /// Only CONNECT to an address literal is understood, so the proxy is never an open HTTP proxy; what the tunnel may
 /// reach is decided by the authorizer for the address the client connected from.
@@ -15,29 +16,32 @@ final class ConnectRequestHandler: ChannelInboundHandler, RemovableChannelHandle
     private enum State {
         /// Waiting for the request head.
         case awaitingHead
-        /// Authorizing and connecting; `sawEnd` once the request is complete.
-        case dialing(ConnectTarget, sawEnd: Bool)
-        /// Connected, waiting for the request's end.
-        case awaitingEnd(ConnectTarget, peer: any Channel)
-        /// Answered 200 and gluing; bytes the client sent meanwhile wait here.
-        case gluing(pending: [NIOAny])
-        /// Refused or failed; everything further is ignored.
+        /// Authorizing; `sawEnd` once the request is complete.
+        case authorizing(ConnectTarget, sawEnd: Bool)
+        /// Granted, waiting for the request's end.
+        case awaitingEnd(ConnectTarget)
+        /// Handing off: bytes the client sent after its request pass on to an `EarlyBytes` collector.
+        case handingOff
+        /// Handed off, refused or failed; everything further is ignored.
         case done
     }
 
     private let clientAddress: String
-    private let dialer: any TunnelDialing
+    private let authorizer: any TunnelAuthorizer
+    private let connection: ProxyConnection
     private let tunnels: ConnectionRegistry.Registration
-    private let settings: TunnelSettings
     private let logger: Logger
     private var state = State.awaitingHead
     private var sessionID: String?
 
-    init(clientAddress: String, dialer: any TunnelDialing, tunnels: ConnectionRegistry.Registration, settings: TunnelSettings, logger: Logger) {
+    init(
+        clientAddress: String, authorizer: any TunnelAuthorizer, connection: ProxyConnection,
+        tunnels: ConnectionRegistry.Registration, logger: Logger
+    ) {
         self.clientAddress = clientAddress
-        self.dialer = dialer
+        self.authorizer = authorizer
+        self.connection = connection
         self.tunnels = tunnels
-        self.settings = settings
         self.logger = logger
     }
 
@@ -46,13 +50,12 @@ final class ConnectRequestHandler: ChannelInboundHandler, RemovableChannelHandle
         case .awaitingHead:
             guard case .head(let head) = Self.unwrapInboundIn(data) else { return }
             self.begin(head, context: context)
-        case .dialing(let target, _):
-            if case .end = Self.unwrapInboundIn(data) { self.state = .dialing(target, sawEnd: true) }
-        case .awaitingEnd(let target, let peer):
-            if case .end = Self.unwrapInboundIn(data) { self.establish(target, peer: peer, context: context) }
-        case .gluing(var pending):
-            pending.append(data)  // raw bytes once the decoder is gone: not to be unwrapped as HTTP
-            self.state = .gluing(pending: pending)
+        case .authorizing(let target, _):
+            if case .end = Self.unwrapInboundIn(data) { self.state = .authorizing(target, sawEnd: true) }
+        case .awaitingEnd(let target):
+            if case .end = Self.unwrapInboundIn(data) { self.handOff(target, context: context) }
+        case .handingOff:
+            context.fireChannelRead(data)  // raw bytes the decoder forwards as it leaves: not to be read as HTTP
         case .done:
             break
         }
@@ -71,94 +74,73 @@ final class ConnectRequestHandler: ChannelInboundHandler, RemovableChannelHandle
         }
     }
 
-    func removeHandler(context: ChannelHandlerContext, removalToken: ChannelHandlerContext.RemovalToken) {
-        if case .gluing(let pending) = self.state {
-            self.state = .done
-            for bytes in pending { context.fireChannelRead(bytes) }
-            if !pending.isEmpty { context.fireChannelReadComplete() }
-        }
-        context.leavePipeline(removalToken: removalToken)
-    }
-
     private func begin(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         guard head.method == .CONNECT else {
             return self.refuse(.methodNotAllowed, context: context, why: "method \(head.method.rawValue)")
         }
-        guard let target = ConnectTarget(authority: head.uri) else {
+        guard let target = ConnectTarget(authority: head.uri), target.socketAddress != nil else {
             return self.refuse(.badRequest, context: context, why: "target \(head.uri.debugDescription) is not ADDRESS:PORT")
         }
-        self.state = .dialing(target, sawEnd: false)
-        let dialer = self.dialer
-        let loop = context.eventLoop
-        let bound = NIOLoopBound((self, context), eventLoop: loop)
-        dialer.authorize(clientAddress: self.clientAddress, target: target, on: loop)
-            .flatMap { sessionID in
-                bound.value.0.sessionID = sessionID
-                return dialer.connect(to: target, on: loop).flatMapErrorThrowing { error in
-                    throw DialFailure(underlying: error)
-                }
-            }
-            .whenComplete { result in
-                let (handler, context) = bound.value
-                handler.dialed(target, result: result, context: context)
-            }
-    }
-
-    private struct DialFailure: Error {
-        var underlying: any Error
-    }
-
-    private func dialed(_ target: ConnectTarget, result: Result<any Channel, any Error>, context: ChannelHandlerContext) {
-        guard case .dialing(_, let sawEnd) = self.state else {
-            if case .success(let peer) = result { peer.close(promise: nil) }  // the client went away meanwhile
-            return
+        self.state = .authorizing(target, sawEnd: false)
+        let promise = context.eventLoop.makePromise(of: String.self)
+        let (authorizer, client) = (self.authorizer, self.clientAddress)
+        promise.completeWithTask { try await authorizer.authorize(clientAddress: client, target: target) }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        promise.futureResult.whenComplete { result in
+            let (handler, context) = bound.value
+            handler.authorized(target, result: result, context: context)
         }
+    }
+
+    private func authorized(_ target: ConnectTarget, result: Result<String, any Error>, context: ChannelHandlerContext) {
+        guard case .authorizing(_, let sawEnd) = self.state else { return }  // the client went away meanwhile
         switch result {
-        case .success(let peer):
-            if let sessionID { self.tunnels.assign(sessionID) }
+        case .success(let sessionID):
+            self.sessionID = sessionID
+            self.tunnels.assign(sessionID)
             if sawEnd {
-                self.establish(target, peer: peer, context: context)
+                self.handOff(target, context: context)
             } else {
-                self.state = .awaitingEnd(target, peer: peer)
+                self.state = .awaitingEnd(target)
             }
         case .failure(let refusal as TunnelRefusal):
             self.refuse(refusal, context: context, why: "no live session of this client has endpoint \(target)")
-        case .failure(let failure as DialFailure):
-            self.refuse(.unreachable, context: context, why: "connecting to \(target) failed: \(failure.underlying)")
         case .failure(let error):
             self.refuse(.internalError, context: context, why: "authorizer failed: \(error)")
         }
     }
 
-    /// Answers 200, drops the HTTP handlers and glues the client's channel to the target's.
-    private func establish(_ target: ConnectTarget, peer: any Channel, context: ChannelHandlerContext) {
-        guard peer.isActive else {
-            return self.refuse(.unreachable, context: context, why: "\(target) hung up before the tunnel opened")
-        }
-        self.state = .gluing(pending: [])
-        self.logger.info(
-            "tunnel opened",
-            metadata: ["client": "\(self.clientAddress)", "target": "\(target)", "session": "\(self.sessionID ?? "")"])
-        let head = HTTPResponseHead(
-            version: .http1_1, status: .custom(code: 200, reasonPhrase: "Connection established"),
-            headers: ["Content-Length": "0"])  // NIO's encoder insists on a length; clients ignore it for CONNECT
-        context.write(Self.wrapOutboundOut(.head(head)), promise: nil)
-        context.writeAndFlush(Self.wrapOutboundOut(.end(nil)), promise: nil)
-
-        let (clientGlue, targetGlue) = TCPRelayHandler.matchedPair()
+    /// Stops reading, collects what the client sent after its request, gives the socket to the splice relays and
+    /// closes this channel (the relays hold their own descriptor of the socket).
+    private func handOff(_ target: ConnectTarget, context: ChannelHandlerContext) {
+        guard let address = target.socketAddress else { return context.close(promise: nil) }
+        self.state = .handingOff
+        let early = EarlyBytes()
         do {
-            let pipeline = context.pipeline.syncOperations
-            try ProxyPipeline.removeHTTPHandlers(from: pipeline)
-            try pipeline.addHandler(IdleStateHandler(allTimeout: self.settings.idleTimeout), position: .after(context.handler))
-            try pipeline.addHandler(clientGlue, position: .last)
-            try peer.pipeline.syncOperations.addHandler(targetGlue)  // the peer lives on this event loop too
+            try context.channel.syncOptions?.setOption(.autoRead, value: false)
+            try context.pipeline.syncOperations.addHandler(early, position: .last)
+            try ProxyPipeline.removeHTTPHandlers(from: context.pipeline.syncOperations)
         } catch {
-            peer.close(promise: nil)
-            context.close(promise: nil)
-            return
+            self.state = .done
+            return context.close(promise: nil)
         }
-        peer.setOption(.autoRead, value: true).whenComplete { _ in }
-        context.pipeline.syncOperations.removeHandler(self, promise: nil)
+        guard case .handingOff = self.state else { return }  // the client went away meanwhile
+        self.state = .done
+        let (logger, client, session) = (self.logger, self.clientAddress, self.sessionID ?? "")
+        let handed = self.connection.handOff(to: address, earlyBytes: early.bytes) {
+            logger.info("tunnel opened", metadata: ["client": "\(client)", "target": "\(target)", "session": "\(session)"])
+        } failed: { code in
+            logger.notice(
+                "tunnel refused",
+                metadata: [
+                    "client": "\(client)", "status": "502",
+                    "why": "connecting to \(target) failed: \(String(cString: strerror(code)))",
+                ])
+        }
+        if !handed {
+            self.logger.error("tunnel not handed to the relays", metadata: ["client": "\(client)", "target": "\(target)"])
+        }
+        context.close(promise: nil)
     }
 
     private func refuse(_ refusal: TunnelRefusal, context: ChannelHandlerContext, why: String) {
@@ -167,5 +149,15 @@ final class ConnectRequestHandler: ChannelInboundHandler, RemovableChannelHandle
             "tunnel refused",
             metadata: ["client": "\(self.clientAddress)", "status": "\(refusal.status)", "why": "\(why)"])
         RefusingHandler.answer(refusal, context: context)
+    }
+}
+
+/// Collects the bytes a client sent right after its CONNECT request, for the relay to pass on to the target.
+private final class EarlyBytes: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    var bytes: [UInt8] = []
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        self.bytes.append(contentsOf: Self.unwrapInboundIn(data).readableBytesView)
     }
 }

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// The endpoint named by a CONNECT request: an IP address literal and a port.
 ///
 /// Host names are refused rather than resolved, so the proxy never looks anything up on a client's behalf; SPICE
@@ -43,5 +45,13 @@ public struct ConnectTarget: Sendable, Equatable, CustomStringConvertible {
             (1...3).contains(part.count) && part.allSatisfy { $0.isASCII && $0.isNumber } && Int(part)! <= 255
                 && !(part.count > 1 && part.hasPrefix("0"))
         }
+    }
+}
+
+extension ConnectTarget {
+    /// The endpoint as a socket address; nil when the host is not an address literal. An address literal needs no
+    /// resolver, so the proxy never looks a name up.
+    var socketAddress: SocketAddress? {
+        try? SocketAddress(ipAddress: self.host, port: self.port)
     }
 }

@@ -6,8 +6,10 @@ public struct ProxyConfiguration: Sendable {
     public var port: Int
     /// Connections one client address may hold open at once (a SPICE session opens one per channel, 4 to 8).
     public var connectionsPerClient: Int = 64
-    /// Bytes held per direction before reading from the other side pauses (the write buffer's high water mark).
-    public var bufferLimit: Int = 256 * 1024
+    /// Bytes held per direction before reading from the other side pauses: the size of the tunnel's pipe, whose
+    /// pages the kernel fills only while bytes wait in it. Larger pipes mean fewer system calls per byte; a process
+    /// without CAP_SYS_RESOURCE may be refused more than the kernel's default (then 64 KiB).
+    public var bufferLimit: Int = 1024 * 1024
     /// A tunnel with no data in either direction for this long is closed. SPICE sends nothing while a screen is
     /// still, so this is long by default.
     public var idleTimeout: Duration = .seconds(3600)

@@ -1,0 +1,315 @@
+#define _GNU_SOURCE
+#include "relay.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+/* A request from another thread to a worker: open a relay, close one, or stop. */
+typedef struct Command {
+    enum { OPEN, CLOSE, STOP } kind;
+    Relay *relay;
+    uint64_t id;
+    struct Command *next;
+} Command;
+
+struct Worker {
+    SpliceEngine *engine;
+    pthread_t thread;
+    int epoll_fd;
+    /* Written to wake the worker when commands are queued. */
+    int wake_fd;
+    pthread_mutex_t lock;
+    Command *commands, *last_command;
+    /* The worker's live relays, for close requests and the idle sweep. */
+    Relay *relays;
+    /* Relays ended during this round of events, freed once the round is over: a later event of the same round may
+     * still point at them. */
+    Relay *ended;
+};
+
+struct SpliceEngine {
+    SpliceEngineOptions options;
+    Worker *workers;
+    int worker_count;
+    /* Spreads new relays over the workers. */
+    unsigned next_worker;
+    pthread_mutex_t lock;
+};
+
+static int64_t now_ms(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+static void forget(Worker *worker, Relay *relay) {
+    if (relay->previous) relay->previous->next = relay->next;
+    else worker->relays = relay->next;
+    if (relay->next) relay->next->previous = relay->previous;
+}
+
+/* Closes the relay's sockets (so whoever reads the report finds them closed), reports the end, and leaves the relay
+ * to be freed after this round of events. */
+static void finish(Worker *worker, Relay *relay, SpliceEvent event, int error) {
+    forget(worker, relay);
+    relay_close(relay);
+    relay->next = worker->ended;
+    worker->ended = relay;
+    const SpliceEngineOptions *options = &worker->engine->options;
+    options->callback(options->context, relay->id, event, error, relay->direction[CLIENT].moved,
+                      relay->direction[TARGET].moved);
+}
+
+static void free_ended(Worker *worker) {
+    while (worker->ended) {
+        Relay *next = worker->ended->next;
+        relay_free(worker->ended);
+        worker->ended = next;
+    }
+}
+
+static void enqueue(Worker *worker, Command *command) {
+    pthread_mutex_lock(&worker->lock);
+    if (worker->last_command) worker->last_command->next = command;
+    else worker->commands = command;
+    worker->last_command = command;
+    pthread_mutex_unlock(&worker->lock);
+    uint64_t one = 1;
+    (void)!write(worker->wake_fd, &one, sizeof one);
+}
+
+static void start_relay(Worker *worker, Relay *relay) {
+    relay->worker = worker;
+    relay->next = worker->relays;
+    if (worker->relays) worker->relays->previous = relay;
+    worker->relays = relay;
+    if (!relay_begin(relay, worker->epoll_fd, now_ms())) {
+        int error = errno;
+        /* The failure reply still goes out: the client asked and deserves an answer. */
+        (void)!send(relay->fd[CLIENT], relay->failed_reply, relay->failed_reply_length, MSG_NOSIGNAL | MSG_DONTWAIT);
+        finish(worker, relay, SPLICE_FAILED, error);
+    }
+}
+
+static Relay *find(Worker *worker, uint64_t id) {
+    for (Relay *relay = worker->relays; relay; relay = relay->next) {
+        if (relay->id == id) return relay;
+    }
+    return NULL;
+}
+
+/* Ends a relay from outside its sockets' events: a close request, the idle sweep or the engine stopping. */
+static void cut(Worker *worker, Relay *relay, int error) {
+    if (relay->connecting) {
+        (void)!send(relay->fd[CLIENT], relay->failed_reply, relay->failed_reply_length, MSG_NOSIGNAL | MSG_DONTWAIT);
+        finish(worker, relay, SPLICE_FAILED, error);
+    } else {
+        finish(worker, relay, SPLICE_CLOSED, error);
+    }
+}
+
+/* Runs queued commands; false once told to stop. */
+static bool run_commands(Worker *worker) {
+    uint64_t count;
+    (void)!read(worker->wake_fd, &count, sizeof count);
+    pthread_mutex_lock(&worker->lock);
+    Command *command = worker->commands;
+    worker->commands = worker->last_command = NULL;
+    pthread_mutex_unlock(&worker->lock);
+    bool running = true;
+    while (command) {
+        Command *next = command->next;
+        if (command->kind == OPEN) {
+            start_relay(worker, command->relay);
+        } else if (command->kind == CLOSE) {
+            Relay *relay = find(worker, command->id);
+            if (relay) cut(worker, relay, ECANCELED);
+        } else {
+            running = false;
+        }
+        free(command);
+        command = next;
+    }
+    return running;
+}
+
+/* Closes relays that moved nothing for the idle timeout and connections past their connect deadline. */
+static void sweep(Worker *worker, int64_t now) {
+    int idle_timeout = worker->engine->options.idle_timeout_ms;
+    int connect_timeout = worker->engine->options.connect_timeout_ms;
+    Relay *relay = worker->relays;
+    while (relay) {
+        Relay *next = relay->next;
+        int64_t quiet = now - relay->last_activity_ms;
+        if (relay->connecting ? quiet >= connect_timeout : idle_timeout > 0 && quiet >= idle_timeout) {
+            cut(worker, relay, ETIMEDOUT);
+        }
+        relay = next;
+    }
+}
+
+static void *worker_main(void *argument) {
+    Worker *worker = argument;
+    /* splice(2) into a socket the peer reset raises SIGPIPE on the calling thread; here it stays blocked, unseen. */
+    sigset_t pipe_signal;
+    sigemptyset(&pipe_signal);
+    sigaddset(&pipe_signal, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_signal, NULL);
+
+    int pipe_bytes = worker->engine->options.pipe_bytes;
+    struct epoll_event events[256];
+    int64_t next_sweep = now_ms() + 250;
+    bool running = true;
+    while (running) {
+        int ready = epoll_wait(worker->epoll_fd, events, 256, 250);
+        int64_t now = now_ms();
+        for (int index = 0; index < ready; index++) {
+            RelayEnd *end = events[index].data.ptr;
+            if (end == NULL) {
+                running = run_commands(worker) && running;
+                continue;
+            }
+            int error = 0;
+            Relay *relay = end->relay;
+            if (relay->closed) continue;  /* ended earlier in this round */
+            switch (relay_handle(relay, end->side, events[index].events, worker->epoll_fd, now, pipe_bytes, &error)) {
+            case RELAY_LIVE: break;
+            case RELAY_OPENED: {
+                const SpliceEngineOptions *options = &worker->engine->options;
+                options->callback(options->context, relay->id, SPLICE_OPENED, 0, 0, 0);
+                break;
+            }
+            case RELAY_FAILED: finish(worker, relay, SPLICE_FAILED, error); break;
+            case RELAY_ENDED: finish(worker, relay, SPLICE_CLOSED, error); break;
+            }
+        }
+        if (now >= next_sweep) {
+            sweep(worker, now);
+            next_sweep = now + 250;
+        }
+        free_ended(worker);
+    }
+    while (worker->relays) cut(worker, worker->relays, ECANCELED);
+    free_ended(worker);
+    return NULL;
+}
+
+SpliceEngine *splice_engine_start(const SpliceEngineOptions *options) {
+    SpliceEngine *engine = calloc(1, sizeof *engine);
+    if (!engine) return NULL;
+    engine->options = *options;
+    engine->worker_count = options->workers > 0 ? options->workers : 1;
+    engine->workers = calloc((size_t)engine->worker_count, sizeof *engine->workers);
+    if (!engine->workers) {
+        free(engine);
+        return NULL;
+    }
+    pthread_mutex_init(&engine->lock, NULL);
+    for (int index = 0; index < engine->worker_count; index++) {
+        Worker *worker = &engine->workers[index];
+        worker->engine = engine;
+        pthread_mutex_init(&worker->lock, NULL);
+        worker->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+        worker->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        struct epoll_event wake = {.events = EPOLLIN, .data.ptr = NULL};
+        if (worker->epoll_fd < 0 || worker->wake_fd < 0 ||
+            epoll_ctl(worker->epoll_fd, EPOLL_CTL_ADD, worker->wake_fd, &wake) < 0 ||
+            (errno = pthread_create(&worker->thread, NULL, worker_main, worker)) != 0) {
+            int error = errno;
+            engine->worker_count = index;  /* stop the workers already running */
+            if (worker->epoll_fd >= 0) close(worker->epoll_fd);
+            if (worker->wake_fd >= 0) close(worker->wake_fd);
+            splice_engine_stop(engine);
+            errno = error;
+            return NULL;
+        }
+    }
+    return engine;
+}
+
+static char *copy(const void *bytes, size_t length) {
+    char *copied = malloc(length ? length : 1);
+    if (copied && length) memcpy(copied, bytes, length);
+    return copied;
+}
+
+int splice_engine_open(SpliceEngine *engine, uint64_t id, int client_fd, const struct sockaddr *target,
+                       socklen_t target_length, const void *opened_reply, size_t opened_reply_length,
+                       const void *failed_reply, size_t failed_reply_length, const void *early_bytes,
+                       size_t early_bytes_length) {
+    Relay *relay = calloc(1, sizeof *relay);
+    Command *command = calloc(1, sizeof *command);
+    if (!relay || !command || target_length > sizeof relay->target) {
+        int error = relay && command ? EINVAL : ENOMEM;
+        free(relay);
+        free(command);
+        close(client_fd);
+        errno = error;
+        return -1;
+    }
+    relay->id = id;
+    relay->fd[CLIENT] = client_fd;
+    relay->fd[TARGET] = -1;
+    for (int side = 0; side < 2; side++) {
+        relay->end[side] = (RelayEnd){.relay = relay, .side = side};
+        relay->direction[side].pipe[0] = relay->direction[side].pipe[1] = -1;
+    }
+    memcpy(&relay->target, target, target_length);
+    relay->target_length = target_length;
+    relay->opened_reply = copy(opened_reply, opened_reply_length);
+    relay->opened_reply_length = opened_reply_length;
+    relay->failed_reply = copy(failed_reply, failed_reply_length);
+    relay->failed_reply_length = failed_reply_length;
+    relay->early_bytes = copy(early_bytes, early_bytes_length);
+    relay->early_bytes_length = early_bytes_length;
+    if (!relay->opened_reply || !relay->failed_reply || !relay->early_bytes) {
+        relay_close(relay);
+        relay_free(relay);
+        free(command);
+        errno = ENOMEM;
+        return -1;
+    }
+    pthread_mutex_lock(&engine->lock);
+    Worker *worker = &engine->workers[engine->next_worker++ % (unsigned)engine->worker_count];
+    pthread_mutex_unlock(&engine->lock);
+    command->kind = OPEN;
+    command->relay = relay;
+    enqueue(worker, command);
+    return 0;
+}
+
+void splice_engine_close(SpliceEngine *engine, uint64_t id) {
+    /* Only the worker holding the relay finds it; the others look and ignore the request. */
+    for (int index = 0; index < engine->worker_count; index++) {
+        Command *command = calloc(1, sizeof *command);
+        if (!command) continue;
+        command->kind = CLOSE;
+        command->id = id;
+        enqueue(&engine->workers[index], command);
+    }
+}
+
+void splice_engine_stop(SpliceEngine *engine) {
+    for (int index = 0; index < engine->worker_count; index++) {
+        Command *command = calloc(1, sizeof *command);
+        Worker *worker = &engine->workers[index];
+        if (command) {
+            command->kind = STOP;
+            enqueue(worker, command);
+        }
+        pthread_join(worker->thread, NULL);
+        close(worker->epoll_fd);
+        close(worker->wake_fd);
+        pthread_mutex_destroy(&worker->lock);
+    }
+    pthread_mutex_destroy(&engine->lock);
+    free(engine->workers);
+    free(engine);
+}

@@ -1,0 +1,70 @@
+/* A byte relay between pairs of TCP sockets that moves data with splice(2) through a pipe per direction, so relayed
+ * bytes never enter user space. Worker threads each run an epoll loop over their relays. */
+#ifndef SAFFRON_SPLICE_H
+#define SAFFRON_SPLICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+typedef struct SpliceEngine SpliceEngine;
+
+/* What became of a relay, reported once per event through the engine's callback, on a worker thread. */
+typedef enum {
+    /* The target connection is up, the opening reply was sent to the client and bytes flow. */
+    SPLICE_OPENED = 1,
+    /* Connecting to the target failed (error is an errno value); the failure reply was sent and both ends closed. */
+    SPLICE_FAILED = 2,
+    /* The relay ended (error is 0 for an orderly end, ETIMEDOUT when idle, ECANCELED when closed on request, or the
+     * errno of a socket error); both ends are closed. The last event of every opened relay. */
+    SPLICE_CLOSED = 3,
+} SpliceEvent;
+
+typedef void (*SpliceCallback)(void *context, uint64_t relay, SpliceEvent event, int error, uint64_t bytes_up,
+                               uint64_t bytes_down);
+
+typedef struct {
+    /* Worker threads, each with its own epoll loop; relays are spread over them. */
+    int workers;
+    /* Bytes each direction may hold in its pipe (rounded by the kernel to pages); also the largest single move. */
+    int pipe_bytes;
+    /* A relay moving no byte either way for this long is closed; 0 never. */
+    int idle_timeout_ms;
+    /* How long connecting to a target may take. */
+    int connect_timeout_ms;
+    SpliceCallback callback;
+    void *context;
+} SpliceEngineOptions;
+
+/* Starts the workers; NULL with errno set when a thread, epoll or eventfd could not be made. */
+SpliceEngine *splice_engine_start(const SpliceEngineOptions *options);
+
+/* Connects to `target` for the relay `relay` (an id of the caller's choosing, unique while the relay lives) and
+ * relays between it and `client_fd`, which the engine now owns. Once connected it sends `opened_reply` to the client
+ * and `early_bytes` (what the client sent after its request) to the target; when connecting fails it sends
+ * `failed_reply` and closes the client. The buffers are copied. Returns 0, or -1 with errno (the fd is then closed). */
+int splice_engine_open(SpliceEngine *engine, uint64_t relay, int client_fd, const struct sockaddr *target,
+                       socklen_t target_length, const void *opened_reply, size_t opened_reply_length,
+                       const void *failed_reply, size_t failed_reply_length, const void *early_bytes,
+                       size_t early_bytes_length);
+
+/* Asks for the relay to be closed; its SPLICE_CLOSED (or SPLICE_FAILED) event follows. Unknown ids are ignored. */
+void splice_engine_close(SpliceEngine *engine, uint64_t relay);
+
+/* Closes every relay (reporting each), stops the workers and frees the engine. */
+void splice_engine_stop(SpliceEngine *engine);
+
+/* Accepts connections on a listening socket on a thread of its own, handing each new socket to `accepted`. */
+typedef struct SpliceAcceptor SpliceAcceptor;
+typedef void (*SpliceAcceptCallback)(void *context, int fd);
+
+/* Starts accepting on `listen_fd` (which stays the caller's); NULL with errno set when the thread could not start. */
+SpliceAcceptor *splice_acceptor_start(int listen_fd, SpliceAcceptCallback accepted, void *context);
+
+/* The local port a socket is bound to (IPv4 or IPv6), or -1. */
+int splice_bound_port(int fd);
+
+/* Stops accepting (shutting the listening socket down), waits for the thread and frees the acceptor. */
+void splice_acceptor_stop(SpliceAcceptor *acceptor);
+
+#endif

@@ -1,0 +1,164 @@
+#define _GNU_SOURCE
+#include "relay.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+/* Registers, re-registers or removes an end so epoll reports exactly `wanted`. An end that wants nothing is removed,
+ * so a hung-up socket cannot wake the worker over and over. */
+static void set_interest(Relay *relay, int side, uint32_t wanted, int epoll_fd) {
+    if (relay->interest[side] == wanted) return;
+    struct epoll_event event = {.events = wanted, .data.ptr = &relay->end[side]};
+    int operation = wanted == 0 ? EPOLL_CTL_DEL : relay->interest[side] == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
+    epoll_ctl(epoll_fd, operation, relay->fd[side], &event);
+    relay->interest[side] = wanted;
+}
+
+/* What each end must wait for: readable while its outgoing direction has room, writable while the incoming one holds
+ * bytes it could not write yet. */
+static void update_interest(Relay *relay, int epoll_fd) {
+    uint32_t wanted[2] = {0, 0};
+    for (int from = 0; from < 2; from++) {
+        Direction *direction = &relay->direction[from];
+        if (direction->held > 0) wanted[1 - from] |= EPOLLOUT;
+        else if (!direction->source_ended) wanted[from] |= EPOLLIN;
+    }
+    set_interest(relay, CLIENT, wanted[CLIENT], epoll_fd);
+    set_interest(relay, TARGET, wanted[TARGET], epoll_fd);
+}
+
+/* Writes all of `bytes` to a socket that has just been connected (its buffer is empty); false when it could not. */
+static bool send_whole(int fd, const char *bytes, size_t length) {
+    while (length > 0) {
+        ssize_t sent = send(fd, bytes, length, MSG_NOSIGNAL);
+        if (sent < 0 && errno == EINTR) continue;
+        if (sent <= 0) return false;
+        bytes += sent;
+        length -= (size_t)sent;
+    }
+    return true;
+}
+
+bool relay_begin(Relay *relay, int epoll_fd, int64_t now_ms) {
+    /* splice(2) blocks on a blocking socket even with SPLICE_F_NONBLOCK: both ends must be non-blocking. */
+    int flags = fcntl(relay->fd[CLIENT], F_GETFL);
+    if (flags < 0 || fcntl(relay->fd[CLIENT], F_SETFL, flags | O_NONBLOCK) < 0) return false;
+    const struct sockaddr *target = (const struct sockaddr *)&relay->target;
+    int fd = socket(target->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return false;
+    relay->fd[TARGET] = fd;
+    int on = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+    if (connect(fd, target, relay->target_length) < 0 && errno != EINPROGRESS) return false;
+    relay->connecting = true;
+    relay->last_activity_ms = now_ms;
+    set_interest(relay, TARGET, EPOLLOUT, epoll_fd);
+    return true;
+}
+
+/* Makes the pipes, sends the replies and starts relaying once the target answered. */
+static RelayStatus finish_connecting(Relay *relay, int epoll_fd, int pipe_bytes, int *error) {
+    int failure = 0;
+    socklen_t length = sizeof failure;
+    if (getsockopt(relay->fd[TARGET], SOL_SOCKET, SO_ERROR, &failure, &length) < 0) failure = errno;
+    if (failure == EINPROGRESS || failure == EALREADY) return RELAY_LIVE;
+    relay->connecting = false;
+    set_interest(relay, TARGET, 0, epoll_fd);
+    if (failure != 0) {
+        send_whole(relay->fd[CLIENT], relay->failed_reply, relay->failed_reply_length);
+        *error = failure;
+        return RELAY_FAILED;
+    }
+    for (int from = 0; from < 2; from++) {
+        int *ends = relay->direction[from].pipe;
+        if (pipe2(ends, O_NONBLOCK | O_CLOEXEC) < 0) {
+            *error = errno;
+            return RELAY_ENDED;
+        }
+        fcntl(ends[1], F_SETPIPE_SZ, pipe_bytes);  /* a hint: the kernel's default size serves as well */
+    }
+    if (!send_whole(relay->fd[CLIENT], relay->opened_reply, relay->opened_reply_length) ||
+        !send_whole(relay->fd[TARGET], relay->early_bytes, relay->early_bytes_length)) {
+        *error = errno ? errno : EPIPE;
+        return RELAY_ENDED;
+    }
+    relay->direction[CLIENT].moved += relay->early_bytes_length;
+    free(relay->early_bytes);
+    relay->early_bytes = NULL;
+    update_interest(relay, epoll_fd);
+    return RELAY_OPENED;
+}
+
+/* Moves what it can from one end to the other. Returns 0, or the errno of a failed socket. A bounded number of rounds
+ * keeps one busy relay from starving the worker's others; epoll reports the end again while it is still ready. */
+static int pump(Relay *relay, int from, int pipe_bytes, int64_t now_ms) {
+    Direction *direction = &relay->direction[from];
+    int source = relay->fd[from], destination = relay->fd[1 - from];
+    for (int round = 0; round < 8; round++) {
+        if (direction->held > 0) {
+            ssize_t moved = splice(direction->pipe[0], NULL, destination, NULL, direction->held,
+                                   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+            if (moved < 0) return errno == EAGAIN ? 0 : errno;
+            direction->held -= (size_t)moved;
+            direction->moved += (uint64_t)moved;
+            relay->last_activity_ms = now_ms;
+            if (direction->held > 0) continue;
+        }
+        if (direction->source_ended) {
+            if (!direction->finished) shutdown(destination, SHUT_WR);
+            direction->finished = true;
+            return 0;
+        }
+        ssize_t taken = splice(source, NULL, direction->pipe[1], NULL, (size_t)pipe_bytes,
+                               SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+        if (taken < 0) return errno == EAGAIN ? 0 : errno;
+        if (taken == 0) direction->source_ended = true;
+        direction->held += (size_t)taken;
+    }
+    return 0;
+}
+
+RelayStatus relay_handle(Relay *relay, int side, uint32_t events, int epoll_fd, int64_t now_ms, int pipe_bytes,
+                         int *error) {
+    if (relay->connecting) {
+        return side == TARGET ? finish_connecting(relay, epoll_fd, pipe_bytes, error) : RELAY_LIVE;
+    }
+    (void)events;
+    for (int from = 0; from < 2; from++) {
+        int failure = pump(relay, from, pipe_bytes, now_ms);
+        if (failure != 0) {
+            *error = failure;
+            return RELAY_ENDED;
+        }
+    }
+    if (relay->direction[0].finished && relay->direction[1].finished) {
+        *error = 0;
+        return RELAY_ENDED;
+    }
+    update_interest(relay, epoll_fd);
+    return RELAY_LIVE;
+}
+
+void relay_close(Relay *relay) {
+    for (int side = 0; side < 2; side++) {
+        if (relay->fd[side] >= 0) close(relay->fd[side]);
+        relay->fd[side] = -1;
+        for (int end = 0; end < 2; end++) {
+            if (relay->direction[side].pipe[end] >= 0) close(relay->direction[side].pipe[end]);
+            relay->direction[side].pipe[end] = -1;
+        }
+    }
+    relay->closed = true;
+}
+
+void relay_free(Relay *relay) {
+    free(relay->opened_reply);
+    free(relay->failed_reply);
+    free(relay->early_bytes);
+    free(relay);
+}

@@ -1,0 +1,79 @@
+/* One relay: a client socket, a target socket and a pipe per direction, pumped with splice(2) by one worker. */
+#ifndef SAFFRON_RELAY_H
+#define SAFFRON_RELAY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "saffron_splice.h"
+
+enum { CLIENT = 0, TARGET = 1 };
+
+typedef struct Relay Relay;
+typedef struct Worker Worker;
+
+/* What epoll hands back for a socket: the relay and which of its two ends. */
+typedef struct {
+    Relay *relay;
+    int side;
+} RelayEnd;
+
+/* Bytes moving from one end to the other through a pipe. */
+typedef struct {
+    int pipe[2];
+    /* Bytes in the pipe not yet written to the destination. */
+    size_t held;
+    /* The source sent its FIN. */
+    bool source_ended;
+    /* The FIN was passed on (shutdown(SHUT_WR) of the destination), after everything held. */
+    bool finished;
+    uint64_t moved;
+} Direction;
+
+struct Relay {
+    uint64_t id;
+    Worker *worker;
+    int fd[2];
+    RelayEnd end[2];
+    /* The epoll events each end is registered for; 0 when it is not registered. */
+    uint32_t interest[2];
+    /* [0]: client to target, [1]: target to client. */
+    Direction direction[2];
+    bool connecting;
+    /* Its sockets are closed; it waits to be freed. */
+    bool closed;
+    int64_t connect_deadline_ms;
+    int64_t last_activity_ms;
+    struct sockaddr_storage target;
+    socklen_t target_length;
+    char *opened_reply, *failed_reply, *early_bytes;
+    size_t opened_reply_length, failed_reply_length, early_bytes_length;
+    Relay *previous, *next;
+};
+
+/* Starts connecting to the target and registers the target socket; false (with errno) when that failed at once. */
+bool relay_begin(Relay *relay, int epoll_fd, int64_t now_ms);
+
+/* What handling an event did to a relay. */
+typedef enum {
+    RELAY_LIVE,
+    /* Connected and replied to the client: report SPLICE_OPENED, the relay lives on. */
+    RELAY_OPENED,
+    /* Connecting failed: report SPLICE_FAILED and free the relay. */
+    RELAY_FAILED,
+    /* Both directions finished, or a socket failed: report SPLICE_CLOSED and free the relay. */
+    RELAY_ENDED,
+} RelayStatus;
+
+/* Handles epoll's `events` for one end; sets `*error` (an errno value, 0 for an orderly end) unless RELAY_LIVE. */
+RelayStatus relay_handle(Relay *relay, int side, uint32_t events, int epoll_fd, int64_t now_ms, int pipe_bytes,
+                         int *error);
+
+/* Closes both ends and the pipes; epoll forgets closed fds. */
+void relay_close(Relay *relay);
+
+/* Frees a closed relay. */
+void relay_free(Relay *relay);
+
+#endif

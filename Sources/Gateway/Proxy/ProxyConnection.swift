@@ -1,0 +1,122 @@
+import Glibc
+import Logging
+import NIOCore
+import Synchronization
+
+/// One accepted proxy connection from accept to its end: NIO reads and answers its CONNECT request, then, once the
+/// tunnel is granted, the socket moves to the splice relays, which connect to the target and carry the bytes.
+///
+/// It keeps a duplicate of the socket's descriptor while NIO holds the original, so that NIO can close its channel
+/// at handoff without closing the socket; `ended` completes when the connection is over, wherever it was by then.
+final class ProxyConnection: Sendable {
+    private enum Stage {
+        /// NIO runs the CONNECT handshake on its channel; the duplicate descriptor waits here.
+        case handshake(descriptor: CInt, channel: (any Channel)?)
+        /// The splice relays own the socket.
+        case relaying
+        /// Closed.
+        case ended
+    }
+
+    /// The registry id, also the relay's id.
+    let id: Int
+    private let stage: Mutex<Stage>
+    private let relays: SpliceRelays
+    private let endedPromise: EventLoopPromise<Void>
+
+    /// Completes once the connection is closed, before or after its handoff.
+    var ended: EventLoopFuture<Void> { self.endedPromise.futureResult }
+
+    init(id: Int, keptDescriptor: CInt, relays: SpliceRelays, eventLoop: any EventLoop) {
+        self.id = id
+        self.stage = Mutex(.handshake(descriptor: keptDescriptor, channel: nil))
+        self.relays = relays
+        self.endedPromise = eventLoop.makePromise()
+    }
+
+    /// Records the NIO channel running the handshake, so `terminate` can close it.
+    func attach(_ channel: any Channel) {
+        self.stage.withLock { stage in
+            if case .handshake(let descriptor, _) = stage { stage = .handshake(descriptor: descriptor, channel: channel) }
+        }
+    }
+
+    /// The handshake's channel closed (or never opened): unless the socket was handed off, the connection is over.
+    func handshakeEnded() {
+        let descriptor: CInt? = self.stage.withLock { stage in
+            guard case .handshake(let descriptor, _) = stage else { return nil }
+            stage = .ended
+            return descriptor
+        }
+        guard let descriptor else { return }
+        close(descriptor)
+        self.endedPromise.succeed()
+    }
+
+    /// Moves the socket to the splice relays, which connect to `target`, answer the client and carry the tunnel;
+    /// the caller then closes its channel. `opened` and `closed` are told of the relay.
+    ///
+    /// - Returns: false when the connection was closed meanwhile or the relay could not be opened.
+    func handOff(
+        to target: SocketAddress, earlyBytes: [UInt8], opened: @escaping @Sendable () -> Void,
+        failed: @escaping @Sendable (Int32) -> Void
+    ) -> Bool {
+        let descriptor: CInt? = self.stage.withLock { stage in
+            guard case .handshake(let descriptor, _) = stage else { return nil }
+            stage = .relaying
+            return descriptor
+        }
+        guard let descriptor else { return false }
+        let promise = self.endedPromise
+        do {
+            try self.relays.open(
+                UInt64(self.id), client: descriptor, target: target, openedReply: Self.openedReply,
+                failedReply: TunnelRefusal.unreachable.response, earlyBytes: earlyBytes
+            ) { [weak self] event in
+                switch event {
+                case .opened: opened()
+                case .failed(let code): failed(code)
+                case .closed: break
+                }
+                if event.isFinal {
+                    self?.stage.withLock { $0 = .ended }
+                    promise.succeed()
+                }
+            }
+            return true
+        } catch {
+            self.stage.withLock { $0 = .ended }
+            promise.succeed()
+            return false
+        }
+    }
+
+    /// Closes the connection: the handshake's channel, or the relay.
+    func terminate() {
+        let channel: (any Channel)?? = self.stage.withLock { stage in
+            switch stage {
+            case .handshake(_, let channel): return .some(channel)
+            case .relaying: return .none
+            case .ended: return .some(nil)
+            }
+        }
+        switch channel {
+        case .some(let channel): channel?.close(promise: nil)
+        case .none: self.relays.close(UInt64(self.id))
+        }
+    }
+
+    /// The answer a granted tunnel gets once its target is connected.
+    static let openedReply = Array("HTTP/1.1 200 Connection established\r\n\r\n".utf8)
+}
+
+extension TunnelRefusal {
+    /// The refusal as a complete HTTP response, for answers written without NIO's encoder.
+    var response: [UInt8] {
+        let body = "\(self.status) \(self.reason)\n"
+        let head =
+            "HTTP/1.1 \(self.status) \(self.reason)\r\nContent-Length: \(body.utf8.count)\r\n"
+            + "Content-Type: text/plain\r\nConnection: close\r\n\r\n"
+        return Array((head + body).utf8)
+    }
+}

@@ -1,0 +1,18 @@
+import Glibc
+
+/// The process's limit of open files, raised for serving: each proxy tunnel holds six descriptors (two sockets, two
+/// pipes) and each browser console two, so the usual soft limit of 1,024 would cap a broker at about 150 tunnels.
+enum OpenFilesLimit {
+    /// Raises the soft limit to the hard limit; returns the limit now in force (nil if it could not be read).
+    @discardableResult
+    static func raiseToHardLimit() -> UInt64? {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return nil }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = limit.rlim_max
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+        }
+        return UInt64(limit.rlim_cur)
+    }
+}
