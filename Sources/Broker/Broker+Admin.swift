@@ -34,13 +34,13 @@ extension Broker {
     /// `repair(vm:inPool:)` for an admin of the HTTP API.
     public func repair(vm: String, inPool pool: String, requestedBy user: UserRecord) async throws {
         try Self.requireAdmin(user)
-        try await repair(vm: vm, inPool: pool)
+        try await repair(vm: vm, inPool: pool, by: user.name)
     }
 
     /// `unassign(vm:inPool:)` for an admin of the HTTP API.
     public func unassign(vm: String, inPool pool: String, requestedBy user: UserRecord) async throws {
         try Self.requireAdmin(user)
-        try await unassign(vm: vm, inPool: pool)
+        try await unassign(vm: vm, inPool: pool, by: user.name)
     }
 
     static func requireAdmin(_ user: UserRecord) throws {

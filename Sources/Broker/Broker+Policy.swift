@@ -5,7 +5,9 @@ extension Broker {
     /// Changes a pool's policy: `change` edits the current one, which is checked and saved. Upkeep follows it from
     /// its next round (nudged at once).
     @discardableResult
-    public func updatePolicy(ofPool poolName: String, _ change: (inout PoolPolicy) -> Void) async throws -> PoolPolicy {
+    public func updatePolicy(
+        ofPool poolName: String, by actor: String = AuditLog.cliActor, _ change: (inout PoolPolicy) -> Void
+    ) async throws -> PoolPolicy {
         guard let pool = try await store.pool(named: poolName) else { throw BrokerError(StoreError.poolNotFound(poolName)) }
         var policy = pool.policy
         change(&policy)
@@ -15,6 +17,7 @@ extension Broker {
                 "This broker runs no CONNECT proxy: set proxy.listen in the configuration before routing a pool through it.")
         }
         try await BrokerError.mapping { try await store.updatePolicy(policy, ofPool: poolName) }
+        await audit.record(.poolUpdate, by: actor, subject: poolName, PolicyChange.describe(from: pool.policy, to: policy))
         upkeep.nudge()
         return policy
     }

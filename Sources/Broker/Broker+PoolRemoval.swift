@@ -5,7 +5,7 @@ import Store
 extension Broker {
     /// Takes VMs out of a pool. A template pool's VMs are thrown away (domain and overlay); existing VMs are left in
     /// libvirt as they are. Fails with `vm_in_use` for a VM with a session, and changes nothing then.
-    public func removeVMs(_ names: [String], fromPool poolName: String) async throws {
+    public func removeVMs(_ names: [String], fromPool poolName: String, by actor: String = AuditLog.cliActor) async throws {
         guard let pool = try await store.pool(named: poolName) else { throw BrokerError(StoreError.poolNotFound(poolName)) }
         guard !names.isEmpty else { throw BrokerError.badRequest("Name at least one VM to remove.") }
         let known = Set(try await store.vms(inPool: poolName).map(\.name))
@@ -22,13 +22,18 @@ extension Broker {
                 try await hypervisor.discard(VMRef(connectURI: pool.connectURI, domain: name), from: template)
             }
             logger.info("removed \(name) from pool \(poolName)\(pool.template == nil ? "" : " and threw it away")")
+            await audit.record(
+                .vmRemove, by: actor, subject: "\(poolName)/\(name)",
+                pool.template == nil ? "left in libvirt" : "thrown away")
         }
     }
 
     /// Deletes a pool. Its sessions must have ended. A template pool's VMs are thrown away; persistent desktops
     /// still owned by users are refused unless `discardingOwned` (their users' data would go with them). Pools of
     /// existing VMs leave those VMs in libvirt.
-    public func deletePool(named poolName: String, discardingOwned: Bool = false) async throws {
+    public func deletePool(
+        named poolName: String, discardingOwned: Bool = false, by actor: String = AuditLog.cliActor
+    ) async throws {
         guard let pool = try await store.pool(named: poolName) else { throw BrokerError(StoreError.poolNotFound(poolName)) }
         let owned = try await store.vms(inPool: poolName).filter { $0.assignedUser != nil }
         if pool.template != nil, !owned.isEmpty, !discardingOwned {
@@ -51,6 +56,8 @@ extension Broker {
                 }
             }
         }
-        logger.info("deleted pool \(poolName) (\(vms.count) VM(s)\(pool.template == nil ? " left in libvirt" : " thrown away"))")
+        let fate = "\(vms.count) VM(s)\(pool.template == nil ? " left in libvirt" : " thrown away")"
+        logger.info("deleted pool \(poolName) (\(fate))")
+        await audit.record(.poolRemove, by: actor, subject: poolName, fate)
     }
 }

@@ -8,7 +8,7 @@ extension Broker {
     @discardableResult
     public func createPool(
         name: String, connectURI: String, desktopMode: DesktopMode = .pooled, policy: PoolPolicy = PoolPolicy(),
-        now: Date = Date()
+        by actor: String = AuditLog.cliActor, now: Date = Date()
     ) async throws -> PoolRecord {
         try Names.validate(name, kind: "pool name")
         guard !connectURI.isEmpty else { throw BrokerError.badRequest("A pool needs a libvirt connection URI (--connect).") }
@@ -19,6 +19,7 @@ extension Broker {
         let pool = PoolRecord(name: name, connectURI: connectURI, desktopMode: desktopMode, policy: policy, createdAt: now)
         try Self.check(policy, of: pool)
         try await BrokerError.mapping { try await store.addPool(pool) }
+        await audit.record(.poolCreate, by: actor, subject: name, "\(desktopMode.rawValue) pool of existing VMs on \(connectURI)")
         return pool
     }
 
@@ -27,7 +28,7 @@ extension Broker {
     @discardableResult
     public func createTemplatePool(
         name: String, connectURI: String, desktopMode: DesktopMode, template: PoolTemplate,
-        policy: PoolPolicy = PoolPolicy(), now: Date = Date()
+        policy: PoolPolicy = PoolPolicy(), by actor: String = AuditLog.cliActor, now: Date = Date()
     ) async throws -> PoolRecord {
         try Names.validate(name, kind: "pool name")
         guard !connectURI.isEmpty else { throw BrokerError.badRequest("A pool needs a libvirt connection URI (--connect).") }
@@ -42,11 +43,16 @@ extension Broker {
         try Self.check(policy, of: pool)
         try await hypervisor.checkTemplate(template, connectURI: connectURI)
         try await BrokerError.mapping { try await store.addPool(pool) }
+        await audit.record(
+            .poolCreate, by: actor, subject: name,
+            "\(desktopMode.rawValue) template pool of up to \(template.maxVMs) VMs from \(template.baseImage) on \(connectURI)")
         return pool
     }
 
     /// Adds existing libvirt domains to a pool, first making each fit (SPICE ticketing locked); all or none are added.
-    public func addVMs(_ names: [String], toPool poolName: String, now: Date = Date()) async throws {
+    public func addVMs(
+        _ names: [String], toPool poolName: String, by actor: String = AuditLog.cliActor, now: Date = Date()
+    ) async throws {
         guard let pool = try await store.pool(named: poolName) else { throw BrokerError(StoreError.poolNotFound(poolName)) }
         guard pool.template == nil else {
             throw BrokerError.badRequest("Pool \(poolName) makes its own VMs from its template; existing VMs cannot join it.")
@@ -56,6 +62,7 @@ extension Broker {
             try await hypervisor.prepareForPool(VMRef(connectURI: pool.connectURI, domain: name))
         }
         try await BrokerError.mapping { try await store.addVMs(names, toPool: poolName, now: now) }
+        for name in names { await audit.record(.vmAdd, by: actor, subject: "\(poolName)/\(name)", now: now) }
     }
 
     /// The VMs of a pool with their state.

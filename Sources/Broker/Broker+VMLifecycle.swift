@@ -46,16 +46,17 @@ extension Broker {
 
     /// Takes a persistent desktop from its user. A template pool's VM is reset, so the next user starts clean; an
     /// existing VM goes back to the pool as it is. Fails with `vm_in_use` while the VM has a session.
-    public func unassign(vm: String, inPool poolName: String) async throws {
+    public func unassign(vm: String, inPool poolName: String, by actor: String = AuditLog.cliActor) async throws {
         guard let pool = try await store.pool(named: poolName) else { throw BrokerError(StoreError.poolNotFound(poolName)) }
         let record = try await BrokerError.mapping { try await store.unassign(vm: vm, pool: poolName) }
         await resetIfNeeded(vm, of: pool)
         logger.info("unassigned \(vm) of pool \(poolName) (was \(record.assignedUser ?? "nobody")'s)")
+        await audit.record(.vmUnassign, by: actor, subject: "\(poolName)/\(vm)", "was \(record.assignedUser ?? "nobody")'s")
     }
 
     /// Puts a VM marked broken back into service. A volatile pool's VM is recreated from the base image at its next
     /// handout; any other VM (a persistent desktop keeps its user's data) is handed out as it is: fix it first.
-    public func repair(vm: String, inPool poolName: String) async throws {
+    public func repair(vm: String, inPool poolName: String, by actor: String = AuditLog.cliActor) async throws {
         guard let pool = try await store.pool(named: poolName) else { throw BrokerError(StoreError.poolNotFound(poolName)) }
         guard try await store.vm(named: vm, inPool: poolName) != nil else {
             throw BrokerError(code: "vm_not_found", message: "Pool \(poolName) has no VM named \(vm).", httpStatus: 404)
@@ -69,5 +70,6 @@ extension Broker {
         }
         try await BrokerError.mapping { try await store.markBroken(vm: vm, pool: poolName, reason: nil) }
         logger.info("repaired \(vm) of pool \(poolName)")
+        await audit.record(.vmRepair, by: actor, subject: "\(poolName)/\(vm)")
     }
 }

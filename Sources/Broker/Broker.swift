@@ -21,6 +21,8 @@ public struct Broker: Sendable {
     public let presence: PresenceTracker
     /// What pool upkeep remembers between rounds (spares being prepared, idle clocks, last tickets).
     public let upkeep: UpkeepState
+    /// Logins, handouts, session ends and admin changes, for admins.
+    public let audit: AuditLog
     /// Told of every session this broker ends.
     let sessionEndObservers: [any SessionEndObserver]
     let logger: Logger
@@ -40,6 +42,7 @@ public struct Broker: Sendable {
         self.presence = presence
         self.upkeep = upkeep
         self.logger = logger
+        self.audit = AuditLog(store: store)
     }
 
     /// Every pool with its VM count and free VMs.

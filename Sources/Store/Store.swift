@@ -72,4 +72,10 @@ public protocol Store: Sendable {
     /// Ends a session: its port is free again and its VM goes back to the pool (marked for reset in a volatile pool;
     /// still its user's in a persistent one). Returns the ended session.
     func deleteSession(id: String) async throws -> SessionRecord
+
+    // MARK: Audit log
+    /// Appends an entry to the audit log.
+    func appendAuditEvent(_ event: AuditEvent) async throws
+    /// Entries newest first: at most `limit`, older than the entry `before` when given (for paging).
+    func auditEvents(before: Int64?, limit: Int) async throws -> [AuditEvent]
 }

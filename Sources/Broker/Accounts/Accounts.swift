@@ -29,7 +29,9 @@ public struct Accounts: Sendable {
 
     /// Adds a local user with a bcrypt-hashed password.
     @discardableResult
-    public func addUser(name: String, password: String, isAdmin: Bool, now: Date = Date()) async throws -> UserRecord {
+    public func addUser(
+        name: String, password: String, isAdmin: Bool, by actor: String = AuditLog.cliActor, now: Date = Date()
+    ) async throws -> UserRecord {
         try Names.validate(name, kind: "user name")
         guard !password.isEmpty else { throw BrokerError.badRequest("The password must not be empty.") }
         guard password.utf8.count <= 72 else {
@@ -38,11 +40,16 @@ public struct Accounts: Sendable {
         let hash = await Blocking.run { [bcryptCost] in Bcrypt.hash(password, cost: bcryptCost) }
         let user = UserRecord(name: name, passwordHash: hash, isAdmin: isAdmin, createdAt: now)
         try await BrokerError.mapping { try await store.addUser(user) }
+        await AuditLog(store: store).record(.userAdd, by: actor, subject: name, isAdmin ? "an admin" : "a user", now: now)
         return user
     }
 
     /// Checks a password and issues a token; the same error, after the same work, for an unknown user or a wrong password.
-    public func login(username: String, password: String, now: Date = Date()) async throws -> LoginToken {
+    /// Both outcomes go to the audit log with `clientAddress`.
+    public func login(
+        username: String, password: String, from clientAddress: String? = nil, now: Date = Date()
+    ) async throws -> LoginToken {
+        let audit = AuditLog(store: store)
         let user = try await store.user(named: username)
         let matches = await Blocking.run { [bcryptCost] in
             guard let user else {
@@ -52,10 +59,16 @@ public struct Accounts: Sendable {
             }
             return Bcrypt.verify(password, hash: user.passwordHash)
         }
-        guard let user, matches else { throw BrokerError.invalidCredentials }
+        guard let user, matches else {
+            await audit.record(
+                .loginFailed, by: username, subject: username, from: clientAddress, succeeded: false,
+                "wrong user name or password", now: now)
+            throw BrokerError.invalidCredentials
+        }
         let token = TicketGenerator.newTicket()
         let expiresAt = now.addingTimeInterval(tokenLifetime)
         try await store.addToken(hash: Self.digest(token), user: user.name, expiresAt: expiresAt)
+        await audit.record(.login, by: user.name, subject: user.name, from: clientAddress, now: now)
         return LoginToken(token: token, expiresAt: expiresAt, user: user)
     }
 

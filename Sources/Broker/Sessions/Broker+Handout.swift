@@ -15,8 +15,27 @@ extension Broker {
     /// the pool's `maxSessionsPerUser` allows), else a free VM, started if needed, behind a freshly leased public
     /// port forwarded from `clientAddress` only. A VM that fails to start is passed over for the next free one (a
     /// few at most), so one broken VM does not block the pool.
+    ///
+    /// Every handout, and every refusal, goes to the audit log.
     public func desktop(
         inPool pool: String, for user: UserRecord, clientAddress: String, another: Bool = false
+    ) async throws -> Handout {
+        do {
+            let handout = try await handOut(inPool: pool, for: user, clientAddress: clientAddress, another: another)
+            let session = handout.session
+            await audit.record(
+                .handout, by: user.name, subject: session.id, from: clientAddress,
+                "\(handout.isNew ? "new session" : "their session again"): \(session.vm) of pool \(pool), port \(session.publicPort), \(session.route.rawValue)")
+            return handout
+        } catch {
+            let reason = (error as? BrokerError).map { "\($0.code): \($0.message)" } ?? "\(error)"
+            await audit.record(.handout, by: user.name, subject: pool, from: clientAddress, succeeded: false, reason)
+            throw error
+        }
+    }
+
+    private func handOut(
+        inPool pool: String, for user: UserRecord, clientAddress: String, another: Bool
     ) async throws -> Handout {
         do {
             try forwarder.checkClientAddress(clientAddress)

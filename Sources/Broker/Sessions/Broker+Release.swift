@@ -12,7 +12,10 @@ extension Broker {
     ///   - user: who asks; nil for the local admin CLI or the broker itself. Non-admins may end only their own
     ///     sessions.
     ///   - reason: why, for the log, when no user asks (default: the local admin CLI).
-    public func endSession(id: String, requestedBy user: UserRecord?, reason: String? = nil) async throws {
+    ///   - clientAddress: where the request came from, for the audit log.
+    public func endSession(
+        id: String, requestedBy user: UserRecord?, reason: String? = nil, from clientAddress: String? = nil
+    ) async throws {
         if let user { _ = try await session(id: id, visibleTo: user) }
         let session = try await BrokerError.mapping { try await store.deleteSession(id: id) }
         await webConsoleTokens.revoke(session: id)
@@ -34,6 +37,10 @@ extension Broker {
         upkeep.forgetSession(id)
         upkeep.nudge()
         let endedBy = user.map { $0.name == session.user ? "its user" : "admin \($0.name)" } ?? reason ?? "the local admin CLI"
+        await audit.record(
+            .sessionEnd, by: user?.name ?? (reason == nil ? AuditLog.cliActor : AuditLog.brokerActor), subject: id,
+            from: clientAddress,
+            "\(session.user)'s \(session.vm) of pool \(session.pool), port \(session.publicPort); ended by \(endedBy)")
         logger.info("ended session \(id) of \(session.user) (by \(endedBy)): \(session.vm) of pool \(session.pool) is free, port \(session.publicPort) released")
     }
 

@@ -45,7 +45,8 @@ struct DesktopRoutes {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: file.rendered(for: profile))))
         }
         group.delete("sessions/:id") { _, context in
-            try await broker.endSession(id: try context.parameters.require("id"), requestedBy: try context.requireUser())
+            try await broker.endSession(
+                id: try context.parameters.require("id"), requestedBy: try context.requireUser(), from: context.clientAddress)
             return Response(status: .noContent)
         }
     }

@@ -11,7 +11,8 @@ struct LoginRoutes {
         group.post("login") { request, context in
             let login = try await StrictJSON.decode(LoginRequest.self, allowedKeys: LoginRequest.keys, from: request, context: context)
             do {
-                let token = try await accounts.login(username: login.username, password: login.password)
+                let token = try await accounts.login(
+                    username: login.username, password: login.password, from: context.clientAddress)
                 context.logger.info("login ok: \(token.user.name) from \(context.clientAddress ?? "?")")
                 return JSONResponse.make(status: .ok, LoginResponse(token: token.token, expiresAt: token.expiresAt))
             } catch let error as BrokerError where error.httpStatus == 401 {

@@ -114,6 +114,21 @@ enum SQLiteMigrations {
         migrator.registerMigration("v8: sessions reached through the CONNECT proxy only") { db in
             try db.execute(sql: "ALTER TABLE sessions ADD COLUMN route TEXT NOT NULL DEFAULT 'direct'")
         }
+        migrator.registerMigration("v9: the audit log") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE audit_events (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at DATETIME NOT NULL,
+                        actor TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        subject TEXT NOT NULL,
+                        client_address TEXT,
+                        succeeded BOOLEAN NOT NULL,
+                        detail TEXT NOT NULL
+                    )
+                    """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,36 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    public func appendAuditEvent(_ event: AuditEvent) async throws {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO audit_events (at, actor, action, subject, client_address, succeeded, detail)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    event.at, event.actor, event.action.rawValue, event.subject, event.clientAddress, event.succeeded,
+                    event.detail,
+                ])
+        }
+    }
+
+    public func auditEvents(before: Int64?, limit: Int) async throws -> [AuditEvent] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM audit_events WHERE id < ? ORDER BY id DESC LIMIT ?",
+                arguments: [before ?? Int64.max, max(0, limit)]
+            ).map(AuditEvent.init(row:))
+        }
+    }
+}
+
+extension AuditEvent {
+    init(row: Row) {
+        self.init(
+            id: row["id"], at: row["at"], actor: row["actor"], action: AuditAction(rawValue: row["action"]),
+            subject: row["subject"],
+            clientAddress: row["client_address"], succeeded: row["succeeded"], detail: row["detail"])
+    }
+}
