@@ -29,6 +29,19 @@ extension EndToEnd {
                 let again = try Command.run(Topology.inGateway([E2E.binary, "session", "end", session.id, "--config", broker.config.path]))
                 #expect(again.status != 0)
                 #expect(again.errorOutput.contains(session.id), "\(again.errorOutput)")
+
+                // The audit log has it all, from the serving broker and the CLI alike, and never the ticket.
+                let audit = try broker.cli(["audit", "--json"])
+                let events = try JSONSerialization.jsonObject(with: audit.stdout) as? [[String: Any]] ?? []
+                let about = events.filter { $0["subject"] as? String == session.id }
+                #expect(about.map { $0["action"] as? String } == ["session_end", "handout"], "\(audit.output)")
+                #expect(about.first?["actor"] as? String == "cli", "\(about)")
+                #expect(about.last?["actor"] as? String == TestUsers.alice, "\(about)")
+                #expect(about.last?["clientAddress"] as? String == Topology.clientAddress, "\(about)")
+                #expect(events.contains { $0["action"] as? String == "login" && $0["actor"] as? String == TestUsers.alice })
+                #expect(!audit.output.contains(ticket), "the audit log shows a SPICE ticket")
+                let table = try broker.cli(["audit", "--limit", "3"]).output
+                #expect(table.hasPrefix("ID") && table.contains("session_end") && table.contains("ended by the local admin CLI"), "\(table)")
             }
         }
 

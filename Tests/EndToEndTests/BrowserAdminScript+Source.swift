@@ -91,6 +91,16 @@ extension BrowserAdminScript {
                 return admin_state(driver)[0] == "ready" and not session_row(driver, session)
             until("the admin page to drop the ended session", 30, gone)
             say("admin-gone", json.dumps(driver.find_element(By.ID, "notice").text))
+            def audit_rows():
+                found = {}
+                for row in driver.find_elements(By.CSS_SELECTOR, "#audit tr[data-action]"):
+                    cells = {cell.get_attribute("data-label"): cell.text.strip()
+                             for cell in row.find_elements(By.TAG_NAME, "td")}
+                    action = row.get_attribute("data-action")
+                    if cells.get("About") == session and action in ("handout", "session_end"):
+                        found.setdefault(action, cells)
+                return len(found) == 2 and found
+            say("admin-audit", json.dumps(fresh("the session's handout and end in the audit table", 20, audit_rows)))
             time.sleep(0.5)
             driver.save_screenshot(shot_after)
 

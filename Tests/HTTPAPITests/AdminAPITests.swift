@@ -83,3 +83,36 @@ import Testing
         }
     }
 }
+
+@Suite struct AuditAPITests {
+    @Test func adminsPageThroughTheAuditLogOthersGet403() async throws {
+        try await withLiveAPI { client, fixture in
+            try await fixture.user("boss", admin: true)
+            let alice = try await client.login("alice")
+            _ = try await client.call(.post, "/api/v1/pools/office/desktop", token: alice)
+            let denied = try await client.call(.get, "/api/v1/admin/audit", token: alice)
+            #expect(denied.status == .forbidden)
+
+            let boss = try await client.login("boss")
+            let page = try await client.call(.get, "/api/v1/admin/audit?limit=2", token: boss)
+            #expect(page.status == .ok)
+            let events = try #require(page.json["events"] as? [[String: Any]])
+            #expect(events.map { $0["action"] as? String } == ["login", "handout"])
+            #expect(events[0]["actor"] as? String == "boss")
+            #expect(events[1]["actor"] as? String == "alice")
+            #expect(events[1]["clientAddress"] as? String == "127.0.0.1")
+            let next = try #require(page.json["nextBefore"] as? Int)
+            let older = try await client.call(.get, "/api/v1/admin/audit?before=\(next)&limit=1000", token: boss)
+            let rest = try #require(older.json["events"] as? [[String: Any]])
+            #expect(rest.first?["action"] as? String == "login")
+            #expect(rest.first?["actor"] as? String == "alice")
+            #expect(older.json["nextBefore"] is NSNull)
+
+            for query in ["limit=abc", "limit=0", "before=-1"] {
+                let bad = try await client.call(.get, "/api/v1/admin/audit?\(query)", token: boss)
+                #expect(bad.status == .badRequest, "\(query)")
+                #expect(errorCode(bad.json) == "bad_request")
+            }
+        }
+    }
+}

@@ -1,17 +1,21 @@
 // The admin page: every pool with its VMs (free, held by whom, from where, on which port, since when; owner, broken,
-// resetting; Repair and Unassign) and every live session with an End session button. It reads GET /api/v1/me, GET /api/v1/admin/pools and GET /api/v1/sessions
-// (all sessions for an admin), refreshes every few seconds, and re-renders only when something changed, so a
+// resetting; Repair and Unassign), every live session with an End session button, and the latest audit log entries.
+// It reads GET /api/v1/me, GET /api/v1/admin/pools, GET /api/v1/sessions (all sessions for an admin) and
+// GET /api/v1/admin/audit, refreshes every few seconds, and re-renders only when something changed, so a
 // keyboard or screen-reader user does not lose their place. Non-admins and signed-out visitors get a message instead.
 
+import { renderAudit } from "./admin-audit.js";
+import { cell, element, since } from "./admin-dom.js";
 import { ApiError, call, clearToken, sessionPath, storedToken } from "./api.js";
 
 const REFRESH_SECONDS = 5;
+const AUDIT_ENTRIES = 25; // the latest audit log entries shown
 
 const $ = (id) => document.getElementById(id);
 let me = null; // {name, admin} of the signed-in user
 let pendingEnd = null; // the id of the session whose End session awaits confirmation
 const ending = new Set(); // ids of sessions whose DELETE is in flight
-let shown = { pools: [], sessions: [] }; // the data on screen
+let shown = { pools: [], sessions: [], audit: [] }; // the data on screen
 let signature = ""; // what was last rendered, to skip identical re-renders
 let loading = false; // a refresh is in flight
 let timer = null;
@@ -121,10 +125,11 @@ async function refresh({ quiet = false } = {}) {
   if (loading) return;
   loading = true;
   try {
-    const [pools, sessions] = await Promise.all([
+    const [pools, sessions, audit] = await Promise.all([
       call("GET", "/api/v1/admin/pools"), call("GET", "/api/v1/sessions"),
+      call("GET", `/api/v1/admin/audit?limit=${AUDIT_ENTRIES}`),
     ]);
-    render(pools.pools ?? [], sessions.sessions ?? []);
+    render(pools.pools ?? [], sessions.sessions ?? [], audit.events ?? []);
     if (!quiet) notify("");
     showError("");
     $("updated").textContent = `Updated ${new Date().toLocaleTimeString()}`;
@@ -137,39 +142,23 @@ async function refresh({ quiet = false } = {}) {
 }
 
 /** Renders the data unless the screen already shows it; keeps keyboard focus on the same control. */
-function render(pools, sessions) {
+function render(pools, sessions, audit) {
   if (pendingEnd !== null && !sessions.some((session) => String(session.id) === pendingEnd)) pendingEnd = null;
   const minute = Math.floor(Date.now() / 60_000); // the "… min ago" texts change once a minute
-  const next = JSON.stringify([pools, sessions, pendingEnd, [...ending], minute]);
-  shown = { pools, sessions };
+  const next = JSON.stringify([pools, sessions, audit, pendingEnd, [...ending], minute]);
+  shown = { pools, sessions, audit };
   if (next === signature) return;
   signature = next;
   const focused = document.activeElement?.dataset?.key;
   renderPools(pools);
   renderSessions(sessions);
+  renderAudit($("audit").tBodies[0], audit);
   if (focused) document.querySelector(`[data-key="${CSS.escape(focused)}"]`)?.focus();
 }
 
 function rerender() {
   signature = "";
-  render(shown.pools, shown.sessions);
-}
-
-/** An element with a class and text. */
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = text;
-  return node;
-}
-
-/** A table cell labelled `label` (phones show the label beside the value). */
-function cell(label, content, className) {
-  const node = element("td", className);
-  node.dataset.label = label;
-  if (content instanceof Node) node.append(content);
-  else node.textContent = content ?? "—";
-  return node;
+  render(shown.pools, shown.sessions, shown.audit);
 }
 
 function button(label, key, action, { className, description } = {}) {
@@ -179,30 +168,6 @@ function button(label, key, action, { className, description } = {}) {
   if (description) node.setAttribute("aria-label", description);
   node.addEventListener("click", action);
   return node;
-}
-
-/** `<time>` for an ISO date: the local time (and date unless today) and how long ago. */
-function since(iso) {
-  const date = new Date(iso);
-  if (!iso || Number.isNaN(date.getTime())) return element("span", null, iso ?? "—");
-  const today = date.toDateString() === new Date().toDateString();
-  const clock = today
-    ? date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })
-    : date.toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
-  const node = element("time", null, `${clock} (${ago(date)})`);
-  node.dateTime = date.toISOString();
-  node.title = date.toLocaleString();
-  return node;
-}
-
-function ago(date) {
-  const minutes = Math.max(0, Math.floor((Date.now() - date.getTime()) / 60_000));
-  if (minutes < 1) return "just now";
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) return `${hours} h ${minutes % 60} min ago`;
-  const days = Math.floor(hours / 24);
-  return days === 1 ? "1 day ago" : `${days} days ago`;
 }
 
 function stateBadge(state) {
