@@ -23,6 +23,8 @@ public struct Broker: Sendable {
     public let upkeep: UpkeepState
     /// Logins, handouts, session ends and admin changes, for admins.
     public let audit: AuditLog
+    /// Counters and gauges for Prometheus.
+    public let metrics: BrokerMetrics
     /// Told of every session this broker ends.
     let sessionEndObservers: [any SessionEndObserver]
     let logger: Logger
@@ -31,11 +33,12 @@ public struct Broker: Sendable {
         store: any Store, hypervisor: any Hypervisor, forwarder: any PortForwarder, settings: BrokerSettings,
         webConsoleTokens: WebConsoleTokens? = nil, sessionEndObservers: [any SessionEndObserver] = [],
         presence: PresenceTracker = PresenceTracker(), upkeep: UpkeepState = UpkeepState(),
-        logger: Logger = Logger(label: "saffron.broker")
+        metrics: BrokerMetrics = BrokerMetrics(), logger: Logger = Logger(label: "saffron.broker")
     ) {
         self.store = store
         self.hypervisor = hypervisor
-        self.forwarder = forwarder
+        self.forwarder = TimedForwarder(forwarder: forwarder, metrics: metrics)
+        self.metrics = metrics
         self.settings = settings
         self.webConsoleTokens = webConsoleTokens ?? WebConsoleTokens(store: store)
         self.sessionEndObservers = sessionEndObservers

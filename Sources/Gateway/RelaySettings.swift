@@ -18,6 +18,8 @@ struct RelaySettings: Sendable {
     /// connection keeps a small buffer, while a busy display stream moves in few, large frames: fewer system calls
     /// and frame headers per byte than NIO's default 64 KiB.
     var targetReadLimit = 1 << 20
+    /// Where relayed bytes are counted.
+    var metrics = RelayMetrics.none
 
     init(
         maxFrameSize: Int = 1 << 20, bufferLimit: Int = 256 * 1024, idleTimeout: TimeAmount = .seconds(300),

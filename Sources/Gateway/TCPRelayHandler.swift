@@ -1,3 +1,4 @@
+import CoreMetrics
 import NIOCore
 
 /// A TCP side of a relay: hands what it reads to its partner and writes what its partner relays.
@@ -13,13 +14,15 @@ final class TCPRelayHandler: ChannelDuplexHandler, RelayPeer {
     typealias OutboundOut = ByteBuffer
 
     private var partner: (any RelayPeer)?
+    private let metrics: RelayMetrics
     private var context: ChannelHandlerContext?
     private var pendingRead = false
     private var inputClosed = false
     private var outputClosed = false
 
-    init(partner: any RelayPeer) {
+    init(partner: any RelayPeer, metrics: RelayMetrics = .none) {
         self.partner = partner
+        self.metrics = metrics
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -32,7 +35,9 @@ final class TCPRelayHandler: ChannelDuplexHandler, RelayPeer {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        self.partner?.relay(Self.unwrapInboundIn(data))
+        let buffer = Self.unwrapInboundIn(data)
+        self.metrics.toClient.increment(by: buffer.readableBytes)
+        self.partner?.relay(buffer)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -81,6 +86,7 @@ extension TCPRelayHandler {
     var isWritable: Bool { self.context?.channel.isWritable ?? false }
 
     func relay(_ buffer: ByteBuffer) {
+        self.metrics.toDesktop.increment(by: buffer.readableBytes)
         self.context?.write(Self.wrapOutboundOut(buffer), promise: nil)
     }
 

@@ -28,6 +28,7 @@ struct TargetDialer: TargetDialing {
         to target: GatewayTarget, relay: WebSocketRelayHandler, on eventLoop: any EventLoop
     ) -> EventLoopFuture<any Channel> {
         let relay = NIOLoopBound(relay, eventLoop: eventLoop)
+        let metrics = self.settings.metrics
         return ClientBootstrap(group: eventLoop)
             .connectTimeout(self.settings.connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -36,7 +37,7 @@ struct TargetDialer: TargetDialing {
             .channelOption(.recvAllocator, value: self.settings.targetReadAllocator)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(TCPRelayHandler(partner: relay.value))
+                    try channel.pipeline.syncOperations.addHandler(TCPRelayHandler(partner: relay.value, metrics: metrics))
                 }
             }
             .connect(host: target.host, port: target.port)

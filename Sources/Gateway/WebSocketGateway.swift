@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import NIOCore
 import NIOPosix
@@ -17,10 +18,15 @@ public final class WebSocketGateway: Service, Sendable {
     let group: MultiThreadedEventLoopGroup = .singleton
     var registry: ConnectionRegistry { self.listener.registry }
 
-    /// Creates a gateway; nothing is bound until `run()`.
-    public init(configuration: GatewayConfiguration, resolver: any GatewayTokenResolver, logger: Logger) {
+    /// Creates a gateway; nothing is bound until `run()`. Relayed bytes are counted with `metrics`.
+    public init(
+        configuration: GatewayConfiguration, resolver: any GatewayTokenResolver, logger: Logger,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance
+    ) {
         self.configuration = configuration
-        self.settings = RelaySettings(configuration)
+        var settings = RelaySettings(configuration)
+        settings.metrics = RelayMetrics(gateway: "websocket", factory: metrics)
+        self.settings = settings
         self.resolver = resolver
         self.logger = logger
         self.listener = Listener(name: "WebSocket gateway", host: configuration.host, port: configuration.port, logger: logger)

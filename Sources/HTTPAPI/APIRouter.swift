@@ -8,14 +8,16 @@ public enum APIRouter {
     /// - Parameters:
     ///   - gatewayURL: the WebSocket gateway's base URL as browsers reach it, e.g. `ws://127.0.0.1:8081`.
     ///   - webFiles: the portal and HTML5 client to serve; nil serves the API only.
+    ///   - metrics: `GET /metrics` for Prometheus; nil serves none.
     public static func build(
         broker: Broker, accounts: Accounts, gatewayURL: String = "ws://127.0.0.1:8081", webFiles: WebFiles? = nil,
-        logger: Logger = Logger(label: "saffron.http")
+        metrics: MetricsEndpoint? = nil, logger: Logger = Logger(label: "saffron.http")
     ) -> Router<SaffronRequestContext> {
         let router = Router(context: SaffronRequestContext.self)
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: SecurityHeadersMiddleware(gatewayURL: gatewayURL))
         webFiles?.register(on: router, logger: logger)
+        metrics?.register(on: router)
         let api = router.group("api/v1")
         let authenticated = api.group().add(middleware: BearerAuthMiddleware(accounts: accounts))
         LoginRoutes(accounts: accounts).register(public: api, authenticated: authenticated)

@@ -3,6 +3,7 @@ import Firewall
 import Foundation
 import Gateway
 import Logging
+import Prometheus
 import Store
 
 /// The broker's parts built from a configuration, shared by `saffron serve` and the admin CLI.
@@ -17,6 +18,8 @@ public struct Components: Sendable {
     public let proxy: ConnectProxy?
     /// The API's and the gateway's TLS, when the config sets `tls`.
     public let tls: ServerTLS?
+    /// Where the broker, the gateway and the proxy keep their metrics, for `GET /metrics`.
+    public let metricsRegistry = PrometheusCollectorRegistry()
 
     /// Opens the store and builds the broker with the configured firewall backend and libvirt, and the gateway
     /// whose tokens it issues.
@@ -25,7 +28,10 @@ public struct Components: Sendable {
         self.config = config
         let store = try SQLiteStore(path: config.database.path)
         self.store = store
-        self.accounts = Accounts(store: store, bcryptCost: values.bcryptCost, tokenLifetime: values.tokenLifetime)
+        let metricsFactory = Self.metricsFactory(metricsRegistry)
+        let metrics = BrokerMetrics(factory: metricsFactory)
+        self.accounts = Accounts(
+            store: store, bcryptCost: values.bcryptCost, tokenLifetime: values.tokenLifetime, metrics: metrics)
         let tokens = WebConsoleTokens(store: store)
         let tls = try values.tls.map { try ServerTLS(certificate: $0.certificate, key: $0.key) }
         self.tls = tls
@@ -34,7 +40,7 @@ public struct Components: Sendable {
         let gateway = WebSocketGateway(
             configuration: gatewayConfiguration,
             resolver: BrokerTokenResolver(tokens: tokens, allowedOrigins: Set(config.websocket.allowedOrigins)),
-            logger: logger)
+            logger: logger, metrics: metricsFactory)
         self.gateway = gateway
         let settings = BrokerSettings(
             publicAddress: config.gateway.publicAddress, portRange: values.portRange, ticketValidity: values.ticketValidity,
@@ -45,7 +51,7 @@ public struct Components: Sendable {
             configuration.idleTimeout = values.idleTimeout
             return ConnectProxy(
                 configuration: configuration, authorizer: BrokerTunnelAuthorizer(policy: TunnelPolicy(store: store, settings: settings)),
-                logger: logger)
+                logger: logger, metrics: metricsFactory)
         }
         self.proxy = proxy
         var observers: [any SessionEndObserver] = [GatewaySessionCutter(gateway: gateway)]
@@ -53,7 +59,7 @@ public struct Components: Sendable {
         self.broker = Broker(
             store: store, hypervisor: LibvirtHypervisor(), forwarder: Self.forwarder(for: config.firewall, logger: logger),
             settings: settings,
-            webConsoleTokens: tokens, sessionEndObservers: observers, logger: logger)
+            webConsoleTokens: tokens, sessionEndObservers: observers, metrics: metrics, logger: logger)
     }
 
     static func forwarder(for config: SaffronConfig.Firewall, logger: Logger) -> any PortForwarder {

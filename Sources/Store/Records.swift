@@ -191,7 +191,7 @@ public struct PoolSummary: Sendable, Equatable, Codable {
 }
 
 /// Where a session stands between handout and use.
-public enum SessionState: String, Sendable, Codable {
+public enum SessionState: String, Sendable, Codable, CaseIterable {
     /// The VM and port are held; the VM is being started and its SPICE endpoint is not known yet.
     case starting
     /// The SPICE endpoint is known and forwarded from the public port.

@@ -170,15 +170,16 @@ public struct BrokerFixture: Sendable {
 
     public init(
         vms: [String] = ["desk1", "desk2", "desk3"], ports: ClosedRange<Int> = 20000...20009, proxyURL: String? = nil,
-        spiceTLS: SpiceTLSSettings? = nil
+        spiceTLS: SpiceTLSSettings? = nil, metrics: BrokerMetrics = BrokerMetrics()
     ) async throws {
         store = try SQLiteStore(inMemoryNamed: UUID().uuidString)
         hypervisor = FakeHypervisor(vms)
         forwarder = RecordingForwarder()
         broker = Broker(
             store: store, hypervisor: hypervisor, forwarder: forwarder,
-            settings: BrokerSettings(publicAddress: "198.51.100.1", portRange: ports, ticketValidity: 30, proxyURL: proxyURL, spiceTLS: spiceTLS))
-        accounts = Accounts(store: store, bcryptCost: 4, tokenLifetime: 3600)
+            settings: BrokerSettings(publicAddress: "198.51.100.1", portRange: ports, ticketValidity: 30, proxyURL: proxyURL, spiceTLS: spiceTLS),
+            metrics: metrics)
+        accounts = Accounts(store: store, bcryptCost: 4, tokenLifetime: 3600, metrics: metrics)
         try await broker.createPool(name: "office", connectURI: "test:///default")
         if !vms.isEmpty { try await broker.addVMs(vms, toPool: "office") }
     }

@@ -15,6 +15,18 @@ extension EndToEnd {
                 let listed = try broker.cli(["session", "list"]).output
                 #expect(listed.contains(session.id) && listed.contains(TestUsers.alice), "\(listed)")
 
+                // The serving broker's Prometheus metrics: the handout, the live session, the real firewall change.
+                let metrics = try API.request("GET", "/metrics")
+                let lines = Set(metrics.text.split(separator: "\n").map(String.init))
+                #expect(metrics.status == 200, "\(metrics)")
+                for expected in [
+                    #"saffron_handouts_total{pool="\#(BrokerFixture.pool)",outcome="ok"} 1"#,
+                    #"saffron_sessions{state="ready"} 1.0"#,
+                    #"saffron_firewall_apply_seconds_count{operation="install",outcome="ok"} 1"#,
+                ] {
+                    #expect(lines.contains(expected), "missing \(expected) in \(metrics.text)")
+                }
+
                 let ended = try broker.cli(["session", "end", session.id]).output
                 #expect(ended.contains(session.id))
                 #expect(try broker.sessionIDs().isEmpty)

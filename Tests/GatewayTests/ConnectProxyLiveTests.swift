@@ -1,5 +1,7 @@
+import CoreMetrics
 import Gateway
 import NIOCore
+import Prometheus
 import Testing
 
 /// The CONNECT proxy through real sockets on 127.0.0.1: what a tunnel reaches, what is refused, and how tunnels end.
@@ -132,16 +134,37 @@ import Testing
             #expect(try await client.connect(to: "127.0.0.1:\(closedPort)") == "HTTP/1.1 502 Bad Gateway")
         }
     }
+
+    @Test func aTunnelsBytesAreCountedBothWays() async throws {
+        let (desktop, authorizer) = try await Self.grantedDesktop()
+        let registry = PrometheusCollectorRegistry()
+        try await withLiveProxy(authorizer, metrics: PrometheusMetricsFactory(registry: registry)) { proxy, port in
+            let client = try await TestProxyClient.connect(port: port)
+            _ = try await client.connect(to: "127.0.0.1:\(desktop.port)")
+            try await client.send(String(repeating: "x", count: 100_000))
+            client.finish()
+            #expect(try await client.readToEnd().count == 100_000)
+            #expect(try await waitUntil { await proxy.liveTunnelCount() == 0 })
+        }
+        let lines = Set(registry.emitToString().split(separator: "\n").map(String.init))
+        for expected in [
+            #"saffron_gateway_bytes_total{gateway="proxy",direction="to_desktop"} 100000"#,
+            #"saffron_gateway_bytes_total{gateway="proxy",direction="to_client"} 100000"#,
+            #"saffron_gateway_connections_total{gateway="proxy"} 1"#,
+        ] {
+            #expect(lines.contains(expected), "missing \(expected) in \(lines.sorted())")
+        }
+    }
 }
 
 /// Runs a CONNECT proxy on 127.0.0.1 (any port) for the duration of `body`.
 func withLiveProxy<T: Sendable>(
     _ authorizer: TestTunnelAuthorizer, configure: (inout ProxyConfiguration) -> Void = { _ in },
-    _ body: (ConnectProxy, Int) async throws -> T
+    metrics: any MetricsFactory = NOOPMetricsHandler.instance, _ body: (ConnectProxy, Int) async throws -> T
 ) async throws -> T {
     var configuration = ProxyConfiguration(host: "127.0.0.1", port: 0)
     configure(&configuration)
-    let proxy = ConnectProxy(configuration: configuration, authorizer: authorizer, logger: .quiet)
+    let proxy = ConnectProxy(configuration: configuration, authorizer: authorizer, logger: .quiet, metrics: metrics)
     return try await withRunning(proxy, boundPort: proxy.boundPort) { port in try await body(proxy, port) }
 }
 

@@ -17,12 +17,14 @@ public struct Accounts: Sendable {
     let store: any Store
     let bcryptCost: UInt8
     let tokenLifetime: TimeInterval
+    let metrics: BrokerMetrics
 
     /// - Parameters:
     ///   - bcryptCost: the bcrypt work factor for new passwords (4...31).
     ///   - tokenLifetime: how long a login token stays valid.
-    public init(store: any Store, bcryptCost: UInt8, tokenLifetime: TimeInterval) {
+    public init(store: any Store, bcryptCost: UInt8, tokenLifetime: TimeInterval, metrics: BrokerMetrics = BrokerMetrics()) {
         self.store = store
+        self.metrics = metrics
         self.bcryptCost = bcryptCost
         self.tokenLifetime = tokenLifetime
     }
@@ -63,12 +65,14 @@ public struct Accounts: Sendable {
             await audit.record(
                 .loginFailed, by: username, subject: username, from: clientAddress, succeeded: false,
                 "wrong user name or password", now: now)
+            metrics.login(succeeded: false)
             throw BrokerError.invalidCredentials
         }
         let token = TicketGenerator.newTicket()
         let expiresAt = now.addingTimeInterval(tokenLifetime)
         try await store.addToken(hash: Self.digest(token), user: user.name, expiresAt: expiresAt)
         await audit.record(.login, by: user.name, subject: user.name, from: clientAddress, now: now)
+        metrics.login(succeeded: true)
         return LoginToken(token: token, expiresAt: expiresAt, user: user)
     }
 

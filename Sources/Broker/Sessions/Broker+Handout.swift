@@ -26,10 +26,12 @@ extension Broker {
             await audit.record(
                 .handout, by: user.name, subject: session.id, from: clientAddress,
                 "\(handout.isNew ? "new session" : "their session again"): \(session.vm) of pool \(pool), port \(session.publicPort), \(session.route.rawValue)")
+            metrics.handout(pool: pool, outcome: "ok")
             return handout
         } catch {
             let reason = (error as? BrokerError).map { "\($0.code): \($0.message)" } ?? "\(error)"
             await audit.record(.handout, by: user.name, subject: pool, from: clientAddress, succeeded: false, reason)
+            metrics.handout(pool: pool, outcome: (error as? BrokerError)?.code ?? "internal_error")
             throw error
         }
     }

@@ -36,6 +36,8 @@ extension Broker {
         if let pool = try? await store.pool(named: session.pool) { await resetIfNeeded(session.vm, of: pool) }
         upkeep.forgetSession(id)
         upkeep.nudge()
+        metrics.sessionEnded(
+            by: user.map { $0.name == session.user ? "user" : "admin" } ?? (reason == nil ? AuditLog.cliActor : AuditLog.brokerActor))
         let endedBy = user.map { $0.name == session.user ? "its user" : "admin \($0.name)" } ?? reason ?? "the local admin CLI"
         await audit.record(
             .sessionEnd, by: user?.name ?? (reason == nil ? AuditLog.cliActor : AuditLog.brokerActor), subject: id,

@@ -16,7 +16,8 @@ extension ConnectProxy {
         }
         let loop = self.group.next()
         let id = self.relayIDs.wrappingAdd(1, ordering: .relaxed).newValue
-        let connection = ProxyConnection(id: id, keptDescriptor: kept, relays: relays, eventLoop: loop)
+        let connection = ProxyConnection(
+            id: id, keptDescriptor: kept, relays: relays, metrics: self.metrics, eventLoop: loop)
         let (settings, authorizer, registry, limiter, logger) =
             (self.settings, self.authorizer, self.registry, self.limiter, self.logger)
         ClientBootstrap(group: loop)

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import NIOCore
 import NIOPosix
@@ -20,13 +21,18 @@ public final class ConnectProxy: Service, Sendable {
     let logger: Logger
     let listener: Listener
     let limiter: ClientConnectionLimiter
+    let metrics: RelayMetrics
     let group: MultiThreadedEventLoopGroup = .singleton
     /// Ids for relays, unique for the proxy's life.
     let relayIDs = Atomic<Int>(0)
     var registry: ConnectionRegistry { self.listener.registry }
 
-    /// Creates a proxy; nothing is bound until `run()`.
-    public init(configuration: ProxyConfiguration, authorizer: any TunnelAuthorizer, logger: Logger) {
+    /// Creates a proxy; nothing is bound until `run()`. Relayed bytes are counted with `metrics`.
+    public init(
+        configuration: ProxyConfiguration, authorizer: any TunnelAuthorizer, logger: Logger,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance
+    ) {
+        self.metrics = RelayMetrics(gateway: "proxy", factory: metrics)
         self.configuration = configuration
         self.settings = TunnelSettings(configuration)
         self.authorizer = authorizer

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Glibc
 import Logging
 import NIOCore
@@ -22,12 +23,14 @@ final class ProxyConnection: Sendable {
     let id: Int
     private let stage: Mutex<Stage>
     private let relays: SpliceRelays
+    private let metrics: RelayMetrics
     private let endedPromise: EventLoopPromise<Void>
 
     /// Completes once the connection is closed, before or after its handoff.
     var ended: EventLoopFuture<Void> { self.endedPromise.futureResult }
 
-    init(id: Int, keptDescriptor: CInt, relays: SpliceRelays, eventLoop: any EventLoop) {
+    init(id: Int, keptDescriptor: CInt, relays: SpliceRelays, metrics: RelayMetrics, eventLoop: any EventLoop) {
+        self.metrics = metrics
         self.id = id
         self.stage = Mutex(.handshake(descriptor: keptDescriptor, channel: nil))
         self.relays = relays
@@ -67,16 +70,21 @@ final class ProxyConnection: Sendable {
             return descriptor
         }
         guard let descriptor else { return false }
-        let promise = self.endedPromise
+        let (promise, metrics) = (self.endedPromise, self.metrics)
         do {
             try self.relays.open(
                 UInt64(self.id), client: descriptor, target: target, openedReply: Self.openedReply,
                 failedReply: TunnelRefusal.unreachable.response, earlyBytes: earlyBytes
             ) { [weak self] event in
                 switch event {
-                case .opened: opened()
-                case .failed(let code): failed(code)
-                case .closed: break
+                case .opened:
+                    metrics.opened.increment()
+                    opened()
+                case .failed(let code):
+                    failed(code)
+                case .closed(_, let up, let down):
+                    metrics.toDesktop.increment(by: Int(clamping: up))
+                    metrics.toClient.increment(by: Int(clamping: down))
                 }
                 if event.isFinal {
                     self?.stage.withLock { $0 = .ended }

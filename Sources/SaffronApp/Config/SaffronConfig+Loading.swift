@@ -28,6 +28,7 @@ extension SaffronConfig {
         ("SAFFRON_DATABASE_PATH", "database.path"),
         ("SAFFRON_WEB_ROOT", "web.root"),
         ("SAFFRON_TICKET_VALIDITY_SECONDS", "tickets.validitySeconds"),
+        ("SAFFRON_METRICS_TOKEN", "metrics.token"),
     ]
 
     /// Reads the file at `path` (missing keys take their defaults, unknown keys are an error), applies the
@@ -100,6 +101,7 @@ extension SaffronConfig {
             case "SAFFRON_DATABASE_PATH": database.path = value
             case "SAFFRON_WEB_ROOT": web.root = value
             case "SAFFRON_TICKET_VALIDITY_SECONDS": tickets.validitySeconds = try integer(variable, value)
+            case "SAFFRON_METRICS_TOKEN": metrics.token = value
             default: break
             }
         }

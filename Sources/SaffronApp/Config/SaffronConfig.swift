@@ -89,6 +89,13 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
         public var bcryptCost = 12
     }
 
+    /// Prometheus metrics at `GET /metrics` on the API's port.
+    public struct Metrics: Codable, Sendable, Equatable {
+        /// The bearer token Prometheus must send (`authorization` in its scrape config); empty: `/metrics` answers
+        /// anyone who reaches the API port (it shows counts and pool names, never users or addresses).
+        public var token = ""
+    }
+
     public var http = HTTP()
     public var gateway = Gateway()
     public var websocket = WebSocket()
@@ -100,6 +107,7 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
     public var database = Database()
     public var tickets = Tickets()
     public var auth = Auth()
+    public var metrics = Metrics()
 
     public init() {}
 }
