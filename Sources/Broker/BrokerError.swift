@@ -9,6 +9,8 @@ public struct BrokerError: Error, Equatable, Sendable, CustomStringConvertible {
     public let message: String
     /// The HTTP status this error is answered with.
     public let httpStatus: Int
+    /// For `429`: how long to wait before asking again (`Retry-After`).
+    public var retryAfterSeconds: Int?
 
     public init(code: String, message: String, httpStatus: Int) {
         self.code = code

@@ -28,7 +28,9 @@ enum APIError {
     /// The HTTP answer for `error`.
     static func response(for error: BrokerError) -> Response {
         let body = Body(error: .init(code: error.code, message: error.message))
-        return JSONResponse.make(status: HTTPResponse.Status(code: error.httpStatus), body)
+        var response = JSONResponse.make(status: HTTPResponse.Status(code: error.httpStatus), body)
+        if let seconds = error.retryAfterSeconds { response.headers[.retryAfter] = "\(seconds)" }
+        return response
     }
 
     /// Hummingbird's own errors (no route, wrong method, body too large) in Saffron's shape.

@@ -13,6 +13,20 @@ import Testing
         }
     }
 
+    @Test func guessingIsAnswered429WithRetryAfter() async throws {
+        try await withLiveAPI { client, _ in
+            var statuses: [Int] = []
+            for _ in 0..<7 {
+                statuses.append(try await client.call(.post, "/api/v1/login", token: nil, body: #"{"username":"alice","password":"x"}"#).status.code)
+            }
+            #expect(statuses == [401, 401, 401, 401, 401, 401, 429], "five free failures, the sixth starts a wait")
+            let throttled = try await client.call(.post, "/api/v1/login", token: nil, body: #"{"username":"alice","password":"pw-alice"}"#)
+            #expect(throttled.status == .tooManyRequests)
+            #expect(errorCode(throttled.json) == "too_many_attempts")
+            #expect(Int(throttled.response.headers[.retryAfter] ?? "") ?? 0 >= 1)
+        }
+    }
+
     @Test func badBodiesGetClear4xx() async throws {
         try await withLiveAPI { client, _ in
             let cases: [(String, Int)] = [

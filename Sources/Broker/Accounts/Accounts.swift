@@ -18,12 +18,17 @@ public struct Accounts: Sendable {
     let bcryptCost: UInt8
     let tokenLifetime: TimeInterval
     let metrics: BrokerMetrics
+    let throttle: LoginThrottle
 
     /// - Parameters:
     ///   - bcryptCost: the bcrypt work factor for new passwords (4...31).
     ///   - tokenLifetime: how long a login token stays valid.
-    public init(store: any Store, bcryptCost: UInt8, tokenLifetime: TimeInterval, metrics: BrokerMetrics = BrokerMetrics()) {
+    public init(
+        store: any Store, bcryptCost: UInt8, tokenLifetime: TimeInterval, metrics: BrokerMetrics = BrokerMetrics(),
+        throttle: LoginThrottle = LoginThrottle()
+    ) {
         self.store = store
+        self.throttle = throttle
         self.metrics = metrics
         self.bcryptCost = bcryptCost
         self.tokenLifetime = tokenLifetime
@@ -47,11 +52,19 @@ public struct Accounts: Sendable {
     }
 
     /// Checks a password and issues a token; the same error, after the same work, for an unknown user or a wrong password.
-    /// Both outcomes go to the audit log with `clientAddress`.
+    /// Both outcomes go to the audit log with `clientAddress`. Past a few failures for the name or the address,
+    /// attempts get `429 too_many_attempts` for a doubling backoff (see `LoginThrottle`), unchecked.
     public func login(
         username: String, password: String, from clientAddress: String? = nil, now: Date = Date()
     ) async throws -> LoginToken {
         let audit = AuditLog(store: store)
+        do {
+            try throttle.check(account: username, address: clientAddress, now: now)
+        } catch {
+            // Not audited one by one: a guesser hammering away would fill the log; the failures before were.
+            metrics.login(outcome: "throttled")
+            throw error
+        }
         let user = try await store.user(named: username)
         let matches = await Blocking.run { [bcryptCost] in
             guard let user else {
@@ -62,17 +75,19 @@ public struct Accounts: Sendable {
             return Bcrypt.verify(password, hash: user.passwordHash)
         }
         guard let user, matches else {
+            throttle.recordFailure(account: username, address: clientAddress, now: now)
             await audit.record(
                 .loginFailed, by: username, subject: username, from: clientAddress, succeeded: false,
                 "wrong user name or password", now: now)
-            metrics.login(succeeded: false)
+            metrics.login(outcome: "failed")
             throw BrokerError.invalidCredentials
         }
         let token = TicketGenerator.newTicket()
         let expiresAt = now.addingTimeInterval(tokenLifetime)
         try await store.addToken(hash: Self.digest(token), user: user.name, expiresAt: expiresAt)
+        throttle.recordSuccess(account: user.name)
         await audit.record(.login, by: user.name, subject: user.name, from: clientAddress, now: now)
-        metrics.login(succeeded: true)
+        metrics.login(outcome: "ok")
         return LoginToken(token: token, expiresAt: expiresAt, user: user)
     }
 

@@ -20,10 +20,9 @@ public struct BrokerMetrics: Sendable {
             .increment()
     }
 
-    /// A login attempt: `ok` or `failed`.
-    func login(succeeded: Bool) {
-        Counter(label: "saffron_logins_total", dimensions: [("outcome", succeeded ? "ok" : "failed")], factory: factory)
-            .increment()
+    /// A login attempt: `ok`, `failed`, or `throttled` (refused unchecked while its backoff runs).
+    func login(outcome: String) {
+        Counter(label: "saffron_logins_total", dimensions: [("outcome", outcome)], factory: factory).increment()
     }
 
     /// A session ended; `by` is `user`, `admin`, `cli` or `broker`.
