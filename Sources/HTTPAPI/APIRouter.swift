@@ -9,12 +9,14 @@ public enum APIRouter {
     ///   - gatewayURL: the WebSocket gateway's base URL as browsers reach it, e.g. `ws://127.0.0.1:8081`.
     ///   - webFiles: the portal and HTML5 client to serve; nil serves the API only.
     ///   - metrics: `GET /metrics` for Prometheus; nil serves none.
+    ///   - trustedProxies: reverse proxies whose `X-Forwarded-For` names the client (see `TrustedProxyMiddleware`).
     public static func build(
         broker: Broker, accounts: Accounts, gatewayURL: String = "ws://127.0.0.1:8081", webFiles: WebFiles? = nil,
-        metrics: MetricsEndpoint? = nil, logger: Logger = Logger(label: "saffron.http")
+        metrics: MetricsEndpoint? = nil, trustedProxies: [AddressRange] = [], logger: Logger = Logger(label: "saffron.http")
     ) -> Router<SaffronRequestContext> {
         let router = Router(context: SaffronRequestContext.self)
         router.add(middleware: ErrorMiddleware())
+        if !trustedProxies.isEmpty { router.add(middleware: TrustedProxyMiddleware(trusted: trustedProxies)) }
         router.add(middleware: SecurityHeadersMiddleware(gatewayURL: gatewayURL))
         webFiles?.register(on: router, logger: logger)
         metrics?.register(on: router)

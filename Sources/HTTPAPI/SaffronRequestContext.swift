@@ -9,6 +9,8 @@ public struct SaffronRequestContext: RequestContext {
     public let remoteAddress: SocketAddress?
     /// The user a valid bearer token identified; set by `BearerAuthMiddleware`.
     public var user: UserRecord?
+    /// The client's address as a trusted reverse proxy reported it; set by `TrustedProxyMiddleware`.
+    var forwardedClientAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
@@ -18,10 +20,16 @@ public struct SaffronRequestContext: RequestContext {
     /// Request bodies are small JSON documents; anything larger is refused with 413.
     public var maxUploadSize: Int { 64 * 1024 }
 
-    /// The client's IP address as text, with IPv4-mapped IPv6 addresses given as plain IPv4.
+    /// The client's IP address as text, with IPv4-mapped IPv6 addresses given as plain IPv4: the connection's peer,
+    /// or the address a trusted reverse proxy forwarded for.
     public var clientAddress: String? {
+        if let forwardedClientAddress { return Self.plain(forwardedClientAddress) }
         guard let address = remoteAddress?.ipAddress else { return nil }
-        return address.hasPrefix("::ffff:") && address.contains(".") ? String(address.dropFirst(7)) : address
+        return Self.plain(address)
+    }
+
+    private static func plain(_ address: String) -> String {
+        address.hasPrefix("::ffff:") && address.contains(".") ? String(address.dropFirst(7)) : address
     }
 
     /// The authenticated user; routes behind `BearerAuthMiddleware` can rely on it.

@@ -29,7 +29,7 @@ public struct BrokerServer: Sendable {
         let router = APIRouter.build(
             broker: components.broker, accounts: components.accounts, gatewayURL: config.websocket.publicURL,
             webFiles: WebFiles(root: config.web.root, spiceHTML5: config.web.spiceHTML5),
-            metrics: components.metricsEndpoint(), logger: logger)
+            metrics: components.metricsEndpoint(), trustedProxies: values.trustedProxies, logger: logger)
         let app = Application(
             router: router, server: try components.tls.map { try .tls(.http1(), tlsConfiguration: $0.configuration) } ?? .http1(),
             configuration: .init(address: .hostname(values.listenHost, port: values.listenPort), serverName: "saffron"),

@@ -1,6 +1,7 @@
 import Foundation
 import Broker
 import Firewall
+import HTTPAPI
 
 /// The config's values parsed into the types the services take.
 public struct ValidatedConfig: Sendable {
@@ -18,6 +19,8 @@ public struct ValidatedConfig: Sendable {
     public var tls: (certificate: String, key: String)?
     /// SPICE TLS as clients are told of it, when `spice.tlsCA` is set.
     public var spiceTLS: SpiceTLSSettings?
+    /// Reverse proxies whose `X-Forwarded-For` the API believes.
+    public var trustedProxies: [AddressRange] = []
 
     /// Where the CONNECT proxy listens and how clients reach it.
     public struct ProxyValues: Sendable {
@@ -57,10 +60,19 @@ extension SaffronConfig {
         }
         guard auth.tokenLifetimeSeconds > 0 else { throw ConfigError(message: "auth.tokenLifetimeSeconds must be positive.") }
         guard (4...31).contains(auth.bcryptCost) else { throw ConfigError(message: "auth.bcryptCost must be 4 to 31.") }
-        return ValidatedConfig(
+        let trusted = try http.trustedProxies.map { text in
+            guard let range = AddressRange(text) else {
+                throw ConfigError(
+                    message: "http.trustedProxies: \(text.debugDescription) is not an address or CIDR range (e.g. 10.0.0.5, 10.0.0.0/24, fd00::/8).")
+            }
+            return range
+        }
+        var values = ValidatedConfig(
             listenHost: host, listenPort: port, webSocketHost: webSocketHost, webSocketPort: webSocketPort, portRange: first...last,
             ticketValidity: TimeInterval(tickets.validitySeconds), tokenLifetime: TimeInterval(auth.tokenLifetimeSeconds),
             bcryptCost: UInt8(auth.bcryptCost), proxy: try validatedProxy(), tls: try validatedTLS(), spiceTLS: try validatedSpiceTLS())
+        values.trustedProxies = trusted
+        return values
     }
 
     private func validatedSpiceTLS() throws -> SpiceTLSSettings? {

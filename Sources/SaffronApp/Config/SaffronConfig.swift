@@ -7,6 +7,8 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
     public struct HTTP: Codable, Sendable, Equatable {
         /// `HOST:PORT` the API listens on.
         public var listen = "127.0.0.1:8080"
+        /// Reverse proxies in front of the API (addresses or CIDR ranges) whose `X-Forwarded-For` names the client.
+        public var trustedProxies: [String] = []
     }
     /// The gateway clients connect to.
     public struct Gateway: Codable, Sendable, Equatable {
