@@ -14,6 +14,8 @@ public struct PoolView: Sendable, Equatable {
     public var vms: [PoolVMView]
     /// Desktops a new user could get now (see `PoolSummary.freeVMCount`).
     public var freeVMCount: Int
+    /// Who may use the pool besides admins; empty: admins only.
+    public var access: [PoolGrant] = []
 }
 
 extension Broker {
@@ -21,12 +23,14 @@ extension Broker {
     public func poolViews(requestedBy user: UserRecord) async throws -> [PoolView] {
         try Self.requireAdmin(user)
         let sessions = try await store.sessions()
+        let grants = try await store.poolGrants()
         var views: [PoolView] = []
         for summary in try await store.poolSummaries() {
             let vms = try await store.vms(inPool: summary.pool.name).map { vm in
                 PoolVMView(record: vm, session: sessions.first { $0.pool == vm.pool && $0.vm == vm.name })
             }
-            views.append(PoolView(pool: summary.pool, vms: vms, freeVMCount: summary.freeVMCount))
+            views.append(
+                PoolView(pool: summary.pool, vms: vms, freeVMCount: summary.freeVMCount, access: grants[summary.pool.name] ?? []))
         }
         return views
     }

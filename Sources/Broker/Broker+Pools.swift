@@ -5,10 +5,11 @@ extension Broker {
     /// Creates an empty pool of existing VMs on the libvirt connection `connectURI` (added with `addVMs`).
     ///
     /// `desktopMode` may be `pooled` or `persistent`: existing VMs cannot be reset, so `volatile` needs a template.
+    /// The pool is granted to `access` (everyone by default; none leaves it to admins until granted).
     @discardableResult
     public func createPool(
         name: String, connectURI: String, desktopMode: DesktopMode = .pooled, policy: PoolPolicy = PoolPolicy(),
-        by actor: String = AuditLog.cliActor, now: Date = Date()
+        access: [PoolGrant] = [.everyone], by actor: String = AuditLog.cliActor, now: Date = Date()
     ) async throws -> PoolRecord {
         try Names.validate(name, kind: "pool name")
         guard !connectURI.isEmpty else { throw BrokerError.badRequest("A pool needs a libvirt connection URI (--connect).") }
@@ -20,6 +21,7 @@ extension Broker {
         try Self.check(policy, of: pool)
         try await BrokerError.mapping { try await store.addPool(pool) }
         await audit.record(.poolCreate, by: actor, subject: name, "\(desktopMode.rawValue) pool of existing VMs on \(connectURI)")
+        for grant in access { try await self.grant(name, to: grant, by: actor) }
         return pool
     }
 
@@ -28,7 +30,8 @@ extension Broker {
     @discardableResult
     public func createTemplatePool(
         name: String, connectURI: String, desktopMode: DesktopMode, template: PoolTemplate,
-        policy: PoolPolicy = PoolPolicy(), by actor: String = AuditLog.cliActor, now: Date = Date()
+        policy: PoolPolicy = PoolPolicy(), access: [PoolGrant] = [.everyone], by actor: String = AuditLog.cliActor,
+        now: Date = Date()
     ) async throws -> PoolRecord {
         try Names.validate(name, kind: "pool name")
         guard !connectURI.isEmpty else { throw BrokerError.badRequest("A pool needs a libvirt connection URI (--connect).") }
@@ -46,6 +49,7 @@ extension Broker {
         await audit.record(
             .poolCreate, by: actor, subject: name,
             "\(desktopMode.rawValue) template pool of up to \(template.maxVMs) VMs from \(template.baseImage) on \(connectURI)")
+        for grant in access { try await self.grant(name, to: grant, by: actor) }
         return pool
     }
 

@@ -54,6 +54,12 @@ extension BrokerError {
         switch error {
         case .userExists(let name):
             self.init(code: "user_exists", message: "A user named \(name) already exists.", httpStatus: 409)
+        case .userNotFound(let name):
+            self.init(code: "user_not_found", message: "There is no user named \(name).", httpStatus: 404)
+        case .groupExists(let name):
+            self.init(code: "group_exists", message: "A group named \(name) already exists.", httpStatus: 409)
+        case .groupNotFound(let name):
+            self.init(code: "group_not_found", message: "There is no group named \(name).", httpStatus: 404)
         case .poolExists(let name):
             self.init(code: "pool_exists", message: "A pool named \(name) already exists.", httpStatus: 409)
         case .poolNotFound(let name):

@@ -21,6 +21,12 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, Codable, Custom
     public static let vmRemove = AuditAction(rawValue: "vm_remove")
     public static let vmRepair = AuditAction(rawValue: "vm_repair")
     public static let vmUnassign = AuditAction(rawValue: "vm_unassign")
+    public static let poolGrant = AuditAction(rawValue: "pool_grant")
+    public static let poolRevoke = AuditAction(rawValue: "pool_revoke")
+    public static let groupCreate = AuditAction(rawValue: "group_create")
+    public static let groupDelete = AuditAction(rawValue: "group_delete")
+    /// Members added to or removed from a group.
+    public static let groupUpdate = AuditAction(rawValue: "group_update")
 }
 
 /// One entry of the audit log: who did what to what, when, from where, and whether it worked. Never holds a

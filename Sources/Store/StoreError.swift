@@ -1,6 +1,9 @@
 /// Why the store refused an operation; backends map their own failures onto these.
 public enum StoreError: Error, Equatable, Sendable {
     case userExists(String)
+    case userNotFound(String)
+    case groupExists(String)
+    case groupNotFound(String)
     case poolExists(String)
     case poolNotFound(String)
     /// The VM is already in a pool (the named one).

@@ -26,3 +26,8 @@ enum Output {
         date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false))
     }
 }
+
+extension String {
+    /// The string, or nil when it is empty.
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

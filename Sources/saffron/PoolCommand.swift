@@ -8,7 +8,8 @@ import Store
 struct PoolCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pool", abstract: "Manage desktop pools.", subcommands: [
-            Create.self, AddVM.self, List.self, VMs.self, Set.self, Unassign.self, Repair.self, RemoveVM.self, Delete.self,
+            Create.self, AddVM.self, List.self, VMs.self, Set.self, Grant.self, Revoke.self, Unassign.self, Repair.self,
+            RemoveVM.self, Delete.self,
         ])
 
     struct Create: AsyncParsableCommand {
@@ -35,6 +36,7 @@ struct PoolCommand: AsyncParsableCommand {
         var baseImage: String?
         @Option(help: "libvirt storage pool the overlays are created in.") var storagePool = "default"
         @Option(name: .customLong("max-vms"), help: "How many VMs a template pool may create.") var maxVMs = 10
+        @Flag(help: "Grant the pool to no one yet (default: everyone); see `saffron pool grant`.") var `private` = false
         @OptionGroup var policy: PolicyOptions
         @OptionGroup(title: "GPU (template pools)") var gpu: GPUOptions
 
@@ -48,7 +50,7 @@ struct PoolCommand: AsyncParsableCommand {
             let broker = try options.components().broker
             guard let template else {
                 let pool = try await broker.createPool(
-                    name: name, connectURI: connect, desktopMode: desktops ?? .pooled, policy: chosenPolicy)
+                    name: name, connectURI: connect, desktopMode: desktops ?? .pooled, policy: chosenPolicy, access: access)
                 printPolicy(pool.policy)
                 print("Created pool \(name) of \(pool.desktopMode.rawValue) desktops on \(connect). Add VMs: saffron pool add-vm \(name) VM...")
                 return
@@ -63,11 +65,13 @@ struct PoolCommand: AsyncParsableCommand {
             gpu.apply(to: &poolTemplate)
             let pool = try await broker.createTemplatePool(
                 name: name, connectURI: connect, desktopMode: desktops ?? .volatile, template: poolTemplate,
-                policy: chosenPolicy)
+                policy: chosenPolicy, access: access)
             printPolicy(pool.policy)
             let extras = GPUOptions.describe(poolTemplate).map { ", each with \($0)" } ?? ""
             print("Created pool \(name) of up to \(maxVMs) \(pool.desktopMode.rawValue) desktops from \(baseImage!)\(extras) on \(connect).")
         }
+
+        private var access: [PoolGrant] { self.private ? [] : [.everyone] }
 
         private var chosenPolicy: PoolPolicy {
             var chosen = PoolPolicy()
@@ -105,10 +109,15 @@ struct PoolCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let pools = try await options.components().broker.pools()
+            let broker = try options.components().broker
+            let pools = try await broker.pools()
+            let grants = try await broker.poolGrants()
+            func access(_ pool: String) -> [String] { (grants[pool] ?? []).map(\.description) }
             if json {
                 struct Row: Encodable {
                     let name: String, connect: String, desktops: String, template: Bool, maxVMs: Int?, vms: Int, freeVMs: Int
+                    /// `everyone`, `user:NAME`, `group:NAME`; empty: admins only.
+                    let access: [String]
                     let policy: PoolPolicy
                     /// `passthrough` or `vgpu:TYPE`; null without a GPU.
                     let gpu: String?
@@ -117,6 +126,7 @@ struct PoolCommand: AsyncParsableCommand {
                 try Output.json(pools.map {
                     Row(name: $0.pool.name, connect: $0.pool.connectURI, desktops: $0.pool.desktopMode.rawValue,
                         template: $0.pool.template != nil, maxVMs: $0.pool.template?.maxVMs, vms: $0.vmCount, freeVMs: $0.freeVMCount,
+                        access: access($0.pool.name),
                         policy: $0.pool.policy, gpu: $0.pool.template?.gpu?.argument,
                         hideHypervisor: $0.pool.template?.hideHypervisor ?? false, hypervVendorID: $0.pool.template?.hypervVendorID)
                 })
@@ -124,11 +134,12 @@ struct PoolCommand: AsyncParsableCommand {
                 print("No pools yet. Create one: saffron pool create NAME --connect qemu:///system")
             } else {
                 Output.table(
-                    ["POOL", "CONNECT", "DESKTOPS", "VMS", "FREE", "SPARES"],
+                    ["POOL", "CONNECT", "DESKTOPS", "VMS", "FREE", "SPARES", "ACCESS"],
                     pools.map {
                         let size = $0.pool.template.map { "\($0.maxVMs) max" }
                         return [$0.pool.name, $0.pool.connectURI, $0.pool.desktopMode.rawValue,
-                                "\($0.vmCount)" + (size.map { " (\($0))" } ?? ""), "\($0.freeVMCount)", "\($0.pool.policy.spares)"]
+                                "\($0.vmCount)" + (size.map { " (\($0))" } ?? ""), "\($0.freeVMCount)", "\($0.pool.policy.spares)",
+                                access($0.pool.name).joined(separator: ", ").nonEmpty ?? "admins only"]
                     })
             }
         }

@@ -8,6 +8,6 @@ struct Saffron: AsyncParsableCommand {
         abstract: "Saffron, a SPICE connection broker: pools of libvirt VMs handed out as desktops.",
         subcommands: [
             InitCommand.self, ServeCommand.self, UserCommand.self, PoolCommand.self, SessionCommand.self, GPUCommand.self,
-            FirewallCommand.self, TLSCommand.self, AuditCommand.self,
+            FirewallCommand.self, TLSCommand.self, AuditCommand.self, GroupCommand.self,
         ])
 }

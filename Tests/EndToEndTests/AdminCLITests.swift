@@ -57,6 +57,36 @@ extension EndToEnd {
             }
         }
 
+        @Test("a private pool is for admins until granted to a group of alice's; the CLI manages groups and grants")
+        func privatePoolAndGroups() throws {
+            try BrokerFixture.run("admin-grants") { broker in
+                try broker.cli(["pool", "create", "hidden", "--connect", TestVMs.connectURI, "--private"])
+                let token = try API.login(TestUsers.alice)
+                let before = try API.request("GET", "/api/v1/pools", token: token)
+                #expect(before.status == 200 && !before.text.contains("\"hidden\""), "\(before.text)")
+                let refused = try API.request("POST", "/api/v1/pools/hidden/desktop", token: token)
+                #expect(refused.status == 403 && refused.errorCode == "not_entitled", "\(refused)")
+
+                try broker.cli(["group", "create", "staff"])
+                try broker.cli(["group", "add", "staff", TestUsers.alice])
+                try broker.cli(["pool", "grant", "hidden", "--group", "staff"])
+                let after = try API.request("GET", "/api/v1/pools", token: token)
+                #expect(after.text.contains("\"hidden\""), "\(after.text)")
+                let groups = try broker.cli(["group", "list"]).output
+                #expect(groups.contains("staff") && groups.contains(TestUsers.alice), "\(groups)")
+                let pools = try JSONSerialization.jsonObject(with: broker.cli(["pool", "list", "--json"]).stdout) as? [[String: Any]]
+                #expect(pools?.first { $0["name"] as? String == "hidden" }?["access"] as? [String] == ["group:staff"])
+                #expect(pools?.first { $0["name"] as? String == BrokerFixture.pool }?["access"] as? [String] == ["everyone"])
+
+                let missing = try Command.run(
+                    Topology.inGateway([E2E.binary, "pool", "grant", "hidden", "--group", "nobody", "--config", broker.config.path]))
+                #expect(missing.status != 0 && missing.errorOutput.contains("nobody"), "\(missing.errorOutput)")
+                try broker.cli(["pool", "revoke", "hidden", "--group", "staff"])
+                #expect(!(try API.request("GET", "/api/v1/pools", token: token).text.contains("\"hidden\"")))
+                try broker.cli(["pool", "delete", "hidden"])
+            }
+        }
+
         @Test("pool add-vm refuses a domain already running with SPICE ticketing off")
         func addVMRefusesOpenSpice() throws {
             try BrokerFixture.run("admin-open-vm") { broker in

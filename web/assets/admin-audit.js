@@ -16,6 +16,11 @@ const ACTIONS = {
   vm_remove: "VM removed",
   vm_repair: "VM repaired",
   vm_unassign: "VM unassigned",
+  pool_grant: "pool granted",
+  pool_revoke: "pool withdrawn",
+  group_create: "group created",
+  group_delete: "group deleted",
+  group_update: "group changed",
 };
 
 /** Fills `body` (the audit table's tbody) with `events` as GET /api/v1/admin/audit returns them. */

@@ -197,7 +197,8 @@ function renderPools(pools) {
       free > 0 ? `${free} free` : vms.length === 0 ? "no VMs" : "none free"));
     if (broken > 0) head.append(element("span", "badge broken", `${broken} broken`));
     const meta = element("p", "meta");
-    meta.append(`${pool.desktops ?? "pooled"} desktops · ${vms.length} VMs${size} · spares ${pool.policy?.spares ?? 0} · hypervisor `,
+    const access = (pool.access ?? []).length > 0 ? pool.access.join(", ") : "admins only";
+    meta.append(`${pool.desktops ?? "pooled"} desktops · ${vms.length} VMs${size} · spares ${pool.policy?.spares ?? 0} · for ${access} · hypervisor `,
       element("code", null, pool.connect));
     card.append(head, meta);
     if (vms.length > 0) {

@@ -39,6 +39,7 @@ extension Broker {
     private func handOut(
         inPool pool: String, for user: UserRecord, clientAddress: String, another: Bool
     ) async throws -> Handout {
+        try await requireEntitled(user, to: pool)
         do {
             try forwarder.checkClientAddress(clientAddress)
         } catch {

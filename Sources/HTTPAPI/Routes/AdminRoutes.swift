@@ -45,6 +45,8 @@ struct AdminRoutes {
         /// For template pools: how many VMs the pool may create; null for pools of existing VMs.
         let maxVMs: Int?
         let freeVMs: Int
+        /// `everyone`, `user:NAME`, `group:NAME`; empty: admins only.
+        let access: [String]
         let policy: PoolPolicy
         let vms: [VM]
 
@@ -54,6 +56,7 @@ struct AdminRoutes {
             desktops = view.pool.desktopMode.rawValue
             maxVMs = view.pool.template?.maxVMs
             freeVMs = view.freeVMCount
+            access = view.access.map(\.description)
             policy = view.pool.policy
             vms = view.vms.map { vm in
                 let presence = broker.presence.presence(of: VMRef(connectURI: view.pool.connectURI, domain: vm.name))

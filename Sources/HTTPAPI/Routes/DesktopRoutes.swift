@@ -11,8 +11,7 @@ struct DesktopRoutes {
 
     func register(on group: RouterGroup<SaffronRequestContext>) {
         group.get("pools") { _, context in
-            _ = try context.requireUser()
-            let pools = try await broker.pools().map(PoolPayload.init)
+            let pools = try await broker.pools(visibleTo: try context.requireUser()).map(PoolPayload.init)
             return JSONResponse.make(status: .ok, ["pools": pools])
         }
         group.post("pools/:pool/desktop") { request, context in

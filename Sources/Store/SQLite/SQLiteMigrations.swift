@@ -129,6 +129,24 @@ enum SQLiteMigrations {
                     )
                     """)
         }
+        migrator.registerMigration("v10: groups and pool grants (existing pools granted to everyone)") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE groups (name TEXT PRIMARY KEY, created_at DATETIME NOT NULL);
+                    CREATE TABLE group_members (
+                        group_name TEXT NOT NULL REFERENCES groups(name) ON DELETE CASCADE,
+                        user_name TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+                        PRIMARY KEY (group_name, user_name)
+                    );
+                    CREATE TABLE pool_grants (
+                        pool_name TEXT NOT NULL REFERENCES pools(name) ON DELETE CASCADE,
+                        kind TEXT NOT NULL CHECK (kind IN ('everyone', 'user', 'group')),
+                        principal TEXT NOT NULL,
+                        PRIMARY KEY (pool_name, kind, principal)
+                    );
+                    INSERT INTO pool_grants (pool_name, kind, principal) SELECT name, 'everyone', '' FROM pools;
+                    """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Broker
+import Foundation
+import SaffronApp
+import Store
+
+/// `saffron group ...`: groups of users, for granting pools to many at once.
+struct GroupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "group", abstract: "Manage groups of users (grant pools to them with `saffron pool grant --group`).",
+        subcommands: [Create.self, Delete.self, Add.self, Remove.self, List.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an empty group.")
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "Group name.") var name: String
+
+        func run() async throws {
+            try await options.components().broker.createGroup(name)
+            print("Created group \(name). Add users: saffron group add \(name) USER...")
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete a group; its members lose the pools granted through it (live sessions stay).")
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "Group name.") var name: String
+
+        func run() async throws {
+            try await options.components().broker.deleteGroup(name)
+            print("Deleted group \(name).")
+        }
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add users to a group.")
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "Group name.") var group: String
+        @Argument(help: "User names.") var users: [String] = []
+
+        func validate() throws {
+            guard !users.isEmpty else { throw ValidationError("Name at least one user to add.") }
+        }
+
+        func run() async throws {
+            try await options.components().broker.addToGroup(group, users: users)
+            print("Added \(users.joined(separator: ", ")) to group \(group).")
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Take users out of a group.")
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "Group name.") var group: String
+        @Argument(help: "User names.") var users: [String] = []
+
+        func validate() throws {
+            guard !users.isEmpty else { throw ValidationError("Name at least one user to remove.") }
+        }
+
+        func run() async throws {
+            try await options.components().broker.removeFromGroup(group, users: users)
+            print("Removed \(users.joined(separator: ", ")) from group \(group).")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List groups with their members.")
+        @OptionGroup var options: ConfigOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let groups = try await options.components().broker.groups()
+            if json {
+                try Output.json(groups)
+            } else if groups.isEmpty {
+                print("No groups yet. Create one: saffron group create NAME")
+            } else {
+                Output.table(["GROUP", "MEMBERS"], groups.map { [$0.name, $0.members.joined(separator: ", ")] })
+            }
+        }
+    }
+}
