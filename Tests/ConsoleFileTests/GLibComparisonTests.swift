@@ -7,7 +7,7 @@ import Testing
 struct GLibComparisonTests {
     static let samples = [
         "plain", " lead", "  two", "\tlead", " \t x", "a\nb", "a\rb", "a\\b", "trail  ",
-        "x\npassword=evil", "[g]\nk=v", "ünï ✓", "\\s", "  ",
+        "x\npassword=evil", "[g]\nk=v", "ünï ✓", "\\s", "  ", #"q"u'o;t=e<x>&$(id)|`y`#"#,
     ]
 
     @Test(arguments: samples)

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import Libvirt
 import Testing
 
@@ -39,6 +42,18 @@ struct DomainXMLTemplateTests {
         let graphics = try #require(try DomainXML.spiceGraphics(in: xml))
         #expect(graphics.hasPassword)
         #expect(xml.contains("passwdValidTo=\"1970-01-01T00:00:00\""))
+    }
+
+    @Test func metacharactersInTheNameAndPathStayText() throws {
+        let name = #"o"f'f;i=c<e></name><uuid>1</uuid>&amp;$(id)-001"#
+        let path = #"/var/lib/saffron/x'"<disk>&.qcow2"#
+        let xml = try DomainXML.desktop(fromTemplate: Self.template, name: name, diskPath: path, password: "locked-x")
+        let document = try XMLDocument(xmlString: xml)
+        let root = try #require(document.rootElement())
+        #expect(root.elements(forName: "name").map(\.stringValue) == [name], "\(xml)")
+        #expect(root.elements(forName: "uuid").isEmpty, "the name added an element: \(xml)")
+        #expect(try DomainXML.firstDiskPath(in: xml) == path)
+        #expect(root.elements(forName: "devices").first?.elements(forName: "disk").count == 2)
     }
 
     @Test func templateWithoutDiskGetsOne() throws {
