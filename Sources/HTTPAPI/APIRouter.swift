@@ -22,6 +22,7 @@ public enum APIRouter {
         metrics?.register(on: router)
         let api = router.group("api/v1")
         let authenticated = api.group().add(middleware: BearerAuthMiddleware(accounts: accounts))
+        OpenAPIDocument.register(on: api)
         LoginRoutes(accounts: accounts).register(public: api, authenticated: authenticated)
         DesktopRoutes(broker: broker).register(on: authenticated)
         WebConsoleRoutes(broker: broker, gatewayURL: gatewayURL).register(on: authenticated)
