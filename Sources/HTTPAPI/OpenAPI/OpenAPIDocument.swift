@@ -166,6 +166,14 @@ enum OpenAPIDocument {
                   "$ref": "#/components/schemas/Pools"
                 }
               }
+            },
+            "links": {
+              "GetDesktop": {
+                "operationId": "getDesktop",
+                "parameters": {
+                  "pool": "$response.body#/pools/0/name"
+                }
+              }
             }
           },
           "401": {
@@ -225,6 +233,38 @@ enum OpenAPIDocument {
                   "$ref": "#/components/schemas/Session"
                 }
               }
+            },
+            "links": {
+              "GetSession": {
+                "operationId": "getSession",
+                "parameters": {
+                  "id": "$response.body#/id"
+                }
+              },
+              "ConsoleFile": {
+                "operationId": "consoleFile",
+                "parameters": {
+                  "id": "$response.body#/id"
+                }
+              },
+              "WebConsole": {
+                "operationId": "webConsole",
+                "parameters": {
+                  "id": "$response.body#/id"
+                }
+              },
+              "PhoneLink": {
+                "operationId": "phoneLink",
+                "parameters": {
+                  "id": "$response.body#/id"
+                }
+              },
+              "EndSession": {
+                "operationId": "endSession",
+                "parameters": {
+                  "id": "$response.body#/id"
+                }
+              }
             }
           },
           "201": {
@@ -233,6 +273,38 @@ enum OpenAPIDocument {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/Session"
+                }
+              }
+            },
+            "links": {
+              "GetSession": {
+                "operationId": "getSession",
+                "parameters": {
+                  "id": "$response.body#/id"
+                }
+              },
+              "ConsoleFile": {
+                "operationId": "consoleFile",
+                "parameters": {
+                  "id": "$response.body#/id"
+                }
+              },
+              "WebConsole": {
+                "operationId": "webConsole",
+                "parameters": {
+                  "id": "$response.body#/id"
+                }
+              },
+              "PhoneLink": {
+                "operationId": "phoneLink",
+                "parameters": {
+                  "id": "$response.body#/id"
+                }
+              },
+              "EndSession": {
+                "operationId": "endSession",
+                "parameters": {
+                  "id": "$response.body#/id"
                 }
               }
             }
