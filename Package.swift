@@ -86,6 +86,10 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        /// Password checks through libpam (the conversation answers with the password), in C.
+        .target(name: "CPAM", linkerSettings: [.linkedLibrary("pam")]),
+        /// The PAM authenticator: logins with the host's accounts.
+        .target(name: "PAMAuth", dependencies: ["Broker", "CPAM"], swiftSettings: strict),
         /// The gateways' splice(2) data path: relay workers and an accept thread, in C.
         .target(name: "CSplice"),
         .target(
@@ -106,7 +110,7 @@ let package = Package(
         .target(
             name: "SaffronApp",
             dependencies: [
-                "HTTPAPI", "Broker", "Store", "Libvirt", "Firewall", "Gateway",
+                "HTTPAPI", "Broker", "Store", "Libvirt", "Firewall", "Gateway", "PAMAuth",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import NIOCore
 import Store
@@ -30,6 +31,15 @@ public struct SaffronRequestContext: RequestContext {
 
     private static func plain(_ address: String) -> String {
         address.hasPrefix("::ffff:") && address.contains(".") ? String(address.dropFirst(7)) : address
+    }
+
+    /// A path parameter, percent-decoded, so a pool named `büro` is found from `/pools/b%C3%BCro/…`.
+    func pathParameter(_ name: String) throws -> String {
+        let raw = try self.parameters.require(name)
+        guard let decoded = raw.removingPercentEncoding else {
+            throw APIError.badRequest("The \(name) in the path is not valid percent-encoding: \(raw.debugDescription).")
+        }
+        return decoded
     }
 
     /// The authenticated user; routes behind `BearerAuthMiddleware` can rely on it.

@@ -3,6 +3,7 @@ import Firewall
 import Foundation
 import Gateway
 import Logging
+import PAMAuth
 import Prometheus
 import Store
 
@@ -30,8 +31,14 @@ public struct Components: Sendable {
         self.store = store
         let metricsFactory = Self.metricsFactory(metricsRegistry)
         let metrics = BrokerMetrics(factory: metricsFactory)
+        let authenticators: [any Authenticator] = config.auth.methods.map { method -> any Authenticator in
+            method == "pam"
+                ? PAMAuthenticator(service: config.auth.pamService)
+                : LocalAuthenticator(store: store, bcryptCost: values.bcryptCost)
+        }
         self.accounts = Accounts(
-            store: store, bcryptCost: values.bcryptCost, tokenLifetime: values.tokenLifetime, metrics: metrics)
+            store: store, bcryptCost: values.bcryptCost, tokenLifetime: values.tokenLifetime, metrics: metrics,
+            authenticators: authenticators)
         let tokens = WebConsoleTokens(store: store)
         let tls = try values.tls.map { try ServerTLS(certificate: $0.certificate, key: $0.key) }
         self.tls = tls

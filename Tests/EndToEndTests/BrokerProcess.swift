@@ -18,10 +18,11 @@ final class BrokerUnderTest {
     private var server: BackgroundProcess?
 
     /// Writes the config file; `ticketValidity` is `tickets.validitySeconds`, `firewall` is `firewall.backend`, `tls`
-    /// the certificates for HTTPS and wss, `spiceTLS` the certificates of the hypervisor's SPICE TLS.
+    /// the certificates for HTTPS and wss, `spiceTLS` the certificates of the hypervisor's SPICE TLS, `authMethods`
+    /// `auth.methods`.
     init(
         label: String, ticketValidity: Int = 60, firewall: String = "iptables", tls: TLSFolder? = nil,
-        spiceTLS: TLSFolder? = nil
+        spiceTLS: TLSFolder? = nil, authMethods: [String] = ["local"]
     ) throws {
         self.tls = tls
         let webSocketScheme = tls == nil ? "ws" : "wss"
@@ -47,7 +48,8 @@ final class BrokerUnderTest {
               "firewall": {"backend": "\(firewall)", "chain": "SAFFRON", "table": "saffron", "masquerade": true},
               "database": {"path": "\(directory.appendingPathComponent("saffron.sqlite").path)"},
               "tickets": {"validitySeconds": \(ticketValidity)},
-              "auth": {"tokenLifetimeSeconds": 3600, "bcryptCost": 6}
+              "auth": {"tokenLifetimeSeconds": 3600, "bcryptCost": 6, \
+            "methods": [\(authMethods.map { "\"\($0)\"" }.joined(separator: ", "))], "pamService": "\(PAMBed.service)"}
             }
 
             """

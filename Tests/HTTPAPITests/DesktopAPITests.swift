@@ -174,4 +174,13 @@ import Testing
             #expect(try await client.call(.get, path, token: nil).status == .notFound)
         }
     }
+
+    @Test func poolNamesInPathsArePercentDecoded() async throws {
+        try await withLiveAPI { client, fixture in
+            try await fixture.broker.createPool(name: "büro", connectURI: "test:///default")
+            let alice = try await client.login("alice")
+            let answer = try await client.call(.post, "/api/v1/pools/b%C3%BCro/desktop", token: alice)
+            #expect(answer.status == .serviceUnavailable && errorCode(answer.json) == "no_free_vm", "\(answer.json)")
+        }
+    }
 }

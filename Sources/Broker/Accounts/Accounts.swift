@@ -19,16 +19,19 @@ public struct Accounts: Sendable {
     let tokenLifetime: TimeInterval
     let metrics: BrokerMetrics
     let throttle: LoginThrottle
+    /// How passwords are checked, in order; local bcrypt hashes unless configured otherwise.
+    let authenticators: [any Authenticator]
 
     /// - Parameters:
     ///   - bcryptCost: the bcrypt work factor for new passwords (4...31).
     ///   - tokenLifetime: how long a login token stays valid.
     public init(
         store: any Store, bcryptCost: UInt8, tokenLifetime: TimeInterval, metrics: BrokerMetrics = BrokerMetrics(),
-        throttle: LoginThrottle = LoginThrottle()
+        throttle: LoginThrottle = LoginThrottle(), authenticators: [any Authenticator]? = nil
     ) {
         self.store = store
         self.throttle = throttle
+        self.authenticators = authenticators ?? [LocalAuthenticator(store: store, bcryptCost: bcryptCost)]
         self.metrics = metrics
         self.bcryptCost = bcryptCost
         self.tokenLifetime = tokenLifetime
@@ -51,7 +54,8 @@ public struct Accounts: Sendable {
         return user
     }
 
-    /// Checks a password and issues a token; the same error, after the same work, for an unknown user or a wrong password.
+    /// Checks a password with each authenticator in turn and issues a token; the same error, after the same work, for
+    /// an unknown user or a wrong password.
     /// Both outcomes go to the audit log with `clientAddress`. Past a few failures for the name or the address,
     /// attempts get `429 too_many_attempts` for a doubling backoff (see `LoginThrottle`), unchecked.
     public func login(
@@ -65,16 +69,17 @@ public struct Accounts: Sendable {
             metrics.login(outcome: "throttled")
             throw error
         }
-        let user = try await store.user(named: username)
-        let matches = await Blocking.run { [bcryptCost] in
-            guard let user else {
-                // An unknown user costs one bcrypt round of the same work factor, so timing tells nothing.
-                _ = Bcrypt.hash(password, cost: bcryptCost)
-                return false
+        var acceptedBy: String?
+        for authenticator in authenticators where acceptedBy == nil {
+            do {
+                if try await authenticator.verify(username: username, password: password) { acceptedBy = authenticator.name }
+            } catch {
+                await audit.record(
+                    .loginFailed, by: username, subject: username, from: clientAddress, succeeded: false,
+                    "\(authenticator.name) could not check the password: \(error)", now: now)
             }
-            return Bcrypt.verify(password, hash: user.passwordHash)
         }
-        guard let user, matches else {
+        guard let acceptedBy else {
             throttle.recordFailure(account: username, address: clientAddress, now: now)
             await audit.record(
                 .loginFailed, by: username, subject: username, from: clientAddress, succeeded: false,
@@ -82,13 +87,31 @@ public struct Accounts: Sendable {
             metrics.login(outcome: "failed")
             throw BrokerError.invalidCredentials
         }
+        let user = try await self.user(named: username, acceptedBy: acceptedBy, now: now)
         let token = TicketGenerator.newTicket()
         let expiresAt = now.addingTimeInterval(tokenLifetime)
         try await store.addToken(hash: Self.digest(token), user: user.name, expiresAt: expiresAt)
         throttle.recordSuccess(account: user.name)
-        await audit.record(.login, by: user.name, subject: user.name, from: clientAddress, now: now)
+        await audit.record(
+            .login, by: user.name, subject: user.name, from: clientAddress, acceptedBy == "local" ? "" : "through \(acceptedBy)",
+            now: now)
         metrics.login(outcome: "ok")
         return LoginToken(token: token, expiresAt: expiresAt, user: user)
+    }
+
+    /// The user record of someone an authenticator accepted: the local one, or, for a first login through PAM or a
+    /// directory, a new user (no admin, no local password) so sessions and grants have someone to belong to.
+    private func user(named name: String, acceptedBy method: String, now: Date) async throws -> UserRecord {
+        if let user = try await store.user(named: name) { return user }
+        try Names.validate(name, kind: "user name")
+        let user = UserRecord(name: name, passwordHash: "!\(method)", isAdmin: false, createdAt: now)
+        do {
+            try await store.addUser(user)
+            await AuditLog(store: store).record(.userAdd, by: AuditLog.brokerActor, subject: name, "first login through \(method)", now: now)
+            return user
+        } catch StoreError.userExists {
+            return try await store.user(named: name) ?? user  // a concurrent first login made it
+        }
     }
 
     /// The user a bearer token belongs to, or nil for an unknown or expired token.

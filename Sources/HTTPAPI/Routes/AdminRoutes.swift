@@ -71,7 +71,7 @@ struct AdminRoutes {
     }
 
     private static func poolAndVM(_ context: SaffronRequestContext) throws -> (String, String) {
-        (try context.parameters.require("pool"), try context.parameters.require("vm"))
+        (try context.pathParameter("pool"), try context.pathParameter("vm"))
     }
 
     func register(on group: RouterGroup<SaffronRequestContext>) {

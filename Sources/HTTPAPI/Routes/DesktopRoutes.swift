@@ -16,7 +16,7 @@ struct DesktopRoutes {
         }
         group.post("pools/:pool/desktop") { request, context in
             let user = try context.requireUser()
-            let pool = try context.parameters.require("pool")
+            let pool = try context.pathParameter("pool")
             guard let client = context.clientAddress else { throw APIError.badRequest("The client address is unknown.") }
             let another = try Self.asksForAnother(request)
             let handout = try await broker.desktop(inPool: pool, for: user, clientAddress: client, another: another)
@@ -27,12 +27,12 @@ struct DesktopRoutes {
             return JSONResponse.make(status: .ok, ["sessions": try await payloads(sessions)])
         }
         group.get("sessions/:id") { _, context in
-            let session = try await broker.session(id: try context.parameters.require("id"), visibleTo: try context.requireUser())
+            let session = try await broker.session(id: try context.pathParameter("id"), visibleTo: try context.requireUser())
             return JSONResponse.make(status: .ok, try await payload(session))
         }
         group.get("sessions/:id/console.vv") { request, context in
             let user = try context.requireUser()
-            let id = try context.parameters.require("id")
+            let id = try context.pathParameter("id")
             let profile = try Self.clientProfile(request)
             let route = try Self.route(request)
             let file = try await broker.consoleFile(forSession: id, user: user, route: route)
@@ -45,7 +45,7 @@ struct DesktopRoutes {
         }
         group.delete("sessions/:id") { _, context in
             try await broker.endSession(
-                id: try context.parameters.require("id"), requestedBy: try context.requireUser(), from: context.clientAddress)
+                id: try context.pathParameter("id"), requestedBy: try context.requireUser(), from: context.clientAddress)
             return Response(status: .noContent)
         }
     }

@@ -18,7 +18,7 @@ struct PhoneRoutes {
     func register(authenticated: RouterGroup<SaffronRequestContext>, on router: Router<SaffronRequestContext>) {
         authenticated.post("sessions/:id/phone-link") { request, context in
             let user = try context.requireUser()
-            let id = try context.parameters.require("id")
+            let id = try context.pathParameter("id")
             let link = try await broker.phoneLink(forSession: id, user: user)
             // The phone must reach the broker the way this browser did; a Host that is not a plain host[:port] is refused.
             let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")
@@ -29,7 +29,7 @@ struct PhoneRoutes {
             return JSONResponse.make(status: .ok, Payload(url: "http://\(host)/p/\(link.token)", expiresAt: link.expiresAt))
         }
         router.get("p/:token") { _, context in
-            let file = try await broker.consoleFile(forPhoneLink: try context.parameters.require("token"))
+            let file = try await broker.consoleFile(forPhoneLink: try context.pathParameter("token"))
             context.logger.info("phone link used from \(context.clientAddress ?? "?")")
             var headers = HTTPFields()
             headers[.contentType] = ConsoleFile.mediaType

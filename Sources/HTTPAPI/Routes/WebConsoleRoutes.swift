@@ -21,7 +21,7 @@ struct WebConsoleRoutes {
     func register(on group: RouterGroup<SaffronRequestContext>) {
         group.post("sessions/:id/web-console") { _, context in
             let user = try context.requireUser()
-            let id = try context.parameters.require("id")
+            let id = try context.pathParameter("id")
             let grant = try await broker.webConsole(forSession: id, user: user)
             context.logger.info("web console granted for session \(id) to \(user.name)")
             return JSONResponse.make(

@@ -60,6 +60,15 @@ extension SaffronConfig {
         }
         guard auth.tokenLifetimeSeconds > 0 else { throw ConfigError(message: "auth.tokenLifetimeSeconds must be positive.") }
         guard (4...31).contains(auth.bcryptCost) else { throw ConfigError(message: "auth.bcryptCost must be 4 to 31.") }
+        guard !auth.methods.isEmpty, Set(auth.methods).count == auth.methods.count,
+            auth.methods.allSatisfy(["local", "pam"].contains)
+        else {
+            throw ConfigError(
+                message: "auth.methods must list \"local\" and/or \"pam\" once each, in the order to try them, not \(auth.methods).")
+        }
+        guard !auth.pamService.isEmpty, !auth.pamService.contains("/") else {
+            throw ConfigError(message: "auth.pamService must name a file of /etc/pam.d, not \(auth.pamService.debugDescription).")
+        }
         let trusted = try http.trustedProxies.map { text in
             guard let range = AddressRange(text) else {
                 throw ConfigError(

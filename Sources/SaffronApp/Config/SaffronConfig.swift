@@ -89,6 +89,11 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
         public var tokenLifetimeSeconds = 8 * 3600
         /// bcrypt work factor for new passwords (4...31).
         public var bcryptCost = 12
+        /// How passwords are checked, tried in this order: `local` (bcrypt hashes in the database), `pam` (the host's
+        /// accounts through PAM).
+        public var methods = ["local"]
+        /// The PAM service (`/etc/pam.d/NAME`) the `pam` method uses.
+        public var pamService = "saffron"
     }
 
     /// Prometheus metrics at `GET /metrics` on the API's port.

@@ -1,0 +1,38 @@
+import Foundation
+import HummingbirdBcrypt
+import Store
+
+/// One way of checking a password (local bcrypt, PAM, a directory), tried in the configured order until one says
+/// yes.
+public protocol Authenticator: Sendable {
+    /// A short name for logs and the audit log: `local`, `pam`.
+    var name: String { get }
+    /// Whether `password` is `username`'s. Blocking work runs off the caller's thread.
+    ///
+    /// - Throws: when the method cannot answer (its service is down); the next method is tried.
+    func verify(username: String, password: String) async throws -> Bool
+}
+
+/// Local users' bcrypt hashes in the store. A name with no local password costs the same bcrypt work, so timing
+/// tells nothing about which names exist.
+public struct LocalAuthenticator: Authenticator {
+    public let name = "local"
+    let store: any Store
+    let bcryptCost: UInt8
+
+    public init(store: any Store, bcryptCost: UInt8) {
+        self.store = store
+        self.bcryptCost = bcryptCost
+    }
+
+    public func verify(username: String, password: String) async throws -> Bool {
+        let hash = try await store.user(named: username)?.passwordHash
+        return await Blocking.run { [bcryptCost] in
+            guard let hash, hash.hasPrefix("$2") else {
+                _ = Bcrypt.hash(password, cost: bcryptCost)
+                return false
+            }
+            return Bcrypt.verify(password, hash: hash)
+        }
+    }
+}
