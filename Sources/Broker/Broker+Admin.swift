@@ -47,7 +47,8 @@ extension Broker {
         try await unassign(vm: vm, inPool: pool, by: user.name)
     }
 
-    static func requireAdmin(_ user: UserRecord) throws {
+    /// Throws `forbidden` (403) unless `user` is an admin.
+    public static func requireAdmin(_ user: UserRecord) throws {
         guard user.isAdmin else {
             throw BrokerError(code: "forbidden", message: "Only admins may do this.", httpStatus: 403)
         }

@@ -28,6 +28,7 @@ public enum APIRouter {
         WebConsoleRoutes(broker: broker, gatewayURL: gatewayURL).register(on: authenticated)
         AdminRoutes(broker: broker).register(on: authenticated)
         AuditRoutes(broker: broker).register(on: authenticated)
+        IdentityRoutes(broker: broker, accounts: accounts).register(on: authenticated)
         PhoneRoutes(broker: broker).register(authenticated: authenticated, on: router)
         return router
     }

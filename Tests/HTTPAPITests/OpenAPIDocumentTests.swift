@@ -55,6 +55,10 @@ import Testing
                 (.get, "/api/v1/admin/pools", boss, "200", ""),
                 (.get, "/api/v1/admin/pools", alice, "403", ""),
                 (.get, "/api/v1/admin/audit", boss, "200", ""),
+                (.get, "/api/v1/admin/users", boss, "200", ""),
+                (.post, "/api/v1/admin/users", boss, "201", #"{"name":"erin","password":"pw-erin","admin":false}"#),
+                (.post, "/api/v1/admin/users", boss, "409", #"{"name":"erin","password":"pw-erin"}"#),
+                (.get, "/api/v1/admin/groups", boss, "200", ""),
                 (.get, "/api/v1/sessions", nil, "401", ""),
             ]
             for (method, uri, token, status, body) in checks {

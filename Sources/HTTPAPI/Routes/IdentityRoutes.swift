@@ -1,0 +1,99 @@
+import Broker
+import Foundation
+import Hummingbird
+import Store
+
+/// Users, groups and pool grants for admins under `/admin`, as `saffron user`, `saffron group` and `saffron pool
+/// grant|revoke` do them.
+struct IdentityRoutes {
+    let broker: Broker
+    let accounts: Accounts
+
+    struct UserPayload: Encodable {
+        let name: String
+        let admin: Bool
+        /// Whether the user has a local password (false for users made at their first PAM login).
+        let local: Bool
+        let createdAt: Date
+    }
+
+    struct NewUser: Decodable {
+        static let keys: Set<String> = ["name", "password", "admin"]
+        let name: String
+        let password: String
+        let admin: Bool?
+    }
+
+    struct NewGroup: Decodable {
+        static let keys: Set<String> = ["name"]
+        let name: String
+    }
+
+    /// The caller, who must be an admin.
+    private static func admin(_ context: SaffronRequestContext) throws -> UserRecord {
+        let user = try context.requireUser()
+        try Broker.requireAdmin(user)
+        return user
+    }
+
+    func register(on group: RouterGroup<SaffronRequestContext>) {
+        group.get("admin/users") { _, context in
+            _ = try Self.admin(context)
+            let users = try await broker.store.users().map {
+                UserPayload(name: $0.name, admin: $0.isAdmin, local: $0.passwordHash.hasPrefix("$2"), createdAt: $0.createdAt)
+            }
+            return JSONResponse.make(status: .ok, ["users": users])
+        }
+        group.post("admin/users") { request, context in
+            let admin = try Self.admin(context)
+            let new = try await StrictJSON.decode(NewUser.self, allowedKeys: NewUser.keys, from: request, context: context)
+            let user = try await accounts.addUser(name: new.name, password: new.password, isAdmin: new.admin ?? false, by: admin.name)
+            return JSONResponse.make(
+                status: .created, UserPayload(name: user.name, admin: user.isAdmin, local: true, createdAt: user.createdAt))
+        }
+        group.get("admin/groups") { _, context in
+            _ = try Self.admin(context)
+            return JSONResponse.make(status: .ok, ["groups": try await broker.groups()])
+        }
+        group.post("admin/groups") { request, context in
+            let admin = try Self.admin(context)
+            let new = try await StrictJSON.decode(NewGroup.self, allowedKeys: NewGroup.keys, from: request, context: context)
+            try await broker.createGroup(new.name, by: admin.name)
+            return Response(status: .created)
+        }
+        group.delete("admin/groups/:group") { _, context in
+            try await broker.deleteGroup(try context.pathParameter("group"), by: try Self.admin(context).name)
+            return Response(status: .noContent)
+        }
+        group.put("admin/groups/:group/members/:user") { _, context in
+            let admin = try Self.admin(context)
+            try await broker.addToGroup(try context.pathParameter("group"), users: [try context.pathParameter("user")], by: admin.name)
+            return Response(status: .noContent)
+        }
+        group.delete("admin/groups/:group/members/:user") { _, context in
+            let admin = try Self.admin(context)
+            try await broker.removeFromGroup(
+                try context.pathParameter("group"), users: [try context.pathParameter("user")], by: admin.name)
+            return Response(status: .noContent)
+        }
+        for (path, grant) in Self.grantPaths {
+            group.put("admin/pools/:pool/grants/\(path)") { _, context in
+                let admin = try Self.admin(context)
+                try await broker.grant(try context.pathParameter("pool"), to: try grant(context), by: admin.name)
+                return Response(status: .noContent)
+            }
+            group.delete("admin/pools/:pool/grants/\(path)") { _, context in
+                let admin = try Self.admin(context)
+                try await broker.revoke(try context.pathParameter("pool"), from: try grant(context), by: admin.name)
+                return Response(status: .noContent)
+            }
+        }
+    }
+
+    /// The grant each path names.
+    private static let grantPaths: [(String, @Sendable (SaffronRequestContext) throws -> PoolGrant)] = [
+        ("everyone", { _ in .everyone }),
+        ("users/:user", { .user(try $0.pathParameter("user")) }),
+        ("groups/:group", { .group(try $0.pathParameter("group")) }),
+    ]
+}
