@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// A broker under test: config and database in a scratch folder, every `saffron` command run inside the gateway
 /// namespace (so `serve` installs its iptables rules in the gateway's netfilter), its log kept as an artifact.
@@ -86,6 +87,14 @@ final class BrokerUnderTest {
     func stop() -> Int32? {
         defer { server = nil }
         return server?.stop(grace: 15)
+    }
+
+    /// Kills `saffron serve` with SIGKILL, as a power cut or an OOM kill would, and waits for it to be gone.
+    func kill() {
+        guard let server else { return }
+        _ = Glibc.kill(server.pid, SIGKILL)
+        _ = server.wait(timeout: 10)
+        self.server = nil
     }
 
     /// The ids of the sessions `saffron session list --json` prints.
