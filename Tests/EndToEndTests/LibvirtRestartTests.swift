@@ -22,14 +22,46 @@ extension EndToEnd {
             }
         }
 
+        @Test("while libvirtd is down, a handout is answered 503 at once instead of hanging; then handouts work again")
+        func answers503WhileLibvirtdIsDown() throws {
+            try BrokerFixture.run("libvirtd-down") { broker in
+                let alice = try API.login(TestUsers.alice)
+                try Self.stopLibvirtd()
+                var restarted = false
+                defer { if !restarted { try? Self.startLibvirtd() } }
+                let asked = Date()
+                let (down, _) = try API.requestDesktop(BrokerFixture.pool, token: alice)
+                let took = Date().timeIntervalSince(asked)
+                print("E2E handout with libvirtd down: \(down.status) after \(String(format: "%.2f", took)) s: \(down.text)")
+                #expect(down.status == 503 && down.errorCode == "hypervisor_unavailable", "\(down)\n\(broker.logTail())")
+                #expect(took < 10, "the answer took \(took) s")
+                #expect(try broker.sessionIDs().isEmpty, "the failed handout holds nothing")
+
+                try Self.startLibvirtd()
+                restarted = true
+                let (up, _) = try API.requestDesktop(BrokerFixture.pool, token: alice)
+                #expect(up.status == 201, "a handout once libvirtd is back: \(up)\n\(broker.logTail())")
+            }
+        }
+
         /// Stops libvirtd with SIGTERM, starts it again daemonized, and waits until it answers.
         static func restartLibvirtd() throws {
+            try stopLibvirtd()
+            try startLibvirtd()
+        }
+
+        /// Stops libvirtd with SIGTERM and waits until it has exited.
+        static func stopLibvirtd() throws {
             let pid = try Command.check(["pgrep", "-x", "libvirtd"]).output.split(separator: "\n").first.map(String.init)
             let old = try #require(pid, "libvirtd is not running")
             try Command.check(["kill", "-TERM", old])
             try waitUntil("libvirtd \(old) to exit", timeout: 30, interval: 0.2) {
                 (try? Command.run(["kill", "-0", old]))?.status != 0
             }
+        }
+
+        /// Starts libvirtd daemonized and waits until it answers.
+        static func startLibvirtd() throws {
             // The daemon keeps the descriptors it was started with: give it a log file, not our pipes.
             let starter = try BackgroundProcess(["libvirtd", "-d"], stdout: E2E.artifact("libvirtd-restart.log"),
                                                 stderr: E2E.artifact("libvirtd-restart.log"))
