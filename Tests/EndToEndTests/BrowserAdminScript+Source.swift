@@ -101,6 +101,30 @@ extension BrowserAdminScript {
                         found.setdefault(action, cells)
                 return len(found) == 2 and found
             say("admin-audit", json.dumps(fresh("the session's handout and end in the audit table", 20, audit_rows)))
+            # Groups and access: create a group, put alice in it, grant the pool to it, all through the page's forms.
+            from selenium.webdriver.support.ui import Select
+            driver.find_element(By.ID, "group-name").send_keys("staff")
+            driver.find_element(By.CSS_SELECTOR, "#group-form button[type=submit]").click()
+            until("the new group in the list", 20, lambda: driver.find_elements(By.CSS_SELECTOR, '#groups li[data-group="staff"]'))
+            until("staff among the member form's groups", 20,
+                  lambda: "staff" in [o.get_attribute("value") for o in Select(driver.find_element(By.ID, "member-group")).options])
+            Select(driver.find_element(By.ID, "member-user")).select_by_value(user)
+            Select(driver.find_element(By.ID, "member-group")).select_by_value("staff")
+            driver.find_element(By.CSS_SELECTOR, "#member-form button[type=submit]").click()
+            def member():
+                items = driver.find_elements(By.CSS_SELECTOR, '#groups li[data-group="staff"] .chip')
+                return [item.text.replace("×", "").strip() for item in items] or None
+            members = fresh("alice in staff", 20, member)
+            until("group staff among the grant choices", 20,
+                  lambda: "groups/staff" in [o.get_attribute("value") for o in Select(driver.find_element(By.ID, "grant-to")).options])
+            Select(driver.find_element(By.ID, "grant-pool")).select_by_value("office")
+            Select(driver.find_element(By.ID, "grant-to")).select_by_value("groups/staff")
+            driver.find_element(By.CSS_SELECTOR, "#grant-form button[type=submit]").click()
+            def granted():
+                meta = driver.find_element(By.CSS_SELECTOR, '#pools article[data-pool="office"] .meta').text
+                return "group:staff" in meta and meta
+            say("admin-access", json.dumps({"members": members, "pool": fresh("office granted to staff", 20, granted),
+                                            "notice": driver.find_element(By.ID, "notice").text}))
             time.sleep(0.5)
             driver.save_screenshot(shot_after)
 

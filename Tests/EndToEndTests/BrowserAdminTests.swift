@@ -62,6 +62,15 @@ extension EndToEnd {
                 #expect(audit["session_end"]?["Detail"]?.hasSuffix("ended by admin \(Self.admin)") == true, "\(audit)")
                 #expect(audit["handout"]?["Who"] == TestUsers.alice, "\(audit)")
                 #expect(audit["handout"]?["From"] == Topology.clientAddress, "\(audit)")
+                let access = try browser.decode(AccessSeen.self, key: "admin-access", timeout: 60)
+                print("E2E admin page's groups and access: \(access)")
+                #expect(access.members == [TestUsers.alice], "\(access)")
+                #expect(access.notice.contains("granted to group staff"), "\(access)")
+                let adminToken = try API.login(Self.admin)
+                let groups = try API.request("GET", "/api/v1/admin/groups", token: adminToken).json()?["groups"] as? [[String: Any]]
+                #expect(groups?.first { $0["name"] as? String == "staff" }?["members"] as? [String] == [TestUsers.alice], "\(String(describing: groups))")
+                let pools = try API.request("GET", "/api/v1/admin/pools", token: adminToken).json()?["pools"] as? [[String: Any]]
+                #expect((pools?.first?["access"] as? [String])?.contains("group:staff") == true, "\(String(describing: pools))")
                 let ended = try browser.decode(String.self, key: "ended", timeout: 40)
                 print("E2E alice's console after End session: \(ended)")
                 #expect(ended.localizedCaseInsensitiveContains("ended"))
@@ -74,6 +83,13 @@ extension EndToEnd {
                     print("E2E screenshot: \(shot.path)")
                 }
             }
+        }
+
+        /// What the admin page showed after its groups and access forms were used.
+        struct AccessSeen: Decodable {
+            let members: [String]
+            let pool: String
+            let notice: String
         }
 
         /// `GET /api/v1/admin/pools` as the admin: the session's VM is held by alice from the client's address.

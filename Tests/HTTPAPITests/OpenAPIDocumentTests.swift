@@ -58,6 +58,7 @@ import Testing
                 (.get, "/api/v1/admin/users", boss, "200", ""),
                 (.post, "/api/v1/admin/users", boss, "201", #"{"name":"erin","password":"pw-erin","admin":false}"#),
                 (.post, "/api/v1/admin/users", boss, "409", #"{"name":"erin","password":"pw-erin"}"#),
+                (.post, "/api/v1/admin/groups", boss, "201", #"{"name":"staff"}"#),
                 (.get, "/api/v1/admin/groups", boss, "200", ""),
                 (.get, "/api/v1/sessions", nil, "401", ""),
             ]

@@ -4,6 +4,7 @@
 // GET /api/v1/admin/audit, refreshes every few seconds, and re-renders only when something changed, so a
 // keyboard or screen-reader user does not lose their place. Non-admins and signed-out visitors get a message instead.
 
+import { renderAccess, setupAccess } from "./admin-access.js";
 import { renderAudit } from "./admin-audit.js";
 import { cell, element, since } from "./admin-dom.js";
 import { ApiError, call, clearToken, sessionPath, storedToken } from "./api.js";
@@ -15,7 +16,7 @@ const $ = (id) => document.getElementById(id);
 let me = null; // {name, admin} of the signed-in user
 let pendingEnd = null; // the id of the session whose End session awaits confirmation
 const ending = new Set(); // ids of sessions whose DELETE is in flight
-let shown = { pools: [], sessions: [], audit: [] }; // the data on screen
+let shown = { pools: [], sessions: [], audit: [], identity: { users: [], groups: [], pools: [] } }; // the data on screen
 let signature = ""; // what was last rendered, to skip identical re-renders
 let loading = false; // a refresh is in flight
 let timer = null;
@@ -125,11 +126,13 @@ async function refresh({ quiet = false } = {}) {
   if (loading) return;
   loading = true;
   try {
-    const [pools, sessions, audit] = await Promise.all([
+    const [pools, sessions, audit, users, groups] = await Promise.all([
       call("GET", "/api/v1/admin/pools"), call("GET", "/api/v1/sessions"),
-      call("GET", `/api/v1/admin/audit?limit=${AUDIT_ENTRIES}`),
+      call("GET", `/api/v1/admin/audit?limit=${AUDIT_ENTRIES}`), call("GET", "/api/v1/admin/users"),
+      call("GET", "/api/v1/admin/groups"),
     ]);
-    render(pools.pools ?? [], sessions.sessions ?? [], audit.events ?? []);
+    const identity = { users: users.users ?? [], groups: groups.groups ?? [], pools: pools.pools ?? [] };
+    render(pools.pools ?? [], sessions.sessions ?? [], audit.events ?? [], identity);
     if (!quiet) notify("");
     showError("");
     $("updated").textContent = `Updated ${new Date().toLocaleTimeString()}`;
@@ -142,23 +145,24 @@ async function refresh({ quiet = false } = {}) {
 }
 
 /** Renders the data unless the screen already shows it; keeps keyboard focus on the same control. */
-function render(pools, sessions, audit) {
+function render(pools, sessions, audit, identity) {
   if (pendingEnd !== null && !sessions.some((session) => String(session.id) === pendingEnd)) pendingEnd = null;
   const minute = Math.floor(Date.now() / 60_000); // the "… min ago" texts change once a minute
-  const next = JSON.stringify([pools, sessions, audit, pendingEnd, [...ending], minute]);
-  shown = { pools, sessions, audit };
+  const next = JSON.stringify([pools, sessions, audit, identity, pendingEnd, [...ending], minute]);
+  shown = { pools, sessions, audit, identity };
   if (next === signature) return;
   signature = next;
   const focused = document.activeElement?.dataset?.key;
   renderPools(pools);
   renderSessions(sessions);
   renderAudit($("audit").tBodies[0], audit);
+  renderAccess(identity, act);
   if (focused) document.querySelector(`[data-key="${CSS.escape(focused)}"]`)?.focus();
 }
 
 function rerender() {
   signature = "";
-  render(shown.pools, shown.sessions, shown.audit);
+  render(shown.pools, shown.sessions, shown.audit, shown.identity);
 }
 
 function button(label, key, action, { className, description } = {}) {
@@ -272,6 +276,22 @@ function vmActions(pool, vm) {
     }));
   }
   return box.childElementCount > 0 ? box : "—";
+}
+
+/** An admin change from the groups and access forms: says `done` or the error, then refreshes; true when it worked. */
+async function act(method, path, done, body) {
+  let worked = false;
+  try {
+    await call(method, path, body === undefined ? {} : { body });
+    notify(done);
+    showError("");
+    worked = true;
+  } catch (error) {
+    fail(error);
+  }
+  signature = "";
+  await refresh({ quiet: true });
+  return worked;
 }
 
 async function vmAction(path, done) {
@@ -397,6 +417,7 @@ $("refresh").addEventListener("click", () => {
   refresh();
 });
 $("logout").addEventListener("click", logOut);
+setupAccess(act);
 $("auto-refresh").addEventListener("change", () => {
   if ($("auto-refresh").checked) refresh({ quiet: true });
 });

@@ -1276,7 +1276,14 @@ enum OpenAPIDocument {
         },
         "responses": {
           "201": {
-            "description": "Created"
+            "description": "The group",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Group"
+                }
+              }
+            }
           },
           "400": {
             "description": "Bad name or body",

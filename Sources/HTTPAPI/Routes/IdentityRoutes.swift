@@ -59,7 +59,8 @@ struct IdentityRoutes {
             let admin = try Self.admin(context)
             let new = try await StrictJSON.decode(NewGroup.self, allowedKeys: NewGroup.keys, from: request, context: context)
             try await broker.createGroup(new.name, by: admin.name)
-            return Response(status: .created)
+            let made = try await broker.groups().first { $0.name == new.name }
+            return JSONResponse.make(status: .created, made ?? GroupRecord(name: new.name, members: [], createdAt: Date()))
         }
         group.delete("admin/groups/:group") { _, context in
             try await broker.deleteGroup(try context.pathParameter("group"), by: try Self.admin(context).name)
