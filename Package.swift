@@ -90,6 +90,10 @@ let package = Package(
         .target(name: "CPAM", linkerSettings: [.linkedLibrary("pam")]),
         /// The PAM authenticator: logins with the host's accounts.
         .target(name: "PAMAuth", dependencies: ["Broker", "CPAM"], swiftSettings: strict),
+        /// A small synchronous LDAP client over libldap (bind, search), in C.
+        .target(name: "CLDAP", linkerSettings: [.linkedLibrary("ldap"), .linkedLibrary("lber")]),
+        /// The LDAP / Active Directory authenticator: search, bind as the user, read their groups.
+        .target(name: "DirectoryAuth", dependencies: ["Broker", "CLDAP"], swiftSettings: strict),
         /// The gateways' splice(2) data path: relay workers and an accept thread, in C.
         .target(name: "CSplice"),
         .target(
@@ -110,7 +114,7 @@ let package = Package(
         .target(
             name: "SaffronApp",
             dependencies: [
-                "HTTPAPI", "Broker", "Store", "Libvirt", "Firewall", "Gateway", "PAMAuth",
+                "HTTPAPI", "Broker", "Store", "Libvirt", "Firewall", "Gateway", "PAMAuth", "DirectoryAuth",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -153,7 +157,7 @@ let package = Package(
         .testTarget(
             name: "SaffronAppTests",
             dependencies: [
-                "SaffronApp", "Store", .product(name: "X509", package: "swift-certificates"),
+                "SaffronApp", "Store", "DirectoryAuth", .product(name: "X509", package: "swift-certificates"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -2,6 +2,7 @@ import Broker
 import Firewall
 import Foundation
 import Gateway
+import DirectoryAuth
 import Logging
 import PAMAuth
 import Prometheus
@@ -32,9 +33,11 @@ public struct Components: Sendable {
         let metricsFactory = Self.metricsFactory(metricsRegistry)
         let metrics = BrokerMetrics(factory: metricsFactory)
         let authenticators: [any Authenticator] = config.auth.methods.map { method -> any Authenticator in
-            method == "pam"
-                ? PAMAuthenticator(service: config.auth.pamService)
-                : LocalAuthenticator(store: store, bcryptCost: values.bcryptCost)
+            switch method {
+            case "pam": PAMAuthenticator(service: config.auth.pamService)
+            case "ldap": LDAPAuthenticator(settings: config.ldap.settings)
+            default: LocalAuthenticator(store: store, bcryptCost: values.bcryptCost)
+            }
         }
         self.accounts = Accounts(
             store: store, bcryptCost: values.bcryptCost, tokenLifetime: values.tokenLifetime, metrics: metrics,

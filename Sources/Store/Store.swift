@@ -90,7 +90,10 @@ public protocol Store: Sendable {
     @discardableResult func revokePool(_ pool: String, from grant: PoolGrant) async throws -> Bool
     /// Each pool's grants, by pool name (pools without grants are absent).
     func poolGrants() async throws -> [String: [PoolGrant]]
-    /// The pools `user` may use: granted to everyone, to them, or to a group of theirs.
+    /// Replaces the groups a directory puts `user` in (learnt at their last login); grants to a group of that name
+    /// reach them as they reach the group's own members.
+    func setDirectoryGroups(_ groups: [String], ofUser user: String) async throws
+    /// The pools `user` may use: granted to everyone, to them, or to a group of theirs (own or directory).
     func entitledPools(ofUser user: String) async throws -> Set<String>
 
     // MARK: Audit log

@@ -18,7 +18,7 @@ enum BrokerFixture {
 
     static func run(
         _ label: String, ticketValidity: Int = 60, firewall: String = "iptables", tls: Bool = false, spiceTLS: Bool = false,
-        authMethods: [String] = ["local"], _ body: (BrokerUnderTest) throws -> Void
+        authMethods: [String] = ["local"], extraConfig: String = "", _ body: (BrokerUnderTest) throws -> Void
     ) throws {
         guard getuid() == 0 else { throw CommandError(description: "the end-to-end tests need root") }
         TestVMs.cleanup()
@@ -30,7 +30,7 @@ enum BrokerFixture {
         try TestVMs.recreate()
         let broker = try BrokerUnderTest(
             label: label, ticketValidity: ticketValidity, firewall: firewall, tls: tls ? try TLSFolder.make(label) : nil,
-            spiceTLS: spiceTLS ? try SpiceTLSBed.folder() : nil, authMethods: authMethods)
+            spiceTLS: spiceTLS ? try SpiceTLSBed.folder() : nil, authMethods: authMethods, extraConfig: extraConfig)
         defer { broker.stop() }
         try broker.cli(["init"])
         for user in [TestUsers.alice] + TestUsers.crowd {

@@ -23,7 +23,7 @@ final class BrokerUnderTest {
     /// `auth.methods`.
     init(
         label: String, ticketValidity: Int = 60, firewall: String = "iptables", tls: TLSFolder? = nil,
-        spiceTLS: TLSFolder? = nil, authMethods: [String] = ["local"]
+        spiceTLS: TLSFolder? = nil, authMethods: [String] = ["local"], extraConfig: String = ""
     ) throws {
         self.tls = tls
         let webSocketScheme = tls == nil ? "ws" : "wss"
@@ -43,7 +43,7 @@ final class BrokerUnderTest {
             "portRange": "\(Self.portRange.lowerBound)-\(Self.portRange.upperBound)"},
               "websocket": {"listen": "\(Topology.gatewayPublicAddress):\(Self.webSocketPort)", \
             "publicURL": "\(webSocketScheme)://\(Topology.gatewayPublicAddress):\(Self.webSocketPort)", "allowedOrigins": ["\(origin)"]},
-              \(tlsSection)\(spiceSection)
+              \(tlsSection)\(spiceSection)\(extraConfig)
               "proxy": {"listen": "\(Topology.gatewayPublicAddress):\(Self.proxyPort)"},
               "web": {"root": "\(FileManager.default.currentDirectoryPath)/web", "spiceHTML5": "/usr/share/spice-html5"},
               "firewall": {"backend": "\(firewall)", "chain": "SAFFRON", "table": "saffron", "masquerade": true},

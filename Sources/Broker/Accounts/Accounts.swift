@@ -70,9 +70,11 @@ public struct Accounts: Sendable {
             throw error
         }
         var acceptedBy: String?
+        var acceptance: Acceptance?
         for authenticator in authenticators where acceptedBy == nil {
             do {
-                if try await authenticator.verify(username: username, password: password) { acceptedBy = authenticator.name }
+                acceptance = try await authenticator.check(username: username, password: password)
+                if acceptance != nil { acceptedBy = authenticator.name }
             } catch {
                 await audit.record(
                     .loginFailed, by: username, subject: username, from: clientAddress, succeeded: false,
@@ -88,6 +90,9 @@ public struct Accounts: Sendable {
             throw BrokerError.invalidCredentials
         }
         let user = try await self.user(named: username, acceptedBy: acceptedBy, now: now)
+        if let groups = acceptance?.directoryGroups {
+            try await store.setDirectoryGroups(groups, ofUser: user.name)
+        }
         let token = TicketGenerator.newTicket()
         let expiresAt = now.addingTimeInterval(tokenLifetime)
         try await store.addToken(hash: Self.digest(token), user: user.name, expiresAt: expiresAt)

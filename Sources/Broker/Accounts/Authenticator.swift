@@ -5,12 +5,29 @@ import Store
 /// One way of checking a password (local bcrypt, PAM, a directory), tried in the configured order until one says
 /// yes.
 public protocol Authenticator: Sendable {
-    /// A short name for logs and the audit log: `local`, `pam`.
+    /// A short name for logs and the audit log: `local`, `pam`, `ldap`.
     var name: String { get }
     /// Whether `password` is `username`'s. Blocking work runs off the caller's thread.
     ///
     /// - Throws: when the method cannot answer (its service is down); the next method is tried.
     func verify(username: String, password: String) async throws -> Bool
+    /// `verify`, with what the method knows of the user: a directory's groups.
+    func check(username: String, password: String) async throws -> Acceptance?
+}
+
+/// A password accepted, with the groups a directory puts the user in (nil where the method knows no groups).
+public struct Acceptance: Sendable, Equatable {
+    public var directoryGroups: [String]?
+
+    public init(directoryGroups: [String]? = nil) {
+        self.directoryGroups = directoryGroups
+    }
+}
+
+extension Authenticator {
+    public func check(username: String, password: String) async throws -> Acceptance? {
+        try await verify(username: username, password: password) ? Acceptance() : nil
+    }
 }
 
 /// Local users' bcrypt hashes in the store. A name with no local password costs the same bcrypt work, so timing

@@ -29,6 +29,7 @@ extension SaffronConfig {
         ("SAFFRON_WEB_ROOT", "web.root"),
         ("SAFFRON_TICKET_VALIDITY_SECONDS", "tickets.validitySeconds"),
         ("SAFFRON_METRICS_TOKEN", "metrics.token"),
+        ("SAFFRON_LDAP_BIND_PASSWORD", "ldap.bindPassword"),
     ]
 
     /// Reads the file at `path` (missing keys take their defaults, unknown keys are an error), applies the
@@ -41,7 +42,7 @@ extension SaffronConfig {
         try config.applyEnvironment(environment)
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         for keyPath in [\SaffronConfig.database.path, \SaffronConfig.web.root, \SaffronConfig.tls.certificate, \SaffronConfig.tls.key,
-            \SaffronConfig.spice.tlsCA]
+            \SaffronConfig.spice.tlsCA, \SaffronConfig.ldap.caFile]
         where !config[keyPath: keyPath].isEmpty && !config[keyPath: keyPath].hasPrefix("/") {
             config[keyPath: keyPath] = folder.appendingPathComponent(config[keyPath: keyPath]).standardizedFileURL.path
         }
@@ -102,6 +103,7 @@ extension SaffronConfig {
             case "SAFFRON_WEB_ROOT": web.root = value
             case "SAFFRON_TICKET_VALIDITY_SECONDS": tickets.validitySeconds = try integer(variable, value)
             case "SAFFRON_METRICS_TOKEN": metrics.token = value
+            case "SAFFRON_LDAP_BIND_PASSWORD": ldap.bindPassword = value
             default: break
             }
         }

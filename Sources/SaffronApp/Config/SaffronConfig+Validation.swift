@@ -61,10 +61,21 @@ extension SaffronConfig {
         guard auth.tokenLifetimeSeconds > 0 else { throw ConfigError(message: "auth.tokenLifetimeSeconds must be positive.") }
         guard (4...31).contains(auth.bcryptCost) else { throw ConfigError(message: "auth.bcryptCost must be 4 to 31.") }
         guard !auth.methods.isEmpty, Set(auth.methods).count == auth.methods.count,
-            auth.methods.allSatisfy(["local", "pam"].contains)
+            auth.methods.allSatisfy(["local", "pam", "ldap"].contains)
         else {
             throw ConfigError(
-                message: "auth.methods must list \"local\" and/or \"pam\" once each, in the order to try them, not \(auth.methods).")
+                message: "auth.methods must list \"local\", \"pam\" and/or \"ldap\" once each, in the order to try them, not \(auth.methods).")
+        }
+        if auth.methods.contains("ldap") {
+            guard ldap.uri.hasPrefix("ldap://") || ldap.uri.hasPrefix("ldaps://") else {
+                throw ConfigError(message: "ldap.uri must be ldap://HOST[:PORT] or ldaps://HOST[:PORT] for the ldap method, not \(ldap.uri.debugDescription).")
+            }
+            guard !ldap.userBase.isEmpty, ldap.userFilter.contains("{user}") else {
+                throw ConfigError(message: "ldap.userBase must be set, and ldap.userFilter must hold {user}, e.g. (uid={user}).")
+            }
+            if ldap.startTLS, ldap.uri.hasPrefix("ldaps://") {
+                throw ConfigError(message: "ldap.startTLS is for ldap:// URIs; ldaps:// is TLS already.")
+            }
         }
         guard !auth.pamService.isEmpty, !auth.pamService.contains("/") else {
             throw ConfigError(message: "auth.pamService must name a file of /etc/pam.d, not \(auth.pamService.debugDescription).")

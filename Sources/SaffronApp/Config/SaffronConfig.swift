@@ -1,3 +1,4 @@
+import DirectoryAuth
 import Foundation
 
 /// Saffron's configuration: one JSON file (every key optional, defaults below) plus `SAFFRON_*` environment
@@ -90,7 +91,7 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
         /// bcrypt work factor for new passwords (4...31).
         public var bcryptCost = 12
         /// How passwords are checked, tried in this order: `local` (bcrypt hashes in the database), `pam` (the host's
-        /// accounts through PAM).
+        /// accounts through PAM), `ldap` (a directory; see `ldap`).
         public var methods = ["local"]
         /// The PAM service (`/etc/pam.d/NAME`) the `pam` method uses.
         public var pamService = "saffron"
@@ -101,6 +102,26 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
         /// The bearer token Prometheus must send (`authorization` in its scrape config); empty: `/metrics` answers
         /// anyone who reaches the API port (it shows counts and pool names, never users or addresses).
         public var token = ""
+    }
+
+    /// The directory of the `ldap` login method (OpenLDAP, Active Directory).
+    public struct LDAP: Codable, Sendable, Equatable {
+        /// `ldap://HOST[:PORT]` or `ldaps://HOST[:PORT]`.
+        public var uri = ""
+        /// Upgrade `ldap://` with StartTLS.
+        public var startTLS = false
+        /// PEM CA to trust for TLS; empty: the system's.
+        public var caFile = ""
+        /// The service account that searches for users; empty: anonymous.
+        public var bindDN = ""
+        public var bindPassword = ""
+        /// Where users are searched, and the filter finding one (`{user}`: the login name, escaped).
+        public var userBase = ""
+        public var userFilter = "(uid={user})"
+        /// Where groups are searched (empty: none), the filter (`{dn}`, `{user}`), and the attribute naming a group.
+        public var groupBase = ""
+        public var groupFilter = "(member={dn})"
+        public var groupAttribute = "cn"
     }
 
     public var http = HTTP()
@@ -115,6 +136,23 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
     public var tickets = Tickets()
     public var auth = Auth()
     public var metrics = Metrics()
+    public var ldap = LDAP()
 
     public init() {}
+}
+
+extension SaffronConfig.LDAP {
+    /// The authenticator's settings; empty keys mean "none".
+    var settings: LDAPSettings {
+        var settings = LDAPSettings(uri: uri, userBase: userBase)
+        settings.startTLS = startTLS
+        settings.caFile = caFile.isEmpty ? nil : caFile
+        settings.bindDN = bindDN.isEmpty ? nil : bindDN
+        settings.bindPassword = bindPassword.isEmpty ? nil : bindPassword
+        settings.userFilter = userFilter
+        settings.groupBase = groupBase.isEmpty ? nil : groupBase
+        settings.groupFilter = groupFilter
+        settings.groupAttribute = groupAttribute
+        return settings
+    }
 }

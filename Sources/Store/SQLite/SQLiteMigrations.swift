@@ -147,6 +147,16 @@ enum SQLiteMigrations {
                     INSERT INTO pool_grants (pool_name, kind, principal) SELECT name, 'everyone', '' FROM pools;
                     """)
         }
+        migrator.registerMigration("v11: the groups a directory puts each user in") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE user_directory_groups (
+                        user_name TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+                        group_name TEXT NOT NULL,
+                        PRIMARY KEY (user_name, group_name)
+                    )
+                    """)
+        }
         return migrator
     }
 }

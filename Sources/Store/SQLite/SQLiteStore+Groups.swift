@@ -108,8 +108,20 @@ extension SQLiteStore {
                         WHERE kind = 'everyone'
                             OR (kind = 'user' AND principal = ?)
                             OR (kind = 'group' AND principal IN (SELECT group_name FROM group_members WHERE user_name = ?))
+                            OR (kind = 'group' AND principal IN (
+                                SELECT group_name FROM user_directory_groups WHERE user_name = ?))
                         """,
-                    arguments: [user, user]))
+                    arguments: [user, user, user]))
+        }
+    }
+
+    public func setDirectoryGroups(_ groups: [String], ofUser user: String) async throws {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM user_directory_groups WHERE user_name = ?", arguments: [user])
+            for group in Set(groups) {
+                try db.execute(
+                    sql: "INSERT INTO user_directory_groups (user_name, group_name) VALUES (?, ?)", arguments: [user, group])
+            }
         }
     }
 

@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+
+/// A real slapd (OpenLDAP) in the gateway namespace, on its loopback, with one user in one group, for the broker's
+/// `ldap` login method.
+enum LDAPBed {
+    static let port = 10389
+    static let suffix = "dc=example,dc=org"
+    static let user = "dana"
+    static let password = "pw-dana-ldap"
+    static let group = "designers"
+
+    /// The broker's `ldap` section (a trailing comma: it goes before other sections).
+    static let config = """
+        "ldap": {"uri": "ldap://127.0.0.1:\(port)", "userBase": "ou=people,\(suffix)", "userFilter": "(uid={user})", \
+        "groupBase": "ou=groups,\(suffix)", "groupFilter": "(member={dn})", "groupAttribute": "cn"},
+        """
+
+    /// Starts slapd with a fresh database of `dana` in `designers`, runs `body`, stops slapd.
+    static func with(_ body: () throws -> Void) throws {
+        let folder = try Scratch.directory("slapd")
+        let database = folder.appendingPathComponent("db")
+        try FileManager.default.createDirectory(at: database, withIntermediateDirectories: true)
+        let pidFile = folder.appendingPathComponent("slapd.pid")
+        let configuration = folder.appendingPathComponent("slapd.conf")
+        try """
+            include /etc/ldap/schema/core.schema
+            include /etc/ldap/schema/cosine.schema
+            include /etc/ldap/schema/nis.schema
+            include /etc/ldap/schema/inetorgperson.schema
+            modulepath /usr/lib/ldap
+            moduleload back_mdb
+            pidfile \(pidFile.path)
+            database mdb
+            suffix "\(suffix)"
+            rootdn "cn=admin,\(suffix)"
+            rootpw admin-secret
+            directory \(database.path)
+
+            """.write(to: configuration, atomically: true, encoding: .utf8)
+        let entries = folder.appendingPathComponent("data.ldif")
+        try """
+            dn: \(suffix)
+            objectClass: dcObject
+            objectClass: organization
+            o: Example
+            dc: example
+
+            dn: ou=people,\(suffix)
+            objectClass: organizationalUnit
+            ou: people
+
+            dn: ou=groups,\(suffix)
+            objectClass: organizationalUnit
+            ou: groups
+
+            dn: uid=\(user),ou=people,\(suffix)
+            objectClass: inetOrgPerson
+            uid: \(user)
+            cn: Dana
+            sn: Example
+            userPassword: \(password)
+
+            dn: cn=\(group),ou=groups,\(suffix)
+            objectClass: groupOfNames
+            cn: \(group)
+            member: uid=\(user),ou=people,\(suffix)
+
+            """.write(to: entries, atomically: true, encoding: .utf8)
+        let uri = "ldap://127.0.0.1:\(port)/"
+        // slapd daemonizes and keeps the descriptors it was started with: give it a log file, not our pipes.
+        let starter = try BackgroundProcess(
+            Topology.inGateway(["slapd", "-f", configuration.path, "-h", uri]), stdout: E2E.artifact("slapd.log"),
+            stderr: E2E.artifact("slapd.log"))
+        _ = starter.wait(timeout: 30)
+        defer {
+            if let pid = try? String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) {
+                _ = try? Command.run(["kill", pid])
+            }
+        }
+        try waitUntil("slapd to answer", timeout: 20, interval: 0.2) {
+            (try? Command.run(Topology.inGateway(["ldapsearch", "-x", "-H", uri, "-b", "", "-s", "base"])))?.status == 0
+        }
+        try Command.check(Topology.inGateway([
+            "ldapadd", "-x", "-H", uri, "-D", "cn=admin,\(suffix)", "-w", "admin-secret", "-f", entries.path,
+        ]))
+        try body()
+    }
+}
+
+extension EndToEnd {
+    /// Logins against a real OpenLDAP, with the user's directory groups reaching pool grants.
+    @Suite struct LDAPLogin {
+        @Test("a directory user logs in, gets the pools granted to their directory group; wrong, empty and injected logins fail")
+        func directoryUser() throws {
+            try BrokerFixture.run("ldap", authMethods: ["local", "ldap"], extraConfig: LDAPBed.config) { broker in
+                try LDAPBed.with {
+                    try broker.cli(["group", "create", LDAPBed.group])
+                    try broker.cli(["pool", "create", "design", "--connect", TestVMs.connectURI, "--private"])
+                    try broker.cli(["pool", "grant", "design", "--group", LDAPBed.group])
+
+                    let login = try PAMBed.login(LDAPBed.user, LDAPBed.password)
+                    #expect(login.status == 200, "\(login)\n\(broker.logTail())")
+                    let token = try #require(login.json()?["token"] as? String)
+                    let pools = try API.request("GET", "/api/v1/pools", token: token)
+                    #expect(pools.text.contains("\"design\""), "dana's directory group should grant her pool design: \(pools.text)")
+
+                    for (name, password) in [
+                        (LDAPBed.user, "wrong"), (LDAPBed.user, ""), ("*", LDAPBed.password),
+                        ("dana)(uid=*", LDAPBed.password), ("nobody", LDAPBed.password),
+                    ] {
+                        let refused = try PAMBed.login(name, password)
+                        #expect(refused.status == 401 || refused.status == 400, "\(name.debugDescription) / \(password.debugDescription): \(refused)")
+                    }
+                    #expect(try PAMBed.login(TestUsers.alice, TestUsers.password(TestUsers.alice)).status == 200)
+                    let alicePools = try API.request("GET", "/api/v1/pools", token: try API.login(TestUsers.alice))
+                    #expect(!alicePools.text.contains("\"design\""), "alice is in no designers group: \(alicePools.text)")
+                    let audit = try broker.cli(["audit", "--json"]).output
+                    #expect(audit.contains("first login through ldap"), "\(audit.prefix(1500))")
+                }
+            }
+        }
+    }
+}
