@@ -10,14 +10,26 @@ enum LDAPBed {
     static let password = "pw-dana-ldap"
     static let group = "designers"
 
-    /// The broker's `ldap` section (a trailing comma: it goes before other sections).
-    static let config = """
-        "ldap": {"uri": "ldap://127.0.0.1:\(port)", "userBase": "ou=people,\(suffix)", "userFilter": "(uid={user})", \
-        "groupBase": "ou=groups,\(suffix)", "groupFilter": "(member={dn})", "groupAttribute": "cn"},
-        """
+    /// The broker's `ldap` section (a trailing comma: it goes before other sections); with `tls`, StartTLS trusting
+    /// its CA.
+    static func config(tls: TLSFolder?) -> String {
+        let secure = tls.map { #""startTLS": true, "caFile": "\#($0.caCertificate)", "# } ?? ""
+        return """
+            "ldap": {"uri": "ldap://127.0.0.1:\(port)", \(secure)"userBase": "ou=people,\(suffix)", "userFilter": "(uid={user})", \
+            "groupBase": "ou=groups,\(suffix)", "groupFilter": "(member={dn})", "groupAttribute": "cn"},
+            """
+    }
 
-    /// Starts slapd with a fresh database of `dana` in `designers`, runs `body`, stops slapd.
-    static func with(_ body: () throws -> Void) throws {
+    /// A CA and a certificate for 127.0.0.1, made with `saffron tls init`, for slapd's StartTLS.
+    static func certificates() throws -> TLSFolder {
+        let directory = try Scratch.directory("slapd-tls")
+        try Command.check([E2E.binary, "tls", "init", "--dir", directory.path, "--ip", "127.0.0.1", "--force"])
+        return TLSFolder(directory: directory)
+    }
+
+    /// Starts slapd with a fresh database of `dana` in `designers` (with `tls`: StartTLS required for everything),
+    /// runs `body`, stops slapd.
+    static func with(tls: TLSFolder?, _ body: () throws -> Void) throws {
         let folder = try Scratch.directory("slapd")
         let database = folder.appendingPathComponent("db")
         try FileManager.default.createDirectory(at: database, withIntermediateDirectories: true)
@@ -31,6 +43,7 @@ enum LDAPBed {
             modulepath /usr/lib/ldap
             moduleload back_mdb
             pidfile \(pidFile.path)
+            \(tls.map { "TLSCACertificateFile \($0.caCertificate)\nTLSCertificateFile \($0.serverCertificate)\nTLSCertificateKeyFile \($0.serverKey)\nsecurity tls=1" } ?? "")
             database mdb
             suffix "\(suffix)"
             rootdn "cn=admin,\(suffix)"
@@ -78,12 +91,19 @@ enum LDAPBed {
                 _ = try? Command.run(["kill", pid])
             }
         }
+        // The tools speak StartTLS too when slapd requires it, trusting the test CA.
+        let client = tls.map { ["env", "LDAPTLS_CACERT=\($0.caCertificate)"] } ?? []
+        let secure = tls == nil ? [] : ["-ZZ"]
         try waitUntil("slapd to answer", timeout: 20, interval: 0.2) {
-            (try? Command.run(Topology.inGateway(["ldapsearch", "-x", "-H", uri, "-b", "", "-s", "base"])))?.status == 0
+            (try? Command.run(Topology.inGateway(client + ["ldapsearch", "-x"] + secure + ["-H", uri, "-b", "", "-s", "base"])))?.status == 0
         }
-        try Command.check(Topology.inGateway([
-            "ldapadd", "-x", "-H", uri, "-D", "cn=admin,\(suffix)", "-w", "admin-secret", "-f", entries.path,
-        ]))
+        try Command.check(Topology.inGateway(client + [
+            "ldapadd", "-x",
+        ] + secure + ["-H", uri, "-D", "cn=admin,\(suffix)", "-w", "admin-secret", "-f", entries.path]))
+        if tls != nil {
+            let plain = try Command.run(Topology.inGateway(["ldapwhoami", "-x", "-H", uri, "-D", "uid=\(user),ou=people,\(suffix)", "-w", password]))
+            guard plain.status != 0 else { throw CommandError(description: "slapd let a bind in without TLS") }
+        }
         try body()
     }
 }
@@ -91,10 +111,15 @@ enum LDAPBed {
 extension EndToEnd {
     /// Logins against a real OpenLDAP, with the user's directory groups reaching pool grants.
     @Suite struct LDAPLogin {
-        @Test("a directory user logs in, gets the pools granted to their directory group; wrong, empty and injected logins fail")
-        func directoryUser() throws {
-            try BrokerFixture.run("ldap", authMethods: ["local", "ldap"], extraConfig: LDAPBed.config) { broker in
-                try LDAPBed.with {
+        @Test(
+            "a directory user logs in, gets the pools granted to their directory group; wrong, empty and injected logins fail",
+            arguments: [false, true])
+        func directoryUser(startTLS: Bool) throws {
+            let tls = startTLS ? try LDAPBed.certificates() : nil
+            try BrokerFixture.run(
+                startTLS ? "ldap-starttls" : "ldap", authMethods: ["local", "ldap"], extraConfig: LDAPBed.config(tls: tls)
+            ) { broker in
+                try LDAPBed.with(tls: tls) {
                     try broker.cli(["group", "create", LDAPBed.group])
                     try broker.cli(["pool", "create", "design", "--connect", TestVMs.connectURI, "--private"])
                     try broker.cli(["pool", "grant", "design", "--group", LDAPBed.group])
