@@ -22,6 +22,8 @@ public struct Components: Sendable {
     public let tls: ServerTLS?
     /// Where the broker, the gateway and the proxy keep their metrics, for `GET /metrics`.
     public let metricsRegistry = PrometheusCollectorRegistry()
+    /// The swift-metrics factory writing to `metricsRegistry`, handed to every part that counts.
+    let metricsFactory: PrometheusMetricsFactory
 
     /// Opens the store and builds the broker with the configured firewall backend and libvirt, and the gateway
     /// whose tokens it issues.
@@ -31,6 +33,7 @@ public struct Components: Sendable {
         let store = try SQLiteStore(path: config.database.path)
         self.store = store
         let metricsFactory = Self.metricsFactory(metricsRegistry)
+        self.metricsFactory = metricsFactory
         let metrics = BrokerMetrics(factory: metricsFactory)
         let authenticators: [any Authenticator] = config.auth.methods.map { method -> any Authenticator in
             switch method {

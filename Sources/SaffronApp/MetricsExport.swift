@@ -20,8 +20,8 @@ extension Components {
     /// `GET /metrics`: refreshes the gauges (sessions, free VMs per pool, live gateway connections) and renders the
     /// registry; behind `metrics.token` when the config sets one.
     public func metricsEndpoint() -> MetricsEndpoint {
-        let (broker, gateway, proxy, registry) = (self.broker, self.gateway, self.proxy, self.metricsRegistry)
-        let factory = Self.metricsFactory(registry)
+        let (broker, gateway, proxy, registry, factory) =
+            (self.broker, self.gateway, self.proxy, self.metricsRegistry, self.metricsFactory)
         return MetricsEndpoint(token: config.metrics.token) {
             try await broker.refreshGauges()
             Gauge(label: "saffron_gateway_live_connections", dimensions: [("gateway", "websocket")], factory: factory)

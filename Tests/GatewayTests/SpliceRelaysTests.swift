@@ -118,5 +118,8 @@ struct SpliceRelaysTests {
         #expect(accepted < 32 << 20, "the relay kept reading although the target did not")
         let drained = try tunnel.target.receive(exactly: accepted)
         #expect(drained.count == accepted && drained.allSatisfy { $0 == 7 })
+        // Once the target drained the pipe the relay reads the client again: its wait for room was lifted.
+        try tunnel.client.send(Array("after the stall".utf8))
+        #expect(try tunnel.target.receive(exactly: 15) == Array("after the stall".utf8))
     }
 }

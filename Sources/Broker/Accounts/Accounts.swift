@@ -19,6 +19,7 @@ public struct Accounts: Sendable {
     let tokenLifetime: TimeInterval
     let metrics: BrokerMetrics
     let throttle: LoginThrottle
+    let audit: AuditLog
     /// How passwords are checked, in order; local bcrypt hashes unless configured otherwise.
     let authenticators: [any Authenticator]
 
@@ -31,6 +32,7 @@ public struct Accounts: Sendable {
     ) {
         self.store = store
         self.throttle = throttle
+        self.audit = AuditLog(store: store)
         self.authenticators = authenticators ?? [LocalAuthenticator(store: store, bcryptCost: bcryptCost)]
         self.metrics = metrics
         self.bcryptCost = bcryptCost
@@ -50,7 +52,7 @@ public struct Accounts: Sendable {
         let hash = await Blocking.run { [bcryptCost] in Bcrypt.hash(password, cost: bcryptCost) }
         let user = UserRecord(name: name, passwordHash: hash, isAdmin: isAdmin, createdAt: now)
         try await BrokerError.mapping { try await store.addUser(user) }
-        await AuditLog(store: store).record(.userAdd, by: actor, subject: name, isAdmin ? "an admin" : "a user", now: now)
+        await audit.record(.userAdd, by: actor, subject: name, isAdmin ? "an admin" : "a user", now: now)
         return user
     }
 
@@ -61,7 +63,6 @@ public struct Accounts: Sendable {
     public func login(
         username: String, password: String, from clientAddress: String? = nil, now: Date = Date()
     ) async throws -> LoginToken {
-        let audit = AuditLog(store: store)
         do {
             try throttle.check(account: username, address: clientAddress, now: now)
         } catch {
@@ -112,7 +113,7 @@ public struct Accounts: Sendable {
         let user = UserRecord(name: name, passwordHash: "!\(method)", isAdmin: false, createdAt: now)
         do {
             try await store.addUser(user)
-            await AuditLog(store: store).record(.userAdd, by: AuditLog.brokerActor, subject: name, "first login through \(method)", now: now)
+            await audit.record(.userAdd, by: AuditLog.brokerActor, subject: name, "first login through \(method)", now: now)
             return user
         } catch StoreError.userExists {
             return try await store.user(named: name) ?? user  // a concurrent first login made it

@@ -97,11 +97,3 @@ public final class LoginThrottle: Sendable {
         for key in stalest { records.removeValue(forKey: key) }
     }
 }
-
-extension Duration {
-    /// The duration in seconds, as a `TimeInterval`.
-    var seconds: TimeInterval {
-        let (seconds, attoseconds) = self.components
-        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
-    }
-}

@@ -43,10 +43,12 @@ extension Broker {
     }
 
     /// Creates an empty group.
-    public func createGroup(_ name: String, by actor: String = AuditLog.cliActor, now: Date = Date()) async throws {
+    @discardableResult
+    public func createGroup(_ name: String, by actor: String = AuditLog.cliActor, now: Date = Date()) async throws -> GroupRecord {
         try Names.validate(name, kind: "group name")
         try await BrokerError.mapping { try await store.addGroup(named: name, now: now) }
         await audit.record(.groupCreate, by: actor, subject: name, now: now)
+        return GroupRecord(name: name, members: [], createdAt: now)
     }
 
     /// Deletes a group; its members lose the pools granted through it.

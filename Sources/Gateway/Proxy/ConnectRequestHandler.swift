@@ -9,7 +9,7 @@ import NIOHTTP1
 ///
 /// Only CONNECT to an address literal is understood, so the proxy is never an open HTTP proxy; what the tunnel may
 /// reach is decided by the authorizer for the address the client connected from.
-final class ConnectRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
+final class ConnectRequestHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 

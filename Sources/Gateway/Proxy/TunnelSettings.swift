@@ -5,7 +5,6 @@ struct TunnelSettings: Sendable {
     var bufferLimit: Int
     var idleTimeout: Duration
     var handshakeTimeout: TimeAmount
-    var connectionsPerClient: Int
     /// How long connecting to the target may take.
     var connectTimeout: Duration = .seconds(5)
 
@@ -13,7 +12,6 @@ struct TunnelSettings: Sendable {
         self.bufferLimit = configuration.bufferLimit
         self.idleTimeout = configuration.idleTimeout
         self.handshakeTimeout = TimeAmount(configuration.handshakeTimeout)
-        self.connectionsPerClient = configuration.connectionsPerClient
     }
 
     /// The splice relays' options: `bufferLimit` bytes held per direction, the idle and connect timeouts.

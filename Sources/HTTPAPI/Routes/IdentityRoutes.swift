@@ -58,9 +58,7 @@ struct IdentityRoutes {
         group.post("admin/groups") { request, context in
             let admin = try Self.admin(context)
             let new = try await StrictJSON.decode(NewGroup.self, allowedKeys: NewGroup.keys, from: request, context: context)
-            try await broker.createGroup(new.name, by: admin.name)
-            let made = try await broker.groups().first { $0.name == new.name }
-            return JSONResponse.make(status: .created, made ?? GroupRecord(name: new.name, members: [], createdAt: Date()))
+            return JSONResponse.make(status: .created, try await broker.createGroup(new.name, by: admin.name))
         }
         group.delete("admin/groups/:group") { _, context in
             try await broker.deleteGroup(try context.pathParameter("group"), by: try Self.admin(context).name)
