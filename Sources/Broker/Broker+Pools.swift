@@ -41,6 +41,14 @@ extension Broker {
         guard (1...999).contains(template.maxVMs) else {
             throw BrokerError.badRequest("A template pool may create 1 to 999 VMs (--max-vms).")
         }
+        if let vendorID = template.hypervVendorID {
+            guard template.hideHypervisor else {
+                throw BrokerError.badRequest("A Hyper-V vendor id goes with hiding the hypervisor (--hide-hypervisor).")
+            }
+            guard (1...12).contains(vendorID.count), !vendorID.contains(",") else {
+                throw BrokerError.badRequest("A Hyper-V vendor id takes 1 to 12 characters without a comma.")
+            }
+        }
         let pool = PoolRecord(
             name: name, connectURI: connectURI, desktopMode: desktopMode, template: template, policy: policy, createdAt: now)
         try Self.check(policy, of: pool)

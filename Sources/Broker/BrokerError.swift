@@ -50,7 +50,7 @@ public struct BrokerError: Error, Equatable, Sendable, CustomStringConvertible {
 
 extension BrokerError {
     /// The broker's view of a store refusal.
-    init(_ error: StoreError) {
+    public init(_ error: StoreError) {
         switch error {
         case .userExists(let name):
             self.init(code: "user_exists", message: "A user named \(name) already exists.", httpStatus: 409)
@@ -102,6 +102,11 @@ extension BrokerError {
                 code: "desktop_busy",
                 message: "Your desktop \(vm) is being shut down or prepared right now; try again in a few seconds.",
                 httpStatus: 503)
+        case .userHasSessions(let name, let sessions):
+            self.init(
+                code: "user_has_sessions",
+                message: "User \(name) holds \(sessions) live session(s); end them first (saffron session list).",
+                httpStatus: 409)
         }
     }
 

@@ -76,4 +76,12 @@ struct SessionPayload: Encodable {
         attachedChannels = presence.channels
         presenceChangedAt = presence.changedAt
     }
+
+    /// The payloads of `sessions`, with whether a viewer is attached to each.
+    static func of(_ sessions: [SessionRecord], broker: Broker) async throws -> [SessionPayload] {
+        let presence = try await broker.presence(of: sessions)
+        return sessions.map {
+            SessionPayload($0, publicAddress: broker.settings.publicAddress, presence: presence[$0.id] ?? .detached)
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import Broker
 import Foundation
 import Hummingbird
 import NIOCore
@@ -45,6 +46,13 @@ public struct SaffronRequestContext: RequestContext {
     /// The authenticated user; routes behind `BearerAuthMiddleware` can rely on it.
     func requireUser() throws -> UserRecord {
         guard let user else { throw APIError.unauthorized }
+        return user
+    }
+
+    /// The authenticated user, who must be an admin (else `403 forbidden`).
+    func requireAdmin() throws -> UserRecord {
+        let user = try requireUser()
+        try Broker.requireAdmin(user)
         return user
     }
 }

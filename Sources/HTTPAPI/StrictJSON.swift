@@ -24,6 +24,9 @@ enum StrictJSON {
         } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw APIError.badRequest("Field \(field) has the wrong type.")
+        } catch DecodingError.dataCorrupted(let context) {
+            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw APIError.badRequest("Field \(field) has a value that is not allowed: \(context.debugDescription)")
         }
     }
 }

@@ -14,6 +14,8 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, Codable, Custom
     /// A session ended (by its user, an admin, the CLI or the broker), with why.
     public static let sessionEnd = AuditAction(rawValue: "session_end")
     public static let userAdd = AuditAction(rawValue: "user_add")
+    public static let userUpdate = AuditAction(rawValue: "user_update")
+    public static let userRemove = AuditAction(rawValue: "user_remove")
     public static let poolCreate = AuditAction(rawValue: "pool_create")
     public static let poolUpdate = AuditAction(rawValue: "pool_update")
     public static let poolRemove = AuditAction(rawValue: "pool_remove")

@@ -24,4 +24,6 @@ public enum StoreError: Error, Equatable, Sendable {
     case sessionLimit(pool: String, limit: Int)
     /// The user's own (persistent) VM is held for a moment by pool upkeep (being shut down, started or removed).
     case vmBusy(String)
+    /// The user still holds live sessions (how many) and cannot be deleted.
+    case userHasSessions(String, sessions: Int)
 }

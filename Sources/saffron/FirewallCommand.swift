@@ -16,32 +16,15 @@ struct FirewallCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigOptions
         @Flag(help: "Print JSON.") var json = false
 
-        /// What `--json` prints.
-        struct Report: Encodable {
-            var backend: String
-            var ready: Bool
-            var forwarded: Int?
-            var liveSessions: Int
-            var error: String?
-        }
-
         func run() async throws {
             let components = try options.components()
-            let forwarder = components.broker.forwarder
-            let sessions = try await components.store.sessions().count
-            var report = Report(backend: forwarder.summary, ready: false, liveSessions: sessions)
-            do {
-                report.forwarded = try await forwarder.forwardedSessions()
-                report.ready = true
-            } catch {
-                report.error = "\(error)"
-            }
+            let report = try await components.broker.firewallReport()
             if json {
                 try Output.json(report)
             } else {
                 print("backend  \(report.backend)")
                 if let forwarded = report.forwarded {
-                    print("state    ready: \(forwarded) session(s) forwarded, \(sessions) live in the store")
+                    print("state    ready: \(forwarded) session(s) forwarded, \(report.liveSessions) live in the store")
                 } else {
                     print("state    failed: \(report.error ?? "unknown")")
                 }

@@ -45,11 +45,7 @@ public struct Accounts: Sendable {
         name: String, password: String, isAdmin: Bool, by actor: String = AuditLog.cliActor, now: Date = Date()
     ) async throws -> UserRecord {
         try Names.validate(name, kind: "user name")
-        guard !password.isEmpty else { throw BrokerError.badRequest("The password must not be empty.") }
-        guard password.utf8.count <= 72 else {
-            throw BrokerError.badRequest("The password must be at most 72 bytes (bcrypt ignores the rest).")
-        }
-        let hash = await Blocking.run { [bcryptCost] in Bcrypt.hash(password, cost: bcryptCost) }
+        let hash = try await passwordHash(password)
         let user = UserRecord(name: name, passwordHash: hash, isAdmin: isAdmin, createdAt: now)
         try await BrokerError.mapping { try await store.addUser(user) }
         await audit.record(.userAdd, by: actor, subject: name, isAdmin ? "an admin" : "a user", now: now)
@@ -128,6 +124,15 @@ public struct Accounts: Sendable {
     /// Ends a login token (not the user's desktops).
     public func logout(token: String) async throws {
         try await store.deleteToken(hash: Self.digest(token))
+    }
+
+    /// The bcrypt hash of a new password, after checking it is one bcrypt takes whole.
+    func passwordHash(_ password: String) async throws -> String {
+        guard !password.isEmpty else { throw BrokerError.badRequest("The password must not be empty.") }
+        guard password.utf8.count <= 72 else {
+            throw BrokerError.badRequest("The password must be at most 72 bytes (bcrypt ignores the rest).")
+        }
+        return await Blocking.run { [bcryptCost] in Bcrypt.hash(password, cost: bcryptCost) }
     }
 
     static func digest(_ token: String) -> String {

@@ -53,11 +53,7 @@ struct DesktopRoutes {
     /// `?another=true`: a further desktop although the user has one in the pool; `false` or absent: their first one
     /// there, or a new one if they have none.
     static func asksForAnother(_ request: Request) throws -> Bool {
-        switch request.uri.queryParameters.get("another") {
-        case nil, "false", "0": return false
-        case "true", "1": return true
-        case let other?: throw APIError.badRequest("another must be true or false, not \(other.debugDescription).")
-        }
+        try request.flag("another")
     }
 
     /// `?via=direct|proxy`: through the session's forwarded port or through the CONNECT proxy; nil (absent): the
@@ -88,9 +84,6 @@ struct DesktopRoutes {
     }
 
     private func payloads(_ sessions: [SessionRecord]) async throws -> [SessionPayload] {
-        let presence = try await broker.presence(of: sessions)
-        return sessions.map {
-            SessionPayload($0, publicAddress: broker.settings.publicAddress, presence: presence[$0.id] ?? .detached)
-        }
+        try await SessionPayload.of(sessions, broker: broker)
     }
 }

@@ -25,6 +25,33 @@ extension SQLiteStore {
         }
     }
 
+    public func updateUser(named name: String, isAdmin: Bool?, passwordHash: String?) async throws {
+        try await write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE name = ?", arguments: [name]) != nil else {
+                throw StoreError.userNotFound(name)
+            }
+            if let isAdmin {
+                try db.execute(sql: "UPDATE users SET is_admin = ? WHERE name = ?", arguments: [isAdmin, name])
+            }
+            if let passwordHash {
+                try db.execute(sql: "UPDATE users SET password_hash = ? WHERE name = ?", arguments: [passwordHash, name])
+                try db.execute(sql: "DELETE FROM tokens WHERE user_name = ?", arguments: [name])
+            }
+        }
+    }
+
+    public func deleteUser(named name: String) async throws {
+        try await write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE name = ?", arguments: [name]) != nil else {
+                throw StoreError.userNotFound(name)
+            }
+            let sessions = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sessions WHERE user_name = ?", arguments: [name]) ?? 0
+            if sessions > 0 { throw StoreError.userHasSessions(name, sessions: sessions) }
+            try db.execute(sql: "DELETE FROM pool_grants WHERE kind = 'user' AND principal = ?", arguments: [name])
+            try db.execute(sql: "DELETE FROM users WHERE name = ?", arguments: [name])
+        }
+    }
+
     public func addToken(hash: String, user: String, expiresAt: Date) async throws {
         try await write { db in
             try db.execute(

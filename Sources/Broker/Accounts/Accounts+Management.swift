@@ -1,0 +1,51 @@
+import Foundation
+import Store
+
+extension Accounts {
+    /// Makes a user an admin or not, and/or gives them a new local password (which signs them out everywhere).
+    ///
+    /// The last admin cannot be demoted: someone must be left to run the broker.
+    @discardableResult
+    public func updateUser(
+        named name: String, isAdmin: Bool? = nil, password: String? = nil, by actor: String = AuditLog.cliActor
+    ) async throws -> UserRecord {
+        guard isAdmin != nil || password != nil else {
+            throw BrokerError.badRequest("Say what to change: the admin role, the password, or both.")
+        }
+        guard let user = try await store.user(named: name) else { throw BrokerError(StoreError.userNotFound(name)) }
+        if isAdmin == false, user.isAdmin { try await requireAnotherAdmin(than: name) }
+        let hash = try await password.asyncMap(passwordHash)
+        try await BrokerError.mapping { try await store.updateUser(named: name, isAdmin: isAdmin, passwordHash: hash) }
+        var changes: [String] = []
+        if let isAdmin, isAdmin != user.isAdmin { changes.append(isAdmin ? "made an admin" : "no longer an admin") }
+        if password != nil { changes.append("new password") }
+        await audit.record(.userUpdate, by: actor, subject: name, changes.joined(separator: ", "))
+        return try await store.user(named: name) ?? user
+    }
+
+    /// Deletes a user with their sign-ins, group memberships and grants; their persistent desktops lose their owner
+    /// (see `saffron pool vms`). Refused while they hold a session, and for the last admin.
+    public func removeUser(named name: String, by actor: String = AuditLog.cliActor) async throws {
+        guard let user = try await store.user(named: name) else { throw BrokerError(StoreError.userNotFound(name)) }
+        if user.isAdmin { try await requireAnotherAdmin(than: name) }
+        try await BrokerError.mapping { try await store.deleteUser(named: name) }
+        await audit.record(.userRemove, by: actor, subject: name, user.isAdmin ? "an admin" : "a user")
+    }
+
+    private func requireAnotherAdmin(than name: String) async throws {
+        guard try await store.users().contains(where: { $0.isAdmin && $0.name != name }) else {
+            throw BrokerError(
+                code: "last_admin",
+                message: "\(name) is the only admin; make another user an admin first (saffron user set NAME --admin).",
+                httpStatus: 409)
+        }
+    }
+}
+
+extension Optional {
+    /// The value mapped by an async `transform`, or nil.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}

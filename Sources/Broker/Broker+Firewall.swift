@@ -1,0 +1,44 @@
+import Firewall
+import Foundation
+import Store
+
+/// Which firewall backend forwards the public ports, and whether it works on this host.
+public struct FirewallReport: Sendable, Encodable, Equatable {
+    /// The backend and what it owns, e.g. `iptables (chain SAFFRON in table nat)`.
+    public var backend: String
+    /// Whether the backend answered.
+    public var ready: Bool
+    /// Sessions the backend forwards now; null when it did not answer.
+    public var forwarded: Int?
+    /// Sessions the store calls live.
+    public var liveSessions: Int
+    /// Why the backend did not answer; null when it did.
+    public var error: String?
+
+    /// Absent values say so with `null` rather than leaving the key out.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(backend, forKey: .backend)
+        try container.encode(ready, forKey: .ready)
+        try container.encode(forwarded, forKey: .forwarded)
+        try container.encode(liveSessions, forKey: .liveSessions)
+        try container.encode(error, forKey: .error)
+    }
+
+    private enum CodingKeys: String, CodingKey { case backend, ready, forwarded, liveSessions, error }
+}
+
+extension Broker {
+    /// The firewall backend's state: whether it works, and how many sessions it forwards against the store's count.
+    public func firewallReport() async throws -> FirewallReport {
+        let live = try await store.sessions().count
+        var report = FirewallReport(backend: forwarder.summary, ready: false, liveSessions: live)
+        do {
+            report.forwarded = try await forwarder.forwardedSessions()
+            report.ready = true
+        } catch {
+            report.error = "\(error)"
+        }
+        return report
+    }
+}

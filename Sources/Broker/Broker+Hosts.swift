@@ -1,0 +1,64 @@
+import Foundation
+import Store
+
+/// A libvirt host the broker's pools live on, as admins see it.
+public struct HostView: Sendable, Encodable, Equatable {
+    /// The libvirt connection URI, e.g. `qemu:///system`.
+    public var connect: String
+    /// The pools on it, by name.
+    public var pools: [String]
+    /// Whether libvirt answered.
+    public var reachable: Bool
+    /// Domains libvirt knows there, and how many of them run; null when unreachable.
+    public var domains: Int?
+    public var running: Int?
+    /// The pools' VMs there, and how many of them run; null when unreachable.
+    public var poolVMs: Int
+    public var poolVMsRunning: Int?
+    /// Why libvirt did not answer; null when it did.
+    public var error: String?
+
+    /// Absent values say so with `null` rather than leaving the key out.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(connect, forKey: .connect)
+        try container.encode(pools, forKey: .pools)
+        try container.encode(reachable, forKey: .reachable)
+        try container.encode(domains, forKey: .domains)
+        try container.encode(running, forKey: .running)
+        try container.encode(poolVMs, forKey: .poolVMs)
+        try container.encode(poolVMsRunning, forKey: .poolVMsRunning)
+        try container.encode(error, forKey: .error)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case connect, pools, reachable, domains, running, poolVMs, poolVMsRunning, error
+    }
+}
+
+extension Broker {
+    /// Every libvirt host some pool lives on, with whether it answers and what runs there.
+    public func hosts() async throws -> [HostView] {
+        let pools = try await store.pools()
+        let byHost = Dictionary(grouping: pools, by: \.connectURI)
+        var views: [HostView] = []
+        for connect in byHost.keys.sorted() {
+            let hostPools = byHost[connect] ?? []
+            var vmNames: Set<String> = []
+            for pool in hostPools { vmNames.formUnion(try await store.vms(inPool: pool.name).map(\.name)) }
+            var view = HostView(
+                connect: connect, pools: hostPools.map(\.name).sorted(), reachable: false, poolVMs: vmNames.count)
+            do {
+                let census = try await hypervisor.domainCensus(on: connect)
+                view.reachable = true
+                view.domains = census.defined.union(census.running).count
+                view.running = census.running.count
+                view.poolVMsRunning = vmNames.intersection(census.running).count
+            } catch {
+                view.error = "\(error)"
+            }
+            views.append(view)
+        }
+        return views
+    }
+}

@@ -1,0 +1,31 @@
+import Broker
+import Foundation
+import Hummingbird
+import Store
+
+/// Live sessions, libvirt hosts and the firewall for admins under `/admin`, as `saffron session`, `saffron host` and
+/// `saffron firewall` show them.
+struct OperationsRoutes {
+    let broker: Broker
+
+    func register(on group: RouterGroup<SaffronRequestContext>) {
+        group.get("admin/sessions") { _, context in
+            _ = try context.requireAdmin()
+            let sessions = try await broker.store.sessions()
+            return JSONResponse.make(status: .ok, ["sessions": try await SessionPayload.of(sessions, broker: broker)])
+        }
+        group.delete("admin/sessions/:id") { _, context in
+            let admin = try context.requireAdmin()
+            try await broker.endSession(id: try context.pathParameter("id"), requestedBy: admin, from: context.clientAddress)
+            return Response(status: .noContent)
+        }
+        group.get("admin/hosts") { _, context in
+            _ = try context.requireAdmin()
+            return JSONResponse.make(status: .ok, ["hosts": try await broker.hosts()])
+        }
+        group.get("admin/firewall") { _, context in
+            _ = try context.requireAdmin()
+            return JSONResponse.make(status: .ok, try await broker.firewallReport())
+        }
+    }
+}
