@@ -3,7 +3,7 @@ import Foundation
 import Store
 
 /// Which firewall backend forwards the public ports, and whether it works on this host.
-public struct FirewallReport: Sendable, Encodable, Equatable {
+public struct FirewallReport: Sendable, Codable, Equatable {
     /// The backend and what it owns, e.g. `iptables (chain SAFFRON in table nat)`.
     public var backend: String
     /// Whether the backend answered.

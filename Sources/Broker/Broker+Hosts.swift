@@ -2,7 +2,7 @@ import Foundation
 import Store
 
 /// A libvirt host the broker's pools live on, as admins see it.
-public struct HostView: Sendable, Encodable, Equatable {
+public struct HostView: Sendable, Codable, Equatable {
     /// The libvirt connection URI, e.g. `qemu:///system`.
     public var connect: String
     /// The pools on it, by name.

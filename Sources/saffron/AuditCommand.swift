@@ -2,6 +2,7 @@ import ArgumentParser
 import Broker
 import Foundation
 import SaffronApp
+import SaffronClient
 import Store
 
 /// `saffron audit`: the audit log, newest first.
@@ -11,7 +12,7 @@ struct AuditCommand: AsyncParsableCommand {
         abstract: "Show the audit log: logins, handouts, session ends and admin changes, newest first.",
         discussion: "Page back with --before set to the oldest ID shown. No entry holds a ticket, token or password.")
 
-    @OptionGroup var options: ConfigOptions
+    @OptionGroup var options: TargetOptions
     @Option(help: "How many entries to show (1 to 1000).") var limit = 50
     @Option(help: "Show only entries older than this ID.") var before: Int64?
     @Flag(help: "Print JSON.") var json = false
@@ -22,21 +23,29 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let events = try await options.components().broker.audit.events(before: before, limit: limit, requestedBy: nil)
-        if json {
-            try Output.json(events)
-        } else if events.isEmpty {
-            print(before == nil ? "The audit log is empty." : "No entries before \(before!).")
+        let entries: [Remote.AuditEntry]
+        if let client = try options.remote() {
+            let query = "?limit=\(limit)" + (before.map { "&before=\($0)" } ?? "")
+            let data = try await client.call(.get, BrokerClient.apiPath("admin", "audit") + query)
+            if json { return try Output.apiJSON(data) }
+            entries = try BrokerClient.decode(Remote.AuditPage.self, from: data).events
         } else {
-            Output.table(
-                ["ID", "WHEN", "ACTOR", "ACTION", "SUBJECT", "FROM", "RESULT", "DETAIL"],
-                events.map {
-                    [
-                        "\($0.id)", Output.date($0.at), Output.oneLine($0.actor), $0.action.rawValue, Output.oneLine($0.subject),
-                        $0.clientAddress ?? "-",
-                        $0.succeeded ? "ok" : "failed", Output.oneLine($0.detail),
-                    ]
-                })
+            let events = try await options.components().broker.audit.events(before: before, limit: limit, requestedBy: nil)
+            if json { return try Output.json(events) }
+            entries = events.map {
+                Remote.AuditEntry(
+                    id: $0.id, at: $0.at, actor: $0.actor, action: $0.action.rawValue, subject: $0.subject,
+                    clientAddress: $0.clientAddress, succeeded: $0.succeeded, detail: $0.detail)
+            }
         }
+        if entries.isEmpty { return print(before == nil ? "The audit log is empty." : "No entries before \(before!).") }
+        Output.table(
+            ["ID", "WHEN", "ACTOR", "ACTION", "SUBJECT", "FROM", "RESULT", "DETAIL"],
+            entries.map {
+                [
+                    "\($0.id)", Output.date($0.at), Output.oneLine($0.actor), $0.action, Output.oneLine($0.subject),
+                    $0.clientAddress ?? "-", $0.succeeded ? "ok" : "failed", Output.oneLine($0.detail),
+                ]
+            })
     }
 }

@@ -3,6 +3,7 @@ import Broker
 import Firewall
 import Foundation
 import SaffronApp
+import SaffronClient
 import Store
 
 /// `saffron firewall status`: which backend forwards the public ports, and whether it works on this host.
@@ -13,12 +14,20 @@ struct FirewallCommand: AsyncParsableCommand {
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The firewall backend in use, whether it works here, and how many sessions it forwards.")
-        @OptionGroup var options: ConfigOptions
+        @OptionGroup var options: TargetOptions
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let components = try options.components()
-            let report = try await components.broker.firewallReport()
+            let report: FirewallReport
+            let backendName: String
+            if let client = try options.remote() {
+                report = try BrokerClient.decode(FirewallReport.self, from: try await client.call(.get, BrokerClient.apiPath("admin", "firewall")))
+                backendName = "broker's"
+            } else {
+                let components = try options.components()
+                report = try await components.broker.firewallReport()
+                backendName = components.config.firewall.backend
+            }
             if json {
                 try Output.json(report)
             } else {
@@ -31,7 +40,7 @@ struct FirewallCommand: AsyncParsableCommand {
             }
             guard report.ready else {
                 throw ValidationError(
-                    "The \(components.config.firewall.backend) backend does not work on this host. Install its tools "
+                    "The \(backendName) firewall backend does not work on its host. Install its tools "
                         + "(nftables and libnftables1, or iptables and conntrack), or set firewall.backend in the config.")
             }
         }

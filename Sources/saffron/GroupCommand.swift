@@ -2,6 +2,7 @@ import ArgumentParser
 import Broker
 import Foundation
 import SaffronApp
+import SaffronClient
 import Store
 
 /// `saffron group ...`: groups of users, for granting pools to many at once.
@@ -12,11 +13,13 @@ struct GroupCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an empty group.")
-        @OptionGroup var options: ConfigOptions
+        @OptionGroup var options: TargetOptions
         @Argument(help: "Group name.") var name: String
 
         func run() async throws {
-            try await options.components().broker.createGroup(name)
+            try await options.perform(
+                local: { try await $0.broker.createGroup(name) },
+                remote: { try await $0.call(.post, BrokerClient.apiPath("admin", "groups"), body: ["name": name]) })
             print("Created group \(name). Add users: saffron group add \(name) USER...")
         }
     }
@@ -24,18 +27,20 @@ struct GroupCommand: AsyncParsableCommand {
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Delete a group; its members lose the pools granted through it (live sessions stay).")
-        @OptionGroup var options: ConfigOptions
+        @OptionGroup var options: TargetOptions
         @Argument(help: "Group name.") var name: String
 
         func run() async throws {
-            try await options.components().broker.deleteGroup(name)
+            try await options.perform(
+                local: { try await $0.broker.deleteGroup(name) },
+                remote: { try await $0.call(.delete, BrokerClient.apiPath("admin", "groups", name)) })
             print("Deleted group \(name).")
         }
     }
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add users to a group.")
-        @OptionGroup var options: ConfigOptions
+        @OptionGroup var options: TargetOptions
         @Argument(help: "Group name.") var group: String
         @Argument(help: "User names.") var users: [String] = []
 
@@ -44,14 +49,18 @@ struct GroupCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await options.components().broker.addToGroup(group, users: users)
+            try await options.perform(
+                local: { try await $0.broker.addToGroup(group, users: users) },
+                remote: { client in
+                    for user in users { try await client.call(.put, BrokerClient.apiPath("admin", "groups", group, "members", user)) }
+                })
             print("Added \(users.joined(separator: ", ")) to group \(group).")
         }
     }
 
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Take users out of a group.")
-        @OptionGroup var options: ConfigOptions
+        @OptionGroup var options: TargetOptions
         @Argument(help: "Group name.") var group: String
         @Argument(help: "User names.") var users: [String] = []
 
@@ -60,18 +69,29 @@ struct GroupCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await options.components().broker.removeFromGroup(group, users: users)
+            try await options.perform(
+                local: { try await $0.broker.removeFromGroup(group, users: users) },
+                remote: { client in
+                    for user in users { try await client.call(.delete, BrokerClient.apiPath("admin", "groups", group, "members", user)) }
+                })
             print("Removed \(users.joined(separator: ", ")) from group \(group).")
         }
     }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List groups with their members.")
-        @OptionGroup var options: ConfigOptions
+        @OptionGroup var options: TargetOptions
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let groups = try await options.components().broker.groups()
+            let groups: [GroupRecord]
+            if let client = try options.remote() {
+                let data = try await client.call(.get, BrokerClient.apiPath("admin", "groups"))
+                if json { return try Output.apiJSON(data) }
+                groups = try BrokerClient.decode(Remote.Groups.self, from: data).groups
+            } else {
+                groups = try await options.components().broker.groups()
+            }
             if json {
                 try Output.json(groups)
             } else if groups.isEmpty {

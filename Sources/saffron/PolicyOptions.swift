@@ -1,6 +1,8 @@
+import Foundation
 import ArgumentParser
 import Broker
 import SaffronApp
+import SaffronClient
 import Store
 
 /// The options of a pool's policy, for `pool create` and `pool set`; those not given stay as they are.
@@ -40,6 +42,23 @@ struct PolicyOptions: ParsableArguments {
         if let consoleVia { policy.consoleRoute = consoleVia }
     }
 
+    /// The given options as the admin API's policy change: left out stays, `null` turns a time limit off.
+    var patch: [String: Any] {
+        var patch: [String: Any] = [:]
+        func put(_ key: String, _ value: Int?) { if let value { patch[key] = value } }
+        func put(_ key: String, _ value: SecondsOrOff?) { if let value { patch[key] = value.seconds.map { $0 as Any } ?? NSNull() } }
+        put("spares", spares)
+        put("bootLimit", bootLimit)
+        put("spareLingerSeconds", spareLinger)
+        put("attachWindowSeconds", attachWindow)
+        put("disconnectGraceSeconds", disconnectGrace)
+        put("idleShutdownSeconds", idleShutdown)
+        put("ticketValiditySeconds", ticketValidity)
+        put("maxSessionsPerUser", desktopsPerUser)
+        if let consoleVia { patch["consoleRoute"] = consoleVia.rawValue }
+        return patch
+    }
+
     /// The policy in one line, for people.
     static func describe(_ policy: PoolPolicy) -> String {
         func seconds(_ value: Int?) -> String { value.map { "\($0) s" } ?? "off" }
@@ -73,7 +92,7 @@ extension PoolCommand {
     struct Set: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change a pool's policy: spares, boot limit, attach window, disconnect grace, idle shutdown, ticket validity.")
-        @OptionGroup var options: ConfigOptions
+        @OptionGroup var options: TargetOptions
         @Argument(help: "Pool name.") var pool: String
         @OptionGroup var policy: PolicyOptions
 
@@ -82,7 +101,14 @@ extension PoolCommand {
         }
 
         func run() async throws {
-            let updated = try await options.components().broker.updatePolicy(ofPool: pool) { policy.apply(to: &$0) }
+            let updated: PoolPolicy
+            if let client = try options.remote() {
+                let body = try JSONSerialization.data(withJSONObject: policy.patch)
+                let data = try await client.call(.patch, BrokerClient.apiPath("admin", "pools", pool, "policy"), json: body)
+                updated = try BrokerClient.decode(PoolPolicy.self, from: data)
+            } else {
+                updated = try await options.components().broker.updatePolicy(ofPool: pool) { policy.apply(to: &$0) }
+            }
             print("Pool \(pool): \(PolicyOptions.describe(updated)).")
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Broker
 import Foundation
 import SaffronApp
+import SaffronClient
 import Store
 
 /// `saffron pool ...`: pools of libvirt VMs.
@@ -26,7 +27,7 @@ struct PoolCommand: AsyncParsableCommand {
                 is freed. --hide-hypervisor (and --hyperv-vendor-id) hide the VM from guest drivers that refuse to \
                 run under KVM.
                 """)
-        @OptionGroup var options: ConfigOptions
+        @OptionGroup var options: TargetOptions
         @Argument(help: "Pool name.") var name: String
         @Option(help: "libvirt connection URI of the pool's hypervisor, e.g. qemu:///system.") var connect: String
         @Option(help: "What a desktop becomes when its session ends: pooled (existing VMs only), volatile (reset; templates only) or persistent (stays its user's). Default: pooled, or volatile with a template.")
@@ -47,28 +48,60 @@ struct PoolCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let broker = try options.components().broker
-            guard let template else {
-                let pool = try await broker.createPool(
-                    name: name, connectURI: connect, desktopMode: desktops ?? .pooled, policy: chosenPolicy, access: access)
-                printPolicy(pool.policy)
+            let domainXML = try template.map { path in
+                do {
+                    return try String(contentsOfFile: path, encoding: .utf8)
+                } catch {
+                    throw ValidationError("Cannot read the template \(path): \(error.localizedDescription)")
+                }
+            }
+            var poolTemplate = domainXML.map {
+                PoolTemplate(domainXML: $0, baseImage: baseImage!, storagePool: storagePool, maxVMs: maxVMs)
+            }
+            if poolTemplate != nil { gpu.apply(to: &poolTemplate!) }
+            let pool: PoolRecord
+            if let client = try options.remote() {
+                pool = try await createRemotely(with: client, template: poolTemplate)
+            } else {
+                pool = try await createLocally(with: try options.components().broker, template: poolTemplate)
+            }
+            if !policy.isEmpty { print("Policy: \(PolicyOptions.describe(pool.policy)).") }
+            guard let poolTemplate else {
                 print("Created pool \(name) of \(pool.desktopMode.rawValue) desktops on \(connect). Add VMs: saffron pool add-vm \(name) VM...")
                 return
             }
-            let domainXML: String
-            do {
-                domainXML = try String(contentsOfFile: template, encoding: .utf8)
-            } catch {
-                throw ValidationError("Cannot read the template \(template): \(error.localizedDescription)")
-            }
-            var poolTemplate = PoolTemplate(domainXML: domainXML, baseImage: baseImage!, storagePool: storagePool, maxVMs: maxVMs)
-            gpu.apply(to: &poolTemplate)
-            let pool = try await broker.createTemplatePool(
-                name: name, connectURI: connect, desktopMode: desktops ?? .volatile, template: poolTemplate,
-                policy: chosenPolicy, access: access)
-            printPolicy(pool.policy)
             let extras = GPUOptions.describe(poolTemplate).map { ", each with \($0)" } ?? ""
-            print("Created pool \(name) of up to \(maxVMs) \(pool.desktopMode.rawValue) desktops from \(baseImage!)\(extras) on \(connect).")
+            print("Created pool \(name) of up to \(maxVMs) \(pool.desktopMode.rawValue) desktops from \(poolTemplate.baseImage)\(extras) on \(connect).")
+        }
+
+        private func createLocally(with broker: Broker, template: PoolTemplate?) async throws -> PoolRecord {
+            guard let template else {
+                return try await broker.createPool(
+                    name: name, connectURI: connect, desktopMode: desktops ?? .pooled, policy: chosenPolicy, access: access)
+            }
+            return try await broker.createTemplatePool(
+                name: name, connectURI: connect, desktopMode: desktops ?? .volatile, template: template,
+                policy: chosenPolicy, access: access)
+        }
+
+        /// Creates the pool through `POST /admin/pools`; answers it as the broker made it.
+        private func createRemotely(with client: BrokerClient, template: PoolTemplate?) async throws -> PoolRecord {
+            var body: [String: Any] = ["name": name, "connect": connect, "private": self.private, "policy": policy.patch]
+            if let desktops { body["desktops"] = desktops.rawValue }
+            if let template {
+                var fields: [String: Any] = [
+                    "domainXML": template.domainXML, "baseImage": template.baseImage, "storagePool": template.storagePool,
+                    "maxVMs": template.maxVMs, "hideHypervisor": template.hideHypervisor,
+                ]
+                fields["gpu"] = template.gpu?.argument
+                fields["hypervVendorID"] = template.hypervVendorID
+                body["template"] = fields
+            }
+            let data = try await client.call(.post, BrokerClient.apiPath("admin", "pools"), json: try JSONSerialization.data(withJSONObject: body))
+            let made = try BrokerClient.decode(Remote.Pool.self, from: data)
+            return PoolRecord(
+                name: made.name, connectURI: made.connect, desktopMode: DesktopMode(rawValue: made.desktops) ?? .pooled,
+                template: template, policy: made.policy, createdAt: Date())
         }
 
         private var access: [PoolGrant] { self.private ? [] : [.everyone] }
@@ -79,16 +112,13 @@ struct PoolCommand: AsyncParsableCommand {
             return chosen
         }
 
-        private func printPolicy(_ chosen: PoolPolicy) {
-            if !policy.isEmpty { print("Policy: \(PolicyOptions.describe(chosen)).") }
-        }
     }
 
     struct AddVM: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "add-vm",
             abstract: "Add existing libvirt domains (with SPICE graphics) to a pool, locking their SPICE password.")
-        @OptionGroup var options: ConfigOptions
+        @OptionGroup var options: TargetOptions
         @Argument(help: "Pool name.") var pool: String
         @Argument(help: "libvirt domain names.") var vms: [String]
 
@@ -97,18 +127,28 @@ struct PoolCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let broker = try options.components().broker
-            try await broker.addVMs(vms, toPool: pool)
+            try await options.perform(
+                local: { try await $0.broker.addVMs(vms, toPool: pool) },
+                remote: { try await $0.call(.post, BrokerClient.apiPath("admin", "pools", pool, "vms"), body: ["vms": vms]) })
             print("Added \(vms.joined(separator: ", ")) to pool \(pool).")
         }
     }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List pools with their VMs and free VMs.")
-        @OptionGroup var options: ConfigOptions
+        @OptionGroup var options: TargetOptions
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
+            if let client = try options.remote() {
+                let data = try await client.call(.get, BrokerClient.apiPath("admin", "pools"))
+                if json { return try Output.apiJSON(data) }
+                let pools = try BrokerClient.decode(Remote.Pools.self, from: data).pools
+                return Self.printTable(pools.map {
+                    Self.Line(name: $0.name, connect: $0.connect, desktops: $0.desktops, vms: $0.vms.count, maxVMs: $0.maxVMs,
+                              freeVMs: $0.freeVMs, spares: $0.policy.spares, access: $0.access)
+                })
+            }
             let broker = try options.components().broker
             let pools = try await broker.pools()
             let grants = try await broker.poolGrants()
@@ -123,25 +163,35 @@ struct PoolCommand: AsyncParsableCommand {
                     let gpu: String?
                     let hideHypervisor: Bool, hypervVendorID: String?
                 }
-                try Output.json(pools.map {
+                return try Output.json(pools.map {
                     Row(name: $0.pool.name, connect: $0.pool.connectURI, desktops: $0.pool.desktopMode.rawValue,
                         template: $0.pool.template != nil, maxVMs: $0.pool.template?.maxVMs, vms: $0.vmCount, freeVMs: $0.freeVMCount,
                         access: access($0.pool.name),
                         policy: $0.pool.policy, gpu: $0.pool.template?.gpu?.argument,
                         hideHypervisor: $0.pool.template?.hideHypervisor ?? false, hypervVendorID: $0.pool.template?.hypervVendorID)
                 })
-            } else if pools.isEmpty {
-                print("No pools yet. Create one: saffron pool create NAME --connect qemu:///system")
-            } else {
-                Output.table(
-                    ["POOL", "CONNECT", "DESKTOPS", "VMS", "FREE", "SPARES", "ACCESS"],
-                    pools.map {
-                        let size = $0.pool.template.map { "\($0.maxVMs) max" }
-                        return [$0.pool.name, $0.pool.connectURI, $0.pool.desktopMode.rawValue,
-                                "\($0.vmCount)" + (size.map { " (\($0))" } ?? ""), "\($0.freeVMCount)", "\($0.pool.policy.spares)",
-                                access($0.pool.name).joined(separator: ", ").nonEmpty ?? "admins only"]
-                    })
             }
+            Self.printTable(pools.map {
+                Self.Line(name: $0.pool.name, connect: $0.pool.connectURI, desktops: $0.pool.desktopMode.rawValue, vms: $0.vmCount,
+                          maxVMs: $0.pool.template?.maxVMs, freeVMs: $0.freeVMCount, spares: $0.pool.policy.spares,
+                          access: access($0.pool.name))
+            })
+        }
+
+        /// One pool's row of the table.
+        struct Line {
+            let name: String, connect: String, desktops: String, vms: Int, maxVMs: Int?, freeVMs: Int, spares: Int
+            let access: [String]
+        }
+
+        static func printTable(_ lines: [Line]) {
+            if lines.isEmpty { return print("No pools yet. Create one: saffron pool create NAME --connect qemu:///system") }
+            Output.table(
+                ["POOL", "CONNECT", "DESKTOPS", "VMS", "FREE", "SPARES", "ACCESS"],
+                lines.map {
+                    [Output.oneLine($0.name), $0.connect, $0.desktops, "\($0.vms)" + ($0.maxVMs.map { " (\($0) max)" } ?? ""),
+                     "\($0.freeVMs)", "\($0.spares)", $0.access.joined(separator: ", ").nonEmpty ?? "admins only"]
+                })
         }
     }
 }

@@ -2,17 +2,28 @@ import ArgumentParser
 import Broker
 import Foundation
 import SaffronApp
+import SaffronClient
 import Store
 
 extension PoolCommand {
     struct VMs: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "vms", abstract: "List a pool's VMs: who holds or owns each, and which are broken.")
-        @OptionGroup var options: ConfigOptions
+        @OptionGroup var options: TargetOptions
         @Argument(help: "Pool name.") var pool: String
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
+            if let client = try options.remote() {
+                let data = try await client.call(.get, BrokerClient.apiPath("admin", "pools", pool))
+                if json { return try Output.apiJSON(data) }
+                let vms = try BrokerClient.decode(Remote.Pool.self, from: data).vms
+                if vms.isEmpty { return print("Pool \(pool) has no VMs yet.") }
+                return Output.table(["VM", "STATE", "OWNER", "SESSION"], vms.map { vm in
+                    [vm.name, Self.state(broken: vm.broken, resetting: vm.resetting, created: vm.created, held: vm.session != nil),
+                     vm.owner ?? "-", vm.session?.user ?? "-"].map(Output.oneLine)
+                })
+            }
             let broker = try options.components().broker
             let vms = try await broker.vms(inPool: pool)
             let holders = Dictionary(
@@ -36,9 +47,13 @@ extension PoolCommand {
         }
 
         static func state(of vm: VMRecord, held: Bool) -> String {
-            if let reason = vm.brokenReason { return "broken: \(reason)" }
-            if vm.needsReset { return "resetting" }
-            if !vm.isProvisioned { return "not created" }
+            state(broken: vm.brokenReason, resetting: vm.needsReset, created: vm.isProvisioned, held: held)
+        }
+
+        static func state(broken: String?, resetting: Bool, created: Bool, held: Bool) -> String {
+            if let broken { return "broken: \(broken)" }
+            if resetting { return "resetting" }
+            if !created { return "not created" }
             return held ? "in use" : "free"
         }
     }
@@ -46,12 +61,14 @@ extension PoolCommand {
     struct Unassign: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Take a persistent desktop from its user; a template pool's VM is reset for its next user.")
-        @OptionGroup var options: ConfigOptions
+        @OptionGroup var options: TargetOptions
         @Argument(help: "Pool name.") var pool: String
         @Argument(help: "VM name.") var vm: String
 
         func run() async throws {
-            try await options.components().broker.unassign(vm: vm, inPool: pool)
+            try await options.perform(
+                local: { try await $0.broker.unassign(vm: vm, inPool: pool) },
+                remote: { try await $0.call(.post, BrokerClient.apiPath("admin", "pools", pool, "vms", vm, "unassign")) })
             print("Unassigned \(vm) of pool \(pool).")
         }
     }
@@ -59,12 +76,14 @@ extension PoolCommand {
     struct Repair: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Put a VM marked broken back into service (a volatile pool's VM is recreated from its base image).")
-        @OptionGroup var options: ConfigOptions
+        @OptionGroup var options: TargetOptions
         @Argument(help: "Pool name.") var pool: String
         @Argument(help: "VM name.") var vm: String
 
         func run() async throws {
-            try await options.components().broker.repair(vm: vm, inPool: pool)
+            try await options.perform(
+                local: { try await $0.broker.repair(vm: vm, inPool: pool) },
+                remote: { try await $0.call(.post, BrokerClient.apiPath("admin", "pools", pool, "vms", vm, "repair")) })
             print("Repaired \(vm) of pool \(pool); it is handed out again.")
         }
     }
@@ -75,7 +94,7 @@ extension PoolCommand {
         static let configuration = CommandConfiguration(
             commandName: "remove-vm",
             abstract: "Take VMs out of a pool (a template pool's VMs are thrown away; existing ones stay in libvirt).")
-        @OptionGroup var options: ConfigOptions
+        @OptionGroup var options: TargetOptions
         @Argument(help: "Pool name.") var pool: String
         @Argument(help: "VM names.") var vms: [String]
 
@@ -84,7 +103,11 @@ extension PoolCommand {
         }
 
         func run() async throws {
-            try await options.components().broker.removeVMs(vms, fromPool: pool)
+            try await options.perform(
+                local: { try await $0.broker.removeVMs(vms, fromPool: pool) },
+                remote: { client in
+                    for vm in vms { try await client.call(.delete, BrokerClient.apiPath("admin", "pools", pool, "vms", vm)) }
+                })
             print("Removed \(vms.joined(separator: ", ")) from pool \(pool).")
         }
     }
@@ -92,12 +115,16 @@ extension PoolCommand {
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Delete a pool without sessions (a template pool's VMs are thrown away; existing ones stay in libvirt).")
-        @OptionGroup var options: ConfigOptions
+        @OptionGroup var options: TargetOptions
         @Argument(help: "Pool name.") var pool: String
         @Flag(help: "Also throw away persistent desktops users still own, with their data.") var discardOwned = false
 
         func run() async throws {
-            try await options.components().broker.deletePool(named: pool, discardingOwned: discardOwned)
+            try await options.perform(
+                local: { try await $0.broker.deletePool(named: pool, discardingOwned: discardOwned) },
+                remote: {
+                    try await $0.call(.delete, BrokerClient.apiPath("admin", "pools", pool) + (discardOwned ? "?discardOwned=true" : ""))
+                })
             print("Deleted pool \(pool).")
         }
     }

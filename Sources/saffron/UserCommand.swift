@@ -2,56 +2,114 @@ import ArgumentParser
 import Broker
 import Foundation
 import SaffronApp
+import SaffronClient
 import Store
-
-
 
 /// `saffron user ...`: local accounts.
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "user", abstract: "Manage local users.", subcommands: [Add.self, List.self])
+        commandName: "user", abstract: "Manage users.", subcommands: [Add.self, List.self, Set.self, Remove.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a local user; the password is read from stdin (one line) or asked for on a terminal.")
-        @OptionGroup var options: ConfigOptions
+        @OptionGroup var options: TargetOptions
         @Argument(help: "User name.") var name: String
         @Flag(help: "Make the user an admin.") var admin = false
 
         func run() async throws {
             let password = try PasswordInput.read(prompt: "Password for \(name): ")
-            let components = try options.components()
-            try await components.accounts.addUser(name: name, password: password, isAdmin: admin)
+            try await options.perform(
+                local: { try await $0.accounts.addUser(name: name, password: password, isAdmin: admin) },
+                remote: {
+                    struct NewUser: Encodable { let name: String, password: String, admin: Bool }
+                    try await $0.call(.post, BrokerClient.apiPath("admin", "users"), body: NewUser(name: name, password: password, admin: admin))
+                })
             print("Added \(admin ? "admin" : "user") \(name).")
         }
     }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List users.")
-        @OptionGroup var options: ConfigOptions
+        @OptionGroup var options: TargetOptions
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let users = try await options.components().store.users()
-            if json {
-                struct Row: Encodable { let name: String; let admin: Bool; let createdAt: Date }
-                try Output.json(users.map { Row(name: $0.name, admin: $0.isAdmin, createdAt: $0.createdAt) })
+            struct Row: Encodable { let name: String; let admin: Bool; let createdAt: Date }
+            let rows: [Row]
+            if let client = try options.remote() {
+                let data = try await client.call(.get, BrokerClient.apiPath("admin", "users"))
+                if json { return try Output.apiJSON(data) }
+                rows = try BrokerClient.decode(Remote.Users.self, from: data).users.map { Row(name: $0.name, admin: $0.admin, createdAt: $0.createdAt) }
             } else {
-                Output.table(["NAME", "ROLE", "CREATED"], users.map { [$0.name, $0.isAdmin ? "admin" : "user", Output.date($0.createdAt)] })
+                rows = try await options.components().store.users().map { Row(name: $0.name, admin: $0.isAdmin, createdAt: $0.createdAt) }
+                if json { return try Output.json(rows) }
             }
+            Output.table(["NAME", "ROLE", "CREATED"], rows.map { [Output.oneLine($0.name), $0.admin ? "admin" : "user", Output.date($0.createdAt)] })
+        }
+    }
+
+    struct Set: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a user an admin or not, or give them a new password (which signs them out everywhere).")
+        @OptionGroup var options: TargetOptions
+        @Argument(help: "User name.") var name: String
+        @Flag(inversion: .prefixedNo, help: "Make the user an admin (--admin) or not (--no-admin).") var admin: Bool?
+        @Flag(help: "Set a new password, read from stdin (one line) or asked for on a terminal.") var password = false
+
+        func validate() throws {
+            guard admin != nil || password else { throw ValidationError("Say what to change: --admin, --no-admin or --password.") }
+        }
+
+        func run() async throws {
+            let newPassword = password ? try PasswordInput.read(prompt: "New password for \(name): ") : nil
+            try await options.perform(
+                local: { try await $0.accounts.updateUser(named: name, isAdmin: admin, password: newPassword) },
+                remote: {
+                    struct Change: Encodable { let admin: Bool?, password: String? }
+                    try await $0.call(.patch, BrokerClient.apiPath("admin", "users", name), body: Change(admin: admin, password: newPassword))
+                })
+            var changes: [String] = []
+            if let admin { changes.append(admin ? "is an admin" : "is no admin") }
+            if password { changes.append("has a new password (and is signed out everywhere)") }
+            print("User \(name) \(changes.joined(separator: " and ")).")
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete a user with their sign-ins, group memberships and grants (not while they hold a desktop).")
+        @OptionGroup var options: TargetOptions
+        @Argument(help: "User name.") var name: String
+
+        func run() async throws {
+            try await options.perform(
+                local: { try await $0.accounts.removeUser(named: name) },
+                remote: { try await $0.call(.delete, BrokerClient.apiPath("admin", "users", name)) })
+            print("Removed user \(name).")
         }
     }
 }
 
 /// Reads a password without echo on a terminal, or one line from a pipe.
 enum PasswordInput {
+    /// A new password: asked twice on a terminal.
     static func read(prompt: String) throws -> String {
         if isatty(STDIN_FILENO) != 0 {
-            guard let first = getpass(prompt).map({ String(cString: $0) }),
-                let second = getpass("Again: ").map({ String(cString: $0) })
-            else { throw ValidationError("No password given.") }
-            guard first == second else { throw ValidationError("The passwords differ.") }
+            let first = try readOnce(prompt: prompt)
+            guard first == (try readOnce(prompt: "Again: ")) else { throw ValidationError("The passwords differ.") }
             return first
+        }
+        return try readOnce(prompt: prompt)
+    }
+
+    /// A password asked once (to log in), without echo on a terminal.
+    static func readOnce(prompt: String) throws -> String {
+        if isatty(STDIN_FILENO) != 0 {
+            guard let typed = getpass(prompt).map({ String(cString: $0) }), !typed.isEmpty else {
+                throw ValidationError("No password given.")
+            }
+            return typed
         }
         guard let line = readLine(strippingNewline: true), !line.isEmpty else {
             throw ValidationError("No password on stdin: pipe one line, e.g. `printf '%s\\n' \"$PASS\" | saffron user add NAME`.")

@@ -1,0 +1,42 @@
+import Foundation
+
+/// What went wrong talking to a broker: its JSON error (code and message), or why it could not be reached.
+public struct RemoteError: Error, CustomStringConvertible, Equatable {
+    /// The HTTP status; 0 when there was no answer.
+    public let status: Int
+    /// The API's error code, e.g. `pool_not_found`.
+    public let code: String
+    /// What went wrong and what to do, for people.
+    public let message: String
+
+    public init(status: Int, code: String, message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    /// The API's `{"error":{"code","message"}}`, or the status alone from something else answering.
+    init(status: Int, body: Data, server: String) {
+        struct Envelope: Decodable {
+            struct Detail: Decodable { let code: String; let message: String }
+            let error: Detail
+        }
+        if let envelope = try? JSONDecoder().decode(Envelope.self, from: body) {
+            var message = envelope.error.message
+            if status == 401 { message += " Log in again: saffron login --server \(server)" }
+            self.init(status: status, code: envelope.error.code, message: message)
+        } else {
+            self.init(status: status, code: "http_\(status)", message: "\(server) answered HTTP \(status), not a Saffron API error; is it a Saffron broker?")
+        }
+    }
+
+    static func unreachable(server: String, reason: String) -> RemoteError {
+        RemoteError(status: 0, code: "unreachable", message: "Cannot reach the broker at \(server): \(reason)")
+    }
+
+    static func usage(_ message: String) -> RemoteError {
+        RemoteError(status: 0, code: "usage", message: message)
+    }
+
+    public var description: String { status == 0 ? message : "\(message) (\(code), HTTP \(status))" }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Broker
+import Foundation
+import SaffronApp
+import SaffronClient
+
+/// `saffron host list`: the libvirt hosts the pools live on.
+struct HostCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "host", abstract: "Show the libvirt hosts the pools live on.", subcommands: [List.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List each libvirt connection of the pools: whether it answers, its domains and the pools' VMs running there.")
+        @OptionGroup var options: TargetOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let hosts: [HostView]
+            if let client = try options.remote() {
+                let data = try await client.call(.get, BrokerClient.apiPath("admin", "hosts"))
+                if json { return try Output.apiJSON(data) }
+                hosts = try BrokerClient.decode(Remote.Hosts.self, from: data).hosts
+            } else {
+                hosts = try await options.components().broker.hosts()
+                if json { return try Output.json(hosts) }
+            }
+            if hosts.isEmpty { return print("No pools yet, so no hosts. Create one: saffron pool create NAME --connect qemu:///system") }
+            Output.table(
+                ["CONNECT", "STATE", "DOMAINS", "RUNNING", "POOL VMS RUNNING", "POOLS"],
+                hosts.map {
+                    [
+                        $0.connect, $0.reachable ? "up" : "down: \(Output.oneLine($0.error ?? "unknown"))",
+                        $0.domains.map(String.init) ?? "-", $0.running.map(String.init) ?? "-",
+                        "\($0.poolVMsRunning.map(String.init) ?? "-") of \($0.poolVMs)", $0.pools.joined(separator: ", "),
+                    ]
+                })
+        }
+    }
+}

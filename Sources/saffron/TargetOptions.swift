@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import SaffronApp
+import SaffronClient
+
+/// Where an admin command acts: on this host's config and database (`--config`), or on a running broker through its
+/// admin API (`--server`, after `saffron login`).
+struct TargetOptions: ParsableArguments {
+    @OptionGroup var local: ConfigOptions
+    @Option(
+        help: ArgumentHelp(
+            "Drive a running broker's admin API at this URL instead of the local config and database (default: $SAFFRON_SERVER).",
+            valueName: "URL"))
+    var server: String?
+    @Option(help: "PEM file of CA certificates to trust for an https:// --server (default: $SAFFRON_CA_FILE).")
+    var caFile: String?
+
+    private var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// The broker to drive, or nil to act locally.
+    func remote() throws -> BrokerClient? {
+        guard let server = server ?? environment["SAFFRON_SERVER"].flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
+        if local.config != nil {
+            throw ValidationError("--config and --server exclude each other: act on the local database or on a running broker.")
+        }
+        let token = try environment["SAFFRON_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? SavedLogins().login(for: server)?.token
+        guard let token else {
+            throw ValidationError("Not logged in to \(server): run `saffron login --server \(server)` (or set SAFFRON_TOKEN).")
+        }
+        return try BrokerClient(server: server, token: token, caFile: caFile ?? environment["SAFFRON_CA_FILE"])
+    }
+
+    /// The local config and the broker parts built from it.
+    func components() throws -> Components { try local.components() }
+
+    /// Runs `remote` against the broker when `--server` is given, else `local` on this host.
+    func perform(local: (Components) async throws -> Void, remote: (BrokerClient) async throws -> Void) async throws {
+        if let client = try self.remote() {
+            try await remote(client)
+        } else {
+            try await local(try components())
+        }
+    }
+}
