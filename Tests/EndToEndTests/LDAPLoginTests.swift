@@ -5,17 +5,29 @@ import Testing
 /// `ldap` login method.
 enum LDAPBed {
     static let port = 10389
+    static let ldapsPort = 10636
     static let suffix = "dc=example,dc=org"
     static let user = "dana"
     static let password = "pw-dana-ldap"
     static let group = "designers"
 
-    /// The broker's `ldap` section (a trailing comma: it goes before other sections); with `tls`, StartTLS trusting
-    /// its CA.
-    static func config(tls: TLSFolder?) -> String {
-        let secure = tls.map { #""startTLS": true, "caFile": "\#($0.caCertificate)", "# } ?? ""
+    /// How the broker reaches slapd: in the clear, with StartTLS on the plain port, or TLS from the start (LDAPS).
+    enum Security: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        case plain, startTLS, ldaps
+        var testDescription: String { rawValue }
+    }
+
+    /// slapd's listening URI for `security`.
+    static func uri(_ security: Security) -> String {
+        security == .ldaps ? "ldaps://127.0.0.1:\(ldapsPort)" : "ldap://127.0.0.1:\(port)"
+    }
+
+    /// The broker's `ldap` section (a trailing comma: it goes before other sections); with `tls`, StartTLS or LDAPS
+    /// trusting its CA.
+    static func config(_ security: Security, tls: TLSFolder?) -> String {
+        let secure = tls.map { #""startTLS": \#(security == .startTLS), "caFile": "\#($0.caCertificate)", "# } ?? ""
         return """
-            "ldap": {"uri": "ldap://127.0.0.1:\(port)", \(secure)"userBase": "ou=people,\(suffix)", "userFilter": "(uid={user})", \
+            "ldap": {"uri": "\(uri(security))", \(secure)"userBase": "ou=people,\(suffix)", "userFilter": "(uid={user})", \
             "groupBase": "ou=groups,\(suffix)", "groupFilter": "(member={dn})", "groupAttribute": "cn"},
             """
     }
@@ -27,9 +39,9 @@ enum LDAPBed {
         return TLSFolder(directory: directory)
     }
 
-    /// Starts slapd with a fresh database of `dana` in `designers` (with `tls`: StartTLS required for everything),
-    /// runs `body`, stops slapd.
-    static func with(tls: TLSFolder?, _ body: () throws -> Void) throws {
+    /// Starts slapd with a fresh database of `dana` in `designers` (with `tls`: TLS required for everything, through
+    /// StartTLS or LDAPS as `security` says), runs `body`, stops slapd.
+    static func with(_ security: Security, tls: TLSFolder?, _ body: () throws -> Void) throws {
         let folder = try Scratch.directory("slapd")
         let database = folder.appendingPathComponent("db")
         try FileManager.default.createDirectory(at: database, withIntermediateDirectories: true)
@@ -80,7 +92,7 @@ enum LDAPBed {
             member: uid=\(user),ou=people,\(suffix)
 
             """.write(to: entries, atomically: true, encoding: .utf8)
-        let uri = "ldap://127.0.0.1:\(port)/"
+        let uri = Self.uri(security) + "/"
         // slapd daemonizes and keeps the descriptors it was started with: give it a log file, not our pipes.
         let starter = try BackgroundProcess(
             Topology.inGateway(["slapd", "-f", configuration.path, "-h", uri]), stdout: E2E.artifact("slapd.log"),
@@ -91,16 +103,16 @@ enum LDAPBed {
                 _ = try? Command.run(["kill", pid])
             }
         }
-        // The tools speak StartTLS too when slapd requires it, trusting the test CA.
+        // The tools speak StartTLS (or LDAPS) too when slapd requires it, trusting the test CA.
         let client = tls.map { ["env", "LDAPTLS_CACERT=\($0.caCertificate)"] } ?? []
-        let secure = tls == nil ? [] : ["-ZZ"]
+        let secure = security == .startTLS ? ["-ZZ"] : []
         try waitUntil("slapd to answer", timeout: 20, interval: 0.2) {
             (try? Command.run(Topology.inGateway(client + ["ldapsearch", "-x"] + secure + ["-H", uri, "-b", "", "-s", "base"])))?.status == 0
         }
         try Command.check(Topology.inGateway(client + [
             "ldapadd", "-x",
         ] + secure + ["-H", uri, "-D", "cn=admin,\(suffix)", "-w", "admin-secret", "-f", entries.path]))
-        if tls != nil {
+        if security == .startTLS {
             let plain = try Command.run(Topology.inGateway(["ldapwhoami", "-x", "-H", uri, "-D", "uid=\(user),ou=people,\(suffix)", "-w", password]))
             guard plain.status != 0 else { throw CommandError(description: "slapd let a bind in without TLS") }
         }
@@ -113,13 +125,13 @@ extension EndToEnd {
     @Suite struct LDAPLogin {
         @Test(
             "a directory user logs in, gets the pools granted to their directory group; wrong, empty and injected logins fail",
-            arguments: [false, true])
-        func directoryUser(startTLS: Bool) throws {
-            let tls = startTLS ? try LDAPBed.certificates() : nil
+            arguments: LDAPBed.Security.allCases)
+        func directoryUser(security: LDAPBed.Security) throws {
+            let tls = security == .plain ? nil : try LDAPBed.certificates()
             try BrokerFixture.run(
-                startTLS ? "ldap-starttls" : "ldap", authMethods: ["local", "ldap"], extraConfig: LDAPBed.config(tls: tls)
+                "ldap-\(security.rawValue)", authMethods: ["local", "ldap"], extraConfig: LDAPBed.config(security, tls: tls)
             ) { broker in
-                try LDAPBed.with(tls: tls) {
+                try LDAPBed.with(security, tls: tls) {
                     try broker.cli(["group", "create", LDAPBed.group])
                     try broker.cli(["pool", "create", "design", "--connect", TestVMs.connectURI, "--private"])
                     try broker.cli(["pool", "grant", "design", "--group", LDAPBed.group])
