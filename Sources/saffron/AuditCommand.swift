@@ -23,27 +23,22 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let entries: [Remote.AuditEntry]
+        let entries: [AuditEvent]
         if let client = try options.remote() {
             let query = "?limit=\(limit)" + (before.map { "&before=\($0)" } ?? "")
             let data = try await client.call(.get, BrokerClient.apiPath("admin", "audit") + query)
             if json { return try Output.apiJSON(data) }
             entries = try BrokerClient.decode(Remote.AuditPage.self, from: data).events
         } else {
-            let events = try await options.components().broker.audit.events(before: before, limit: limit, requestedBy: nil)
-            if json { return try Output.json(events) }
-            entries = events.map {
-                Remote.AuditEntry(
-                    id: $0.id, at: $0.at, actor: $0.actor, action: $0.action.rawValue, subject: $0.subject,
-                    clientAddress: $0.clientAddress, succeeded: $0.succeeded, detail: $0.detail)
-            }
+            entries = try await options.components().broker.audit.events(before: before, limit: limit, requestedBy: nil)
+            if json { return try Output.json(entries) }
         }
         if entries.isEmpty { return print(before == nil ? "The audit log is empty." : "No entries before \(before!).") }
         Output.table(
             ["ID", "WHEN", "ACTOR", "ACTION", "SUBJECT", "FROM", "RESULT", "DETAIL"],
             entries.map {
                 [
-                    "\($0.id)", Output.date($0.at), Output.oneLine($0.actor), $0.action, Output.oneLine($0.subject),
+                    "\($0.id)", Output.date($0.at), Output.oneLine($0.actor), $0.action.rawValue, Output.oneLine($0.subject),
                     $0.clientAddress ?? "-", $0.succeeded ? "ok" : "failed", Output.oneLine($0.detail),
                 ]
             })

@@ -49,18 +49,7 @@ enum Remote {
 
     struct Groups: Decodable { let groups: [GroupRecord] }
 
-    struct AuditPage: Decodable { let events: [AuditEntry] }
-
-    struct AuditEntry: Decodable {
-        let id: Int64
-        let at: Date
-        let actor: String
-        let action: String
-        let subject: String
-        let clientAddress: String?
-        let succeeded: Bool
-        let detail: String
-    }
+    struct AuditPage: Decodable { let events: [AuditEvent] }
 
     struct Hosts: Decodable { let hosts: [HostView] }
 }
