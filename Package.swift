@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "Broker",
             dependencies: [
-                "Store", "Libvirt", "Firewall", "ConsoleFile",
+                "Store", "Libvirt", "Firewall", "ConsoleFile", "Thumbnail",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
