@@ -27,6 +27,7 @@ public enum APIRouter {
         DesktopRoutes(broker: broker).register(on: authenticated)
         WebConsoleRoutes(broker: broker, gatewayURL: gatewayURL).register(on: authenticated)
         AdminRoutes(broker: broker).register(on: authenticated)
+        ScreenshotRoutes(broker: broker).register(on: authenticated)
         AuditRoutes(broker: broker).register(on: authenticated)
         IdentityRoutes(broker: broker, accounts: accounts).register(on: authenticated)
         PhoneRoutes(broker: broker).register(authenticated: authenticated, on: router)
