@@ -49,7 +49,7 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        /// Screenshots made into small PNGs: PPM decoding, box-filter downscaling, PNG encoding over zlib.
+        /// Screenshots made into small PNGs: PNG and PPM decoding, box-filter downscaling, PNG encoding over zlib.
         .target(name: "Thumbnail", dependencies: ["CZlib"], swiftSettings: strict),
         .systemLibrary(
             name: "CNftables",

@@ -125,7 +125,7 @@ public actor FakeHypervisor: Hypervisor {
         vms[vm.domain]?.running = false
     }
 
-    /// A 640×400 PPM, dark blue on the left half, white on the right, as QEMU would send it.
+    /// A 640×400 PPM, dark blue on the left half, white on the right, in the form of QEMU's PPM screen dumps.
     public static let defaultScreen = Screenshot(
         mimeType: "image/x-portable-pixmap",
         bytes: Array("P6\n# fake screen\n640 400\n255\n".utf8)

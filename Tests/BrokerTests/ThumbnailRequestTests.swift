@@ -33,11 +33,11 @@ struct ThumbnailRequestTests {
         #expect(running == ["desk1", "desk2", "desk3"].map { "\($0):\($0 == vm)" })
     }
 
-    @Test func aPNGScreenPassesThrough() async throws {
+    @Test func aPNGScreenNoWiderThanAThumbnailPassesThrough() async throws {
         let fixture = try await BrokerFixture()
         let boss = try await fixture.user("boss", admin: true)
         _ = try await fixture.hypervisor.startIfNeeded(VMRef(connectURI: "test:///default", domain: "desk2"))
-        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3]
+        let png = [UInt8](Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVQI12P4//8/AAX+Av7czFnnAAAAAElFTkSuQmCC")!)
         await fixture.hypervisor.setScreen(Screenshot(mimeType: "image/png", bytes: png))
         #expect(try await fixture.broker.thumbnail(ofVM: "desk2", inPool: "office", requestedBy: boss) == png)
     }
@@ -94,5 +94,21 @@ struct LibvirtScreenshotTests {
             try await hypervisor.screenshot(of: VMRef(connectURI: connection.uri, domain: name))
         }
         #expect(unknown?.code == "vm_not_found" && unknown?.httpStatus == 404)
+    }
+
+    @Test func theTestDriversPNGIsShrunkToAThumbnail() async throws {
+        let connection = try await LibvirtConnection.open("test:///default")
+        defer { connection.close() }
+        let store = try SQLiteStore(inMemoryNamed: UUID().uuidString)
+        let broker = Broker(
+            store: store, hypervisor: LibvirtHypervisor(connections: [connection]), forwarder: RecordingForwarder(),
+            settings: BrokerSettings(publicAddress: "198.51.100.1", portRange: 20000...20001, ticketValidity: 30))
+        // The driver's built-in domain has no SPICE, so it joins through the store rather than `addVMs`.
+        try await store.addPool(PoolRecord(name: "drv", connectURI: connection.uri, desktopMode: .pooled, createdAt: Date()))
+        try await store.addVMs(["test"], toPool: "drv", now: Date())
+        let boss = UserRecord(name: "boss", passwordHash: "", isAdmin: true, createdAt: Date())
+        let png = try await broker.thumbnail(ofVM: "test", inPool: "drv", requestedBy: boss)
+        let size = try #require(ThumbnailRequestTests.pngSize(png))
+        #expect(size == (320, 238), "the driver's 1120×832 grey screen, shrunk")
     }
 }

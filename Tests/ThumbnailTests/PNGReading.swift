@@ -42,7 +42,7 @@ struct PNGChunks {
     }
 }
 
-/// Decodes an 8-bit RGB PNG with python3's zlib, undoing every PNG filter type: an implementation the encoder
+/// PNGs decoded and made by python3 with its own zlib, with every PNG filter type: an implementation the Swift code
 /// shares nothing with.
 enum PythonPNG {
     struct Decoded: Decodable {
@@ -82,20 +82,57 @@ enum PythonPNG {
         """#
 
     static func decode(_ png: [UInt8]) throws -> Decoded {
+        try JSONDecoder().decode(Decoded.self, from: try run(script, input: png))
+    }
+
+    /// A PNG made by Python of `samples` (`channels(colourType)` bytes a pixel), row `y` with filter type `y % 5`.
+    static func encode(width: Int, height: Int, colourType: Int, samples: [UInt8]) throws -> [UInt8] {
+        Array(try run(encoder, arguments: ["\(width)", "\(height)", "\(colourType)"], input: samples))
+    }
+
+    static let encoder = #"""
+        import struct, sys, zlib
+        width, height, colour = map(int, sys.argv[1:4])
+        channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[colour]
+        data, stride = sys.stdin.buffer.read(), width * channels
+        def paeth(a, b, c):
+            p = a + b - c
+            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+            return a if pa <= pb and pa <= pc else b if pb <= pc else c
+        raw, prev = bytearray(), bytearray(stride)
+        for y in range(height):
+            line, kind = data[y * stride:(y + 1) * stride], y % 5
+            raw.append(kind)
+            for i in range(stride):
+                a, b = line[i - channels] if i >= channels else 0, prev[i]
+                c = prev[i - channels] if i >= channels else 0
+                raw.append((line[i] - [0, a, b, (a + b) // 2, paeth(a, b, c)][kind]) & 255)
+            prev = line
+        def chunk(kind, body):
+            return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, colour, 0, 0, 0))
+        if colour == 3:
+            png += chunk(b"PLTE", bytes(range(256)) * 3)
+        png += chunk(b"IDAT", zlib.compress(bytes(raw))) + chunk(b"IEND", b"")
+        sys.stdout.buffer.write(png)
+        """#
+
+    /// Runs a python3 script with `input` on its standard input; its standard output.
+    static func run(_ script: String, arguments: [String] = [], input: [UInt8]) throws -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
+        process.arguments = ["python3", "-c", script] + arguments
+        let stdin = Pipe(), output = Pipe(), errors = Pipe()
+        process.standardInput = stdin
         process.standardOutput = output
         process.standardError = errors
         try process.run()
-        input.fileHandleForWriting.write(Data(png))
-        try input.fileHandleForWriting.close()
+        stdin.fileHandleForWriting.write(Data(input))
+        try stdin.fileHandleForWriting.close()
         let answer = output.fileHandleForReading.readDataToEndOfFile()
         let problem = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "python3 could not decode the PNG: \(problem)")
-        return try JSONDecoder().decode(Decoded.self, from: answer)
+        try #require(process.terminationStatus == 0, "python3 failed: \(problem)")
+        return answer
     }
 }

@@ -62,7 +62,7 @@ public protocol Hypervisor: Sendable {
     func shutDown(_ vm: VMRef) async throws
     /// Stops the VM at once, like pulling the power cord; a VM already off is fine.
     func powerOff(_ vm: VMRef) async throws
-    /// What the running VM's first screen shows now, encoded as the hypervisor likes (QEMU: PPM).
+    /// What the running VM's first screen shows now, encoded as the hypervisor likes (QEMU: PNG or PPM).
     /// Throws `BrokerError.vmNotRunning` (409) unless the VM runs.
     func screenshot(of vm: VMRef) async throws -> Screenshot
 

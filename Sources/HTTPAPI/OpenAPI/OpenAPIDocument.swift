@@ -942,7 +942,7 @@ enum OpenAPIDocument {
     "/api/v1/admin/pools/{pool}/vms/{vm}/screenshot": {
       "get": {
         "summary": "A PNG thumbnail of what a running VM's screen shows now",
-        "description": "Admins only. At most 320 pixels wide (a hypervisor that sends PNG has it passed through as it is); answered with Cache-Control: no-store.",
+        "description": "Admins only. At most 320 pixels wide, keeping the screen's aspect ratio; answered with Cache-Control: no-store.",
         "operationId": "vmScreenshot",
         "security": [
           {
