@@ -5,6 +5,7 @@ public struct Screenshot: Sendable, Equatable {
     /// The encoded image.
     public var bytes: [UInt8]
 
+    /// Creates a value; hypervisors and their test doubles make them.
     public init(mimeType: String, bytes: [UInt8]) {
         self.mimeType = mimeType
         self.bytes = bytes
