@@ -46,6 +46,13 @@ let package = Package(
         ),
         .target(name: "ConsoleFile", swiftSettings: strict),
         .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        /// Screenshots made into small PNGs: PNG and PPM decoding, box-filter downscaling, PNG encoding over zlib.
+        .target(name: "Thumbnail", dependencies: ["CZlib"], swiftSettings: strict),
+        .systemLibrary(
             name: "CNftables",
             pkgConfig: "libnftables",
             providers: [.apt(["libnftables-dev"])]
@@ -70,7 +77,7 @@ let package = Package(
         .target(
             name: "Broker",
             dependencies: [
-                "Store", "Libvirt", "Firewall", "ConsoleFile",
+                "Store", "Libvirt", "Firewall", "ConsoleFile", "Thumbnail",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -164,6 +171,7 @@ let package = Package(
         ),
         .testTarget(name: "LibvirtTests", dependencies: ["Libvirt"], swiftSettings: testSettings),
         .testTarget(name: "ConsoleFileTests", dependencies: ["ConsoleFile"], swiftSettings: testSettings),
+        .testTarget(name: "ThumbnailTests", dependencies: ["Thumbnail"], swiftSettings: testSettings),
         .testTarget(name: "FirewallTests", dependencies: ["Firewall"], swiftSettings: testSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: testSettings),
         .testTarget(

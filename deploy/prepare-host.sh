@@ -8,7 +8,7 @@ set -euo pipefail
 say() { echo "prepare-host: $*"; }
 
 packages=(
-  libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libxml2-utils qemu-system-x86 qemu-utils libvirt-dev pkg-config
+  libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libxml2-utils qemu-system-x86 qemu-utils libvirt-dev pkg-config zlib1g-dev
   libspice-server-dev libpam0g-dev libldap-dev slapd ldap-utils iptables nftables libnftables-dev iproute2 conntrack procps passwd
   virt-viewer xvfb x11-apps x11-utils imagemagick fonts-dejavu-core
   curl openssl python3 python3-cryptography python3-websocket python3-venv spice-html5

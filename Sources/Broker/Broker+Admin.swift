@@ -6,6 +6,8 @@ public struct PoolVMView: Sendable, Equatable {
     public var name: String { record.name }
     public var record: VMRecord
     public var session: SessionRecord?
+    /// Whether the hypervisor runs the VM now; nil when it could not be asked.
+    public var running: Bool?
 }
 
 /// A pool with each of its VMs, for admins.
@@ -19,15 +21,22 @@ public struct PoolView: Sendable, Equatable {
 }
 
 extension Broker {
-    /// Every pool with its VMs and who holds them; admins only.
+    /// Every pool with its VMs, who holds them and whether they run; admins only. A hypervisor that does not answer
+    /// leaves its VMs' `running` unknown rather than failing the view.
     public func poolViews(requestedBy user: UserRecord) async throws -> [PoolView] {
         try Self.requireAdmin(user)
         let sessions = try await store.sessions()
         let grants = try await store.poolGrants()
         var views: [PoolView] = []
+        var censuses: [String: DomainCensus?] = [:]  // one per connection, however many pools share it
         for summary in try await store.poolSummaries() {
+            let uri = summary.pool.connectURI
+            if censuses[uri] == nil { censuses[uri] = .some(try? await hypervisor.domainCensus(on: uri)) }
+            let running = censuses[uri] ?? nil
             let vms = try await store.vms(inPool: summary.pool.name).map { vm in
-                PoolVMView(record: vm, session: sessions.first { $0.pool == vm.pool && $0.vm == vm.name })
+                PoolVMView(
+                    record: vm, session: sessions.first { $0.pool == vm.pool && $0.vm == vm.name },
+                    running: running.map { $0.running.contains(vm.name) })
             }
             views.append(
                 PoolView(pool: summary.pool, vms: vms, freeVMCount: summary.freeVMCount, access: grants[summary.pool.name] ?? []))

@@ -29,6 +29,7 @@ public enum APIRouter {
         AdminRoutes(broker: broker).register(on: authenticated)
         PoolAdminRoutes(broker: broker).register(on: authenticated)
         OperationsRoutes(broker: broker).register(on: authenticated)
+        ScreenshotRoutes(broker: broker).register(on: authenticated)
         AuditRoutes(broker: broker).register(on: authenticated)
         IdentityRoutes(broker: broker, accounts: accounts).register(on: authenticated)
         PhoneRoutes(broker: broker).register(authenticated: authenticated, on: router)

@@ -125,6 +125,26 @@ public actor FakeHypervisor: Hypervisor {
         vms[vm.domain]?.running = false
     }
 
+    /// A 640×400 PPM, dark blue on the left half, white on the right, in the form of QEMU's PPM screen dumps.
+    public static let defaultScreen = Screenshot(
+        mimeType: "image/x-portable-pixmap",
+        bytes: Array("P6\n# fake screen\n640 400\n255\n".utf8)
+            + (0..<640 * 400).flatMap { $0 % 640 < 320 ? [0, 0, 200] as [UInt8] : [255, 255, 255] })
+    /// What `screenshot` answers for a running VM; nil: `defaultScreen`.
+    public private(set) var screen: Screenshot?
+    /// How many screenshots were taken.
+    public private(set) var screenshots = 0
+
+    public func screenshot(of vm: VMRef) async throws -> Screenshot {
+        guard let state = vms[vm.domain] else {
+            throw BrokerError(code: "vm_not_found", message: "Domain not found: \(vm.domain)", httpStatus: 404)
+        }
+        guard state.running else { throw BrokerError.vmNotRunning(vm.domain) }
+        screenshots += 1
+        return screen ?? Self.defaultScreen
+    }
+
+    public func setScreen(_ screen: Screenshot) { self.screen = screen }
     public func setIgnoresShutdown(_ value: Bool) { ignoresShutdown = value }
     public func setWhileStarting(_ hook: (@Sendable (String) async -> Void)?) { whileStarting = hook }
     public func setTemplateProblem(_ problem: BrokerError?) { templateProblem = problem }

@@ -40,6 +40,28 @@ extension BrowserAdminScript {
                 return True
             fresh("the %s button of session %s" % (label, session), 20, click)
 
+        def thumbnail(driver, name, previous=None):
+            """The loaded thumbnail of VM name, unless its src is still previous: what it shows and how."""
+            images = driver.find_elements(By.CSS_SELECTOR, '#pools tr[data-vm="%s"] img.thumb' % name)
+            seen = images and driver.execute_script(
+                "const i = arguments[0];"
+                "if (!i.src || !i.complete || !i.naturalWidth) return null;"
+                "const c = document.createElement('canvas'); c.width = i.naturalWidth; c.height = i.naturalHeight;"
+                "const g = c.getContext('2d'); g.drawImage(i, 0, 0);"
+                "const d = g.getImageData(0, 0, c.width, c.height).data, colours = new Set();"
+                "for (let p = 0; p < d.length && colours.size < 64; p += 4) colours.add(d[p] << 16 | d[p + 1] << 8 | d[p + 2]);"
+                "return {src: i.src, alt: i.alt, width: i.naturalWidth, height: i.naturalHeight,"
+                "        shownWidth: Math.round(i.getBoundingClientRect().width), colours: colours.size};", images[0])
+            return seen if seen and seen["src"] != previous else None
+
+        def thumbnails(driver, name):
+            """alice's VM's thumbnail, then a newer one from a later refresh; the Screen cells of the other VMs."""
+            first = fresh("a thumbnail of %s in the pools" % name, 30, lambda: thumbnail(driver, name))
+            second = fresh("a newer thumbnail of %s" % name, 30, lambda: thumbnail(driver, name, first["src"]))
+            screens = {row.get_attribute("data-vm"): row.find_element(By.CSS_SELECTOR, 'td[data-label="Screen"]').text.strip()
+                       for row in driver.find_elements(By.CSS_SELECTOR, "#pools tr[data-vm]")}
+            return {"first": first, "second": second, "screens": screens}
+
         def alice_denied(driver):
             """A signed-out visitor, then alice (no admin), on admin.html."""
             driver.get(base + "/admin.html")
@@ -80,6 +102,7 @@ extension BrowserAdminScript {
                 return rows and {(cell.get_attribute("data-label") or ""): cell.text.strip()
                                  for cell in rows[0].find_elements(By.CSS_SELECTOR, "th, td")}
             say("admin-vm", json.dumps(fresh("alice's VM in the pools", 20, vm)))
+            say("admin-thumbnail", json.dumps(thumbnails(driver, cells.get("VM", ""))))
             time.sleep(0.5)  # settle: fonts and layout before the screenshot
             driver.save_screenshot(shot_before)
             say("ready-to-end")

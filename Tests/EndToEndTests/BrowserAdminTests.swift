@@ -48,6 +48,7 @@ extension EndToEnd {
                 let vm = try browser.decode([String: String].self, key: "admin-vm")
                 #expect(vm["Held by"] == TestUsers.alice && vm["Port"] == String(desktop.port), "pools: \(vm)")
                 #expect(vm["Status"] == "held · ready" && vm["Owner"] == "—", "pools: \(vm)")
+                try expectThumbnail(try browser.decode(ThumbnailSeen.self, key: "admin-thumbnail", timeout: 90), of: desktop)
                 try browser.value(of: "ready-to-end", timeout: 30)
                 try expectHeld(desktop, session: session)
                 try browser.allowEnd()

@@ -54,6 +54,8 @@ import Testing
                 (.post, "/api/v1/sessions/\(id)/web-console", alice, "200", ""),
                 (.get, "/api/v1/admin/pools", boss, "200", ""),
                 (.get, "/api/v1/admin/pools", alice, "403", ""),
+                (.get, "/api/v1/admin/pools/office/vms/\(desktop.json["vm"] as? String ?? "")/screenshot", alice, "403", ""),
+                (.get, "/api/v1/admin/pools/office/vms/nope/screenshot", boss, "404", ""),
                 (.get, "/api/v1/admin/audit", boss, "200", ""),
                 (.get, "/api/v1/admin/users", boss, "200", ""),
                 (.post, "/api/v1/admin/users", boss, "201", #"{"name":"erin","password":"pw-erin","admin":false}"#),

@@ -1,5 +1,5 @@
 // The admin page: every pool with its VMs (free, held by whom, from where, on which port, since when; owner, broken,
-// resetting; Repair and Unassign), every live session with an End session button, and the latest audit log entries.
+// resetting; a live thumbnail of each running one's screen; Repair and Unassign), every live session with an End session button, and the latest audit log entries.
 // It reads GET /api/v1/me, GET /api/v1/admin/pools, GET /api/v1/sessions (all sessions for an admin) and
 // GET /api/v1/admin/audit, refreshes every few seconds, and re-renders only when something changed, so a
 // keyboard or screen-reader user does not lose their place. Non-admins and signed-out visitors get a message instead.
@@ -7,6 +7,7 @@
 import { renderAccess, setupAccess } from "./admin-access.js";
 import { renderAudit } from "./admin-audit.js";
 import { cell, element, since } from "./admin-dom.js";
+import { refreshThumbnails, thumbnailCell } from "./admin-thumbnails.js";
 import { ApiError, call, clearToken, sessionPath, storedToken } from "./api.js";
 
 const REFRESH_SECONDS = 5;
@@ -137,6 +138,7 @@ async function refresh({ quiet = false } = {}) {
     showError("");
     $("updated").textContent = `Updated ${new Date().toLocaleTimeString()}`;
     setState("ready");
+    refreshThumbnails(); // in place, not awaited: a slow screen dump does not hold the tables back
   } catch (error) {
     fail(error);
   } finally {
@@ -228,7 +230,7 @@ function vmTable(pool, vms) {
   const caption = element("caption", "visually-hidden", `VMs of pool ${pool.name}`);
   const head = element("thead");
   const row = element("tr");
-  for (const label of ["VM", "Status", "Owner", "Held by", "Client address", "Port", "Since", "Actions"]) {
+  for (const label of ["VM", "Status", "Screen", "Owner", "Held by", "Client address", "Port", "Since", "Actions"]) {
     const th = element("th", null, label);
     th.scope = "col";
     row.append(th);
@@ -246,6 +248,7 @@ function vmTable(pool, vms) {
     tr.append(
       name,
       cell("Status", element("span", statusClass, statusText)),
+      cell("Screen", thumbnailCell(pool, vm), "col-screen"),
       cell("Owner", vm.owner),
       cell("Held by", held?.user),
       cell("Client address", held?.clientAddress, "mono"),

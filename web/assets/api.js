@@ -33,10 +33,10 @@ export class ApiError extends Error {
 
 /**
  * Calls `method path` with the stored token (unless `auth` is false) and a JSON `body`.
- * Resolves with the raw Response for `raw`, the parsed JSON otherwise (null for 204).
+ * Resolves with the raw Response for `raw` (asking for `accept`, e.g. an image), the parsed JSON otherwise (null for 204).
  */
-export async function call(method, path, { body, auth = true, raw = false } = {}) {
-  const headers = { Accept: "application/json" };
+export async function call(method, path, { body, auth = true, raw = false, accept = "application/json" } = {}) {
+  const headers = { Accept: accept };
   if (auth) {
     const token = storedToken();
     if (!token) throw new ApiError(401, "not_signed_in", "Please sign in.");

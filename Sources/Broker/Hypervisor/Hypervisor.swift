@@ -62,6 +62,9 @@ public protocol Hypervisor: Sendable {
     func shutDown(_ vm: VMRef) async throws
     /// Stops the VM at once, like pulling the power cord; a VM already off is fine.
     func powerOff(_ vm: VMRef) async throws
+    /// What the running VM's first screen shows now, encoded as the hypervisor likes (QEMU: PNG or PPM).
+    /// Throws `BrokerError.vmNotRunning` (409) unless the VM runs.
+    func screenshot(of vm: VMRef) async throws -> Screenshot
 
     /// Checks that `template` can make desktops on the connection: the domain XML has SPICE graphics, the storage
     /// pool runs and libvirt knows the base image. Throws a `BrokerError` that says what to fix.

@@ -1030,6 +1030,131 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/api/v1/admin/pools/{pool}/vms/{vm}/screenshot": {
+      "get": {
+        "summary": "A PNG thumbnail of what a running VM's screen shows now",
+        "description": "Admins only. At most 320 pixels wide, keeping the screen's aspect ratio; answered with Cache-Control: no-store.",
+        "operationId": "vmScreenshot",
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "pool",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "Pool name"
+          },
+          {
+            "name": "vm",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "VM name"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The thumbnail",
+            "headers": {
+              "Cache-Control": {
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "no-store"
+                  ]
+                }
+              }
+            },
+            "content": {
+              "image/png": {
+                "schema": {
+                  "type": "string",
+                  "format": "binary"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "bad_request: a pool or VM name that is not valid percent-encoding",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Not logged in, or the token expired",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "forbidden",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "pool_not_found, vm_not_found",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "vm_not_running: the VM is off, paused or not created yet",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "502": {
+            "description": "hypervisor_error: the screenshot could not be taken or read",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "hypervisor_unavailable: libvirt does not answer",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/api/v1/admin/pools/{pool}/vms/{vm}/unassign": {
       "post": {
         "summary": "Take a persistent desktop from its user",
@@ -3205,6 +3330,7 @@ enum OpenAPIDocument {
           "owner",
           "resetting",
           "broken",
+          "running",
           "session"
         ],
         "properties": {
@@ -3224,6 +3350,11 @@ enum OpenAPIDocument {
           "broken": {
             "type": "string",
             "nullable": true
+          },
+          "running": {
+            "type": "boolean",
+            "nullable": true,
+            "description": "Whether the hypervisor runs the VM now; null when it did not answer"
           },
           "session": {
             "allOf": [

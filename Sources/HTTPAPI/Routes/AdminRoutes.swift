@@ -23,6 +23,8 @@ struct AdminRoutes {
             let resetting: Bool
             /// Why the broker stopped handing it out; null for a healthy VM.
             let broken: String?
+            /// Whether the hypervisor runs it now (so it has a screen to show); null when the hypervisor did not answer.
+            let running: Bool?
             /// The session holding the VM, as `GET /sessions/{id}` shows it.
             let session: SessionPayload?
 
@@ -34,10 +36,11 @@ struct AdminRoutes {
                 try container.encode(owner, forKey: .owner)
                 try container.encode(resetting, forKey: .resetting)
                 try container.encode(broken, forKey: .broken)
+                try container.encode(running, forKey: .running)
                 try container.encode(session, forKey: .session)
             }
 
-            private enum CodingKeys: String, CodingKey { case name, created, owner, resetting, broken, session }
+            private enum CodingKeys: String, CodingKey { case name, created, owner, resetting, broken, running, session }
         }
         let name: String
         let connect: String
@@ -62,7 +65,7 @@ struct AdminRoutes {
                 let presence = broker.presence.presence(of: VMRef(connectURI: view.pool.connectURI, domain: vm.name))
                 return VM(
                     name: vm.name, created: vm.record.isProvisioned, owner: vm.record.assignedUser,
-                    resetting: vm.record.needsReset, broken: vm.record.brokenReason,
+                    resetting: vm.record.needsReset, broken: vm.record.brokenReason, running: vm.running,
                     session: vm.session.map {
                         SessionPayload($0, publicAddress: broker.settings.publicAddress, presence: presence)
                     })

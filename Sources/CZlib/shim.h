@@ -1,0 +1,4 @@
+#ifndef SAFFRON_CZLIB_SHIM_H
+#define SAFFRON_CZLIB_SHIM_H
+#include <zlib.h>
+#endif
