@@ -18,6 +18,7 @@ public enum APIRouter {
         router.add(middleware: ErrorMiddleware())
         if !trustedProxies.isEmpty { router.add(middleware: TrustedProxyMiddleware(trusted: trustedProxies)) }
         router.add(middleware: SecurityHeadersMiddleware(gatewayURL: gatewayURL))
+        router.add(middleware: AuditAddressMiddleware())
         webFiles?.register(on: router, logger: logger)
         metrics?.register(on: router)
         let api = router.group("api/v1")

@@ -12,6 +12,10 @@ public struct AuditLog: Sendable {
     /// The actor of what the broker does on its own (reclaiming, reconciling).
     public static let brokerActor = "broker"
 
+    /// The address of the client whose request is being served, set by the HTTP layer around each request, so that
+    /// entries of admin changes made through the API say where they came from.
+    @TaskLocal public static var requestAddress: String?
+
     let store: any Store
     let logger: Logger
 
@@ -20,14 +24,14 @@ public struct AuditLog: Sendable {
         self.logger = logger
     }
 
-    /// Appends an entry.
+    /// Appends an entry; without `clientAddress`, the address of the request being served, if any.
     func record(
         _ action: AuditAction, by actor: String, subject: String, from clientAddress: String? = nil,
         succeeded: Bool = true, _ detail: String = "", now: Date = Date()
     ) async {
         let event = AuditEvent(
-            at: now, actor: actor, action: action, subject: subject, clientAddress: clientAddress, succeeded: succeeded,
-            detail: detail)
+            at: now, actor: actor, action: action, subject: subject, clientAddress: clientAddress ?? Self.requestAddress,
+            succeeded: succeeded, detail: detail)
         do {
             try await store.appendAuditEvent(event)
         } catch {
