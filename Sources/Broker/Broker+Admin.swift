@@ -21,10 +21,10 @@ public struct PoolView: Sendable, Equatable {
 }
 
 extension Broker {
-    /// Every pool with its VMs, who holds them and whether they run; admins only. A hypervisor that does not answer
+    /// Every pool with its VMs, who holds them and whether they run; admins and auditors only. A hypervisor that does not answer
     /// leaves its VMs' `running` unknown rather than failing the view.
     public func poolViews(requestedBy user: UserRecord) async throws -> [PoolView] {
-        try Self.requireAdmin(user)
+        try Self.requireReader(user)
         let sessions = try await store.sessions()
         let grants = try await store.poolGrants()
         var views: [PoolView] = []
@@ -59,7 +59,16 @@ extension Broker {
     /// Throws `forbidden` (403) unless `user` is an admin.
     public static func requireAdmin(_ user: UserRecord) throws {
         guard user.isAdmin else {
-            throw BrokerError(code: "forbidden", message: "Only admins may do this.", httpStatus: 403)
+            throw BrokerError(
+                code: "forbidden", message: user.isAuditor ? "Auditors may look, not change: only admins may do this." : "Only admins may do this.",
+                httpStatus: 403)
+        }
+    }
+
+    /// Throws `forbidden` (403) unless `user` may read what admins read: an admin or an auditor.
+    public static func requireReader(_ user: UserRecord) throws {
+        guard user.isAdmin || user.isAuditor else {
+            throw BrokerError(code: "forbidden", message: "Only admins and auditors may see this.", httpStatus: 403)
         }
     }
 }

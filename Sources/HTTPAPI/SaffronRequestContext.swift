@@ -49,6 +49,13 @@ public struct SaffronRequestContext: RequestContext {
         return user
     }
 
+    /// The authenticated user, who must be an admin or an auditor (else `403 forbidden`): for reading admin views.
+    func requireReader() throws -> UserRecord {
+        let user = try requireUser()
+        try Broker.requireReader(user)
+        return user
+    }
+
     /// The authenticated user, who must be an admin (else `403 forbidden`).
     func requireAdmin() throws -> UserRecord {
         let user = try requireUser()

@@ -6,12 +6,15 @@ public struct UserRecord: Sendable, Equatable, Codable {
     /// bcrypt hash of the password; never the password itself.
     public var passwordHash: String
     public var isAdmin: Bool
+    /// May read everything admins read (pools, sessions, users, audit log) and change nothing.
+    public var isAuditor: Bool
     public var createdAt: Date
 
-    public init(name: String, passwordHash: String, isAdmin: Bool, createdAt: Date) {
+    public init(name: String, passwordHash: String, isAdmin: Bool, isAuditor: Bool = false, createdAt: Date) {
         self.name = name
         self.passwordHash = passwordHash
         self.isAdmin = isAdmin
+        self.isAuditor = isAuditor
         self.createdAt = createdAt
     }
 }

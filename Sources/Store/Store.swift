@@ -10,9 +10,9 @@ public protocol Store: Sendable {
     func addUser(_ user: UserRecord) async throws
     func user(named name: String) async throws -> UserRecord?
     func users() async throws -> [UserRecord]
-    /// Changes a user's role and/or password hash (nil leaves it); a new password signs the user out everywhere (their
+    /// Changes a user's roles and/or password hash (nil leaves it); a new password signs the user out everywhere (their
     /// tokens are deleted). Throws `StoreError.userNotFound`.
-    func updateUser(named name: String, isAdmin: Bool?, passwordHash: String?) async throws
+    func updateUser(named name: String, isAdmin: Bool?, isAuditor: Bool?, passwordHash: String?) async throws
     /// Deletes a user with their tokens, group memberships and grants; their persistent desktops lose their owner.
     /// Throws `StoreError.userNotFound`, or `StoreError.userHasSessions` while they hold a session (nothing changes).
     func deleteUser(named name: String) async throws

@@ -16,16 +16,24 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var options: TargetOptions
         @Argument(help: "User name.") var name: String
         @Flag(help: "Make the user an admin.") var admin = false
+        @Flag(help: "Make the user an auditor: they read what admins read (pools, sessions, users, audit log) and change nothing.")
+        var auditor = false
+
+        func validate() throws {
+            if admin && auditor { throw ValidationError("A user is an admin or an auditor, not both.") }
+        }
 
         func run() async throws {
             let password = try PasswordInput.read(prompt: "Password for \(name): ")
             try await options.perform(
-                local: { try await $0.accounts.addUser(name: name, password: password, isAdmin: admin) },
+                local: { try await $0.accounts.addUser(name: name, password: password, isAdmin: admin, isAuditor: auditor) },
                 remote: {
-                    struct NewUser: Encodable { let name: String, password: String, admin: Bool }
-                    try await $0.call(.post, BrokerClient.apiPath("admin", "users"), body: NewUser(name: name, password: password, admin: admin))
+                    struct NewUser: Encodable { let name: String, password: String, admin: Bool, auditor: Bool }
+                    try await $0.call(
+                        .post, BrokerClient.apiPath("admin", "users"),
+                        body: NewUser(name: name, password: password, admin: admin, auditor: auditor))
                 })
-            print("Added \(admin ? "admin" : "user") \(name).")
+            print("Added \(admin ? "admin" : auditor ? "auditor" : "user") \(name).")
         }
     }
 
@@ -35,42 +43,53 @@ struct UserCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            struct Row: Encodable { let name: String; let admin: Bool; let createdAt: Date }
+            struct Row: Encodable { let name: String; let admin: Bool; let auditor: Bool; let createdAt: Date }
             let rows: [Row]
             if let client = try options.remote() {
                 let data = try await client.call(.get, BrokerClient.apiPath("admin", "users"))
                 if json { return try Output.apiJSON(data) }
-                rows = try BrokerClient.decode(Remote.Users.self, from: data).users.map { Row(name: $0.name, admin: $0.admin, createdAt: $0.createdAt) }
+                rows = try BrokerClient.decode(Remote.Users.self, from: data).users.map {
+                    Row(name: $0.name, admin: $0.admin, auditor: $0.auditor, createdAt: $0.createdAt)
+                }
             } else {
-                rows = try await options.components().store.users().map { Row(name: $0.name, admin: $0.isAdmin, createdAt: $0.createdAt) }
+                rows = try await options.components().store.users().map {
+                    Row(name: $0.name, admin: $0.isAdmin, auditor: $0.isAuditor, createdAt: $0.createdAt)
+                }
                 if json { return try Output.json(rows) }
             }
-            Output.table(["NAME", "ROLE", "CREATED"], rows.map { [Output.oneLine($0.name), $0.admin ? "admin" : "user", Output.date($0.createdAt)] })
+            Output.table(["NAME", "ROLE", "CREATED"], rows.map { [Output.oneLine($0.name), $0.admin ? "admin" : $0.auditor ? "auditor" : "user", Output.date($0.createdAt)] })
         }
     }
 
     struct Set: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Make a user an admin or not, or give them a new password (which signs them out everywhere).")
+            abstract: "Make a user an admin or an auditor or neither, or give them a new password (which signs them out everywhere).")
         @OptionGroup var options: TargetOptions
         @Argument(help: "User name.") var name: String
         @Flag(inversion: .prefixedNo, help: "Make the user an admin (--admin) or not (--no-admin).") var admin: Bool?
+        @Flag(inversion: .prefixedNo, help: "Make the user an auditor, who reads what admins read and changes nothing (--auditor), or not.")
+        var auditor: Bool?
         @Flag(help: "Set a new password, read from stdin (one line) or asked for on a terminal.") var password = false
 
         func validate() throws {
-            guard admin != nil || password else { throw ValidationError("Say what to change: --admin, --no-admin or --password.") }
+            guard admin != nil || auditor != nil || password else {
+                throw ValidationError("Say what to change: --admin, --no-admin, --auditor, --no-auditor or --password.")
+            }
+            if admin == true && auditor == true { throw ValidationError("A user is an admin or an auditor, not both.") }
         }
 
         func run() async throws {
             let newPassword = password ? try PasswordInput.read(prompt: "New password for \(name): ") : nil
             try await options.perform(
-                local: { try await $0.accounts.updateUser(named: name, isAdmin: admin, password: newPassword) },
+                local: { try await $0.accounts.updateUser(named: name, isAdmin: admin, isAuditor: auditor, password: newPassword) },
                 remote: {
-                    struct Change: Encodable { let admin: Bool?, password: String? }
-                    try await $0.call(.patch, BrokerClient.apiPath("admin", "users", name), body: Change(admin: admin, password: newPassword))
+                    struct Change: Encodable { let admin: Bool?, auditor: Bool?, password: String? }
+                    try await $0.call(
+                        .patch, BrokerClient.apiPath("admin", "users", name), body: Change(admin: admin, auditor: auditor, password: newPassword))
                 })
             var changes: [String] = []
             if let admin { changes.append(admin ? "is an admin" : "is no admin") }
+            if let auditor { changes.append(auditor ? "is an auditor" : "is no auditor") }
             if password { changes.append("has a new password (and is signed out everywhere)") }
             print("User \(name) \(changes.joined(separator: " and ")).")
         }

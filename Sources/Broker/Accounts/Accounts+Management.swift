@@ -2,22 +2,28 @@ import Foundation
 import Store
 
 extension Accounts {
-    /// Makes a user an admin or not, and/or gives them a new local password (which signs them out everywhere).
+    /// Makes a user an admin or an auditor or neither, and/or gives them a new local password (which signs them out
+    /// everywhere).
     ///
     /// The last admin cannot be demoted: someone must be left to run the broker.
     @discardableResult
     public func updateUser(
-        named name: String, isAdmin: Bool? = nil, password: String? = nil, by actor: String = AuditLog.cliActor
+        named name: String, isAdmin: Bool? = nil, isAuditor: Bool? = nil, password: String? = nil,
+        by actor: String = AuditLog.cliActor
     ) async throws -> UserRecord {
-        guard isAdmin != nil || password != nil else {
-            throw BrokerError.badRequest("Say what to change: the admin role, the password, or both.")
+        guard isAdmin != nil || isAuditor != nil || password != nil else {
+            throw BrokerError.badRequest("Say what to change: the admin or auditor role, the password.")
         }
         guard let user = try await store.user(named: name) else { throw BrokerError(StoreError.userNotFound(name)) }
+        try Self.checkRoles(isAdmin: isAdmin ?? user.isAdmin, isAuditor: isAuditor ?? user.isAuditor)
         if isAdmin == false, user.isAdmin { try await requireAnotherAdmin(than: name) }
         let hash = try await password.asyncMap(passwordHash)
-        try await BrokerError.mapping { try await store.updateUser(named: name, isAdmin: isAdmin, passwordHash: hash) }
+        try await BrokerError.mapping {
+            try await store.updateUser(named: name, isAdmin: isAdmin, isAuditor: isAuditor, passwordHash: hash)
+        }
         var changes: [String] = []
         if let isAdmin, isAdmin != user.isAdmin { changes.append(isAdmin ? "made an admin" : "no longer an admin") }
+        if let isAuditor, isAuditor != user.isAuditor { changes.append(isAuditor ? "made an auditor" : "no longer an auditor") }
         if password != nil { changes.append("new password") }
         await audit.record(.userUpdate, by: actor, subject: name, changes.joined(separator: ", "))
         return try await store.user(named: name) ?? user
@@ -29,7 +35,14 @@ extension Accounts {
         guard let user = try await store.user(named: name) else { throw BrokerError(StoreError.userNotFound(name)) }
         if user.isAdmin { try await requireAnotherAdmin(than: name) }
         try await BrokerError.mapping { try await store.deleteUser(named: name) }
-        await audit.record(.userRemove, by: actor, subject: name, user.isAdmin ? "an admin" : "a user")
+        await audit.record(.userRemove, by: actor, subject: name, user.describedRole)
+    }
+
+    /// A user is an admin, an auditor, or neither; not both.
+    static func checkRoles(isAdmin: Bool, isAuditor: Bool) throws {
+        if isAdmin && isAuditor {
+            throw BrokerError.badRequest("A user is an admin or an auditor, not both: admins read everything auditors read.")
+        }
     }
 
     private func requireAnotherAdmin(than name: String) async throws {
@@ -48,4 +61,12 @@ extension Optional {
         guard let self else { return nil }
         return try await transform(self)
     }
+}
+
+extension UserRecord {
+    /// `admin`, `auditor` or `user`, for people and the API.
+    public var role: String { isAdmin ? "admin" : isAuditor ? "auditor" : "user" }
+
+    /// `an admin`, `an auditor` or `a user`.
+    var describedRole: String { isAdmin || isAuditor ? "an \(role)" : "a user" }
 }

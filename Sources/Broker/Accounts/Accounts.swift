@@ -42,13 +42,15 @@ public struct Accounts: Sendable {
     /// Adds a local user with a bcrypt-hashed password.
     @discardableResult
     public func addUser(
-        name: String, password: String, isAdmin: Bool, by actor: String = AuditLog.cliActor, now: Date = Date()
+        name: String, password: String, isAdmin: Bool, isAuditor: Bool = false, by actor: String = AuditLog.cliActor,
+        now: Date = Date()
     ) async throws -> UserRecord {
         try Names.validate(name, kind: "user name")
+        try Self.checkRoles(isAdmin: isAdmin, isAuditor: isAuditor)
         let hash = try await passwordHash(password)
-        let user = UserRecord(name: name, passwordHash: hash, isAdmin: isAdmin, createdAt: now)
+        let user = UserRecord(name: name, passwordHash: hash, isAdmin: isAdmin, isAuditor: isAuditor, createdAt: now)
         try await BrokerError.mapping { try await store.addUser(user) }
-        await audit.record(.userAdd, by: actor, subject: name, isAdmin ? "an admin" : "a user", now: now)
+        await audit.record(.userAdd, by: actor, subject: name, user.describedRole, now: now)
         return user
     }
 

@@ -40,9 +40,9 @@ public struct AuditLog: Sendable {
     }
 
     /// Entries newest first, at most `limit` (1...1000), older than entry `before` when given; admins only (nil is
-    /// the local admin CLI).
+    /// the local admin CLI); auditors read them too.
     public func events(before: Int64? = nil, limit: Int = 100, requestedBy user: UserRecord?) async throws -> [AuditEvent] {
-        if let user { try Broker.requireAdmin(user) }
+        if let user { try Broker.requireReader(user) }
         guard (1...1000).contains(limit) else { throw BrokerError.badRequest("The limit must be 1 to 1000.") }
         if let before, before < 1 { throw BrokerError.badRequest("`before` must be an entry id (1 or more).") }
         return try await BrokerError.mapping { try await store.auditEvents(before: before, limit: limit) }

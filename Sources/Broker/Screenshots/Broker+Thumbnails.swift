@@ -7,13 +7,13 @@ extension Broker {
     /// How wide, in pixels, the thumbnails of `thumbnail(ofVM:inPool:requestedBy:)` are at most.
     public static let thumbnailWidth = 320
 
-    /// A PNG at most `thumbnailWidth` pixels wide of what a VM's screen shows now, for the admin page; admins only.
+    /// A PNG at most `thumbnailWidth` pixels wide of what a VM's screen shows now, for the admin page; admins and auditors only.
     ///
     /// Throws `forbidden` (403) for others, `pool_not_found` / `vm_not_found` (404), `vm_not_running` (409) for a
     /// VM that is off, paused or not created yet, and `hypervisor_error` (502) when the screenshot cannot be taken or
     /// read. Decoding and shrinking run off the cooperative pool.
     public func thumbnail(ofVM vm: String, inPool poolName: String, requestedBy user: UserRecord) async throws -> [UInt8] {
-        try Self.requireAdmin(user)
+        try Self.requireReader(user)
         guard let pool = try await store.pool(named: poolName) else { throw BrokerError(StoreError.poolNotFound(poolName)) }
         guard let record = try await store.vm(named: vm, inPool: poolName) else {
             throw BrokerError(code: "vm_not_found", message: "Pool \(poolName) has no VM named \(vm).", httpStatus: 404)

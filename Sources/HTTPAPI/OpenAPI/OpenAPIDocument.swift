@@ -3119,7 +3119,8 @@ enum OpenAPIDocument {
         "additionalProperties": false,
         "required": [
           "name",
-          "admin"
+          "admin",
+          "auditor"
         ],
         "properties": {
           "name": {
@@ -3127,6 +3128,10 @@ enum OpenAPIDocument {
           },
           "admin": {
             "type": "boolean"
+          },
+          "auditor": {
+            "type": "boolean",
+            "description": "May read the admin views, and change nothing"
           }
         }
       },
@@ -3435,7 +3440,8 @@ enum OpenAPIDocument {
           "name",
           "admin",
           "local",
-          "createdAt"
+          "createdAt",
+          "auditor"
         ],
         "properties": {
           "name": {
@@ -3451,6 +3457,10 @@ enum OpenAPIDocument {
           "createdAt": {
             "type": "string",
             "format": "date-time"
+          },
+          "auditor": {
+            "type": "boolean",
+            "description": "May read the admin views, and change nothing"
           }
         }
       },
@@ -3488,6 +3498,9 @@ enum OpenAPIDocument {
             "maxLength": 72
           },
           "admin": {
+            "type": "boolean"
+          },
+          "auditor": {
             "type": "boolean"
           }
         }
@@ -3754,6 +3767,9 @@ enum OpenAPIDocument {
             "type": "string",
             "minLength": 1,
             "maxLength": 72
+          },
+          "auditor": {
+            "type": "boolean"
           }
         }
       },

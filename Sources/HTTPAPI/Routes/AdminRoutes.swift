@@ -10,6 +10,8 @@ struct AdminRoutes {
     struct Me: Encodable {
         let name: String
         let admin: Bool
+        /// May read the admin views, and change nothing.
+        let auditor: Bool
     }
 
     struct PoolPayload: Encodable {
@@ -80,7 +82,7 @@ struct AdminRoutes {
     func register(on group: RouterGroup<SaffronRequestContext>) {
         group.get("me") { _, context in
             let user = try context.requireUser()
-            return JSONResponse.make(status: .ok, Me(name: user.name, admin: user.isAdmin))
+            return JSONResponse.make(status: .ok, Me(name: user.name, admin: user.isAdmin, auditor: user.isAuditor))
         }
         group.get("admin/pools") { _, context in
             let views = try await broker.poolViews(requestedBy: try context.requireUser())

@@ -12,6 +12,8 @@ struct IdentityRoutes {
     struct UserPayload: Encodable {
         let name: String
         let admin: Bool
+        /// May read what admins read, and change nothing.
+        let auditor: Bool
         /// Whether the user has a local password (false for users made at their first PAM login).
         let local: Bool
         let createdAt: Date
@@ -19,21 +21,24 @@ struct IdentityRoutes {
         init(_ user: UserRecord) {
             name = user.name
             admin = user.isAdmin
+            auditor = user.isAuditor
             local = user.passwordHash.hasPrefix("$2")
             createdAt = user.createdAt
         }
     }
 
     struct NewUser: Decodable {
-        static let keys: Set<String> = ["name", "password", "admin"]
+        static let keys: Set<String> = ["name", "password", "admin", "auditor"]
         let name: String
         let password: String
         let admin: Bool?
+        let auditor: Bool?
     }
 
     struct UserChange: Decodable {
-        static let keys: Set<String> = ["admin", "password"]
+        static let keys: Set<String> = ["admin", "auditor", "password"]
         let admin: Bool?
+        let auditor: Bool?
         let password: String?
     }
 
@@ -44,21 +49,23 @@ struct IdentityRoutes {
 
     func register(on group: RouterGroup<SaffronRequestContext>) {
         group.get("admin/users") { _, context in
-            _ = try context.requireAdmin()
+            _ = try context.requireReader()
             let users = try await broker.store.users().map(UserPayload.init)
             return JSONResponse.make(status: .ok, ["users": users])
         }
         group.post("admin/users") { request, context in
             let admin = try context.requireAdmin()
             let new = try await StrictJSON.decode(NewUser.self, allowedKeys: NewUser.keys, from: request, context: context)
-            let user = try await accounts.addUser(name: new.name, password: new.password, isAdmin: new.admin ?? false, by: admin.name)
+            let user = try await accounts.addUser(
+                name: new.name, password: new.password, isAdmin: new.admin ?? false, isAuditor: new.auditor ?? false, by: admin.name)
             return JSONResponse.make(status: .created, UserPayload(user))
         }
         group.patch("admin/users/:user") { request, context in
             let admin = try context.requireAdmin()
             let change = try await StrictJSON.decode(UserChange.self, allowedKeys: UserChange.keys, from: request, context: context)
             let user = try await accounts.updateUser(
-                named: try context.pathParameter("user"), isAdmin: change.admin, password: change.password, by: admin.name)
+                named: try context.pathParameter("user"), isAdmin: change.admin, isAuditor: change.auditor, password: change.password,
+                by: admin.name)
             return JSONResponse.make(status: .ok, UserPayload(user))
         }
         group.delete("admin/users/:user") { _, context in
@@ -67,7 +74,7 @@ struct IdentityRoutes {
             return Response(status: .noContent)
         }
         group.get("admin/groups") { _, context in
-            _ = try context.requireAdmin()
+            _ = try context.requireReader()
             return JSONResponse.make(status: .ok, ["groups": try await broker.groups()])
         }
         group.post("admin/groups") { request, context in

@@ -10,7 +10,7 @@ struct OperationsRoutes {
 
     func register(on group: RouterGroup<SaffronRequestContext>) {
         group.get("admin/sessions") { _, context in
-            _ = try context.requireAdmin()
+            _ = try context.requireReader()
             let sessions = try await broker.store.sessions()
             return JSONResponse.make(status: .ok, ["sessions": try await SessionPayload.of(sessions, broker: broker)])
         }
@@ -20,11 +20,11 @@ struct OperationsRoutes {
             return Response(status: .noContent)
         }
         group.get("admin/hosts") { _, context in
-            _ = try context.requireAdmin()
+            _ = try context.requireReader()
             return JSONResponse.make(status: .ok, ["hosts": try await broker.hosts()])
         }
         group.get("admin/firewall") { _, context in
-            _ = try context.requireAdmin()
+            _ = try context.requireReader()
             return JSONResponse.make(status: .ok, try await broker.firewallReport())
         }
     }

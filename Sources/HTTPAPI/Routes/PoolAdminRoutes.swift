@@ -65,11 +65,11 @@ struct PoolAdminRoutes {
                     name: new.name, connectURI: new.connect, desktopMode: new.desktops ?? .pooled, policy: policy,
                     access: access, by: admin.name)
             }
-            return JSONResponse.make(status: .created, try await pool(new.name, admin: admin))
+            return JSONResponse.make(status: .created, try await pool(new.name, readBy: admin))
         }
         group.get("admin/pools/:pool") { _, context in
-            let admin = try context.requireAdmin()
-            return JSONResponse.make(status: .ok, try await pool(try context.pathParameter("pool"), admin: admin))
+            let reader = try context.requireReader()
+            return JSONResponse.make(status: .ok, try await pool(try context.pathParameter("pool"), readBy: reader))
         }
         group.delete("admin/pools/:pool") { request, context in
             let admin = try context.requireAdmin()
@@ -91,7 +91,7 @@ struct PoolAdminRoutes {
             let new = try await StrictJSON.decode(NewVMs.self, allowedKeys: NewVMs.keys, from: request, context: context)
             let name = try context.pathParameter("pool")
             try await broker.addVMs(new.vms, toPool: name, by: admin.name)
-            return JSONResponse.make(status: .created, try await pool(name, admin: admin))
+            return JSONResponse.make(status: .created, try await pool(name, readBy: admin))
         }
         group.delete("admin/pools/:pool/vms/:vm") { _, context in
             let admin = try context.requireAdmin()
@@ -101,8 +101,8 @@ struct PoolAdminRoutes {
     }
 
     /// One pool as `GET /admin/pools` lists it.
-    private func pool(_ name: String, admin: UserRecord) async throws -> AdminRoutes.PoolPayload {
-        guard let view = try await broker.poolViews(requestedBy: admin).first(where: { $0.pool.name == name }) else {
+    private func pool(_ name: String, readBy reader: UserRecord) async throws -> AdminRoutes.PoolPayload {
+        guard let view = try await broker.poolViews(requestedBy: reader).first(where: { $0.pool.name == name }) else {
             throw BrokerError(StoreError.poolNotFound(name))
         }
         return AdminRoutes.PoolPayload(view, broker: broker)

@@ -157,6 +157,9 @@ enum SQLiteMigrations {
                     )
                     """)
         }
+        migrator.registerMigration("v12: auditors, who read what admins read") { db in
+            try db.execute(sql: "ALTER TABLE users ADD COLUMN is_auditor BOOLEAN NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

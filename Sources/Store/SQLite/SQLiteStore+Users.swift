@@ -8,8 +8,8 @@ extension SQLiteStore {
                 throw StoreError.userExists(user.name)
             }
             try db.execute(
-                sql: "INSERT INTO users (name, password_hash, is_admin, created_at) VALUES (?, ?, ?, ?)",
-                arguments: [user.name, user.passwordHash, user.isAdmin, user.createdAt])
+                sql: "INSERT INTO users (name, password_hash, is_admin, is_auditor, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [user.name, user.passwordHash, user.isAdmin, user.isAuditor, user.createdAt])
         }
     }
 
@@ -25,13 +25,16 @@ extension SQLiteStore {
         }
     }
 
-    public func updateUser(named name: String, isAdmin: Bool?, passwordHash: String?) async throws {
+    public func updateUser(named name: String, isAdmin: Bool?, isAuditor: Bool?, passwordHash: String?) async throws {
         try await write { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE name = ?", arguments: [name]) != nil else {
                 throw StoreError.userNotFound(name)
             }
             if let isAdmin {
                 try db.execute(sql: "UPDATE users SET is_admin = ? WHERE name = ?", arguments: [isAdmin, name])
+            }
+            if let isAuditor {
+                try db.execute(sql: "UPDATE users SET is_auditor = ? WHERE name = ?", arguments: [isAuditor, name])
             }
             if let passwordHash {
                 try db.execute(sql: "UPDATE users SET password_hash = ? WHERE name = ?", arguments: [passwordHash, name])
@@ -89,6 +92,8 @@ extension SQLiteStore {
 
 extension UserRecord {
     init(row: Row) {
-        self.init(name: row["name"], passwordHash: row["password_hash"], isAdmin: row["is_admin"], createdAt: row["created_at"])
+        self.init(
+            name: row["name"], passwordHash: row["password_hash"], isAdmin: row["is_admin"], isAuditor: row["is_auditor"],
+            createdAt: row["created_at"])
     }
 }

@@ -44,6 +44,7 @@ enum Remote {
     struct User: Decodable {
         let name: String
         let admin: Bool
+        let auditor: Bool
         let createdAt: Date
     }
 
