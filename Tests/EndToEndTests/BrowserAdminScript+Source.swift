@@ -9,6 +9,8 @@ extension BrowserAdminScript {
         (base, user, password, screenshot, profile,
          admin_user, admin_password, admin_profile, shot_before, shot_after, shot_denied, go_ahead) = sys.argv[1:13]
 
+        AUDITOR, AUDITOR_PASSWORD = "ivy", "ivy-audits-1"
+
         def admin_state(driver):
             return driver.execute_script(
                 "const m = document.getElementById('admin'), g = document.getElementById('gate');"
@@ -148,6 +150,25 @@ extension BrowserAdminScript {
                 return "group:staff" in meta and meta
             say("admin-access", json.dumps({"members": members, "pool": fresh("office granted to staff", 20, granted),
                                             "notice": driver.find_element(By.ID, "notice").text}))
+            # Users: alice's row, then an auditor added through the form.
+            def user_row(name):
+                rows = driver.find_elements(By.CSS_SELECTOR, '#users tr[data-user="%s"]' % name)
+                if not rows:
+                    return None
+                cells = {}
+                for cell in rows[0].find_elements(By.CSS_SELECTOR, "th, td"):
+                    selects = cell.find_elements(By.TAG_NAME, "select")
+                    cells[cell.get_attribute("data-label") or ""] = (
+                        selects[0].get_attribute("value") if selects else cell.text.strip())
+                return cells
+            alice_user = fresh("alice in the users table", 20, lambda: user_row(user))
+            driver.find_element(By.ID, "new-user-name").send_keys(AUDITOR)
+            driver.find_element(By.ID, "new-user-password").send_keys(AUDITOR_PASSWORD)
+            Select(driver.find_element(By.ID, "new-user-role")).select_by_value("auditor")
+            driver.find_element(By.CSS_SELECTOR, "#user-form button[type=submit]").click()
+            auditor_user = fresh("the new auditor in the users table", 20, lambda: user_row(AUDITOR))
+            say("admin-users", json.dumps({"alice": alice_user, "auditor": auditor_user,
+                                           "notice": driver.find_element(By.ID, "notice").text}))
             time.sleep(0.5)
             driver.save_screenshot(shot_after)
 
@@ -155,6 +176,24 @@ extension BrowserAdminScript {
             wait_until_ended(driver, "alice's")
             time.sleep(0.5)
             driver.save_screenshot(screenshot)
+
+        def auditor_looks(driver):
+            """The auditor on the admin page: everything shown, nothing to press."""
+            driver.execute_script("sessionStorage.clear()")
+            sign_in(driver, base, AUDITOR, AUDITOR_PASSWORD)
+            driver.get(base + "/admin.html")
+            until("the admin page for the auditor", 20, lambda: admin_state(driver)[0] == "ready")
+            fresh("the users table for the auditor", 20,
+                  lambda: driver.find_elements(By.CSS_SELECTOR, '#users tr[data-user="%s"]' % AUDITOR))
+            shown = lambda selector: [node for node in driver.find_elements(By.CSS_SELECTOR, selector) if node.is_displayed()]
+            say("auditor-view", json.dumps({
+                "state": admin_state(driver)[0],
+                "note": driver.find_element(By.ID, "auditor-note").is_displayed(),
+                "forms": [form.get_attribute("id") for form in shown("form")],
+                "controls": [node.text or node.tag_name for node in shown("#pools button, #sessions button, #users button, #users select, #groups button")],
+                "users": len(driver.find_elements(By.CSS_SELECTOR, "#users tr[data-user]")),
+                "pools": len(driver.find_elements(By.CSS_SELECTOR, "#pools article")),
+            }))
 
         drivers = {}
         def steps():
@@ -164,6 +203,7 @@ extension BrowserAdminScript {
             drivers["admin"] = browser(admin_profile)
             admin_ends(drivers["admin"], session)
             alice_sees_end(drivers["alice"])
+            auditor_looks(drivers["admin"])
         run(steps, drivers, screenshot)
         """#
 }

@@ -72,18 +72,49 @@ extension EndToEnd {
                 #expect(groups?.first { $0["name"] as? String == "staff" }?["members"] as? [String] == [TestUsers.alice], "\(String(describing: groups))")
                 let pools = try API.request("GET", "/api/v1/admin/pools", token: adminToken).json()?["pools"] as? [[String: Any]]
                 #expect((pools?.first?["access"] as? [String])?.contains("group:staff") == true, "\(String(describing: pools))")
+                let users = try browser.decode(UsersSeen.self, key: "admin-users", timeout: 40)
+                print("E2E admin page's users: \(users)")
+                #expect(users.alice["Role"] == "user" && users.alice["Groups"] == "staff", "\(users)")
+                #expect(users.alice["Signs in with"] == "local password", "\(users)")
+                #expect(users.auditor["Role"] == "auditor" && users.notice.contains("Added auditor ivy"), "\(users)")
+                let ivy = try API.request("POST", "/api/v1/login", body: try API.json(["username": "ivy", "password": "ivy-audits-1"]))
+                let ivyMe = try API.request("GET", "/api/v1/me", token: ivy.json()?["token"] as? String)
+                #expect(ivyMe.json()?["auditor"] as? Bool == true, "\(ivyMe)")
                 let ended = try browser.decode(String.self, key: "ended", timeout: 40)
                 print("E2E alice's console after End session: \(ended)")
                 #expect(ended.localizedCaseInsensitiveContains("ended"))
                 let left = try API.request("GET", "/api/v1/sessions", token: aliceToken)
                 #expect(left.status == 200 && !left.text.contains("\"\(session)\""), "still listed: \(left)")
 
+                let auditor = try browser.decode(AuditorSeen.self, key: "auditor-view", timeout: 60)
+                print("E2E admin page as the auditor: \(auditor)")
+                #expect(auditor.state == "ready" && auditor.note, "\(auditor)")
+                #expect(auditor.forms.isEmpty && auditor.controls.isEmpty, "an auditor gets nothing to press: \(auditor)")
+                #expect(auditor.users >= 4 && auditor.pools == 1, "an auditor sees the users and pools: \(auditor)")
                 #expect(browser.finish(timeout: 30) == 0, "\(browser.output.suffix(3000))")
                 for shot in shots.all {
                     #expect(FileManager.default.fileExists(atPath: shot.path), "no screenshot \(shot.path)")
                     print("E2E screenshot: \(shot.path)")
                 }
             }
+        }
+
+        /// The users table: alice's row and the auditor's the form added (cells by column), and the notice.
+        struct UsersSeen: Decodable {
+            let alice: [String: String]
+            let auditor: [String: String]
+            let notice: String
+        }
+
+        /// The admin page as the auditor saw it.
+        struct AuditorSeen: Decodable {
+            let state: String
+            let note: Bool
+            /// Forms shown, and buttons or choices shown in the pools, sessions, users and groups.
+            let forms: [String]
+            let controls: [String]
+            let users: Int
+            let pools: Int
         }
 
         /// What the admin page showed after its groups and access forms were used.

@@ -18,8 +18,9 @@ function fill(select, options) {
   if (options.some(([value]) => value === chosen)) select.value = chosen;
 }
 
-/** Renders the groups and the forms' choices from GET /api/v1/admin/users, /groups and /pools. */
-export function renderAccess({ users, groups, pools }, act) {
+/** Renders the groups and the forms' choices from GET /api/v1/admin/users, /groups and /pools; `canChange` adds the
+ * Remove and Delete group buttons (auditors see the lists only). */
+export function renderAccess({ users, groups, pools }, canChange, act) {
   const list = $("groups");
   list.replaceChildren();
   if (groups.length === 0) list.append(element("li", "empty", "No groups yet."));
@@ -29,20 +30,22 @@ export function renderAccess({ users, groups, pools }, act) {
     item.append(element("strong", null, group.name), `: ${group.members.length ? "" : "no members"}`);
     for (const member of group.members) {
       const chip = element("span", "chip", member);
+      item.append(chip);
+      if (!canChange) continue;
       const remove = element("button", "link", "×");
       remove.type = "button";
       remove.setAttribute("aria-label", `Take ${member} out of ${group.name}`);
       remove.addEventListener("click", () =>
         act("DELETE", `/api/v1/admin/groups/${path(group.name, "members", member)}`, `${member} left ${group.name}.`));
       chip.append(remove);
-      item.append(chip);
     }
+    list.append(item);
+    if (!canChange) continue;
     const remove = element("button", "secondary small", "Delete group");
     remove.type = "button";
     remove.addEventListener("click", () =>
       act("DELETE", `/api/v1/admin/groups/${path(group.name)}`, `Deleted group ${group.name}.`));
     item.append(remove);
-    list.append(item);
   }
   fill($("member-user"), users.map((user) => [user.name, user.name]));
   fill($("member-group"), groups.map((group) => [group.name, group.name]));

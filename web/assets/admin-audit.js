@@ -9,6 +9,8 @@ const ACTIONS = {
   handout: "got a desktop",
   session_end: "session ended",
   user_add: "user added",
+  user_update: "user changed",
+  user_remove: "user deleted",
   pool_create: "pool created",
   pool_update: "pool changed",
   pool_remove: "pool deleted",

@@ -6,6 +6,7 @@
 
 import { renderAccess, setupAccess } from "./admin-access.js";
 import { renderAudit } from "./admin-audit.js";
+import { renderUsers, setupUsers, usersSignature } from "./admin-users.js";
 import { cell, element, since } from "./admin-dom.js";
 import { refreshThumbnails, thumbnailCell } from "./admin-thumbnails.js";
 import { ApiError, call, clearToken, sessionPath, storedToken } from "./api.js";
@@ -14,7 +15,9 @@ const REFRESH_SECONDS = 5;
 const AUDIT_ENTRIES = 25; // the latest audit log entries shown
 
 const $ = (id) => document.getElementById(id);
-let me = null; // {name, admin} of the signed-in user
+let me = null; // {name, admin, auditor} of the signed-in user
+/** Whether the signed-in user may change things (admins), or only look (auditors). */
+const canChange = () => me?.admin === true;
 let pendingEnd = null; // the id of the session whose End session awaits confirmation
 const ending = new Set(); // ids of sessions whose DELETE is in flight
 let shown = { pools: [], sessions: [], audit: [], identity: { users: [], groups: [], pools: [] } }; // the data on screen
@@ -26,14 +29,14 @@ let timer = null;
 const GATES = {
   "signed-out": {
     title: "Sign in first",
-    text: () => "The admin page is for Saffron admins only. Sign in with an admin account on the desktops page, "
+    text: () => "The admin page is for Saffron admins and auditors. Sign in with such an account on the desktops page, "
       + "then choose Admin there.",
     link: "Sign in on the desktops page",
   },
   forbidden: {
     title: "Admins only",
-    text: () => `This page is for Saffron admins only. You are signed in as ${me?.name ?? "a user"}, who is not an `
-      + "admin. Ask an administrator if you need access.",
+    text: () => `This page is for Saffron admins and auditors only. You are signed in as ${me?.name ?? "a user"}, who `
+      + "is neither. Ask an administrator if you need access.",
     link: "Go to your desktops",
   },
   failed: {
@@ -103,7 +106,9 @@ async function start() {
     return gate("failed", error instanceof ApiError ? error.message : String(error));
   }
   showAccount();
-  if (!me?.admin) return gate("forbidden");
+  if (!me?.admin && !me?.auditor) return gate("forbidden");
+  for (const node of document.querySelectorAll(".admin-only")) node.hidden = !canChange();
+  $("auditor-note").hidden = canChange();
   $("gate").hidden = true;
   $("admin-view").hidden = false;
   await refresh();
@@ -128,7 +133,7 @@ async function refresh({ quiet = false } = {}) {
   loading = true;
   try {
     const [pools, sessions, audit, users, groups] = await Promise.all([
-      call("GET", "/api/v1/admin/pools"), call("GET", "/api/v1/sessions"),
+      call("GET", "/api/v1/admin/pools"), call("GET", "/api/v1/admin/sessions"),
       call("GET", `/api/v1/admin/audit?limit=${AUDIT_ENTRIES}`), call("GET", "/api/v1/admin/users"),
       call("GET", "/api/v1/admin/groups"),
     ]);
@@ -150,7 +155,7 @@ async function refresh({ quiet = false } = {}) {
 function render(pools, sessions, audit, identity) {
   if (pendingEnd !== null && !sessions.some((session) => String(session.id) === pendingEnd)) pendingEnd = null;
   const minute = Math.floor(Date.now() / 60_000); // the "… min ago" texts change once a minute
-  const next = JSON.stringify([pools, sessions, audit, identity, pendingEnd, [...ending], minute]);
+  const next = JSON.stringify([pools, sessions, audit, identity, pendingEnd, [...ending], usersSignature(), minute]);
   shown = { pools, sessions, audit, identity };
   if (next === signature) return;
   signature = next;
@@ -158,7 +163,8 @@ function render(pools, sessions, audit, identity) {
   renderPools(pools);
   renderSessions(sessions);
   renderAudit($("audit").tBodies[0], audit);
-  renderAccess(identity, act);
+  renderAccess(identity, canChange(), act);
+  renderUsers(identity, canChange(), { act, rerender });
   if (focused) document.querySelector(`[data-key="${CSS.escape(focused)}"]`)?.focus();
 }
 
@@ -264,6 +270,7 @@ function vmTable(pool, vms) {
 
 /** Repair for a broken VM, Unassign for a persistent desktop nobody is using; nothing otherwise. */
 function vmActions(pool, vm) {
+  if (!canChange()) return "—";
   const box = element("div", "row-actions");
   const path = `/api/v1/admin/pools/${encodeURIComponent(pool.name)}/vms/${encodeURIComponent(vm.name)}`;
   if (vm.broken && !vm.session) {
@@ -281,7 +288,7 @@ function vmActions(pool, vm) {
   return box.childElementCount > 0 ? box : "—";
 }
 
-/** An admin change from the groups and access forms: says `done` or the error, then refreshes; true when it worked. */
+/** An admin change from the groups, access and users forms: says `done` or the error, then refreshes; true when it worked. */
 async function act(method, path, done, body) {
   let worked = false;
   try {
@@ -350,6 +357,7 @@ function viewerBadge(session) {
 
 /** End session, or (after it was pressed) the confirmation: End it / Keep. */
 function endControls(session) {
+  if (!canChange()) return "—";
   const id = String(session.id);
   const who = `${session.user}'s session on ${session.vm}`;
   const box = element("div", "row-actions");
@@ -421,6 +429,7 @@ $("refresh").addEventListener("click", () => {
 });
 $("logout").addEventListener("click", logOut);
 setupAccess(act);
+setupUsers(act);
 $("auto-refresh").addEventListener("change", () => {
   if ($("auto-refresh").checked) refresh({ quiet: true });
 });

@@ -8,7 +8,7 @@ const REFRESH_SECONDS = 15;
 
 const $ = (id) => document.getElementById(id);
 let refreshTimer = null;
-let me = null; // {name, admin} from GET /api/v1/me; null until known
+let me = null; // {name, admin, auditor} from GET /api/v1/me; null until known
 
 /** Shows a passing message (polite status), or clears it. */
 function notify(text) {
@@ -60,14 +60,14 @@ async function signedIn() {
   return refresh();
 }
 
-/** Asks who is signed in: admins get the Admin link. A server without /me, or a failure, just shows no link. */
+/** Asks who is signed in: admins and auditors get the Admin link. A server without /me, or a failure, just shows no link. */
 async function whoAmI() {
   try {
     me = await call("GET", "/api/v1/me");
   } catch {
     me = null;
   }
-  $("admin-link").hidden = !me?.admin;
+  $("admin-link").hidden = !(me?.admin || me?.auditor);
 }
 
 /** Reloads pools and sessions; `quiet` keeps the current messages (background refresh). */
