@@ -15,14 +15,19 @@ struct TargetOptions: ParsableArguments {
     @Option(help: "PEM file of CA certificates to trust for an https:// --server (default: $SAFFRON_CA_FILE).")
     var caFile: String?
 
-    private var environment: [String: String] { ProcessInfo.processInfo.environment }
-
     /// The broker to drive, or nil to act locally.
     func remote() throws -> BrokerClient? {
-        guard let server = server ?? environment["SAFFRON_SERVER"].flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
-        if local.config != nil {
+        if local.config != nil, server != nil {
             throw ValidationError("--config and --server exclude each other: act on the local database or on a running broker.")
         }
+        return try Self.client(server: local.config == nil ? server : nil, caFile: caFile)
+    }
+
+    /// A client of the broker at `server` (else `$SAFFRON_SERVER`) with the saved login or `$SAFFRON_TOKEN`; nil when
+    /// neither names a broker.
+    static func client(server: String?, caFile: String?) throws -> BrokerClient? {
+        let environment = ProcessInfo.processInfo.environment
+        guard let server = server ?? environment["SAFFRON_SERVER"].flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
         let token = try environment["SAFFRON_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
             ?? SavedLogins().login(for: server)?.token
         guard let token else {

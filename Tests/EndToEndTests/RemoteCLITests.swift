@@ -48,6 +48,10 @@ extension EndToEnd {
                 #expect(pools.contains(BrokerFixture.pool) && pools.contains("POOL"), "\(pools)")
                 let hosts = try remote.check(["host", "list"])
                 #expect(hosts.contains("qemu:///system") && hosts.contains("up"), "\(hosts)")
+                let gpus = try remote.check(["gpu", "list", "--connect", "qemu:///system"])
+                #expect(gpus.contains("No GPUs") || gpus.contains("BOARD"), "\(gpus)")
+                let farGPUs = try remote.run(["gpu", "list", "--connect", "qemu+ssh://elsewhere/system"])
+                #expect(farGPUs.status != 0 && farGPUs.errorOutput.contains("host_not_found"), "\(farGPUs.summary)")
                 let firewall = try remote.check(["firewall", "status"])
                 #expect(firewall.contains("ready"), "\(firewall)")
 

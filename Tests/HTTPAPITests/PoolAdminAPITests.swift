@@ -104,6 +104,11 @@ import Testing
             #expect(hosts.first?["connect"] as? String == "test:///default" && hosts.first?["pools"] as? [String] == ["office"])
             #expect(hosts.first?["reachable"] as? Bool == true && hosts.first?["poolVMs"] as? Int == 3)
             #expect(hosts.first?["poolVMsRunning"] as? Int == 1, "erin's desktop runs: \(hosts)")
+            let gpus = try await client.call(.get, "/api/v1/admin/hosts/gpus?connect=test%3A%2F%2F%2Fdefault", token: boss)
+            #expect(gpus.status == .ok && gpus.json["boards"] is [Any], "the pool's host: \(gpus.json)")
+            let elsewhere = try await client.call(.get, "/api/v1/admin/hosts/gpus?connect=qemu%2Bssh%3A%2F%2Fsomewhere%2Fsystem", token: boss)
+            #expect(elsewhere.status == .notFound && errorCode(elsewhere.json) == "host_not_found", "no pool lives there")
+            #expect(try await client.call(.get, "/api/v1/admin/hosts/gpus", token: boss).status == .badRequest)
             let firewall = try await client.call(.get, "/api/v1/admin/firewall", token: boss).json
             #expect(firewall["ready"] as? Bool == true && firewall["forwarded"] as? Int == 1 && firewall["liveSessions"] as? Int == 1, "\(firewall)")
         }

@@ -3048,6 +3048,90 @@ enum OpenAPIDocument {
           }
         }
       }
+    },
+    "/api/v1/admin/hosts/gpus": {
+      "get": {
+        "summary": "The GPU boards of a pool's host",
+        "operationId": "adminGPUs",
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "connect",
+            "in": "query",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "A host's libvirt connection URI, as GET /api/v1/admin/hosts lists it"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Its boards with their vGPU profiles",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/GPUBoards"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "No connect given",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Not logged in, or the token expired",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "forbidden",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "host_not_found: no pool lives there",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "502": {
+            "description": "libvirt failed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
     }
   },
   "components": {
@@ -3862,6 +3946,104 @@ enum OpenAPIDocument {
           "error": {
             "type": "string",
             "nullable": true
+          }
+        }
+      },
+      "GPUBoard": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "address",
+          "nodeName",
+          "pciClass",
+          "profiles",
+          "vgpusInUse",
+          "passthroughDomains",
+          "freeForPassthrough"
+        ],
+        "properties": {
+          "address": {
+            "type": "string"
+          },
+          "nodeName": {
+            "type": "string"
+          },
+          "vendor": {
+            "type": "string",
+            "nullable": true
+          },
+          "product": {
+            "type": "string",
+            "nullable": true
+          },
+          "pciClass": {
+            "type": "string"
+          },
+          "profiles": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "type",
+                "deviceAPI",
+                "maxPerBoard",
+                "inUse",
+                "available"
+              ],
+              "properties": {
+                "type": {
+                  "type": "string"
+                },
+                "name": {
+                  "type": "string",
+                  "nullable": true
+                },
+                "framebufferMiB": {
+                  "type": "integer",
+                  "nullable": true
+                },
+                "deviceAPI": {
+                  "type": "string"
+                },
+                "maxPerBoard": {
+                  "type": "integer"
+                },
+                "inUse": {
+                  "type": "integer"
+                },
+                "available": {
+                  "type": "integer"
+                }
+              }
+            }
+          },
+          "vgpusInUse": {
+            "type": "integer"
+          },
+          "passthroughDomains": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "freeForPassthrough": {
+            "type": "boolean"
+          }
+        }
+      },
+      "GPUBoards": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "boards"
+        ],
+        "properties": {
+          "boards": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/GPUBoard"
+            }
           }
         }
       }

@@ -23,6 +23,13 @@ struct OperationsRoutes {
             _ = try context.requireReader()
             return JSONResponse.make(status: .ok, ["hosts": try await broker.hosts()])
         }
+        group.get("admin/hosts/gpus") { request, context in
+            _ = try context.requireReader()
+            guard let connect = request.uri.queryParameters.get("connect") else {
+                throw APIError.badRequest("Name the host: ?connect=URI, one of GET /api/v1/admin/hosts.")
+            }
+            return JSONResponse.make(status: .ok, ["boards": try await broker.gpuBoards(on: connect)])
+        }
         group.get("admin/firewall") { _, context in
             _ = try context.requireReader()
             return JSONResponse.make(status: .ok, try await broker.firewallReport())

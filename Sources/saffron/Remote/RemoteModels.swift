@@ -53,4 +53,6 @@ enum Remote {
     struct AuditPage: Decodable { let events: [AuditEvent] }
 
     struct Hosts: Decodable { let hosts: [HostView] }
+
+    struct GPUBoards: Decodable { let boards: [GPUBoardView] }
 }
