@@ -40,7 +40,8 @@ public struct BrokerServer: Sendable {
             configuration: .init(
                 services: services + [
                     .init(service: app),
-                    .init(service: ExpiredTokenSweeper(store: components.store, interval: .seconds(600), logger: logger)),
+                    .init(service: StoreSweeper(
+                        store: components.store, interval: .seconds(600), auditRetention: config.auditRetention, logger: logger)),
                     .init(service: PresenceService(broker: components.broker, logger: logger)),
                     .init(service: PoolUpkeepService(broker: components.broker, interval: .seconds(2), logger: logger)),
                 ],

@@ -107,4 +107,6 @@ public protocol Store: Sendable {
     func appendAuditEvent(_ event: AuditEvent) async throws
     /// Entries newest first: at most `limit`, older than the entry `before` when given (for paging).
     func auditEvents(before: Int64?, limit: Int) async throws -> [AuditEvent]
+    /// Deletes the entries made before `date`; returns how many.
+    @discardableResult func deleteAuditEvents(olderThan date: Date) async throws -> Int
 }

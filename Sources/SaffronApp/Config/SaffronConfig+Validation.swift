@@ -58,6 +58,9 @@ extension SaffronConfig {
         guard (5...86400).contains(tickets.validitySeconds) else {
             throw ConfigError(message: "tickets.validitySeconds must be 5 to 86400 (it must cover the client opening all SPICE channels).")
         }
+        guard (0...36_500).contains(audit.retentionDays) else {
+            throw ConfigError(message: "audit.retentionDays must be 0 (keep everything) to 36500.")
+        }
         guard auth.tokenLifetimeSeconds > 0 else { throw ConfigError(message: "auth.tokenLifetimeSeconds must be positive.") }
         guard (4...31).contains(auth.bcryptCost) else { throw ConfigError(message: "auth.bcryptCost must be 4 to 31.") }
         guard !auth.methods.isEmpty, Set(auth.methods).count == auth.methods.count,

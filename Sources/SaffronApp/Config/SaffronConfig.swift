@@ -104,6 +104,12 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
         public var token = ""
     }
 
+    /// The audit log.
+    public struct Audit: Codable, Sendable, Equatable {
+        /// Entries older than this many days are deleted (checked every 10 minutes); 0 keeps them all.
+        public var retentionDays = 365
+    }
+
     /// The directory of the `ldap` login method (OpenLDAP, Active Directory).
     public struct LDAP: Codable, Sendable, Equatable {
         /// `ldap://HOST[:PORT]` or `ldaps://HOST[:PORT]`.
@@ -136,6 +142,7 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
     public var tickets = Tickets()
     public var auth = Auth()
     public var metrics = Metrics()
+    public var audit = Audit()
     public var ldap = LDAP()
 
     public init() {}
@@ -154,5 +161,12 @@ extension SaffronConfig.LDAP {
         settings.groupFilter = groupFilter
         settings.groupAttribute = groupAttribute
         return settings
+    }
+}
+
+extension SaffronConfig {
+    /// How long audit entries are kept; nil keeps them all.
+    var auditRetention: TimeInterval? {
+        audit.retentionDays > 0 ? TimeInterval(audit.retentionDays) * 86_400 : nil
     }
 }

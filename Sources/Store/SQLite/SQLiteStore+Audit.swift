@@ -24,6 +24,13 @@ extension SQLiteStore {
             ).map(AuditEvent.init(row:))
         }
     }
+
+    public func deleteAuditEvents(olderThan date: Date) async throws -> Int {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM audit_events WHERE at < ?", arguments: [date])
+            return db.changesCount
+        }
+    }
 }
 
 extension AuditEvent {

@@ -1,0 +1,40 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Store
+
+/// Deletes what the store need not keep, now and then: expired login tokens, and audit log entries older than the
+/// configured retention.
+struct StoreSweeper: Service {
+    let store: any Store
+    let interval: Duration
+    /// How long audit entries are kept; nil keeps them all.
+    let auditRetention: TimeInterval?
+    let logger: Logger
+
+    /// Sweeps every `interval` until graceful shutdown, then returns without error.
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await sweep(now: Date())
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    private func sweep(now: Date) async {
+        do {
+            let removed = try await store.deleteExpiredTokens(now: now)
+            if removed > 0 { logger.debug("removed \(removed) expired login token(s)") }
+        } catch {
+            logger.warning("could not remove expired login tokens: \(error)")
+        }
+        guard let auditRetention else { return }
+        do {
+            let removed = try await store.deleteAuditEvents(olderThan: now.addingTimeInterval(-auditRetention))
+            if removed > 0 { logger.info("removed \(removed) audit log entr\(removed == 1 ? "y" : "ies") past the retention") }
+        } catch {
+            logger.warning("could not remove old audit log entries: \(error)")
+        }
+    }
+}
