@@ -46,7 +46,11 @@ extension EndToEnd {
         @Test("SIGKILL during handouts and releases: after each restart no port or VM twice, no orphan or missing rule, every live session works")
         func killedMidTraffic() throws {
             try BrokerFixture.run("crash") { broker in
-                var random = SystemRandomNumberGenerator()
+                // The kill points come from a printed seed; SAFFRON_E2E_CRASH_SEED replays a run's (thread timing aside).
+                let seed = ProcessInfo.processInfo.environment["SAFFRON_E2E_CRASH_SEED"].flatMap(UInt64.init)
+                    ?? UInt64.random(in: 1...UInt64.max)
+                print("E2E crash: seed \(seed) (SAFFRON_E2E_CRASH_SEED=\(seed) replays these kill points)")
+                var random = SplitMix64(seed: seed)
                 for round in 1...4 {
                     let traffic = Traffic(users: Array(TestUsers.crowd.prefix(4)))
                     let requests = Int.random(in: 1...12, using: &random)
@@ -90,5 +94,20 @@ extension EndToEnd {
                 #expect(outcome == .linked(result: 0), "session \(id) of \(user) on port \(port) does not work: \(outcome)")
             }
         }
+    }
+}
+
+/// A small seeded random number generator (SplitMix64), so a run's choices can be replayed from its seed.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var mixed = state
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
     }
 }
