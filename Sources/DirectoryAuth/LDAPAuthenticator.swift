@@ -3,7 +3,8 @@ import Broker
 import Foundation
 
 /// Checks passwords against an LDAP directory or Active Directory: binds as the service account (or anonymously),
-/// searches the user's entry, binds as that entry with the password, then reads the user's groups.
+/// searches the user's entry, binds as that entry with the password, then reads the user's groups; or, with
+/// `userDN`, binds as the user straight away.
 public struct LDAPAuthenticator: Authenticator {
     public let name = "ldap"
     public let settings: LDAPSettings
@@ -40,19 +41,36 @@ public struct LDAPAuthenticator: Authenticator {
                 settings.uri, settings.startTLS ? 1 : 0, settings.caFile, Int32(settings.timeoutSeconds), &error, error.count)
         else { throw Unavailable(description: "cannot reach \(settings.uri): \(text())") }
         defer { saffron_ldap_close(ldap) }
-        guard saffron_ldap_bind(ldap, settings.bindDN, settings.bindPassword, &error, error.count) == 0 else {
-            throw Unavailable(description: "the service bind to \(settings.uri) failed: \(text())")
-        }
-        let users = try search(ldap, settings.userBase, LDAPSettings.filter(settings.userFilter, user: username), nil)
-        guard users.count == 1, let dn = users.first else { return nil }  // unknown, or not one person
-        let bound = saffron_ldap_bind(ldap, dn, password, &error, error.count)
-        guard bound == 0 else {
-            if bound == 49 { return nil }  // invalid credentials
-            throw Unavailable(description: "binding as the user failed: \(text())")
+        let userFilter = LDAPSettings.filter(settings.userFilter, user: username)
+        var dn: String
+        if let template = settings.userDN {
+            dn = LDAPSettings.bindDN(template, user: username)
+            guard try bindAsUser(ldap, dn, password) else { return nil }
+            if !settings.userBase.isEmpty {  // the entry's own DN, for groups naming members by DN
+                let found = try search(ldap, settings.userBase, userFilter, nil)
+                if found.count == 1, let entry = found.first { dn = entry }
+            }
+        } else {
+            guard saffron_ldap_bind(ldap, settings.bindDN, settings.bindPassword, &error, error.count) == 0 else {
+                throw Unavailable(description: "the service bind to \(settings.uri) failed: \(text())")
+            }
+            let users = try search(ldap, settings.userBase, userFilter, nil)
+            guard users.count == 1, let entry = users.first else { return nil }  // unknown, or not one person
+            dn = entry
+            guard try bindAsUser(ldap, dn, password) else { return nil }
         }
         guard let groupBase = settings.groupBase else { return Acceptance() }
         let filter = LDAPSettings.filter(settings.groupFilter, user: username, dn: dn)
         return Acceptance(directoryGroups: try search(ldap, groupBase, filter, settings.groupAttribute))
+    }
+
+    /// Binds as `dn` with the password: true when the directory accepts it, false for wrong credentials.
+    private static func bindAsUser(_ ldap: OpaquePointer, _ dn: String, _ password: String) throws -> Bool {
+        var error = [CChar](repeating: 0, count: 256)
+        let bound = saffron_ldap_bind(ldap, dn, password, &error, error.count)
+        if bound == 49 { return false }  // invalid credentials (also an unknown DN, where the server says so)
+        guard bound == 0 else { throw Unavailable(description: "binding as the user failed: \(String(cString: error))") }
+        return true
     }
 
     /// DNs (`attribute` nil) or the attribute's values of the entries found.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where and how the LDAP authenticator finds users and their groups.
 public struct LDAPSettings: Sendable, Equatable {
     /// `ldap://HOST[:PORT]` or `ldaps://HOST[:PORT]`.
@@ -9,7 +11,12 @@ public struct LDAPSettings: Sendable, Equatable {
     /// The service account that searches for users; nil binds anonymously.
     public var bindDN: String?
     public var bindPassword: String?
-    /// Where users are searched for.
+    /// Bind as the user directly with this DN (or Active Directory UPN), `{user}` being the login name escaped for a
+    /// DN, e.g. `uid={user},ou=people,dc=example,dc=org` or `{user}@corp.example`; nil searches the user's entry first
+    /// (as the service account) and binds as what it finds.
+    public var userDN: String?
+    /// Where users are searched for (with `userDN`: searched as the user once bound, for the DN groups name; empty:
+    /// the bind DN is taken as the user's DN).
     public var userBase: String
     /// Finds one user; `{user}` is the login name, escaped for a filter.
     public var userFilter = "(uid={user})"
@@ -29,6 +36,31 @@ public struct LDAPSettings: Sendable, Equatable {
 }
 
 extension LDAPSettings {
+    /// `value` escaped for a DN attribute value (RFC 4514): `,`, `+`, `"`, `\\`, `<`, `>`, `;`, `=`, a leading `#`
+    /// or space and a trailing space get a backslash, NUL becomes `\\00`, so a login name stays one value.
+    static func escapedForDN(_ value: String) -> String {
+        var escaped = ""
+        let characters = Array(value)
+        for (index, character) in characters.enumerated() {
+            switch character {
+            case ",", "+", "\"", "\\", "<", ">", ";", "=":
+                escaped += "\\\(character)"
+            case "\0":
+                escaped += "\\00"
+            case "#" where index == 0, " " where index == 0 || index == characters.count - 1:
+                escaped += "\\\(character)"
+            default:
+                escaped.append(character)
+            }
+        }
+        return escaped
+    }
+
+    /// `template` with `{user}` replaced by the DN-escaped login name.
+    static func bindDN(_ template: String, user: String) -> String {
+        template.replacingOccurrences(of: "{user}", with: escapedForDN(user))
+    }
+
     /// `value` escaped for an LDAP search filter (RFC 4515): `*`, `(`, `)`, `\\` and NUL become `\\2a`, `\\28`,
     /// `\\29`, `\\5c`, `\\00`, so a login name can never change the filter.
     static func escapedForFilter(_ value: String) -> String {

@@ -23,11 +23,12 @@ enum LDAPBed {
     }
 
     /// The broker's `ldap` section (a trailing comma: it goes before other sections); with `tls`, StartTLS or LDAPS
-    /// trusting its CA.
-    static func config(_ security: Security, tls: TLSFolder?) -> String {
+    /// trusting its CA; with `bindDirectly`, binding as `uid={user},ou=people,…` without searching first.
+    static func config(_ security: Security, tls: TLSFolder?, bindDirectly: Bool = false) -> String {
         let secure = tls.map { #""startTLS": \#(security == .startTLS), "caFile": "\#($0.caCertificate)", "# } ?? ""
+        let direct = bindDirectly ? #""userDN": "uid={user},ou=people,\#(suffix)", "# : ""
         return """
-            "ldap": {"uri": "\(uri(security))", \(secure)"userBase": "ou=people,\(suffix)", "userFilter": "(uid={user})", \
+            "ldap": {"uri": "\(uri(security))", \(secure)\(direct)"userBase": "ou=people,\(suffix)", "userFilter": "(uid={user})", \
             "groupBase": "ou=groups,\(suffix)", "groupFilter": "(member={dn})", "groupAttribute": "cn"},
             """
     }
@@ -40,8 +41,9 @@ enum LDAPBed {
     }
 
     /// Starts slapd with a fresh database of `dana` in `designers` (with `tls`: TLS required for everything, through
-    /// StartTLS or LDAPS as `security` says), runs `body`, stops slapd.
-    static func with(_ security: Security, tls: TLSFolder?, _ body: () throws -> Void) throws {
+    /// StartTLS or LDAPS as `security` says; without `anonymousSearch`, only bound users may read entries), runs
+    /// `body`, stops slapd.
+    static func with(_ security: Security, tls: TLSFolder?, anonymousSearch: Bool = true, _ body: () throws -> Void) throws {
         let folder = try Scratch.directory("slapd")
         let database = folder.appendingPathComponent("db")
         try FileManager.default.createDirectory(at: database, withIntermediateDirectories: true)
@@ -61,6 +63,7 @@ enum LDAPBed {
             rootdn "cn=admin,\(suffix)"
             rootpw admin-secret
             directory \(database.path)
+            \(anonymousSearch ? "" : "access to * by users read by anonymous auth")
 
             """.write(to: configuration, atomically: true, encoding: .utf8)
         let entries = folder.appendingPathComponent("data.ldif")
@@ -154,6 +157,34 @@ extension EndToEnd {
                     #expect(!alicePools.text.contains("\"design\""), "alice is in no designers group: \(alicePools.text)")
                     let audit = try broker.cli(["audit", "--json"]).output
                     #expect(audit.contains("first login through ldap"), "\(audit.prefix(1500))")
+                }
+            }
+        }
+
+        @Test("a directory user binds as their own DN (no search first), gets their group's pool; wrong and injected names fail")
+        func directBind() throws {
+            try BrokerFixture.run(
+                "ldap-direct", authMethods: ["local", "ldap"], extraConfig: LDAPBed.config(.plain, tls: nil, bindDirectly: true)
+            ) { broker in
+                // Anonymous searches find nothing here, so only a bind as dana herself can log her in.
+                try LDAPBed.with(.plain, tls: nil, anonymousSearch: false) {
+                    let anonymous = try Command.run(Topology.inGateway([
+                        "ldapsearch", "-x", "-H", LDAPBed.uri(.plain), "-b", "ou=people,\(LDAPBed.suffix)", "(uid=\(LDAPBed.user))", "dn",
+                    ]))
+                    #expect(!anonymous.output.contains("dn: uid="), "slapd let an anonymous search find dana: \(anonymous.output)")
+                    try broker.cli(["group", "create", LDAPBed.group])
+                    try broker.cli(["pool", "create", "design", "--connect", TestVMs.connectURI, "--private"])
+                    try broker.cli(["pool", "grant", "design", "--group", LDAPBed.group])
+                    let login = try PAMBed.login(LDAPBed.user, LDAPBed.password)
+                    #expect(login.status == 200, "\(login)\n\(broker.logTail())")
+                    let pools = try API.request("GET", "/api/v1/pools", token: try #require(login.json()?["token"] as? String))
+                    #expect(pools.text.contains("\"design\""), "dana's group reached through her own bind: \(pools.text)")
+                    for (name, password) in [
+                        (LDAPBed.user, "wrong"), ("dana,ou=people", LDAPBed.password), ("*", LDAPBed.password), ("nobody", LDAPBed.password),
+                    ] {
+                        let refused = try PAMBed.login(name, password)
+                        #expect(refused.status == 401 || refused.status == 400, "\(name.debugDescription): \(refused)")
+                    }
                 }
             }
         }

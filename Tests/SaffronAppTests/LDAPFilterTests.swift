@@ -23,6 +23,22 @@ import Testing
                 == "(&(member=uid=d\\281\\29,ou=p)(uid=d))")
     }
 
+    @Test(arguments: [
+        ("dana", "uid=dana,ou=people,dc=example,dc=org"),
+        ("dana,ou=admins", "uid=dana\\,ou\\=admins,ou=people,dc=example,dc=org"),
+        ("a+b\"c<d>e;f\\g", "uid=a\\+b\\\"c\\<d\\>e\\;f\\\\g,ou=people,dc=example,dc=org"),
+        ("#lead ", "uid=\\#lead\\ ,ou=people,dc=example,dc=org"),
+        (" x", "uid=\\ x,ou=people,dc=example,dc=org"),
+        ("nul\u{0}x", "uid=nul\\00x,ou=people,dc=example,dc=org"),
+    ])
+    func namesInABindDNAreEscaped(name: String, dn: String) {
+        #expect(LDAPSettings.bindDN("uid={user},ou=people,dc=example,dc=org", user: name) == dn)
+    }
+
+    @Test func aUPNTemplateKeepsTheDomain() {
+        #expect(LDAPSettings.bindDN("{user}@corp.example", user: "dana") == "dana@corp.example")
+    }
+
     @Test func theConfigRefusesAnLDAPMethodWithoutItsDirectory() throws {
         let error = #expect(throws: ConfigError.self) { try ConfigFile.load(#""auth": {"methods": ["local", "ldap"]}"#) }
         #expect(error?.message.contains("ldap.uri") == true)

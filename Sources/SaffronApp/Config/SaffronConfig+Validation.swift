@@ -73,8 +73,11 @@ extension SaffronConfig {
             guard ldap.uri.hasPrefix("ldap://") || ldap.uri.hasPrefix("ldaps://") else {
                 throw ConfigError(message: "ldap.uri must be ldap://HOST[:PORT] or ldaps://HOST[:PORT] for the ldap method, not \(ldap.uri.debugDescription).")
             }
-            guard !ldap.userBase.isEmpty, ldap.userFilter.contains("{user}") else {
-                throw ConfigError(message: "ldap.userBase must be set, and ldap.userFilter must hold {user}, e.g. (uid={user}).")
+            if !ldap.userDN.isEmpty, !ldap.userDN.contains("{user}") {
+                throw ConfigError(message: "ldap.userDN must hold {user}, e.g. uid={user},ou=people,dc=example,dc=org or {user}@corp.example.")
+            }
+            guard (!ldap.userDN.isEmpty || !ldap.userBase.isEmpty), ldap.userFilter.contains("{user}") else {
+                throw ConfigError(message: "ldap.userBase (or ldap.userDN) must be set, and ldap.userFilter must hold {user}, e.g. (uid={user}).")
             }
             if ldap.startTLS, ldap.uri.hasPrefix("ldaps://") {
                 throw ConfigError(message: "ldap.startTLS is for ldap:// URIs; ldaps:// is TLS already.")

@@ -121,6 +121,9 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
         /// The service account that searches for users; empty: anonymous.
         public var bindDN = ""
         public var bindPassword = ""
+        /// Bind as the user with this DN or AD UPN (`{user}`: the login name, escaped), e.g.
+        /// `uid={user},ou=people,dc=example,dc=org` or `{user}@corp.example`; empty: search first, then bind.
+        public var userDN = ""
         /// Where users are searched, and the filter finding one (`{user}`: the login name, escaped).
         public var userBase = ""
         public var userFilter = "(uid={user})"
@@ -156,6 +159,7 @@ extension SaffronConfig.LDAP {
         settings.caFile = caFile.isEmpty ? nil : caFile
         settings.bindDN = bindDN.isEmpty ? nil : bindDN
         settings.bindPassword = bindPassword.isEmpty ? nil : bindPassword
+        settings.userDN = userDN.isEmpty ? nil : userDN
         settings.userFilter = userFilter
         settings.groupBase = groupBase.isEmpty ? nil : groupBase
         settings.groupFilter = groupFilter
