@@ -195,7 +195,7 @@ let package = Package(
         .testTarget(
             name: "HTTPAPITests",
             dependencies: [
-                "HTTPAPI", "Broker", "BrokerTestSupport", "Store",
+                "HTTPAPI", "Broker", "BrokerTestSupport", "Store", "Firewall",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],

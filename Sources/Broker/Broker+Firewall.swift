@@ -29,6 +29,22 @@ public struct FirewallReport: Sendable, Codable, Equatable {
 }
 
 extension Broker {
+    /// Checks the firewall against the live sessions now, as upkeep does every round, and rebuilds it if rules were
+    /// flushed or added behind the broker's back; true when it had to.
+    @discardableResult
+    public func reconcileFirewall(by actor: String = AuditLog.cliActor) async throws -> Bool {
+        let drifted: Bool
+        do {
+            drifted = try await BrokerError.mapping { try await rebuildForwardingIfDrifted() }
+        } catch let error as BrokerError {
+            throw error
+        } catch {
+            throw BrokerError.forwarding("Could not check the firewall against the live sessions: \(error)")
+        }
+        await audit.record(.firewallReconcile, by: actor, subject: forwarder.summary, drifted ? "rules rebuilt" : "already in step")
+        return drifted
+    }
+
     /// The firewall backend's state: whether it works, and how many sessions it forwards against the store's count.
     public func firewallReport() async throws -> FirewallReport {
         let live = try await store.sessions().count

@@ -29,6 +29,8 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, Codable, Custom
     public static let groupDelete = AuditAction(rawValue: "group_delete")
     /// Members added to or removed from a group.
     public static let groupUpdate = AuditAction(rawValue: "group_update")
+    /// The firewall checked against the live sessions on an admin's request.
+    public static let firewallReconcile = AuditAction(rawValue: "firewall_reconcile")
 }
 
 /// One entry of the audit log: who did what to what, when, from where, and whether it worked. Never holds a

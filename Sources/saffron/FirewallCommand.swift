@@ -6,10 +6,11 @@ import SaffronApp
 import SaffronClient
 import Store
 
-/// `saffron firewall status`: which backend forwards the public ports, and whether it works on this host.
+/// `saffron firewall status|reconcile`: which backend forwards the public ports, whether it works on this host, and
+/// putting its rules back in step with the live sessions.
 struct FirewallCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "firewall", abstract: "Show how public ports reach the desktops.", subcommands: [Status.self])
+        commandName: "firewall", abstract: "Show how public ports reach the desktops.", subcommands: [Status.self, Reconcile.self])
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -43,6 +44,25 @@ struct FirewallCommand: AsyncParsableCommand {
                     "The \(backendName) firewall backend does not work on its host. Install its tools "
                         + "(nftables and libnftables1, or iptables and conntrack), or set firewall.backend in the config.")
             }
+        }
+    }
+
+    struct Reconcile: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the firewall against the live sessions now and rebuild its rules if they drifted.",
+            discussion: "The broker does this on its own every few seconds while it serves; this runs it at once.")
+        @OptionGroup var options: TargetOptions
+
+        func run() async throws {
+            let rebuilt: Bool
+            if let client = try options.remote() {
+                struct Answer: Decodable { let rebuilt: Bool }
+                let data = try await client.call(.post, BrokerClient.apiPath("admin", "firewall", "reconcile"))
+                rebuilt = try BrokerClient.decode(Answer.self, from: data).rebuilt
+            } else {
+                rebuilt = try await options.components().broker.reconcileFirewall()
+            }
+            print(rebuilt ? "The firewall had drifted from the live sessions; its rules are rebuilt." : "The firewall is in step with the live sessions.")
         }
     }
 }

@@ -54,6 +54,8 @@ extension EndToEnd {
                 #expect(farGPUs.status != 0 && farGPUs.errorOutput.contains("host_not_found"), "\(farGPUs.summary)")
                 let firewall = try remote.check(["firewall", "status"])
                 #expect(firewall.contains("ready"), "\(firewall)")
+                let reconciled = try remote.check(["firewall", "reconcile"])
+                #expect(reconciled.contains("in step"), "\(reconciled)")
 
                 // Pools, policy, users, groups and grants, all through the admin API.
                 let created = try remote.check(["pool", "create", "lab", "--connect", "qemu:///system", "--private", "--spares", "0"])

@@ -1,4 +1,5 @@
 import BrokerTestSupport
+import Firewall
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -109,6 +110,15 @@ import Testing
             let elsewhere = try await client.call(.get, "/api/v1/admin/hosts/gpus?connect=qemu%2Bssh%3A%2F%2Fsomewhere%2Fsystem", token: boss)
             #expect(elsewhere.status == .notFound && errorCode(elsewhere.json) == "host_not_found", "no pool lives there")
             #expect(try await client.call(.get, "/api/v1/admin/hosts/gpus", token: boss).status == .badRequest)
+            let orphan = ForwardRule(
+                sessionID: "gone", clientAddress: "203.0.113.99", publicAddress: "198.51.100.1", publicPort: 20009,
+                targetAddress: "192.0.2.10", targetPort: 5999)
+            await fixture.forwarder.insertOrphan(orphan)
+            let reconciled = try await client.call(.post, "/api/v1/admin/firewall/reconcile", token: boss)
+            #expect(reconciled.status == .ok && reconciled.json["rebuilt"] as? Bool == true, "\(reconciled.json)")
+            #expect(await !fixture.forwarder.rules.contains(orphan), "the orphan rule is gone")
+            let again = try await client.call(.post, "/api/v1/admin/firewall/reconcile", token: boss)
+            #expect(again.json["rebuilt"] as? Bool == false, "in step now: \(again.json)")
             let firewall = try await client.call(.get, "/api/v1/admin/firewall", token: boss).json
             #expect(firewall["ready"] as? Bool == true && firewall["forwarded"] as? Int == 1 && firewall["liveSessions"] as? Int == 1, "\(firewall)")
         }

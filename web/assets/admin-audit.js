@@ -23,6 +23,7 @@ const ACTIONS = {
   group_create: "group created",
   group_delete: "group deleted",
   group_update: "group changed",
+  firewall_reconcile: "firewall checked",
 };
 
 /** Fills `body` (the audit table's tbody) with `events` as GET /api/v1/admin/audit returns them. */

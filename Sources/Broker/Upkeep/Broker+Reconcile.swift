@@ -43,14 +43,20 @@ extension Broker {
     /// behind the broker's back). The sessions are read inside the forwarder's own serialization.
     func reconcileForwarding() async {
         do {
-            let store = self.store
-            let settings = self.settings
-            let drifted = try await forwarder.reconcile {
-                try await store.sessions().compactMap { Broker.forwardRule(for: $0, settings: settings) }
-            }
-            if drifted { logger.notice("forwarding rules were out of step with the sessions and are rebuilt") }
+            _ = try await rebuildForwardingIfDrifted()
         } catch {
             logger.warning("could not check the forwarding rules: \(error)")
         }
+    }
+
+    /// Compares the firewall with the live sessions and rebuilds it if they differ; true when it had to.
+    func rebuildForwardingIfDrifted() async throws -> Bool {
+        let store = self.store
+        let settings = self.settings
+        let drifted = try await forwarder.reconcile {
+            try await store.sessions().compactMap { Broker.forwardRule(for: $0, settings: settings) }
+        }
+        if drifted { logger.notice("forwarding rules were out of step with the sessions and are rebuilt") }
+        return drifted
     }
 }

@@ -30,6 +30,11 @@ struct OperationsRoutes {
             }
             return JSONResponse.make(status: .ok, ["boards": try await broker.gpuBoards(on: connect)])
         }
+        group.post("admin/firewall/reconcile") { _, context in
+            let admin = try context.requireAdmin()
+            struct Reconciled: Encodable { let rebuilt: Bool }
+            return JSONResponse.make(status: .ok, Reconciled(rebuilt: try await broker.reconcileFirewall(by: admin.name)))
+        }
         group.get("admin/firewall") { _, context in
             _ = try context.requireReader()
             return JSONResponse.make(status: .ok, try await broker.firewallReport())
