@@ -1,7 +1,8 @@
 import Logging
 
 /// Deletes the connection-tracking entries of a session's forwarded flows (`conntrack -D`), so that packets of a
-/// connection established before the session's forwarding went away no longer reach the VM. Both backends use it.
+/// connection established before the session's forwarding went away no longer reach the VM. The iptables backend
+/// uses it; the nftables backend cuts such flows with its own rules instead (see `NftablesRuleset`).
 ///
 /// Removing a DNAT rule or map element leaves established flows alive; together with the SPICE ticket change that
 /// disconnects clients, this cuts a live viewer within about a second. A host without conntrack-tools only loses

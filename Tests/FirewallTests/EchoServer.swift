@@ -40,6 +40,24 @@ final class EchoServer: @unchecked Sendable {
         print(data.decode(), end="")
         """
 
+    /// Connects to 127.0.0.1:argv[1], has "one" echoed, creates file argv[2], waits for file argv[3], then sends
+    /// "two": prints "one two" when it is echoed too, else "one reset" or "one closed" (the connection was cut).
+    static let heldClientScript = """
+        import socket, sys, os, time
+        c = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+        c.sendall(b"one"); first = c.recv(16).decode()
+        open(sys.argv[2], "w").close()
+        deadline = time.time() + 30
+        while not os.path.exists(sys.argv[3]) and time.time() < deadline: time.sleep(0.01)
+        try:
+            c.sendall(b"two"); second = c.recv(16).decode() or "closed"
+        except (ConnectionResetError, BrokenPipeError):
+            second = "reset"
+        except socket.timeout:
+            second = "timeout"
+        print(first, second, end="")
+        """
+
     private let process: Process
     private let exited = DispatchSemaphore(value: 0)
 

@@ -1,4 +1,5 @@
 import Firewall
+import Foundation
 import Testing
 
 /// Real TCP traffic through the DNAT rule, on loopback inside a throwaway namespace.
@@ -30,8 +31,19 @@ struct ForwardingTrafficTests {
 
             #expect(try await Self.trackedFlows(to: publicPort, in: ns) > 0)
 
+            // A connection established through the rule, cut when the rule goes.
+            let connected = "/tmp/saffron-held-\(backend)-\(publicPort)-connected", proceed = "/tmp/saffron-held-\(backend)-\(publicPort)-go"
+            for path in [connected, proceed] { unlink(path) }
+            defer { for path in [connected, proceed] { unlink(path) } }
+            let held = Task { try await ns.run([EchoServer.python!, "-c", EchoServer.heldClientScript, String(publicPort), connected, proceed]) }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !FileManager.default.fileExists(atPath: connected), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
             try await forwarder.remove(rule)
-            #expect(try await Self.trackedFlows(to: publicPort, in: ns) == 0, "remove must forget the session's flows")
+            FileManager.default.createFile(atPath: proceed, contents: nil)
+            let heldOutput = try await held.value.stdout
+            #expect(heldOutput == "one reset" || heldOutput == "one closed", "the established connection must be cut: \(heldOutput)")
             #expect(try await EchoServer.send("after", to: publicPort, in: ns) == "refused")
             #expect(try await EchoServer.send("direct", to: targetPort, in: ns) == "direct")
         }

@@ -10,6 +10,8 @@ struct NftablesForwarderTests {
     /// `forwards` elements as `nft list` prints them for rule n.
     static func forward(_ n: Int) -> String { "198.51.100.\(n) . 192.0.2.1 . \(40000 + n) : 10.0.0.\(n) . \(5900 + n)" }
     static func masqueraded(_ n: Int) -> String { "198.51.100.\(n) . 10.0.0.\(n) . \(5900 + n)" }
+    static func live(_ n: Int) -> String { "198.51.100.\(n) . 192.0.2.1 . \(40000 + n)" }
+    static let chains = ["cut", "cutlocal", "output", "postrouting", "prerouting"]
 
     @Test func installCreatesTheTableAndOneElementPerSession() async throws {
         try await TestNamespace.with { ns in
@@ -19,8 +21,9 @@ struct NftablesForwarderTests {
             try await forwarder.install(Self.rule(2))
             let table = try await ns.nftTable()
             #expect(table.forwards == [Self.forward(1), Self.forward(2)])
+            #expect(table.live == [Self.live(1), Self.live(2)])
             #expect(table.masqueraded.isEmpty)
-            #expect(table.chains == ["output", "postrouting", "prerouting"])
+            #expect(table.chains == Self.chains)
         }
     }
 
@@ -45,6 +48,7 @@ struct NftablesForwarderTests {
             try await forwarder.remove(Self.rule(1))
             let table = try await ns.nftTable()
             #expect(table.forwards == [Self.forward(2)])
+            #expect(table.live == [Self.live(2)], "the removed session's flows are cut")
             #expect(table.masqueraded == [Self.masqueraded(2)])
         }
     }
@@ -58,7 +62,8 @@ struct NftablesForwarderTests {
             let table = try await ns.nftTable()
             #expect(table.forwards == [Self.forward(2), Self.forward(3)])
             #expect(table.masqueraded == [Self.masqueraded(2), Self.masqueraded(3)])
-            #expect(table.chains == ["output", "postrouting", "prerouting"])
+            #expect(table.live == [Self.live(2), Self.live(3)])
+            #expect(table.chains == Self.chains)
         }
     }
 
@@ -93,10 +98,12 @@ struct NftablesForwarderTests {
 
 extension TestNamespace {
     /// Saffron's nftables table here: map and set elements as `nft` prints them, and chain names, sorted.
-    func nftTable(_ table: String = "saffron") async throws -> (forwards: [String], masqueraded: [String], chains: [String]) {
+    func nftTable(_ table: String = "saffron") async throws -> (
+        forwards: [String], masqueraded: [String], live: [String], chains: [String]
+    ) {
         let result = try await run(["nft", "list", "table", "ip", table])
         guard result.status == 0 else { throw ShellError(message: "nft list table: \(result.stderr)") }
-        var forwards: [String] = [], masqueraded: [String] = [], chains: [String] = []
+        var forwards: [String] = [], masqueraded: [String] = [], live: [String] = [], chains: [String] = []
         var collection: String?
         for line in result.stdout.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
             if line.hasPrefix("map ") || line.hasPrefix("set ") { collection = String(line.split(separator: " ")[1]) }
@@ -109,9 +116,13 @@ extension TestNamespace {
             }
             let body = line.replacingOccurrences(of: "elements = {", with: "").replacingOccurrences(of: "}", with: "")
             for element in body.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !element.isEmpty {
-                if collection == "forwards" { forwards.append(element) } else { masqueraded.append(element) }
+                switch collection {
+                case "forwards": forwards.append(element)
+                case "live": live.append(element)
+                default: masqueraded.append(element)
+                }
             }
         }
-        return (forwards.sorted(), masqueraded.sorted(), chains.sorted())
+        return (forwards.sorted(), masqueraded.sorted(), live.sorted(), chains.sorted())
     }
 }

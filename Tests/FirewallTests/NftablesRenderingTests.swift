@@ -14,6 +14,9 @@ import Testing
             add element ip saffron forwards { 198.51.100.7 . 192.0.2.1 . 20001 : 10.0.0.5 . 5901 }
             delete element ip saffron forwards { 198.51.100.7 . 192.0.2.1 . 20001 }
             add element ip saffron forwards { 198.51.100.7 . 192.0.2.1 . 20001 : 10.0.0.5 . 5901 }
+            add element ip saffron live { 198.51.100.7 . 192.0.2.1 . 20001 }
+            delete element ip saffron live { 198.51.100.7 . 192.0.2.1 . 20001 }
+            add element ip saffron live { 198.51.100.7 . 192.0.2.1 . 20001 }
 
             """)
         let masqueraded = try NftablesRuleset(table: "saffron", masquerade: true).installScript(Self.rule)
@@ -24,12 +27,17 @@ import Testing
         let script = try NftablesRuleset(table: "saffron").removeScript(Self.rule)
         #expect(script.contains("delete element ip saffron forwards { 198.51.100.7 . 192.0.2.1 . 20001 }"))
         #expect(script.contains("delete element ip saffron masqueraded { 198.51.100.7 . 10.0.0.5 . 5901 }"))
+        #expect(script.contains("delete element ip saffron live { 198.51.100.7 . 192.0.2.1 . 20001 }"), "its flows are cut")
     }
 
     @Test func rebuildReplacesTheWholeTable() throws {
         let script = try NftablesRuleset(table: "lab1").rebuildScript([Self.rule])
         #expect(script.hasPrefix("add table ip lab1\ndelete table ip lab1\ntable ip lab1 {"))
-        #expect(script.hasSuffix("add element ip lab1 forwards { 198.51.100.7 . 192.0.2.1 . 20001 : 10.0.0.5 . 5901 }\n"))
+        #expect(script.hasSuffix("""
+            add element ip lab1 forwards { 198.51.100.7 . 192.0.2.1 . 20001 : 10.0.0.5 . 5901 }
+            add element ip lab1 live { 198.51.100.7 . 192.0.2.1 . 20001 }
+
+            """))
     }
 
     @Test func nothingAUserControlsReachesTheScript() {
@@ -47,13 +55,18 @@ import Testing
              {"table": {"family": "ip", "name": "saffron"}},
              {"map": {"family": "ip", "name": "forwards", "table": "saffron", "elem": [[{"concat": ["198.51.100.7", "192.0.2.1", 20001]}, {"concat": ["10.0.0.5", 5901]}]]}},
              {"set": {"family": "ip", "name": "masqueraded", "table": "saffron", "elem": [{"concat": ["198.51.100.7", "10.0.0.5", 5901]}]}},
+             {"set": {"family": "ip", "name": "live", "table": "saffron", "elem": [{"concat": ["198.51.100.7", "192.0.2.1", 20001]}]}},
              {"chain": {"name": "prerouting"}}, {"chain": {"name": "output"}}, {"chain": {"name": "postrouting"}},
-             {"rule": {"chain": "prerouting"}}, {"rule": {"chain": "output"}}, {"rule": {"chain": "postrouting"}}]}
+             {"chain": {"name": "cut"}}, {"chain": {"name": "cutlocal"}},
+             {"rule": {"chain": "prerouting"}}, {"rule": {"chain": "prerouting"}}, {"rule": {"chain": "output"}},
+             {"rule": {"chain": "output"}}, {"rule": {"chain": "postrouting"}}, {"rule": {"chain": "cut"}},
+             {"rule": {"chain": "cutlocal"}}]}
             """
         let listing = NftablesListing(json: json)
         #expect(listing.isComplete)
         #expect(listing.elements == [
             "forwards 198.51.100.7 . 192.0.2.1 . 20001 : 10.0.0.5 . 5901", "masqueraded 198.51.100.7 . 10.0.0.5 . 5901",
+            "live 198.51.100.7 . 192.0.2.1 . 20001",
         ])
         #expect(try NftablesRuleset(masquerade: true).elements(for: [Self.rule]) == listing.elements)
         #expect(!NftablesListing(json: "").isComplete)

@@ -4,7 +4,8 @@ import Synchronization
 /// The nftables backend: Saffron's own table, a session being one element of its map (see `NftablesRuleset`).
 ///
 /// Changes go through libnftables inside this process (`NftablesContext`), each one transaction, so a change costs
-/// about a netlink round trip whatever the number of sessions, and the table never holds half of one. Operations
+/// about a netlink round trip whatever the number of sessions, and the table never holds half of one. Removing a
+/// session's elements also cuts its established connections (the table's `cut` chains), with no conntrack walk. Operations
 /// of one forwarder run one at a time; the context starts at the first operation.
 public final class NftablesForwarder: PortForwarder {
     /// The table's name, e.g. `saffron`.
@@ -15,7 +16,6 @@ public final class NftablesForwarder: PortForwarder {
     public let networkNamespace: String?
 
     let logger: Logger
-    let conntrack: ConntrackCleanup
     let lock = SerialLock()
     private let context = Mutex<NftablesContext?>(nil)
 
@@ -28,7 +28,6 @@ public final class NftablesForwarder: PortForwarder {
         self.masquerade = masquerade
         self.networkNamespace = networkNamespace
         self.logger = logger
-        self.conntrack = ConntrackCleanup(runner: CommandRunner(networkNamespace: networkNamespace), logger: logger)
     }
 
     /// E.g. "nftables (table ip saffron, masquerade on)", with the namespace when there is one.
@@ -101,7 +100,6 @@ public final class NftablesForwarder: PortForwarder {
                 guard try await !listing().isComplete else { throw error }
                 logger.debug("forward already absent: no table", metadata: metadata(rule))
             }
-            await conntrack.forgetConnections(of: rule)
         }
     }
 

@@ -9,7 +9,7 @@ struct NftablesListing: Equatable {
     var elements: Set<String> = []
 
     /// The chains the table must have, each with its one rule.
-    static let expectedRules = ["prerouting": 1, "output": 1, "postrouting": 1]
+    static let expectedRules = ["prerouting": 2, "output": 2, "postrouting": 1, "cut": 1, "cutlocal": 1]
 
     /// Reads libnftables' JSON listing; an empty or unreadable one reads as no table.
     init(json: String) {

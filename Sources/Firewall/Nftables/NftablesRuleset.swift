@@ -3,11 +3,19 @@
 /// One table (`ip <table>`) holds everything: the map `forwards` from (client address, public address, public port)
 /// to (target address, target port), used by one DNAT rule in `prerouting` and one in `output` (forwarded and
 /// locally made connections), and the set `masqueraded` of (client address, target address, target port) whose
-/// DNATed flows `postrouting` masquerades, so the hypervisor's replies come back through this host. A session is one
-/// map element (and one set element with masquerade on), so a change costs the same however many sessions live.
+/// DNATed flows `postrouting` masquerades, so the hypervisor's replies come back through this host.
+///
+/// Ending a session must also cut its established connections, which the removed DNAT no longer sees (NAT chains
+/// see a flow's first packet only). The set `live` holds the sessions' keys again; the DNAT chains mark each new flow
+/// to a live session (a bit of its conntrack mark), and the `cut` chains answer every later client packet of a marked
+/// flow whose session is gone with a TCP reset. So removing a session's elements cuts its flows in the same
+/// transaction, without walking the conntrack table. A session is one element of the map and one of `live` (and one
+/// of `masqueraded` with masquerade on), so a change costs the same however many sessions live.
 public struct NftablesRuleset: Sendable, Equatable {
     /// The longest table name accepted.
     public static let maxTableLength = 32
+    /// The conntrack mark bit of flows DNATed to a session (other bits of the mark are left as they are).
+    public static let flowMark = "0x40000000"
 
     /// The table's name, e.g. `saffron`.
     public let table: String
@@ -39,21 +47,45 @@ public struct NftablesRuleset: Sendable, Equatable {
             set masqueraded {
                 type ipv4_addr . ipv4_addr . inet_service
             }
+            set live {
+                type ipv4_addr . ipv4_addr . inet_service
+            }
             chain prerouting {
                 type nat hook prerouting priority dstnat; policy accept;
+                \(markRule)
                 meta l4proto tcp dnat ip to ip saddr . ip daddr . tcp dport map @forwards
             }
             chain output {
                 type nat hook output priority -100; policy accept;
+                \(markRule)
                 meta l4proto tcp dnat ip to ip saddr . ip daddr . tcp dport map @forwards
             }
             chain postrouting {
                 type nat hook postrouting priority srcnat; policy accept;
                 ct status dnat meta l4proto tcp ip saddr . ip daddr . tcp dport @masqueraded masquerade
             }
+            chain cut {
+                type filter hook forward priority filter - 1; policy accept;
+                \(cutRule)
+            }
+            chain cutlocal {
+                type filter hook output priority filter - 1; policy accept;
+                \(cutRule)
+            }
         }
 
         """
+    }
+
+    /// Marks a new flow to a live session.
+    private var markRule: String {
+        "meta l4proto tcp ip saddr . ip daddr . tcp dport @live ct mark set ct mark or \(Self.flowMark)"
+    }
+
+    /// Resets the client side of a marked flow whose session is no longer live.
+    private var cutRule: String {
+        "ct direction original ct mark and \(Self.flowMark) == \(Self.flowMark) meta l4proto tcp "
+            + "ct original ip saddr . ct original ip daddr . ct original proto-dst != @live reject with tcp reset"
     }
 
     /// The table made anew holding exactly `rules`, in one transaction.
@@ -104,10 +136,10 @@ public struct NftablesRuleset: Sendable, Equatable {
 
     /// The elements of a validated rule.
     private func elements(_ rule: ForwardRule, includingMasquerade: Bool = false) -> [Element] {
+        let key = "\(rule.clientAddress) . \(rule.publicAddress) . \(rule.publicPort)"
         var elements = [
-            Element(
-                collection: "forwards", key: "\(rule.clientAddress) . \(rule.publicAddress) . \(rule.publicPort)",
-                value: "\(rule.targetAddress) . \(rule.targetPort)")
+            Element(collection: "forwards", key: key, value: "\(rule.targetAddress) . \(rule.targetPort)"),
+            Element(collection: "live", key: key),
         ]
         if masquerade || includingMasquerade {
             elements.append(
