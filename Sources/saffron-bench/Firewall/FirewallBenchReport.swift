@@ -6,7 +6,7 @@ struct FirewallBenchReport {
     let rows: [FirewallBench.Row]
 
     func print() {
-        Swift.print("one session's forwarding change with N sessions live (ms; remove includes conntrack -D)")
+        Swift.print("one session's forwarding change with N sessions live (ms; an iptables remove includes conntrack -D, an nftables one cuts flows by rule)")
         Swift.print(Self.pad(["sessions", "backend", "rebuild", "install p50", "install p99", "remove p50", "remove p99"]))
         for row in rows {
             Swift.print(Self.pad([
