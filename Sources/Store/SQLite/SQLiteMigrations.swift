@@ -160,6 +160,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("v12: auditors, who read what admins read") { db in
             try db.execute(sql: "ALTER TABLE users ADD COLUMN is_auditor BOOLEAN NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v13: sessions found by their target, for each CONNECT through the proxy") { db in
+            try db.execute(sql: "CREATE INDEX sessions_by_target ON sessions (target_address)")
+        }
         return migrator
     }
 }
