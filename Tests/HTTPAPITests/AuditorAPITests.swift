@@ -45,10 +45,13 @@ import Testing
             #expect(try await fixture.store.sessions().count == 1, "nothing changed")
 
             let boss = try await client.login("boss")
-            let both = try await client.call(.patch, "/api/v1/admin/users/iris", token: boss, body: #"{"admin":true}"#)
+            let both = try await client.call(.patch, "/api/v1/admin/users/iris", token: boss, body: #"{"admin":true,"auditor":true}"#)
             #expect(both.status == .badRequest, "admin and auditor at once: \(both.json)")
-            let promoted = try await client.call(.patch, "/api/v1/admin/users/iris", token: boss, body: #"{"admin":true,"auditor":false}"#)
-            #expect(promoted.status == .ok && promoted.json["admin"] as? Bool == true && promoted.json["auditor"] as? Bool == false)
+            let promoted = try await client.call(.patch, "/api/v1/admin/users/iris", token: boss, body: #"{"admin":true}"#)
+            #expect(promoted.status == .ok && promoted.json["admin"] as? Bool == true && promoted.json["auditor"] as? Bool == false,
+                    "an auditor made an admin is no longer an auditor: \(promoted.json)")
+            let demoted = try await client.call(.patch, "/api/v1/admin/users/iris", token: boss, body: #"{"auditor":true}"#)
+            #expect(demoted.json["admin"] as? Bool == false && demoted.json["auditor"] as? Bool == true, "\(demoted.json)")
         }
     }
 }

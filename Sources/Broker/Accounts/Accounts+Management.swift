@@ -3,7 +3,8 @@ import Store
 
 extension Accounts {
     /// Makes a user an admin or an auditor or neither, and/or gives them a new local password (which signs them out
-    /// everywhere).
+    /// everywhere). Taking one role leaves the other unless the call says otherwise: an auditor made an admin is no
+    /// longer an auditor.
     ///
     /// The last admin cannot be demoted: someone must be left to run the broker.
     @discardableResult
@@ -15,6 +16,9 @@ extension Accounts {
             throw BrokerError.badRequest("Say what to change: the admin or auditor role, the password.")
         }
         guard let user = try await store.user(named: name) else { throw BrokerError(StoreError.userNotFound(name)) }
+        var (isAdmin, isAuditor) = (isAdmin, isAuditor)
+        if isAdmin == true, isAuditor == nil, user.isAuditor { isAuditor = false }
+        if isAuditor == true, isAdmin == nil, user.isAdmin { isAdmin = false }
         try Self.checkRoles(isAdmin: isAdmin ?? user.isAdmin, isAuditor: isAuditor ?? user.isAuditor)
         if isAdmin == false, user.isAdmin { try await requireAnotherAdmin(than: name) }
         let hash = try await password.asyncMap(passwordHash)
