@@ -27,7 +27,7 @@ public enum APIRouter {
         LoginRoutes(accounts: accounts).register(public: api, authenticated: authenticated)
         DesktopRoutes(broker: broker).register(on: authenticated)
         WebConsoleRoutes(broker: broker, gatewayURL: gatewayURL).register(on: authenticated)
-        AdminRoutes(broker: broker).register(on: authenticated)
+        AdminRoutes(broker: broker, accounts: accounts).register(on: authenticated)
         PoolAdminRoutes(broker: broker).register(on: authenticated)
         OperationsRoutes(broker: broker).register(on: authenticated)
         ScreenshotRoutes(broker: broker).register(on: authenticated)

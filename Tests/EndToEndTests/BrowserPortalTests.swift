@@ -34,6 +34,25 @@ extension EndToEnd {
             }
         }
 
+        @Test("a user changes their password in the portal: mistakes are refused, the change signs them out, the new one works")
+        func changePassword() throws {
+            try BrokerFixture.run("browser-password") { _ in
+                let screenshot = E2E.artifact("browser-portal-password.png")
+                let browser = try BrowserScript(.password, screenshot: screenshot)
+                defer { browser.stop() }
+                let seen = try browser.decode([String: String].self, key: "password", timeout: 90)
+                print("E2E portal password change: \(seen)")
+                #expect(seen["differ"]?.contains("differ") == true, "\(seen)")
+                #expect(seen["wrong"]?.localizedCaseInsensitiveContains("current password") == true, "\(seen)")
+                #expect(seen["notice"]?.contains("password is changed") == true, "\(seen)")
+                let old = try API.request("POST", "/api/v1/login", body: try API.json(["username": TestUsers.alice, "password": TestUsers.password(TestUsers.alice)]))
+                #expect(old.status == 401, "the old password no longer works: \(old)")
+                let new = try API.request("POST", "/api/v1/login", body: try API.json(["username": TestUsers.alice, "password": TestUsers.password(TestUsers.alice) + "-new"]))
+                #expect(new.status == 200, "\(new)")
+                #expect(browser.finish(timeout: 30) == 0, "\(browser.output.suffix(2000))")
+            }
+        }
+
         @Test("a console opened for a session that does not exist says so instead of hanging")
         func bogusSession() throws {
             try BrokerFixture.run("browser-bogus") { _ in

@@ -25,7 +25,35 @@ extension BrowserScript {
             driver.save_screenshot(screenshot)
             say("screenshot", screenshot)
 
+        def change_password(driver):
+            """Password: a wrong current one is refused; the right one changes it and signs out; the new one signs in."""
+            sign_in(driver, base, user, password)
+            new = password + "-new"
+            def fill(current, fresh, again):
+                if not driver.find_element(By.ID, "password-view").is_displayed():
+                    driver.find_element(By.ID, "change-password").click()
+                until("the password form", 10, lambda: driver.find_element(By.ID, "current-password").is_displayed())
+                for field, value in (("current-password", current), ("new-password", fresh), ("again-password", again)):
+                    driver.find_element(By.ID, field).clear()
+                    driver.find_element(By.ID, field).send_keys(value)
+                driver.find_element(By.ID, "save-password").click()
+            def error_text():
+                node = driver.find_element(By.ID, "error")
+                return node.is_displayed() and node.text
+            fill(password, new, new + "x")
+            differ = until("the page to say the new passwords differ", 10, error_text)
+            fill("not-" + password, new, new)
+            wrong = until("the page to refuse the wrong current password", 10,
+                          lambda: (error_text() or "") != differ and error_text())
+            fill(password, new, new)
+            until("the sign-in form after the change", 20, lambda: driver.find_element(By.ID, "login-view").is_displayed())
+            notice = driver.find_element(By.ID, "notice").text
+            driver.save_screenshot(screenshot)
+            sign_in(driver, base, user, new)
+            say("password", json.dumps({"differ": differ, "wrong": wrong, "notice": notice}))
+
         driver = browser(profile)
-        run(lambda: (desktop if mode == "desktop" else bogus)(driver), {"browser": driver}, screenshot)
+        steps = {"desktop": desktop, "bogus": bogus, "password": change_password}
+        run(lambda: steps[mode](driver), {"browser": driver}, screenshot)
         """#
 }

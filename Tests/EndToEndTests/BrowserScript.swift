@@ -26,6 +26,8 @@ final class BrowserScript: BrowserRun {
         case desktop
         /// Open console.html for a session that does not exist, signed out and then signed in.
         case bogusSession = "bogus"
+        /// Change the password through the portal's form (mistakes first), then sign in with the new one.
+        case password
     }
 
     /// Starts the script as alice against the broker's portal; the screenshot goes to `screenshot`.

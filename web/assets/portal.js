@@ -2,6 +2,7 @@
 // .vv file for remote-viewer, end them, sign out. Everything goes through the JSON API in api.js.
 
 import { ApiError, call, clearToken, sessionPath, storeToken, storedToken } from "./api.js";
+import { setupPasswordChange } from "./portal-password.js";
 
 const USER_KEY = "saffron.user";
 const REFRESH_SECONDS = 15;
@@ -39,6 +40,7 @@ function signedOut(message) {
   me = null;
   $("admin-link").hidden = true;
   $("desktop-view").hidden = true;
+  $("password-view").hidden = true;
   $("account").hidden = true;
   $("login-view").hidden = false;
   $("password").value = "";
@@ -294,5 +296,12 @@ async function logOut() {
 $("login-form").addEventListener("submit", logIn);
 $("logout").addEventListener("click", logOut);
 $("refresh").addEventListener("click", () => refresh());
+setupPasswordChange({
+  changed: () => {
+    signedOut("");
+    notify("Your password is changed. Sign in with the new one; your desktops keep running.");
+  },
+  showError,
+});
 if (storedToken()) signedIn();
 else signedOut("");

@@ -3,9 +3,17 @@ import Foundation
 import Hummingbird
 import Store
 
-/// `GET /me` for every user, and the admin views under `/admin`.
+/// `GET /me` and `PUT /me/password` for every user, and the admin views under `/admin`.
 struct AdminRoutes {
     let broker: Broker
+    let accounts: Accounts
+
+    /// `PUT /me/password` body.
+    struct PasswordChange: Decodable {
+        static let keys: Set<String> = ["current", "new"]
+        let current: String
+        let new: String
+    }
 
     struct Me: Encodable {
         let name: String
@@ -83,6 +91,12 @@ struct AdminRoutes {
         group.get("me") { _, context in
             let user = try context.requireUser()
             return JSONResponse.make(status: .ok, Me(name: user.name, admin: user.isAdmin, auditor: user.isAuditor))
+        }
+        group.put("me/password") { request, context in
+            let user = try context.requireUser()
+            let change = try await StrictJSON.decode(PasswordChange.self, allowedKeys: PasswordChange.keys, from: request, context: context)
+            try await accounts.changeOwnPassword(of: user, current: change.current, new: change.new, from: context.clientAddress)
+            return Response(status: .noContent)
         }
         group.get("admin/pools") { _, context in
             let views = try await broker.poolViews(requestedBy: try context.requireUser())
