@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// An Xvfb display with a white root window inside the client namespace, where remote-viewer shows desktops.
 /// On white, the guest's black SeaBIOS console is the only large black area, which makes it measurable.
@@ -73,15 +74,23 @@ final class VirtualDisplay {
         try Command.check(["convert", "xwd:\(xwd.path)", "png:\(png.path)"])
     }
 
+    /// Where the search for a free display starts next: each display of a run gets a number of its own, so a new
+    /// display never races the shutdown of the last one on the same number (its socket, its lock).
+    private static let nextNumber = Mutex(97)
+
     private static func freeDisplayNumber() throws -> Int {
         let taken = { (number: Int) in
             FileManager.default.fileExists(atPath: "/tmp/.X\(number)-lock")
                 || FileManager.default.fileExists(atPath: "/tmp/.X11-unix/X\(number)")
         }
-        guard let free = (97...140).first(where: { !taken($0) }) else {
-            throw CommandError(description: "no free X display between :97 and :140")
+        return try nextNumber.withLock { next in
+            let candidates = Array(next...199) + Array(97..<next)  // wraps around after :199
+            guard let free = candidates.first(where: { !taken($0) }) else {
+                throw CommandError(description: "no free X display between :97 and :199")
+            }
+            next = free == 199 ? 97 : free + 1
+            return free
         }
-        return free
     }
 }
 
