@@ -22,14 +22,15 @@ public struct PoolView: Sendable, Equatable {
 
 extension Broker {
     /// Every pool with its VMs, who holds them and whether they run; admins and auditors only. A hypervisor that does not answer
-    /// leaves its VMs' `running` unknown rather than failing the view.
-    public func poolViews(requestedBy user: UserRecord) async throws -> [PoolView] {
+    /// leaves its VMs' `running` unknown rather than failing the view. With `name`, only that pool (none if unknown),
+    /// asking only its hypervisor.
+    public func poolViews(requestedBy user: UserRecord, named name: String? = nil) async throws -> [PoolView] {
         try Self.requireReader(user)
         let sessions = try await store.sessions()
         let grants = try await store.poolGrants()
         var views: [PoolView] = []
         var censuses: [String: DomainCensus?] = [:]  // one per connection, however many pools share it
-        for summary in try await store.poolSummaries() {
+        for summary in try await store.poolSummaries() where name == nil || summary.pool.name == name {
             let uri = summary.pool.connectURI
             if censuses[uri] == nil { censuses[uri] = .some(try? await hypervisor.domainCensus(on: uri)) }
             let running = censuses[uri] ?? nil

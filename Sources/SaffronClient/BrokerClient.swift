@@ -93,6 +93,14 @@ public final class BrokerClient: Sendable {
         }
     }
 
+    /// `?name=value&…` with each part percent-encoded (a connection URI holds `:`, `/` and maybe `?`); empty for none.
+    public static func query(_ items: [(String, String)]) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let encode = { (text: String) in text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text }
+        return items.isEmpty ? "" : "?" + items.map { "\(encode($0.0))=\(encode($0.1))" }.joined(separator: "&")
+    }
+
     /// `/api/v1/` followed by `segments`, each percent-encoded, so names with `/`, `?` or spaces stay one segment.
     public static func apiPath(_ segments: String...) -> String {
         var allowed = CharacterSet.urlPathAllowed

@@ -25,8 +25,8 @@ struct AuditCommand: AsyncParsableCommand {
     func run() async throws {
         let entries: [AuditEvent]
         if let client = try options.remote() {
-            let query = "?limit=\(limit)" + (before.map { "&before=\($0)" } ?? "")
-            let data = try await client.call(.get, BrokerClient.apiPath("admin", "audit") + query)
+            let query = [("limit", "\(limit)")] + (before.map { [("before", "\($0)")] } ?? [])
+            let data = try await client.call(.get, BrokerClient.apiPath("admin", "audit") + BrokerClient.query(query))
             if json { return try Output.apiJSON(data) }
             entries = try BrokerClient.decode(Remote.AuditPage.self, from: data).events
         } else {

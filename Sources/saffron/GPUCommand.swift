@@ -29,7 +29,7 @@ struct GPUCommand: AsyncParsableCommand {
         func run() async throws {
             let boards: [GPUBoardView]
             if let client = try TargetOptions.client(server: server, caFile: caFile) {
-                let data = try await client.call(.get, BrokerClient.apiPath("admin", "hosts", "gpus") + "?connect=" + Self.queryValue(connect))
+                let data = try await client.call(.get, BrokerClient.apiPath("admin", "hosts", "gpus") + BrokerClient.query([("connect", connect)]))
                 if json { return try Output.apiJSON(data) }
                 boards = try BrokerClient.decode(Remote.GPUBoards.self, from: data).boards
             } else {
@@ -60,13 +60,6 @@ struct GPUCommand: AsyncParsableCommand {
                 device.freeForPassthrough ? "1" : "0",
             ]
             return profiles + [whole]
-        }
-
-        /// `value` percent-encoded for a query string (a connection URI has `:`, `/` and maybe `?`).
-        static func queryValue(_ value: String) -> String {
-            var allowed = CharacterSet.alphanumerics
-            allowed.insert(charactersIn: "-._~")
-            return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
         }
 
         static func memory(_ mebibytes: Int) -> String {

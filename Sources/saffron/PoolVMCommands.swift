@@ -123,7 +123,7 @@ extension PoolCommand {
             try await options.perform(
                 local: { try await $0.broker.deletePool(named: pool, discardingOwned: discardOwned) },
                 remote: {
-                    try await $0.call(.delete, BrokerClient.apiPath("admin", "pools", pool) + (discardOwned ? "?discardOwned=true" : ""))
+                    try await $0.call(.delete, BrokerClient.apiPath("admin", "pools", pool) + BrokerClient.query(discardOwned ? [("discardOwned", "true")] : []))
                 })
             print("Deleted pool \(pool).")
         }

@@ -20,7 +20,8 @@ struct TargetOptions: ParsableArguments {
         if local.config != nil, server != nil {
             throw ValidationError("--config and --server exclude each other: act on the local database or on a running broker.")
         }
-        return try Self.client(server: local.config == nil ? server : nil, caFile: caFile)
+        guard local.config == nil else { return nil }  // a config named on the command line means this host
+        return try Self.client(server: server, caFile: caFile)
     }
 
     /// A client of the broker at `server` (else `$SAFFRON_SERVER`) with the saved login or `$SAFFRON_TOKEN`; nil when

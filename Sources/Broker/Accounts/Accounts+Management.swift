@@ -21,7 +21,8 @@ extension Accounts {
         if isAuditor == true, isAdmin == nil, user.isAdmin { isAdmin = false }
         try Self.checkRoles(isAdmin: isAdmin ?? user.isAdmin, isAuditor: isAuditor ?? user.isAuditor)
         if isAdmin == false, user.isAdmin { try await requireAnotherAdmin(than: name) }
-        let hash = try await password.asyncMap(passwordHash)
+        var hash: String?
+        if let password { hash = try await passwordHash(password) }
         try await BrokerError.mapping {
             try await store.updateUser(named: name, isAdmin: isAdmin, isAuditor: isAuditor, passwordHash: hash)
         }
@@ -56,14 +57,6 @@ extension Accounts {
                 message: "\(name) is the only admin; make another user an admin first (saffron user set NAME --admin).",
                 httpStatus: 409)
         }
-    }
-}
-
-extension Optional {
-    /// The value mapped by an async `transform`, or nil.
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }
 

@@ -18,7 +18,9 @@ struct DesktopRoutes {
             let user = try context.requireUser()
             let pool = try context.pathParameter("pool")
             guard let client = context.clientAddress else { throw APIError.badRequest("The client address is unknown.") }
-            let another = try Self.asksForAnother(request)
+            // ?another=true: a further desktop although the user has one in the pool; false or absent: their first
+            // one there, or a new one if they have none.
+            let another = try request.flag("another")
             let handout = try await broker.desktop(inPool: pool, for: user, clientAddress: client, another: another)
             return JSONResponse.make(status: handout.isNew ? .created : .ok, try await payload(handout.session))
         }
@@ -48,12 +50,6 @@ struct DesktopRoutes {
                 id: try context.pathParameter("id"), requestedBy: try context.requireUser(), from: context.clientAddress)
             return Response(status: .noContent)
         }
-    }
-
-    /// `?another=true`: a further desktop although the user has one in the pool; `false` or absent: their first one
-    /// there, or a new one if they have none.
-    static func asksForAnother(_ request: Request) throws -> Bool {
-        try request.flag("another")
     }
 
     /// `?via=direct|proxy`: through the session's forwarded port or through the CONNECT proxy; nil (absent): the

@@ -102,7 +102,7 @@ struct PoolAdminRoutes {
 
     /// One pool as `GET /admin/pools` lists it.
     private func pool(_ name: String, readBy reader: UserRecord) async throws -> AdminRoutes.PoolPayload {
-        guard let view = try await broker.poolViews(requestedBy: reader).first(where: { $0.pool.name == name }) else {
+        guard let view = try await broker.poolViews(requestedBy: reader, named: name).first else {
             throw BrokerError(StoreError.poolNotFound(name))
         }
         return AdminRoutes.PoolPayload(view, broker: broker)
