@@ -108,6 +108,7 @@ let package = Package(
             name: "Gateway",
             dependencies: [
                 "CSplice",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -13,9 +13,13 @@
 
 /* A request from another thread to a worker: open a relay, close one, or stop. */
 typedef struct Command {
-    enum { OPEN, CLOSE, STOP } kind;
+    enum { OPEN, CLOSE, CLOSE_WEBSOCKET, STOP } kind;
     Relay *relay;
     uint64_t id;
+    /* CLOSE_WEBSOCKET: the Close frame's code and reason. */
+    uint16_t code;
+    size_t reason_length;
+    char reason[WS_CONTROL_PAYLOAD];
     struct Command *next;
 } Command;
 
@@ -36,6 +40,7 @@ struct Worker {
 
 struct SpliceEngine {
     SpliceEngineOptions options;
+    WebSocketLimits websocket_limits;
     Worker *workers;
     int worker_count;
     /* Spreads new relays over the workers. */
@@ -58,6 +63,10 @@ static void forget(Worker *worker, Relay *relay) {
 /* Closes the relay's sockets (so whoever reads the report finds them closed), reports the end, and leaves the relay
  * to be freed after this round of events. */
 static void finish(Worker *worker, Relay *relay, SpliceEvent event, int error) {
+    if (relay->connect_error) {  /* a WebSocket relay that never connected, closed after its Close handshake */
+        event = SPLICE_FAILED;
+        error = relay->connect_error;
+    }
     forget(worker, relay);
     relay_close(relay);
     relay->next = worker->ended;
@@ -90,11 +99,14 @@ static void start_relay(Worker *worker, Relay *relay) {
     relay->next = worker->relays;
     if (worker->relays) worker->relays->previous = relay;
     worker->relays = relay;
-    if (!relay_begin(relay, worker->epoll_fd, now_ms())) {
-        int error = errno;
+    int64_t now = now_ms();
+    if (!relay_begin(relay, worker->epoll_fd, now)) {
         /* The failure reply still goes out: the client asked and deserves an answer. */
-        (void)!send(relay->fd[CLIENT], relay->failed_reply, relay->failed_reply_length, MSG_NOSIGNAL | MSG_DONTWAIT);
-        finish(worker, relay, SPLICE_FAILED, error);
+        int error = 0;
+        if (relay_refuse(relay, errno, worker->engine->options.pipe_bytes, &worker->engine->websocket_limits, now,
+                         &error) != RELAY_LIVE) {
+            finish(worker, relay, SPLICE_FAILED, error);
+        }
     }
 }
 
@@ -115,6 +127,17 @@ static void cut(Worker *worker, Relay *relay, int error) {
     }
 }
 
+/* Starts the closing handshake of a live WebSocket relay: our Close frame, then the browser's answer or the grace. */
+static void say_goodbye(Worker *worker, Relay *relay, uint16_t code, const char *reason, size_t reason_length) {
+    const WebSocketLimits *limits = &worker->engine->websocket_limits;
+    int64_t now = now_ms();
+    websocket_terminate(relay, limits, code, reason, reason_length, now);
+    int error = 0;
+    if (websocket_pump(relay, limits, worker->engine->options.pipe_bytes, now, &error) == WS_ENDED) {
+        finish(worker, relay, SPLICE_CLOSED, error);
+    }
+}
+
 /* Runs queued commands; false once told to stop. */
 static bool run_commands(Worker *worker) {
     uint64_t count;
@@ -131,6 +154,13 @@ static bool run_commands(Worker *worker) {
         } else if (command->kind == CLOSE) {
             Relay *relay = find(worker, command->id);
             if (relay) cut(worker, relay, ECANCELED);
+        } else if (command->kind == CLOSE_WEBSOCKET) {
+            Relay *relay = find(worker, command->id);
+            if (relay && (relay->connecting || !relay->websocket)) {
+                cut(worker, relay, ECANCELED);
+            } else if (relay) {
+                say_goodbye(worker, relay, command->code, command->reason, command->reason_length);
+            }
         } else {
             running = false;
         }
@@ -140,7 +170,8 @@ static bool run_commands(Worker *worker) {
     return running;
 }
 
-/* Closes relays that moved nothing for the idle timeout and connections past their connect deadline. */
+/* Closes relays that moved nothing for the idle timeout and connections past their connect deadline; runs the
+ * WebSocket relays' timers (pings, the idle Close, the closing grace). */
 static void sweep(Worker *worker, int64_t now) {
     int idle_timeout = worker->engine->options.idle_timeout_ms;
     int connect_timeout = worker->engine->options.connect_timeout_ms;
@@ -148,7 +179,15 @@ static void sweep(Worker *worker, int64_t now) {
     while (relay) {
         Relay *next = relay->next;
         int64_t quiet = now - relay->last_activity_ms;
-        if (relay->connecting ? quiet >= connect_timeout : idle_timeout > 0 && quiet >= idle_timeout) {
+        if (relay->connecting) {
+            if (quiet >= connect_timeout) cut(worker, relay, ETIMEDOUT);
+        } else if (relay->websocket) {
+            int error = 0;
+            if (websocket_tick(relay, &worker->engine->websocket_limits, idle_timeout, worker->engine->options.pipe_bytes,
+                               now, &error) == WS_ENDED) {
+                finish(worker, relay, SPLICE_CLOSED, error);
+            }
+        } else if (idle_timeout > 0 && quiet >= idle_timeout) {
             cut(worker, relay, ETIMEDOUT);
         }
         relay = next;
@@ -179,7 +218,8 @@ static void *worker_main(void *argument) {
             int error = 0;
             Relay *relay = end->relay;
             if (relay->closed) continue;  /* ended earlier in this round */
-            switch (relay_handle(relay, end->side, events[index].events, worker->epoll_fd, now, pipe_bytes, &error)) {
+            switch (relay_handle(relay, end->side, events[index].events, now, pipe_bytes,
+                                 &worker->engine->websocket_limits, &error)) {
             case RELAY_LIVE: break;
             case RELAY_OPENED: {
                 const SpliceEngineOptions *options = &worker->engine->options;
@@ -205,6 +245,11 @@ SpliceEngine *splice_engine_start(const SpliceEngineOptions *options) {
     SpliceEngine *engine = calloc(1, sizeof *engine);
     if (!engine) return NULL;
     engine->options = *options;
+    engine->websocket_limits = (WebSocketLimits){
+        .max_frame = options->websocket_max_frame > 0 ? (size_t)options->websocket_max_frame : 1 << 20,
+        .ping_interval_ms = options->websocket_ping_interval_ms,
+        .close_grace_ms = options->websocket_close_grace_ms,
+    };
     engine->worker_count = options->workers > 0 ? options->workers : 1;
     engine->workers = calloc((size_t)engine->worker_count, sizeof *engine->workers);
     if (!engine->workers) {
@@ -240,10 +285,10 @@ static char *copy(const void *bytes, size_t length) {
     return copied;
 }
 
-int splice_engine_open(SpliceEngine *engine, uint64_t id, int client_fd, const struct sockaddr *target,
-                       socklen_t target_length, const void *opened_reply, size_t opened_reply_length,
-                       const void *failed_reply, size_t failed_reply_length, const void *early_bytes,
-                       size_t early_bytes_length) {
+static int open_relay(SpliceEngine *engine, bool websocket, uint64_t id, int client_fd, const struct sockaddr *target,
+                      socklen_t target_length, const void *opened_reply, size_t opened_reply_length,
+                      const void *failed_reply, size_t failed_reply_length, const void *early_bytes,
+                      size_t early_bytes_length) {
     Relay *relay = calloc(1, sizeof *relay);
     Command *command = calloc(1, sizeof *command);
     if (!relay || !command || target_length > sizeof relay->target) {
@@ -255,6 +300,7 @@ int splice_engine_open(SpliceEngine *engine, uint64_t id, int client_fd, const s
         return -1;
     }
     relay->id = id;
+    relay->is_websocket = websocket;
     relay->fd[CLIENT] = client_fd;
     relay->fd[TARGET] = -1;
     for (int side = 0; side < 2; side++) {
@@ -283,6 +329,37 @@ int splice_engine_open(SpliceEngine *engine, uint64_t id, int client_fd, const s
     command->relay = relay;
     enqueue(worker, command);
     return 0;
+}
+
+int splice_engine_open(SpliceEngine *engine, uint64_t id, int client_fd, const struct sockaddr *target,
+                       socklen_t target_length, const void *opened_reply, size_t opened_reply_length,
+                       const void *failed_reply, size_t failed_reply_length, const void *early_bytes,
+                       size_t early_bytes_length) {
+    return open_relay(engine, false, id, client_fd, target, target_length, opened_reply, opened_reply_length,
+                      failed_reply, failed_reply_length, early_bytes, early_bytes_length);
+}
+
+int splice_engine_open_websocket(SpliceEngine *engine, uint64_t id, int client_fd, const struct sockaddr *target,
+                                 socklen_t target_length, const void *opened_reply, size_t opened_reply_length,
+                                 const void *failed_reply, size_t failed_reply_length, const void *early_bytes,
+                                 size_t early_bytes_length) {
+    return open_relay(engine, true, id, client_fd, target, target_length, opened_reply, opened_reply_length,
+                      failed_reply, failed_reply_length, early_bytes, early_bytes_length);
+}
+
+void splice_engine_close_websocket(SpliceEngine *engine, uint64_t id, uint16_t code, const char *reason,
+                                   size_t reason_length) {
+    if (reason_length > WS_CONTROL_PAYLOAD - 2) reason_length = WS_CONTROL_PAYLOAD - 2;
+    for (int index = 0; index < engine->worker_count; index++) {
+        Command *command = calloc(1, sizeof *command);
+        if (!command) continue;
+        command->kind = CLOSE_WEBSOCKET;
+        command->id = id;
+        command->code = code;
+        memcpy(command->reason, reason, reason_length);
+        command->reason_length = reason_length;
+        enqueue(&engine->workers[index], command);
+    }
 }
 
 void splice_engine_close(SpliceEngine *engine, uint64_t id) {

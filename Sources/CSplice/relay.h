@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "saffron_splice.h"
+#include "websocket.h"
 
 enum { CLIENT = 0, TARGET = 1 };
 
@@ -34,6 +35,10 @@ typedef struct {
 struct Relay {
     uint64_t id;
     Worker *worker;
+    int epoll_fd;
+    /* Set for a WebSocket relay (the client is a browser); NULL for a byte tunnel. */
+    WebSocket *websocket;
+    bool is_websocket;
     int fd[2];
     RelayEnd end[2];
     /* The epoll events each end is registered for; 0 when it is not registered. */
@@ -41,6 +46,8 @@ struct Relay {
     /* [0]: client to target, [1]: target to client. */
     Direction direction[2];
     bool connecting;
+    /* Connecting failed (an errno value); a WebSocket relay lives on until the browser answered its Close. */
+    int connect_error;
     /* Its sockets are closed; it waits to be freed. */
     bool closed;
     int64_t connect_deadline_ms;
@@ -56,7 +63,9 @@ struct Relay {
 bool relay_begin(Relay *relay, int epoll_fd, int64_t now_ms);
 
 /* What handling an event did to a relay. */
-typedef enum {
+typedef enum RelayStatus RelayStatus;
+
+enum RelayStatus {
     RELAY_LIVE,
     /* Connected and replied to the client: report SPLICE_OPENED, the relay lives on. */
     RELAY_OPENED,
@@ -64,11 +73,19 @@ typedef enum {
     RELAY_FAILED,
     /* Both directions finished, or a socket failed: report SPLICE_CLOSED and free the relay. */
     RELAY_ENDED,
-} RelayStatus;
+};
+
+/* Connecting failed with `failure`: sends the failure reply. A byte tunnel then ends (RELAY_FAILED); a WebSocket
+ * relay waits for the browser's answer to the Close it was sent (RELAY_LIVE), and reports SPLICE_FAILED at its end. */
+RelayStatus relay_refuse(Relay *relay, int failure, int pipe_bytes, const WebSocketLimits *limits, int64_t now_ms,
+                         int *error);
 
 /* Handles epoll's `events` for one end; sets `*error` (an errno value, 0 for an orderly end) unless RELAY_LIVE. */
-RelayStatus relay_handle(Relay *relay, int side, uint32_t events, int epoll_fd, int64_t now_ms, int pipe_bytes,
-                         int *error);
+RelayStatus relay_handle(Relay *relay, int side, uint32_t events, int64_t now_ms, int pipe_bytes,
+                         const WebSocketLimits *limits, int *error);
+
+/* Registers, re-registers or removes an end so epoll reports exactly `wanted`. */
+void relay_set_interest(Relay *relay, int side, uint32_t wanted);
 
 /* Closes both ends and the pipes; epoll forgets closed fds. */
 void relay_close(Relay *relay);

@@ -18,6 +18,9 @@ public struct GatewayConfiguration: Sendable {
     public var pingInterval: Duration = .seconds(30)
     /// The time allowed from accepting a TCP connection to relaying bytes (HTTP upgrade, redemption, connection).
     public var handshakeTimeout: Duration = .seconds(10)
+    /// Whether plain `ws://` connections are relayed by the splice(2) engine (desktop bytes reach the browser
+    /// without entering user space); false keeps them on NIO's event loops, as `wss://` connections always are.
+    public var splicesPlainConnections = true
 
     /// Creates a configuration listening on the given address, with defaults for everything else.
     public init(host: String, port: Int) {

@@ -43,6 +43,18 @@ struct RelaySettings: Sendable {
         self.tls = configuration.tls
     }
 
+    /// The splice engine's settings for relays of these knobs (a pipe of `bufferLimit` bytes per direction).
+    var spliceOptions: SpliceRelays.Options {
+        var options = SpliceRelays.Options()
+        options.bufferLimit = self.targetReadLimit
+        options.idleTimeout = .nanoseconds(self.idleTimeout.nanoseconds)
+        options.connectTimeout = .nanoseconds(self.connectTimeout.nanoseconds)
+        options.maxFrameSize = self.maxFrameSize
+        options.pingInterval = .nanoseconds(self.pingInterval.nanoseconds)
+        options.closeGrace = .nanoseconds(self.closeGrace.nanoseconds)
+        return options
+    }
+
     /// The receive buffers of the target connection: growing up to `targetReadLimit`.
     var targetReadAllocator: AdaptiveRecvByteBufferAllocator { ChannelBuffers.growingReads(upTo: self.targetReadLimit) }
 

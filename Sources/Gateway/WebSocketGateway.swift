@@ -3,12 +3,14 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import Synchronization
 
 /// The gateway as a swift-service-lifecycle `Service`: binds in `run()`, serves until graceful shutdown (then closes
 /// its listener and connections).
 ///
 /// Browsers connect to `ws://HOST:PORT/ws/{token}`; the resolver decides which SPICE endpoint the token reaches and
-/// the gateway relays bytes between the WebSocket and a TCP connection to it, entirely on NIO's event loops.
+/// the gateway relays bytes between the WebSocket and a TCP connection to it. NIO runs every handshake; a plain
+/// connection is then relayed by the splice engine (`SpliceRelays`), a TLS one on NIO's event loops.
 public final class WebSocketGateway: Service, Sendable {
     let configuration: GatewayConfiguration
     let settings: RelaySettings
@@ -16,6 +18,8 @@ public final class WebSocketGateway: Service, Sendable {
     let logger: Logger
     let listener: Listener
     let group: MultiThreadedEventLoopGroup = .singleton
+    /// Ids for splice relays, unique for the gateway's life.
+    let relayIDs = Atomic<Int>(0)
     var registry: ConnectionRegistry { self.listener.registry }
 
     /// Creates a gateway; nothing is bound until `run()`. Relayed bytes are counted with `metrics`.
@@ -35,7 +39,12 @@ public final class WebSocketGateway: Service, Sendable {
     /// Binds the listener and serves until graceful shutdown or cancellation, then closes every connection
     /// (1001 "going away") and returns once they are closed.
     public func run() async throws {
-        try await self.listener.serve(self.makeServerBootstrap(), closingWith: .goingAway)
+        guard self.settings.tls == nil, self.configuration.splicesPlainConnections else {
+            return try await self.listener.serve(self.makeServerBootstrap(), closingWith: .goingAway)
+        }
+        let relays = try SpliceRelays(self.settings.spliceOptions)
+        defer { relays.stop() }  // after the listener closed every connection
+        try await self.listener.serve(accepting: { self.accepted($0, relays: relays) }, closingWith: .goingAway)
     }
 
     /// The bound port once listening (useful with port 0), awaiting until bound; throws if binding failed.

@@ -8,11 +8,11 @@ import Testing
 /// The listener's robustness and its life as a `Service`.
 @Suite("Gateway lifecycle over loopback")
 struct GatewayLifecycleLiveTests {
-    @Test func listenerSurvivesAGarbageClient() async throws {
+    @Test(arguments: GatewayDataPath.allCases) func listenerSurvivesAGarbageClient(path: GatewayDataPath) async throws {
         let echo = try await TestTCPServer.start()
         let resolver = TestTokenResolver()
         let token = await resolver.issue(for: GatewayTarget(sessionID: "s1", host: "127.0.0.1", port: echo.port))
-        try await withLiveGateway(resolver: resolver) { _, port in
+        try await withLiveGateway(path, resolver: resolver) { _, port in
             var generator = SplitMix(seed: 7)
             let garbage = (0..<4096).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
             _ = try await RawTCPClient.exchange(port: port, sending: garbage)  // returns once the gateway hangs up

@@ -5,11 +5,11 @@ import Testing
 /// Real sockets on 127.0.0.1: browser-like client → gateway → echo target and back.
 @Suite("Gateway relay over loopback")
 struct GatewayRelayLiveTests {
-    @Test func smallMessagesEchoThroughAndBinaryIsAnswered() async throws {
+    @Test(arguments: GatewayDataPath.allCases) func smallMessagesEchoThroughAndBinaryIsAnswered(path: GatewayDataPath) async throws {
         let echo = try await TestTCPServer.start()
         let resolver = TestTokenResolver()
         let token = await resolver.issue(for: GatewayTarget(sessionID: "s1", host: "127.0.0.1", port: echo.port))
-        try await withLiveGateway(resolver: resolver) { gateway, port in
+        try await withLiveGateway(path, resolver: resolver) { gateway, port in
             let client = try await TestWebSocketClient.connect(port: port, path: "/ws/\(token)")
             #expect(client.subprotocol == "binary")
             for message in ["REDQ", "hello", String(repeating: "x", count: 1000)] {
@@ -24,11 +24,11 @@ struct GatewayRelayLiveTests {
         #expect(await resolver.origins == ["http://127.0.0.1"])
     }
 
-    @Test func clientWithoutSubprotocolIsServedToo() async throws {
+    @Test(arguments: GatewayDataPath.allCases) func clientWithoutSubprotocolIsServedToo(path: GatewayDataPath) async throws {
         let echo = try await TestTCPServer.start()
         let resolver = TestTokenResolver()
         let token = await resolver.issue(for: GatewayTarget(sessionID: "s1", host: "127.0.0.1", port: echo.port))
-        try await withLiveGateway(resolver: resolver) { _, port in
+        try await withLiveGateway(path, resolver: resolver) { _, port in
             let client = try await TestWebSocketClient.connect(port: port, path: "/ws/\(token)", subprotocols: [])
             #expect(client.subprotocol == nil)
             try await client.send([1, 2, 3])
@@ -37,11 +37,11 @@ struct GatewayRelayLiveTests {
         }
     }
 
-    @Test func multiMegabyteTransferArrivesIntact() async throws {
+    @Test(arguments: GatewayDataPath.allCases) func multiMegabyteTransferArrivesIntact(path: GatewayDataPath) async throws {
         let echo = try await TestTCPServer.start()
         let resolver = TestTokenResolver()
         let token = await resolver.issue(for: GatewayTarget(sessionID: "s1", host: "127.0.0.1", port: echo.port))
-        try await withLiveGateway(resolver: resolver, configure: { $0.bufferLimit = 64 * 1024; $0.maxFrameSize = 128 * 1024 }) {
+        try await withLiveGateway(path, resolver: resolver, configure: { $0.bufferLimit = 64 * 1024; $0.maxFrameSize = 128 * 1024 }) {
             _, port in
             let client = try await TestWebSocketClient.connect(port: port, path: "/ws/\(token)")
             var generator = SplitMix(seed: 42)
@@ -58,11 +58,11 @@ struct GatewayRelayLiveTests {
         }
     }
 
-    @Test func targetHangingUpClosesWith1000AfterItsBytes() async throws {
+    @Test(arguments: GatewayDataPath.allCases) func targetHangingUpClosesWith1000AfterItsBytes(path: GatewayDataPath) async throws {
         let target = try await TestTCPServer.start(.greetAndClose(Array("REDQ".utf8)))
         let resolver = TestTokenResolver()
         let token = await resolver.issue(for: GatewayTarget(sessionID: "s1", host: "127.0.0.1", port: target.port))
-        try await withLiveGateway(resolver: resolver) { _, port in
+        try await withLiveGateway(path, resolver: resolver) { _, port in
             let client = try await TestWebSocketClient.connect(port: port, path: "/ws/\(token)")
             #expect(try await client.receiveBytes(count: 4) == Array("REDQ".utf8))
             #expect(try await client.receiveClose().code == 1000)

@@ -1,15 +1,28 @@
 import Gateway
 import Logging
 import ServiceLifecycle
+import Testing
 
-/// Runs a gateway on 127.0.0.1 (any port) in a `ServiceGroup` for the duration of `body`, then shuts it down
-/// gracefully and waits for `run()` to return.
+/// How a live gateway relays plain connections: the live tests run on both paths.
+enum GatewayDataPath: CaseIterable, Sendable, CustomTestStringConvertible {
+    /// The splice engine (the default).
+    case splice
+    /// NIO's event loops (as TLS connections always are).
+    case eventLoop
+
+    var testDescription: String { self == .splice ? "splice engine" : "event loop" }
+}
+
+/// Runs a gateway on 127.0.0.1 (any port), relaying on `path`, in a `ServiceGroup` for the duration of `body`, then
+/// shuts it down gracefully and waits for `run()` to return.
 func withLiveGateway<T: Sendable>(
+    _ path: GatewayDataPath = .splice,
     resolver: TestTokenResolver,
     configure: (inout GatewayConfiguration) -> Void = { _ in },
     _ body: (WebSocketGateway, Int) async throws -> T
 ) async throws -> T {
     var configuration = GatewayConfiguration(host: "127.0.0.1", port: 0)
+    configuration.splicesPlainConnections = path == .splice
     configure(&configuration)
     let gateway = WebSocketGateway(configuration: configuration, resolver: resolver, logger: .quiet)
     return try await withRunning(gateway, boundPort: gateway.boundPort) { port in try await body(gateway, port) }

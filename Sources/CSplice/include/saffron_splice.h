@@ -32,6 +32,11 @@ typedef struct {
     int idle_timeout_ms;
     /* How long connecting to a target may take. */
     int connect_timeout_ms;
+    /* WebSocket relays: the largest frame payload either way (0: 1 MiB), how often the browser is pinged (0 never),
+     * and how long a Close of ours waits for the browser's answer. */
+    int websocket_max_frame;
+    int websocket_ping_interval_ms;
+    int websocket_close_grace_ms;
     SpliceCallback callback;
     void *context;
 } SpliceEngineOptions;
@@ -47,6 +52,22 @@ int splice_engine_open(SpliceEngine *engine, uint64_t relay, int client_fd, cons
                        socklen_t target_length, const void *opened_reply, size_t opened_reply_length,
                        const void *failed_reply, size_t failed_reply_length, const void *early_bytes,
                        size_t early_bytes_length);
+
+/* Like splice_engine_open, for a browser that completed a WebSocket upgrade on `client_fd`: `opened_reply` is the
+ * 101 response, `failed_reply` the 101 and a Close frame, and `early_bytes` frames the browser already sent. Desktop
+ * bytes reach the browser as binary frames (at most websocket_max_frame each); the payloads of the browser's frames
+ * reach the desktop; pings are answered; the idle timeout, a desktop hanging up and a failure of the protocol end the
+ * relay with a Close frame (4408, 1000, 1002 or 1009). */
+int splice_engine_open_websocket(SpliceEngine *engine, uint64_t relay, int client_fd, const struct sockaddr *target,
+                                 socklen_t target_length, const void *opened_reply, size_t opened_reply_length,
+                                 const void *failed_reply, size_t failed_reply_length, const void *early_bytes,
+                                 size_t early_bytes_length);
+
+/* Ends a WebSocket relay with a Close frame of `code` and `reason` (at most 123 bytes): the desktop's connection is
+ * closed at once, the browser's once it answers or the close grace passed; SPLICE_CLOSED follows. A relay still
+ * connecting is closed with its failure reply. */
+void splice_engine_close_websocket(SpliceEngine *engine, uint64_t relay, uint16_t code, const char *reason,
+                                   size_t reason_length);
 
 /* Asks for the relay to be closed; its SPLICE_CLOSED (or SPLICE_FAILED) event follows. Unknown ids are ignored. */
 void splice_engine_close(SpliceEngine *engine, uint64_t relay);

@@ -28,14 +28,14 @@ final class ConnectRequestHandler: ChannelInboundHandler {
 
     private let clientAddress: String
     private let authorizer: any TunnelAuthorizer
-    private let connection: ProxyConnection
+    private let connection: SplicedConnection
     private let tunnels: ConnectionRegistry.Registration
     private let logger: Logger
     private var state = State.awaitingHead
     private var sessionID: String?
 
     init(
-        clientAddress: String, authorizer: any TunnelAuthorizer, connection: ProxyConnection,
+        clientAddress: String, authorizer: any TunnelAuthorizer, connection: SplicedConnection,
         tunnels: ConnectionRegistry.Registration, logger: Logger
     ) {
         self.clientAddress = clientAddress
@@ -110,24 +110,31 @@ final class ConnectRequestHandler: ChannelInboundHandler {
         }
     }
 
-    /// Stops reading, collects what the client sent after its request, gives the socket to the splice relays and
-    /// closes this channel (the relays hold their own descriptor of the socket).
+    /// Stops reading and, once what the client sent after its request is collected, gives the socket to the splice
+    /// relays and closes this channel (the relays hold their own descriptor of the socket).
     private func handOff(_ target: ConnectTarget, context: ChannelHandlerContext) {
         guard let address = target.socketAddress else { return context.close(promise: nil) }
         self.state = .handingOff
-        let early = EarlyBytes()
         do {
-            try context.channel.syncOptions?.setOption(.autoRead, value: false)
-            try context.pipeline.syncOperations.addHandler(early, position: .last)
-            try ProxyPipeline.removeHTTPHandlers(from: context.pipeline.syncOperations)
+            try SplicedHandshake.detach(context) { early in
+                self.relay(to: address, target, earlyBytes: early, context: context)
+            }
         } catch {
             self.state = .done
-            return context.close(promise: nil)
+            context.close(promise: nil)
         }
+    }
+
+    private func relay(
+        to address: SocketAddress, _ target: ConnectTarget, earlyBytes: [UInt8], context: ChannelHandlerContext
+    ) {
         guard case .handingOff = self.state else { return }  // the client went away meanwhile
         self.state = .done
         let (logger, client, session) = (self.logger, self.clientAddress, self.sessionID ?? "")
-        let handed = self.connection.handOff(to: address, earlyBytes: early.bytes) {
+        let handed = self.connection.handOff(
+            to: address, openedReply: Self.openedReply, failedReply: TunnelRefusal.unreachable.response,
+            earlyBytes: earlyBytes
+        ) {
             logger.info("tunnel opened", metadata: ["client": "\(client)", "target": "\(target)", "session": "\(session)"])
         } failed: { code in
             logger.notice(
@@ -152,12 +159,18 @@ final class ConnectRequestHandler: ChannelInboundHandler {
     }
 }
 
-/// Collects the bytes a client sent right after its CONNECT request, for the relay to pass on to the target.
-private final class EarlyBytes: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-    var bytes: [UInt8] = []
+extension ConnectRequestHandler {
+    /// The answer a granted tunnel gets once its target is connected.
+    static let openedReply = Array("HTTP/1.1 200 Connection established\r\n\r\n".utf8)
+}
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        self.bytes.append(contentsOf: Self.unwrapInboundIn(data).readableBytesView)
+extension TunnelRefusal {
+    /// The refusal as a complete HTTP response, for answers written without NIO's encoder.
+    var response: [UInt8] {
+        let body = "\(self.status) \(self.reason)\n"
+        let head =
+            "HTTP/1.1 \(self.status) \(self.reason)\r\nContent-Length: \(body.utf8.count)\r\n"
+            + "Content-Type: text/plain\r\nConnection: close\r\n\r\n"
+        return Array((head + body).utf8)
     }
 }

@@ -31,6 +31,12 @@ final class SpliceRelays: Sendable {
         var idleTimeout: Duration = .seconds(3600)
         /// How long connecting to the target may take.
         var connectTimeout: Duration = .seconds(5)
+        /// WebSocket relays: the largest frame payload either way.
+        var maxFrameSize = 1 << 20
+        /// WebSocket relays: how often the browser is pinged.
+        var pingInterval: Duration = .seconds(30)
+        /// WebSocket relays: how long our Close waits for the browser's answer.
+        var closeGrace: Duration = .seconds(1)
     }
 
     /// The relays' event handlers and the C engine they run on.
@@ -63,6 +69,9 @@ final class SpliceRelays: Sendable {
         settings.pipe_bytes = Int32(clamping: options.bufferLimit)
         settings.idle_timeout_ms = Int32(clamping: options.idleTimeout.milliseconds)
         settings.connect_timeout_ms = Int32(clamping: options.connectTimeout.milliseconds)
+        settings.websocket_max_frame = Int32(clamping: options.maxFrameSize)
+        settings.websocket_ping_interval_ms = Int32(clamping: options.pingInterval.milliseconds)
+        settings.websocket_close_grace_ms = Int32(clamping: options.closeGrace.milliseconds)
         settings.context = router.toOpaque()
         settings.callback = { context, relay, event, error, up, down in
             let router = Unmanaged<Router>.fromOpaque(context!).takeUnretainedValue()
@@ -85,19 +94,22 @@ final class SpliceRelays: Sendable {
     ///
     /// - Parameters:
     ///   - id: the relay's id, unique among open relays; `close(_:)` takes it.
+    ///   - webSocket: the client is a browser whose WebSocket upgrade was accepted: bytes are framed both ways.
     ///   - openedReply: sent to the client once connected; `failedReply` when connecting fails.
-    ///   - earlyBytes: what the client sent after its request, sent on to the target once connected.
+    ///   - earlyBytes: what the client sent after its request, passed on once connected (through the frame parser
+    ///     for a WebSocket).
     func open(
-        _ id: UInt64, client: CInt, target: SocketAddress, openedReply: [UInt8], failedReply: [UInt8],
-        earlyBytes: [UInt8], events: @escaping @Sendable (Event) -> Void
+        _ id: UInt64, client: CInt, target: SocketAddress, webSocket: Bool = false, openedReply: [UInt8],
+        failedReply: [UInt8], earlyBytes: [UInt8], events: @escaping @Sendable (Event) -> Void
     ) throws {
+        let open = webSocket ? splice_engine_open_websocket : splice_engine_open
         let router = self.router.takeUnretainedValue()
         router.handlers.withLock { $0[id] = events }
         let result = target.withSockAddr { address, length in
             openedReply.withUnsafeBytes { opened in
                 failedReply.withUnsafeBytes { failed in
                     earlyBytes.withUnsafeBytes { early in
-                        splice_engine_open(
+                        open(
                             self.engine.pointer, id, client, address, socklen_t(length), opened.baseAddress, opened.count,
                             failed.baseAddress, failed.count, early.baseAddress, early.count)
                     }
@@ -114,6 +126,17 @@ final class SpliceRelays: Sendable {
     /// Asks for a relay to be closed; its handler hears `.closed` (or `.failed` while still connecting).
     func close(_ id: UInt64) {
         splice_engine_close(self.engine.pointer, id)
+    }
+
+    /// Ends a WebSocket relay with a Close frame carrying `refusal`: the target is closed at once, the browser's
+    /// connection once it answers or the close grace passed; its handler then hears `.closed`.
+    func close(_ id: UInt64, with refusal: GatewayRefusal) {
+        let reason = Array(WebSocketFraming.truncated(refusal.reason, maxBytes: 123).utf8)
+        reason.withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { text in
+                splice_engine_close_websocket(self.engine.pointer, id, refusal.closeCode, text.baseAddress, text.count)
+            }
+        }
     }
 
     /// Closes every relay (their handlers hear of it) and stops the workers. Call once, last.

@@ -16,6 +16,8 @@ struct GatewayBench: AsyncParsableCommand {
     @Option(help: "Round trips measured per relay (after 1000 warm-up ones).") var roundTrips = 20000
     @Option(help: "Concurrent handshakes.") var handshakes = 1000
     @Option(help: "Idle connections for the memory figure.") var idleConnections = 1000
+    @Flag(help: "Run Saffron's gateway relaying on NIO's event loops (as wss:// connections are) instead of the splice engine.")
+    var eventLoop = false
 
     func validate() throws {
         guard self.roundTrips > 0, self.handshakes > 0, self.idleConnections > 0 else {
@@ -25,7 +27,9 @@ struct GatewayBench: AsyncParsableCommand {
 
     func run() async throws {
         let report = GatewayBenchReport()
-        let lineUp = try await self.relayOptions.start(report, [RelayUnderTest.saffronGateway, RelayUnderTest.websockify])
+        let saffron = RelayUnderTest.saffronGateway(eventLoop: self.eventLoop)
+        if self.eventLoop { report.note("saffron relays on NIO's event loops (--event-loop)") }
+        let lineUp = try await self.relayOptions.start(report, [saffron, RelayUnderTest.websockify])
         defer { lineUp.stop() }
         let (relays, target, cores) = (lineUp.relays, lineUp.target, lineUp.cores)
 
@@ -45,7 +49,7 @@ struct GatewayBench: AsyncParsableCommand {
         report.printHandshakes()
 
         // Fresh relay processes: the handshakes above grew their heaps, which would hide what idle connections cost.
-        for start in [RelayUnderTest.saffronGateway, RelayUnderTest.websockify] {
+        for start in [saffron, RelayUnderTest.websockify] {
             let relay = try await start(target, cores)
             defer { relay.stop() }
             report.progress("\(self.idleConnections) idle connections through \(relay.name)")

@@ -15,11 +15,14 @@ struct GatewayRelayServer: AsyncParsableCommand {
     )
 
     @OptionGroup var endpoints: RelayEndpoints
+    @Flag(help: "Relay on NIO's event loops instead of the splice engine.") var eventLoop = false
 
     func run() async throws {
+        var configuration = GatewayConfiguration(host: "127.0.0.1", port: self.endpoints.port)
+        configuration.splicesPlainConnections = !self.eventLoop
         try await RelayProcess.serve(label: "saffron-bench.gateway") { logger in
             WebSocketGateway(
-                configuration: GatewayConfiguration(host: "127.0.0.1", port: self.endpoints.port),
+                configuration: configuration,
                 resolver: BenchTokenResolver(targetPort: self.endpoints.targetPort), logger: logger)
         }
     }

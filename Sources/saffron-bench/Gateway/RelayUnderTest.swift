@@ -24,21 +24,27 @@ final class RelayUnderTest {
         RelayUnderTest(name: "raw TCP", path: .direct(targetPort: target.port), process: nil)
     }
 
-    /// Saffron's `WebSocketGateway`, run by this program's hidden `gateway-relay` command.
-    static func saffronGateway(target: BenchTarget, cores: CoreSplit?) async throws -> RelayUnderTest {
-        try await Self.saffron("gateway-relay", target: target, cores: cores) { .webSocket(port: $0) }
+    /// Saffron's `WebSocketGateway`, run by this program's hidden `gateway-relay` command: relaying with the splice
+    /// engine, or on NIO's event loops when `eventLoop`.
+    static func saffronGateway(eventLoop: Bool) -> (BenchTarget, CoreSplit?) async throws -> RelayUnderTest {
+        { target, cores in
+            try await Self.saffron("gateway-relay", target: target, cores: cores, extraArguments: eventLoop ? ["--event-loop"] : []) {
+                .webSocket(port: $0)
+            }
+        }
     }
 
     /// One of this program's hidden relay commands, listening on a free port and relaying to `target`; `path` says
     /// how the load client goes through it on that port.
     static func saffron(
-        _ command: String, target: BenchTarget, cores: CoreSplit?, path: (Int) -> RelayPath
+        _ command: String, target: BenchTarget, cores: CoreSplit?, extraArguments: [String] = [],
+        path: (Int) -> RelayPath
     ) async throws -> RelayUnderTest {
         let port = try LoopbackSocket.freePort()
         let program = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         return try await Self.start(
             name: "saffron", program: program, path: path(port), cores: cores,
-            arguments: [command, "--port", "\(port)", "--target-port", "\(target.port)"])
+            arguments: [command, "--port", "\(port)", "--target-port", "\(target.port)"] + extraArguments)
     }
 
     /// websockify (Debian package `websockify`) relaying to the same target.

@@ -4,14 +4,15 @@ import Logging
 import NIOCore
 import Synchronization
 
-/// One accepted proxy connection from accept to its end: NIO reads and answers its CONNECT request, then, once the
-/// tunnel is granted, the socket moves to the splice relays, which connect to the target and carry the bytes.
+/// One accepted gateway connection from accept to its end: NIO reads and answers its request (a proxy's CONNECT, a
+/// browser's WebSocket upgrade), then, once it is granted, the socket moves to the splice relays, which connect to
+/// the target and carry the bytes.
 ///
 /// It keeps a duplicate of the socket's descriptor while NIO holds the original, so that NIO can close its channel
 /// at handoff without closing the socket; `ended` completes when the connection is over, wherever it was by then.
-final class ProxyConnection: Sendable {
+final class SplicedConnection: Sendable {
     private enum Stage {
-        /// NIO runs the CONNECT handshake on its channel; the duplicate descriptor waits here.
+        /// NIO runs the handshake on its channel; the duplicate descriptor waits here.
         case handshake(descriptor: CInt, channel: (any Channel)?)
         /// The splice relays own the socket.
         case relaying
@@ -56,13 +57,15 @@ final class ProxyConnection: Sendable {
         self.endedPromise.succeed()
     }
 
-    /// Moves the socket to the splice relays, which connect to `target`, answer the client and carry the tunnel;
-    /// the caller then closes its channel. `opened` and `closed` are told of the relay.
+    /// Moves the socket to the splice relays, which connect to `target`, answer the client (`openedReply`, or
+    /// `failedReply` when the target cannot be reached) and carry the bytes (framed when `webSocket`); the caller
+    /// then closes its channel. `opened` and `failed` are told of the relay; `closed` of its end.
     ///
     /// - Returns: false when the connection was closed meanwhile or the relay could not be opened.
     func handOff(
-        to target: SocketAddress, earlyBytes: [UInt8], opened: @escaping @Sendable () -> Void,
-        failed: @escaping @Sendable (Int32) -> Void
+        to target: SocketAddress, webSocket: Bool = false, openedReply: [UInt8], failedReply: [UInt8],
+        earlyBytes: [UInt8], opened: @escaping @Sendable () -> Void, failed: @escaping @Sendable (Int32) -> Void,
+        closed: @escaping @Sendable (Int32) -> Void = { _ in }
     ) -> Bool {
         let descriptor: CInt? = self.stage.withLock { stage in
             guard case .handshake(let descriptor, _) = stage else { return nil }
@@ -73,8 +76,8 @@ final class ProxyConnection: Sendable {
         let (promise, metrics) = (self.endedPromise, self.metrics)
         do {
             try self.relays.open(
-                UInt64(self.id), client: descriptor, target: target, openedReply: Self.openedReply,
-                failedReply: TunnelRefusal.unreachable.response, earlyBytes: earlyBytes
+                UInt64(self.id), client: descriptor, target: target, webSocket: webSocket, openedReply: openedReply,
+                failedReply: failedReply, earlyBytes: earlyBytes
             ) { [weak self] event in
                 switch event {
                 case .opened:
@@ -82,9 +85,10 @@ final class ProxyConnection: Sendable {
                     opened()
                 case .failed(let code):
                     failed(code)
-                case .closed(_, let up, let down):
+                case .closed(let code, let up, let down):
                     metrics.toDesktop.increment(by: Int(clamping: up))
                     metrics.toClient.increment(by: Int(clamping: down))
+                    closed(code)
                 }
                 if event.isFinal {
                     self?.stage.withLock { $0 = .ended }
@@ -99,8 +103,9 @@ final class ProxyConnection: Sendable {
         }
     }
 
-    /// Closes the connection: the handshake's channel, or the relay.
-    func terminate() {
+    /// Closes the connection: the handshake's channel, or the relay (a WebSocket one with a Close frame carrying
+    /// `refusal`).
+    func terminate(_ refusal: GatewayRefusal, webSocket: Bool = false) {
         let channel: (any Channel)?? = self.stage.withLock { stage in
             switch stage {
             case .handshake(_, let channel): return .some(channel)
@@ -110,21 +115,8 @@ final class ProxyConnection: Sendable {
         }
         switch channel {
         case .some(let channel): channel?.close(promise: nil)
+        case .none where webSocket: self.relays.close(UInt64(self.id), with: refusal)
         case .none: self.relays.close(UInt64(self.id))
         }
-    }
-
-    /// The answer a granted tunnel gets once its target is connected.
-    static let openedReply = Array("HTTP/1.1 200 Connection established\r\n\r\n".utf8)
-}
-
-extension TunnelRefusal {
-    /// The refusal as a complete HTTP response, for answers written without NIO's encoder.
-    var response: [UInt8] {
-        let body = "\(self.status) \(self.reason)\n"
-        let head =
-            "HTTP/1.1 \(self.status) \(self.reason)\r\nContent-Length: \(body.utf8.count)\r\n"
-            + "Content-Type: text/plain\r\nConnection: close\r\n\r\n"
-        return Array((head + body).utf8)
     }
 }
