@@ -27,6 +27,17 @@ import Testing
         }
     }
 
+    @Test func bytesSentWithTheRequestReachTheDesktop() async throws {
+        let (desktop, authorizer) = try await Self.grantedDesktop()
+        try await withLiveProxy(authorizer) { _, port in
+            let client = try await TestProxyClient.connect(port: port)
+            let target = "127.0.0.1:\(desktop.port)"
+            try await client.send("CONNECT \(target) HTTP/1.1\r\nHost: \(target)\r\n\r\nREDQ early link message")
+            #expect(try await client.readHead() == "HTTP/1.1 200 Connection established")
+            #expect(try await client.read(count: 23) == "REDQ early link message")
+        }
+    }
+
     @Test func aHalfClosedTunnelStillDeliversTheAnswer() async throws {
         let (desktop, authorizer) = try await Self.grantedDesktop()
         try await withLiveProxy(authorizer) { _, port in

@@ -58,7 +58,7 @@ enum SplicedHandshake {
     static func detach(_ context: ChannelHandlerContext, then: @escaping ([UInt8]) -> Void) throws {
         let early = EarlyBytes()
         try context.channel.syncOptions?.setOption(.autoRead, value: false)
-        try context.pipeline.syncOperations.addHandler(early, position: .last)
+        try context.pipeline.syncOperations.addHandler(early, position: .after(context.handler))
         try Self.removeHTTPHandlers(from: context.pipeline.syncOperations)
         context.eventLoop.assumeIsolated().execute { then(early.bytes) }
     }
