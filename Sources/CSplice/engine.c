@@ -285,10 +285,10 @@ static char *copy(const void *bytes, size_t length) {
     return copied;
 }
 
-static int open_relay(SpliceEngine *engine, bool websocket, uint64_t id, int client_fd, const struct sockaddr *target,
-                      socklen_t target_length, const void *opened_reply, size_t opened_reply_length,
-                      const void *failed_reply, size_t failed_reply_length, const void *early_bytes,
-                      size_t early_bytes_length) {
+int splice_engine_open(SpliceEngine *engine, SpliceRelayKind kind, uint64_t id, int client_fd,
+                       const struct sockaddr *target, socklen_t target_length, const void *opened_reply,
+                       size_t opened_reply_length, const void *failed_reply, size_t failed_reply_length,
+                       const void *early_bytes, size_t early_bytes_length) {
     Relay *relay = calloc(1, sizeof *relay);
     Command *command = calloc(1, sizeof *command);
     if (!relay || !command || target_length > sizeof relay->target) {
@@ -300,7 +300,7 @@ static int open_relay(SpliceEngine *engine, bool websocket, uint64_t id, int cli
         return -1;
     }
     relay->id = id;
-    relay->is_websocket = websocket;
+    relay->is_websocket = kind == SPLICE_WEBSOCKET;
     relay->fd[CLIENT] = client_fd;
     relay->fd[TARGET] = -1;
     for (int side = 0; side < 2; side++) {
@@ -329,22 +329,6 @@ static int open_relay(SpliceEngine *engine, bool websocket, uint64_t id, int cli
     command->relay = relay;
     enqueue(worker, command);
     return 0;
-}
-
-int splice_engine_open(SpliceEngine *engine, uint64_t id, int client_fd, const struct sockaddr *target,
-                       socklen_t target_length, const void *opened_reply, size_t opened_reply_length,
-                       const void *failed_reply, size_t failed_reply_length, const void *early_bytes,
-                       size_t early_bytes_length) {
-    return open_relay(engine, false, id, client_fd, target, target_length, opened_reply, opened_reply_length,
-                      failed_reply, failed_reply_length, early_bytes, early_bytes_length);
-}
-
-int splice_engine_open_websocket(SpliceEngine *engine, uint64_t id, int client_fd, const struct sockaddr *target,
-                                 socklen_t target_length, const void *opened_reply, size_t opened_reply_length,
-                                 const void *failed_reply, size_t failed_reply_length, const void *early_bytes,
-                                 size_t early_bytes_length) {
-    return open_relay(engine, true, id, client_fd, target, target_length, opened_reply, opened_reply_length,
-                      failed_reply, failed_reply_length, early_bytes, early_bytes_length);
 }
 
 void splice_engine_close_websocket(SpliceEngine *engine, uint64_t id, uint16_t code, const char *reason,

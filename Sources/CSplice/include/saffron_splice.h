@@ -1,5 +1,6 @@
-/* A byte relay between pairs of TCP sockets that moves data with splice(2) through a pipe per direction, so relayed
- * bytes never enter user space. Worker threads each run an epoll loop over their relays. */
+/* A relay between pairs of TCP sockets that moves data with splice(2) through a pipe per direction, so relayed
+ * bytes never enter user space: byte tunnels, and WebSockets whose frames from the target side are spliced behind
+ * their headers. Worker threads each run an epoll loop over their relays. */
 #ifndef SAFFRON_SPLICE_H
 #define SAFFRON_SPLICE_H
 
@@ -13,7 +14,8 @@ typedef struct SpliceEngine SpliceEngine;
 typedef enum {
     /* The target connection is up, the opening reply was sent to the client and bytes flow. */
     SPLICE_OPENED = 1,
-    /* Connecting to the target failed (error is an errno value); the failure reply was sent and both ends closed. */
+    /* Connecting to the target failed (error is an errno value); the failure reply was sent and both ends closed
+     * (a WebSocket relay reports it once the browser answered its Close, or the close grace passed). */
     SPLICE_FAILED = 2,
     /* The relay ended (error is 0 for an orderly end, ETIMEDOUT when idle, ECANCELED when closed on request, or the
      * errno of a socket error); both ends are closed. The last event of every opened relay. */
@@ -44,24 +46,26 @@ typedef struct {
 /* Starts the workers; NULL with errno set when a thread, epoll or eventfd could not be made. */
 SpliceEngine *splice_engine_start(const SpliceEngineOptions *options);
 
+/* What a relay's client speaks. */
+typedef enum {
+    /* Bytes, relayed as they come (a CONNECT tunnel). */
+    SPLICE_TUNNEL = 0,
+    /* WebSocket frames: the client is a browser whose upgrade was answered. Desktop bytes reach it as binary frames
+     * (at most websocket_max_frame each); the payloads of its frames reach the target; pings are answered; the idle
+     * timeout, a target hanging up and a failure of the protocol end the relay with a Close frame (4408, 1000, 1002
+     * or 1009). */
+    SPLICE_WEBSOCKET = 1,
+} SpliceRelayKind;
+
 /* Connects to `target` for the relay `relay` (an id of the caller's choosing, unique while the relay lives) and
  * relays between it and `client_fd`, which the engine now owns. Once connected it sends `opened_reply` to the client
- * and `early_bytes` (what the client sent after its request) to the target; when connecting fails it sends
- * `failed_reply` and closes the client. The buffers are copied. Returns 0, or -1 with errno (the fd is then closed). */
-int splice_engine_open(SpliceEngine *engine, uint64_t relay, int client_fd, const struct sockaddr *target,
-                       socklen_t target_length, const void *opened_reply, size_t opened_reply_length,
-                       const void *failed_reply, size_t failed_reply_length, const void *early_bytes,
-                       size_t early_bytes_length);
-
-/* Like splice_engine_open, for a browser that completed a WebSocket upgrade on `client_fd`: `opened_reply` is the
- * 101 response, `failed_reply` the 101 and a Close frame, and `early_bytes` frames the browser already sent. Desktop
- * bytes reach the browser as binary frames (at most websocket_max_frame each); the payloads of the browser's frames
- * reach the desktop; pings are answered; the idle timeout, a desktop hanging up and a failure of the protocol end the
- * relay with a Close frame (4408, 1000, 1002 or 1009). */
-int splice_engine_open_websocket(SpliceEngine *engine, uint64_t relay, int client_fd, const struct sockaddr *target,
-                                 socklen_t target_length, const void *opened_reply, size_t opened_reply_length,
-                                 const void *failed_reply, size_t failed_reply_length, const void *early_bytes,
-                                 size_t early_bytes_length);
+ * and `early_bytes` (what the client sent after its request) on to the target; when connecting fails it sends
+ * `failed_reply` and closes the client (a WebSocket client, sent a Close, once it answers). The buffers are copied.
+ * Returns 0, or -1 with errno (the fd is then closed). */
+int splice_engine_open(SpliceEngine *engine, SpliceRelayKind kind, uint64_t relay, int client_fd,
+                       const struct sockaddr *target, socklen_t target_length, const void *opened_reply,
+                       size_t opened_reply_length, const void *failed_reply, size_t failed_reply_length,
+                       const void *early_bytes, size_t early_bytes_length);
 
 /* Ends a WebSocket relay with a Close frame of `code` and `reason` (at most 123 bytes): the desktop's connection is
  * closed at once, the browser's once it answers or the close grace passed; SPLICE_CLOSED follows. A relay still

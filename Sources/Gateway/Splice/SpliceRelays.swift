@@ -102,16 +102,16 @@ final class SpliceRelays: Sendable {
         _ id: UInt64, client: CInt, target: SocketAddress, webSocket: Bool = false, openedReply: [UInt8],
         failedReply: [UInt8], earlyBytes: [UInt8], events: @escaping @Sendable (Event) -> Void
     ) throws {
-        let open = webSocket ? splice_engine_open_websocket : splice_engine_open
         let router = self.router.takeUnretainedValue()
         router.handlers.withLock { $0[id] = events }
         let result = target.withSockAddr { address, length in
             openedReply.withUnsafeBytes { opened in
                 failedReply.withUnsafeBytes { failed in
                     earlyBytes.withUnsafeBytes { early in
-                        open(
-                            self.engine.pointer, id, client, address, socklen_t(length), opened.baseAddress, opened.count,
-                            failed.baseAddress, failed.count, early.baseAddress, early.count)
+                        splice_engine_open(
+                            self.engine.pointer, webSocket ? SPLICE_WEBSOCKET : SPLICE_TUNNEL, id, client, address,
+                            socklen_t(length), opened.baseAddress, opened.count, failed.baseAddress, failed.count,
+                            early.baseAddress, early.count)
                     }
                 }
             }
