@@ -87,6 +87,7 @@ static RelayStatus finish_connecting(Relay *relay, int pipe_bytes, const WebSock
     relay_set_interest(relay, TARGET, 0);
     if (failure != 0) return relay_refuse(relay, failure, pipe_bytes, limits, now_ms, error);
     for (int from = 0; from < 2; from++) {
+        if (from == CLIENT && relay->is_websocket) continue;  /* browser frames are read and unmasked in user space */
         int *ends = relay->direction[from].pipe;
         if (pipe2(ends, O_NONBLOCK | O_CLOEXEC) < 0) {
             *error = errno;

@@ -43,7 +43,8 @@ struct RelaySettings: Sendable {
         self.tls = configuration.tls
     }
 
-    /// The splice engine's settings for relays of these knobs (a pipe of `bufferLimit` bytes per direction).
+    /// The splice engine's settings for relays of these knobs: the pipe holds `targetReadLimit` bytes, the largest
+    /// single read from the desktop, as on the event loops.
     var spliceOptions: SpliceRelays.Options {
         var options = SpliceRelays.Options()
         options.bufferLimit = self.targetReadLimit
