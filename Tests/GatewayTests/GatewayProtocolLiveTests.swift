@@ -93,6 +93,19 @@ struct GatewayProtocolLiveTests {
         }
     }
 
+    @Test(arguments: GatewayDataPath.allCases) func shuttingDownDuringARedemptionSendsGoingAway(path: GatewayDataPath) async throws {
+        let resolver = HeldTokenResolver()
+        let browser = try await withLiveGateway(path, resolver: resolver) { _, port in
+            let browser = try await offThePool {
+                try RawWebSocket.upgrade(port: port, token: String(repeating: "held", count: 8))
+            }
+            #expect(try await waitUntil { await resolver.pending == 1 })
+            return browser
+        }
+        #expect(try await offThePool { try browser.receiveFrame().closeCode } == 1001)
+        await resolver.release()
+    }
+
     @Test(arguments: GatewayDataPath.allCases) func theGatewayPingsOnItsInterval(path: GatewayDataPath) async throws {
         let resolver = TestTokenResolver()
         let desktop = try await Desktop.make(resolver)

@@ -17,7 +17,7 @@ enum GatewayDataPath: CaseIterable, Sendable, CustomTestStringConvertible {
 /// shuts it down gracefully and waits for `run()` to return.
 func withLiveGateway<T: Sendable>(
     _ path: GatewayDataPath = .splice,
-    resolver: TestTokenResolver,
+    resolver: some GatewayTokenResolver,
     configure: (inout GatewayConfiguration) -> Void = { _ in },
     _ body: (WebSocketGateway, Int) async throws -> T
 ) async throws -> T {

@@ -20,3 +20,21 @@ actor TestTokenResolver: GatewayTokenResolver {
         return target
     }
 }
+
+/// A resolver whose redemptions wait until `release()`: a connection still being redeemed when the gateway ends it.
+actor HeldTokenResolver: GatewayTokenResolver {
+    private var waiting: [CheckedContinuation<GatewayTarget, any Error>] = []
+
+    /// Redemptions waiting now.
+    var pending: Int { self.waiting.count }
+
+    func redeem(token: String, origin: String?) async throws -> GatewayTarget {
+        try await withCheckedThrowingContinuation { self.waiting.append($0) }
+    }
+
+    /// Refuses every waiting redemption.
+    func release() {
+        for redemption in self.waiting { redemption.resume(throwing: GatewayRefusal.unknownToken()) }
+        self.waiting = []
+    }
+}

@@ -104,7 +104,8 @@ final class SplicedConnection: Sendable {
     }
 
     /// Closes the connection: the handshake's channel, or the relay (a WebSocket one with a Close frame carrying
-    /// `refusal`).
+    /// `refusal`). A WebSocket still in its handshake hears of `refusal` as a user event first, so a browser already
+    /// sent its 101 gets the Close too.
     func terminate(_ refusal: GatewayRefusal, webSocket: Bool = false) {
         let channel: (any Channel)?? = self.stage.withLock { stage in
             switch stage {
@@ -114,6 +115,7 @@ final class SplicedConnection: Sendable {
             }
         }
         switch channel {
+        case .some(let channel?) where webSocket: channel.pipeline.fireUserInboundEventTriggered(refusal)
         case .some(let channel): channel?.close(promise: nil)
         case .none where webSocket: self.relays.close(UInt64(self.id), with: refusal)
         case .none: self.relays.close(UInt64(self.id))

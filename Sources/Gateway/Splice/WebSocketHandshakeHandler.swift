@@ -95,6 +95,16 @@ final class WebSocketHandshakeHandler: ChannelInboundHandler {
         }
     }
 
+    /// The gateway ends the connection before it reached the relays (session ended, shutdown).
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard let refusal = event as? GatewayRefusal else { return context.fireUserInboundEventTriggered(event) }
+        switch self.phase {
+        case .upgrading where self.early != nil: self.refuse(refusal, context: context)
+        case .refused: break  // already closing
+        default: context.close(promise: nil)
+        }
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         self.phase = .done
         self.deadlineTimer?.cancel()
