@@ -2,7 +2,7 @@
 #include "websocket.h"
 
 #include <errno.h>
-#include <fcntl.h>
+#include <fcntl.h>  /* splice */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -94,16 +94,21 @@ static void close_target(Relay *relay) {
 }
 
 /* Ends the exchange from our side: Close frame, desktop closed, and the browser's answer awaited (or not). */
-static void start_closing(Relay *relay, const WebSocketLimits *limits, WebSocketPhase phase, uint16_t code,
-                          const char *reason, int64_t now_ms) {
+static void close_with(Relay *relay, const WebSocketLimits *limits, WebSocketPhase phase, uint16_t code,
+                       const char *reason, size_t reason_length, int64_t now_ms) {
     WebSocket *websocket = relay->websocket;
     if (websocket->phase != WS_OPEN) return;
-    queue_close(websocket, code, reason, strlen(reason));
+    queue_close(websocket, code, reason, reason_length);
     websocket->phase = phase;
     websocket->close_deadline_ms = now_ms + limits->close_grace_ms;
     close_target(relay);
     /* Nothing more from the browser reaches the desktop. */
     websocket->ready = 0;
+}
+
+static void start_closing(Relay *relay, const WebSocketLimits *limits, WebSocketPhase phase, uint16_t code,
+                          const char *reason, int64_t now_ms) {
+    close_with(relay, limits, phase, code, reason, strlen(reason), now_ms);
 }
 
 /* The browser broke the protocol: Close with `code`, then close without waiting for an answer. */
@@ -115,13 +120,7 @@ static void fail(Relay *relay, const WebSocketLimits *limits, uint16_t code, con
 
 void websocket_terminate(Relay *relay, const WebSocketLimits *limits, uint16_t code, const char *reason,
                          size_t reason_length, int64_t now_ms) {
-    WebSocket *websocket = relay->websocket;
-    if (websocket->phase != WS_OPEN) return;
-    queue_close(websocket, code, reason, reason_length);
-    websocket->phase = WS_AWAITING_CLOSE;
-    websocket->close_deadline_ms = now_ms + limits->close_grace_ms;
-    close_target(relay);
-    websocket->ready = 0;
+    close_with(relay, limits, WS_AWAITING_CLOSE, code, reason, reason_length, now_ms);
 }
 
 void websocket_await_close(Relay *relay, const WebSocketLimits *limits, int64_t now_ms) {

@@ -19,7 +19,10 @@ extension EndToEnd {
                     try API.request("GET", "/api/v1/sessions/\(session.id)", token: token).status == 404
                 }
                 print("E2E: session ended \(String(format: "%.2f", Date().timeIntervalSince(destroyed))) s after virsh destroy")
-                #expect(try Topology.dnatRule(session: session.id) == nil, "the DNAT rule is gone")
+                // The store forgets the session first (the API says 404), the rule goes right after.
+                try waitUntil("the DNAT rule of the ended session to go", timeout: 10, interval: 0.1) {
+                    try Topology.dnatRule(session: session.id) == nil
+                }
                 let pools = try JSONSerialization.jsonObject(with: broker.cli(["pool", "list", "--json"]).stdout) as? [[String: Any]]
                 #expect(pools?.first?["freeVMs"] as? Int == 3)
 

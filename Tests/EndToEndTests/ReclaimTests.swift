@@ -28,7 +28,10 @@ extension EndToEnd {
                 let after = Date().timeIntervalSince(left)
                 print("E2E reclaim: session ended \(String(format: "%.1f", after)) s after remote-viewer quit (grace 3 s)")
                 #expect(after >= 3, "not before the grace period")
-                #expect(try Topology.dnatRule(session: session.id) == nil, "its rule is gone")
+                // The store forgets the session first (the API says 404), the rule goes right after.
+                try waitUntil("the rule of the taken-back session to go", timeout: 10, interval: 0.1) {
+                    try Topology.dnatRule(session: session.id) == nil
+                }
 
                 try broker.cli(["pool", "set", BrokerFixture.pool, "--attach-window", "3"])
                 let (_, maybeUnused) = try API.requestDesktop(BrokerFixture.pool, token: token)
