@@ -63,9 +63,7 @@ struct Relay {
 bool relay_begin(Relay *relay, int epoll_fd, int64_t now_ms);
 
 /* What handling an event did to a relay. */
-typedef enum RelayStatus RelayStatus;
-
-enum RelayStatus {
+typedef enum {
     RELAY_LIVE,
     /* Connected and replied to the client: report SPLICE_OPENED, the relay lives on. */
     RELAY_OPENED,
@@ -73,7 +71,7 @@ enum RelayStatus {
     RELAY_FAILED,
     /* Both directions finished, or a socket failed: report SPLICE_CLOSED and free the relay. */
     RELAY_ENDED,
-};
+} RelayStatus;
 
 /* Connecting failed with `failure`: sends the failure reply. A byte tunnel then ends (RELAY_FAILED); a WebSocket
  * relay waits for the browser's answer to the Close it was sent (RELAY_LIVE), and reports SPLICE_FAILED at its end. */

@@ -10,11 +10,11 @@ extension WebSocketGateway {
         let id = self.relayIDs.wrappingAdd(1, ordering: .relaxed).newValue
         let (resolver, registry, settings, logger) = (self.resolver, self.registry, self.settings, self.logger)
         SplicedHandshake.start(
-            descriptor, id: id, relays: relays, metrics: settings.metrics, on: self.group.next(),
+            descriptor, id: id, webSocket: true, relays: relays, metrics: settings.metrics, on: self.group.next(),
             timeout: settings.handshakeTimeout, logger: logger
         ) { channel, connection in
             let sync = channel.pipeline.syncOperations
-            guard let id = registry.add(closeFuture: connection.ended, terminate: { connection.terminate($0, webSocket: true) })
+            guard let id = registry.add(closeFuture: connection.ended, terminate: { connection.terminate($0) })
             else {
                 return channel.close(promise: nil)  // the gateway is shutting down
             }

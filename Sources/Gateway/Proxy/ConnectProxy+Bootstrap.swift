@@ -11,7 +11,7 @@ extension ConnectProxy {
         let (settings, authorizer, registry, limiter, logger) =
             (self.settings, self.authorizer, self.registry, self.limiter, self.logger)
         SplicedHandshake.start(
-            descriptor, id: id, relays: relays, metrics: self.metrics, on: self.group.next(),
+            descriptor, id: id, webSocket: false, relays: relays, metrics: self.metrics, on: self.group.next(),
             timeout: settings.handshakeTimeout, logger: logger
         ) { channel, connection in
             try ProxyPipeline.configure(

@@ -22,6 +22,8 @@ final class SplicedConnection: Sendable {
 
     /// The registry id, also the relay's id.
     let id: Int
+    /// The client is a browser: the relay carries WebSocket frames, and ending it sends a Close.
+    let isWebSocket: Bool
     private let stage: Mutex<Stage>
     private let relays: SpliceRelays
     private let metrics: RelayMetrics
@@ -30,9 +32,13 @@ final class SplicedConnection: Sendable {
     /// Completes once the connection is closed, before or after its handoff.
     var ended: EventLoopFuture<Void> { self.endedPromise.futureResult }
 
-    init(id: Int, keptDescriptor: CInt, relays: SpliceRelays, metrics: RelayMetrics, eventLoop: any EventLoop) {
+    init(
+        id: Int, isWebSocket: Bool, keptDescriptor: CInt, relays: SpliceRelays, metrics: RelayMetrics,
+        eventLoop: any EventLoop
+    ) {
         self.metrics = metrics
         self.id = id
+        self.isWebSocket = isWebSocket
         self.stage = Mutex(.handshake(descriptor: keptDescriptor, channel: nil))
         self.relays = relays
         self.endedPromise = eventLoop.makePromise()
@@ -58,12 +64,12 @@ final class SplicedConnection: Sendable {
     }
 
     /// Moves the socket to the splice relays, which connect to `target`, answer the client (`openedReply`, or
-    /// `failedReply` when the target cannot be reached) and carry the bytes (framed when `webSocket`); the caller
+    /// `failedReply` when the target cannot be reached) and carry the bytes (framed for a WebSocket); the caller
     /// then closes its channel. `opened` and `failed` are told of the relay; `closed` of its end.
     ///
     /// - Returns: false when the connection was closed meanwhile or the relay could not be opened.
     func handOff(
-        to target: SocketAddress, webSocket: Bool = false, openedReply: [UInt8], failedReply: [UInt8],
+        to target: SocketAddress, openedReply: [UInt8], failedReply: [UInt8],
         earlyBytes: [UInt8], opened: @escaping @Sendable () -> Void, failed: @escaping @Sendable (Int32) -> Void,
         closed: @escaping @Sendable (Int32) -> Void = { _ in }
     ) -> Bool {
@@ -76,7 +82,7 @@ final class SplicedConnection: Sendable {
         let (promise, metrics) = (self.endedPromise, self.metrics)
         do {
             try self.relays.open(
-                UInt64(self.id), client: descriptor, target: target, webSocket: webSocket, openedReply: openedReply,
+                UInt64(self.id), client: descriptor, target: target, webSocket: self.isWebSocket, openedReply: openedReply,
                 failedReply: failedReply, earlyBytes: earlyBytes
             ) { [weak self] event in
                 switch event {
@@ -106,7 +112,7 @@ final class SplicedConnection: Sendable {
     /// Closes the connection: the handshake's channel, or the relay (a WebSocket one with a Close frame carrying
     /// `refusal`). A WebSocket still in its handshake hears of `refusal` as a user event first, so a browser already
     /// sent its 101 gets the Close too.
-    func terminate(_ refusal: GatewayRefusal, webSocket: Bool = false) {
+    func terminate(_ refusal: GatewayRefusal) {
         let channel: (any Channel)?? = self.stage.withLock { stage in
             switch stage {
             case .handshake(_, let channel): return .some(channel)
@@ -115,9 +121,9 @@ final class SplicedConnection: Sendable {
             }
         }
         switch channel {
-        case .some(let channel?) where webSocket: channel.pipeline.fireUserInboundEventTriggered(refusal)
+        case .some(let channel?) where self.isWebSocket: channel.pipeline.fireUserInboundEventTriggered(refusal)
         case .some(let channel): channel?.close(promise: nil)
-        case .none where webSocket: self.relays.close(UInt64(self.id), with: refusal)
+        case .none where self.isWebSocket: self.relays.close(UInt64(self.id), with: refusal)
         case .none: self.relays.close(UInt64(self.id))
         }
     }

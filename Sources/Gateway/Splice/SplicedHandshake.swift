@@ -12,9 +12,10 @@ enum SplicedHandshake {
     static let timeoutName = "spliced.handshake-timeout"
 
     /// Runs the handshake of an accepted socket on NIO (`configure` adds its handlers after the HTTP codec), keeping
-    /// a duplicate descriptor for the handoff to `relays`. Called on the accept thread.
+    /// a duplicate descriptor for the handoff to `relays` (as a WebSocket relay when `webSocket`). Called on the
+    /// accept thread.
     static func start(
-        _ descriptor: CInt, id: Int, relays: SpliceRelays, metrics: RelayMetrics, on loop: any EventLoop,
+        _ descriptor: CInt, id: Int, webSocket: Bool, relays: SpliceRelays, metrics: RelayMetrics, on loop: any EventLoop,
         timeout: TimeAmount, logger: Logger, configure: @escaping @Sendable (any Channel, SplicedConnection) throws -> Void
     ) {
         let kept = fcntl(descriptor, F_DUPFD_CLOEXEC, 0)
@@ -23,7 +24,7 @@ enum SplicedHandshake {
             return logger.error("accepted connection dropped: no descriptor left to duplicate it")
         }
         let connection = SplicedConnection(
-            id: id, keptDescriptor: kept, relays: relays, metrics: metrics, eventLoop: loop)
+            id: id, isWebSocket: webSocket, keptDescriptor: kept, relays: relays, metrics: metrics, eventLoop: loop)
         ClientBootstrap(group: loop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in

@@ -1,14 +1,16 @@
 import Crypto
 import Foundation
+import NIOCore
 import NIOHTTP1
+import NIOWebSocket
 
 /// The bytes the splice path writes itself for a WebSocket upgrade (RFC 6455 section 4.2.2): the `101` answer and
 /// Close frames, which NIO's upgrader and encoder would write on the event-loop path.
 enum WebSocketAcceptance {
-    /// The key of a well-formed upgrade request to `/ws/<token>` (GET, HTTP/1.1 or later, `Upgrade: websocket`,
-    /// `Connection: Upgrade`, version 13, one key); nil for anything else, which `HTTPRefusalHandler` answers.
+    /// The key of a well-formed upgrade request (GET, HTTP/1.1, `Upgrade: websocket`, `Connection: Upgrade`, version
+    /// 13, one key); nil for anything else, which `HTTPRefusalHandler` answers. The path is the caller's to check.
     static func key(of head: HTTPRequestHead) -> String? {
-        guard head.method == .GET, head.version.major == 1, head.version.minor >= 1, UpgradeHandling.token(fromURI: head.uri) != nil,
+        guard head.method == .GET, head.version.major == 1, head.version.minor >= 1,
             Self.listContains(head.headers["Upgrade"], "websocket"),
             Self.listContains(head.headers["Connection"], "upgrade"),
             head.headers["Sec-WebSocket-Version"] == ["13"]
@@ -26,8 +28,8 @@ enum WebSocketAcceptance {
         var response =
             "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Accept: \(Self.accept(key: key))\r\n"
-        if UpgradeHandling.offersBinary(head.headers) {
-            response += "Sec-WebSocket-Protocol: \(UpgradeHandling.binarySubprotocol)\r\n"
+        for (name, value) in UpgradeHandling.responseHeaders(for: head) ?? [:] {
+            response += "\(name): \(value)\r\n"
         }
         return Array((response + "\r\n").utf8)
     }
@@ -38,10 +40,11 @@ enum WebSocketAcceptance {
         return Data(digest).base64EncodedString()
     }
 
-    /// A Close frame carrying the refusal's code and reason (cut to fit a control frame), unmasked as a server's.
+    /// The Close frame `WebSocketFraming.closeFrame` makes for the refusal, as bytes on the wire (a server's frame:
+    /// unmasked, its payload at most 125 bytes, so a one-byte length).
     static func closeFrame(_ refusal: GatewayRefusal) -> [UInt8] {
-        let reason = Array(WebSocketFraming.truncated(refusal.reason, maxBytes: 123).utf8)
-        return [0x88, UInt8(2 + reason.count), UInt8(refusal.closeCode >> 8), UInt8(refusal.closeCode & 0xFF)] + reason
+        let payload = WebSocketFraming.closeFrame(refusal, allocator: ByteBufferAllocator()).data
+        return [0x88, UInt8(payload.readableBytes)] + payload.readableBytesView
     }
 
     /// Whether a comma-separated header list holds `token`, ignoring case.

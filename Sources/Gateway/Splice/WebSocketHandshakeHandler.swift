@@ -184,7 +184,7 @@ final class WebSocketHandshakeHandler: ChannelInboundHandler {
         let unreachable = GatewayRefusal.unreachable()
         let (logger, target) = (self.logger, redeemed.target)
         let handed = self.connection.handOff(
-            to: redeemed.address, webSocket: true, openedReply: [],
+            to: redeemed.address, openedReply: [],
             failedReply: WebSocketAcceptance.closeFrame(unreachable), earlyBytes: earlyBytes
         ) {
             logger.debug("relaying", metadata: ["target": "\(target.host):\(target.port)"])
