@@ -2,6 +2,7 @@
 #include "saffron_splice.h"
 
 #include <errno.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -47,6 +48,19 @@ void splice_acceptor_stop(SpliceAcceptor *acceptor) {
     shutdown(acceptor->listen_fd, SHUT_RDWR);  /* wakes accept() with EINVAL */
     pthread_join(acceptor->thread, NULL);
     free(acceptor);
+}
+
+bool splice_peer_address(int fd, char *text, size_t room) {
+    struct sockaddr_storage peer;
+    socklen_t length = sizeof peer;
+    if (getpeername(fd, (struct sockaddr *)&peer, &length) < 0) return false;
+    if (peer.ss_family == AF_INET) {
+        return inet_ntop(AF_INET, &((struct sockaddr_in *)&peer)->sin_addr, text, (socklen_t)room) != NULL;
+    }
+    if (peer.ss_family == AF_INET6) {
+        return inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&peer)->sin6_addr, text, (socklen_t)room) != NULL;
+    }
+    return false;
 }
 
 int splice_bound_port(int fd) {

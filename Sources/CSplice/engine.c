@@ -2,6 +2,7 @@
 #include "relay.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -11,11 +12,17 @@
 #include <time.h>
 #include <unistd.h>
 
-/* A request from another thread to a worker: open a relay, close one, or stop. */
+/* A request from another thread to a worker: open a relay, take an accepted client, decide its request, close a
+ * relay, or stop. */
 typedef struct Command {
-    enum { OPEN, CLOSE, CLOSE_WEBSOCKET, STOP } kind;
+    enum { OPEN, ACCEPT, GRANT, REFUSE, CLOSE, CLOSE_WEBSOCKET, STOP } kind;
     Relay *relay;
     uint64_t id;
+    /* GRANT: where to connect; REFUSE: the reply (owned by the command). */
+    struct sockaddr_storage target;
+    socklen_t target_length;
+    char *reply;
+    size_t reply_length;
     /* CLOSE_WEBSOCKET: the Close frame's code and reason. */
     uint16_t code;
     size_t reason_length;
@@ -39,6 +46,7 @@ struct Worker {
 };
 
 struct SpliceEngine {
+    /* The options, the tunnel replies pointing at the engine's own copies. */
     SpliceEngineOptions options;
     WebSocketLimits websocket_limits;
     Worker *workers;
@@ -94,11 +102,15 @@ static void enqueue(Worker *worker, Command *command) {
     (void)!write(worker->wake_fd, &one, sizeof one);
 }
 
-static void start_relay(Worker *worker, Relay *relay) {
+static void adopt(Worker *worker, Relay *relay) {
     relay->worker = worker;
     relay->next = worker->relays;
     if (worker->relays) worker->relays->previous = relay;
     worker->relays = relay;
+}
+
+/* Starts connecting a relay the worker holds to its target. */
+static void connect_relay(Worker *worker, Relay *relay) {
     int64_t now = now_ms();
     if (!relay_begin(relay, worker->epoll_fd, now)) {
         /* The failure reply still goes out: the client asked and deserves an answer. */
@@ -107,6 +119,91 @@ static void start_relay(Worker *worker, Relay *relay) {
                          &error) != RELAY_LIVE) {
             finish(worker, relay, SPLICE_FAILED, error);
         }
+    }
+}
+
+static void start_relay(Worker *worker, Relay *relay) {
+    adopt(worker, relay);
+    connect_relay(worker, relay);
+}
+
+static char *copy(const void *bytes, size_t length) {
+    char *copied = malloc(length ? length : 1);
+    if (copied && length) memcpy(copied, bytes, length);
+    return copied;
+}
+
+/* Starts reading an accepted client's request. */
+static void start_request(Worker *worker, Relay *relay) {
+    adopt(worker, relay);
+    relay->epoll_fd = worker->epoll_fd;
+    relay->request_deadline_ms = now_ms() + worker->engine->options.request_timeout_ms;
+    int flags = fcntl(relay->fd[CLIENT], F_GETFL);
+    if (flags < 0 || fcntl(relay->fd[CLIENT], F_SETFL, flags | O_NONBLOCK) < 0) {
+        finish(worker, relay, SPLICE_FAILED, errno);
+        return;
+    }
+    relay_set_interest(relay, CLIENT, EPOLLIN);
+}
+
+/* Answers a request with a refusal and ends the relay. */
+static void refuse_request(Worker *worker, Relay *relay, const void *reply, size_t length) {
+    request_answer(relay, reply, length);
+    finish(worker, relay, SPLICE_FAILED, EACCES);
+}
+
+/* Connects a granted request to `target`; the bytes after its head go on once connected. */
+static void grant_request(Worker *worker, Relay *relay, const struct sockaddr_storage *target, socklen_t length) {
+    const SpliceEngineOptions *options = &worker->engine->options;
+    relay->requesting = relay->awaiting_verdict = false;
+    if (length == 0 || length > sizeof relay->target || !request_keep_early_bytes(relay) ||
+        !(relay->opened_reply = copy(options->tunnel_opened_reply, options->tunnel_opened_reply_length)) ||
+        !(relay->failed_reply = copy(options->tunnel_failed_reply, options->tunnel_failed_reply_length))) {
+        finish(worker, relay, SPLICE_FAILED, length == 0 || length > sizeof relay->target ? EINVAL : ENOMEM);
+        return;
+    }
+    relay->opened_reply_length = options->tunnel_opened_reply_length;
+    relay->failed_reply_length = options->tunnel_failed_reply_length;
+    memcpy(&relay->target, target, length);
+    relay->target_length = length;
+    connect_relay(worker, relay);
+}
+
+/* A 431 for a request head over REQUEST_HEAD_LIMIT. */
+static const char too_large_reply[] =
+    "HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 36\r\nContent-Type: text/plain\r\n"
+    "Connection: close\r\n\r\n431 Request Header Fields Too Large\n";
+
+/* Reads more of an accepted client's request and, once its head is complete, has it decided. */
+static void read_request(Worker *worker, Relay *relay) {
+    int error = 0;
+    switch (request_read(relay, &error)) {
+    case REQUEST_INCOMPLETE: return;
+    case REQUEST_FAILED: finish(worker, relay, SPLICE_FAILED, error); return;
+    case REQUEST_TOO_LARGE:
+        request_answer(relay, too_large_reply, sizeof too_large_reply - 1);
+        finish(worker, relay, SPLICE_FAILED, EMSGSIZE);
+        return;
+    case REQUEST_COMPLETE: break;
+    }
+    relay_set_interest(relay, CLIENT, 0);
+    if (relay->refusal) {
+        refuse_request(worker, relay, relay->refusal, relay->refusal_length);
+        return;
+    }
+    const SpliceEngineOptions *options = &worker->engine->options;
+    SpliceRequestAnswer answer;
+    answer.verdict = SPLICE_PENDING;
+    answer.target_length = 0;
+    answer.reply_length = 0;
+    options->request_callback(options->context, relay->id, relay->request, relay->head_length, &answer);
+    switch (answer.verdict) {
+    case SPLICE_GRANT: grant_request(worker, relay, &answer.target, answer.target_length); break;
+    case SPLICE_REFUSE:
+        refuse_request(worker, relay, answer.reply,
+                       answer.reply_length < sizeof answer.reply ? answer.reply_length : sizeof answer.reply);
+        break;
+    default: relay->awaiting_verdict = true; break;
     }
 }
 
@@ -119,7 +216,9 @@ static Relay *find(Worker *worker, uint64_t id) {
 
 /* Ends a relay from outside its sockets' events: a close request, the idle sweep or the engine stopping. */
 static void cut(Worker *worker, Relay *relay, int error) {
-    if (relay->connecting) {
+    if (relay->requesting) {
+        finish(worker, relay, SPLICE_FAILED, error);
+    } else if (relay->connecting) {
         (void)!send(relay->fd[CLIENT], relay->failed_reply, relay->failed_reply_length, MSG_NOSIGNAL | MSG_DONTWAIT);
         finish(worker, relay, SPLICE_FAILED, error);
     } else {
@@ -151,6 +250,16 @@ static bool run_commands(Worker *worker) {
         Command *next = command->next;
         if (command->kind == OPEN) {
             start_relay(worker, command->relay);
+        } else if (command->kind == ACCEPT) {
+            start_request(worker, command->relay);
+        } else if (command->kind == GRANT || command->kind == REFUSE) {
+            Relay *relay = find(worker, command->id);
+            if (relay && relay->awaiting_verdict && command->kind == GRANT) {
+                grant_request(worker, relay, &command->target, command->target_length);
+            } else if (relay && relay->awaiting_verdict) {
+                refuse_request(worker, relay, command->reply, command->reply_length);
+            }
+            free(command->reply);
         } else if (command->kind == CLOSE) {
             Relay *relay = find(worker, command->id);
             if (relay) cut(worker, relay, ECANCELED);
@@ -179,7 +288,9 @@ static void sweep(Worker *worker, int64_t now) {
     while (relay) {
         Relay *next = relay->next;
         int64_t quiet = now - relay->last_activity_ms;
-        if (relay->connecting) {
+        if (relay->requesting) {
+            if (now >= relay->request_deadline_ms) cut(worker, relay, ETIMEDOUT);
+        } else if (relay->connecting) {
             if (quiet >= connect_timeout) cut(worker, relay, ETIMEDOUT);
         } else if (relay->websocket) {
             int error = 0;
@@ -218,6 +329,10 @@ static void *worker_main(void *argument) {
             int error = 0;
             Relay *relay = end->relay;
             if (relay->closed) continue;  /* ended earlier in this round */
+            if (relay->requesting) {
+                if (!relay->awaiting_verdict) read_request(worker, relay);
+                continue;
+            }
             switch (relay_handle(relay, end->side, events[index].events, now, pipe_bytes,
                                  &worker->engine->websocket_limits, &error)) {
             case RELAY_LIVE: break;
@@ -245,6 +360,15 @@ SpliceEngine *splice_engine_start(const SpliceEngineOptions *options) {
     SpliceEngine *engine = calloc(1, sizeof *engine);
     if (!engine) return NULL;
     engine->options = *options;
+    engine->options.tunnel_opened_reply = copy(options->tunnel_opened_reply, options->tunnel_opened_reply_length);
+    engine->options.tunnel_failed_reply = copy(options->tunnel_failed_reply, options->tunnel_failed_reply_length);
+    if (!engine->options.tunnel_opened_reply || !engine->options.tunnel_failed_reply) {
+        free((void *)engine->options.tunnel_opened_reply);
+        free((void *)engine->options.tunnel_failed_reply);
+        free(engine);
+        errno = ENOMEM;
+        return NULL;
+    }
     engine->websocket_limits = (WebSocketLimits){
         .max_frame = options->websocket_max_frame > 0 ? (size_t)options->websocket_max_frame : 1 << 20,
         .ping_interval_ms = options->websocket_ping_interval_ms,
@@ -253,6 +377,8 @@ SpliceEngine *splice_engine_start(const SpliceEngineOptions *options) {
     engine->worker_count = options->workers > 0 ? options->workers : 1;
     engine->workers = calloc((size_t)engine->worker_count, sizeof *engine->workers);
     if (!engine->workers) {
+        free((void *)engine->options.tunnel_opened_reply);
+        free((void *)engine->options.tunnel_failed_reply);
         free(engine);
         return NULL;
     }
@@ -277,12 +403,6 @@ SpliceEngine *splice_engine_start(const SpliceEngineOptions *options) {
         }
     }
     return engine;
-}
-
-static char *copy(const void *bytes, size_t length) {
-    char *copied = malloc(length ? length : 1);
-    if (copied && length) memcpy(copied, bytes, length);
-    return copied;
 }
 
 int splice_engine_open(SpliceEngine *engine, SpliceRelayKind kind, uint64_t id, int client_fd,
@@ -331,6 +451,63 @@ int splice_engine_open(SpliceEngine *engine, SpliceRelayKind kind, uint64_t id, 
     return 0;
 }
 
+/* The worker an accepted relay lives on, so decisions about it go to that worker alone. */
+static Worker *home_of(SpliceEngine *engine, uint64_t id) {
+    return &engine->workers[id % (uint64_t)engine->worker_count];
+}
+
+int splice_engine_accept(SpliceEngine *engine, uint64_t id, int client_fd, const void *refusal,
+                         size_t refusal_length) {
+    Relay *relay = calloc(1, sizeof *relay);
+    Command *command = calloc(1, sizeof *command);
+    if (relay && refusal) {
+        relay->refusal = copy(refusal, refusal_length);
+        relay->refusal_length = refusal_length;
+    }
+    if (!relay || !command || (refusal && !relay->refusal)) {
+        if (relay) free(relay->refusal);
+        free(relay);
+        free(command);
+        close(client_fd);
+        errno = ENOMEM;
+        return -1;
+    }
+    relay->id = id;
+    relay->requesting = true;
+    relay->fd[CLIENT] = client_fd;
+    relay->fd[TARGET] = -1;
+    for (int side = 0; side < 2; side++) {
+        relay->end[side] = (RelayEnd){.relay = relay, .side = side};
+        relay->direction[side].pipe[0] = relay->direction[side].pipe[1] = -1;
+    }
+    command->kind = ACCEPT;
+    command->relay = relay;
+    enqueue(home_of(engine, id), command);
+    return 0;
+}
+
+void splice_engine_grant(SpliceEngine *engine, uint64_t id, const struct sockaddr *target, socklen_t target_length) {
+    Command *command = calloc(1, sizeof *command);
+    if (!command) return;  /* the request timeout ends the relay */
+    command->kind = GRANT;
+    command->id = id;
+    if (target_length <= sizeof command->target) {
+        memcpy(&command->target, target, target_length);
+        command->target_length = target_length;
+    }
+    enqueue(home_of(engine, id), command);
+}
+
+void splice_engine_refuse(SpliceEngine *engine, uint64_t id, const void *reply, size_t reply_length) {
+    Command *command = calloc(1, sizeof *command);
+    if (!command) return;
+    command->kind = REFUSE;
+    command->id = id;
+    command->reply = copy(reply, reply_length);
+    command->reply_length = command->reply ? reply_length : 0;
+    enqueue(home_of(engine, id), command);
+}
+
 void splice_engine_close_websocket(SpliceEngine *engine, uint64_t id, uint16_t code, const char *reason,
                                    size_t reason_length) {
     if (reason_length > WS_CONTROL_PAYLOAD - 2) reason_length = WS_CONTROL_PAYLOAD - 2;
@@ -371,6 +548,8 @@ void splice_engine_stop(SpliceEngine *engine) {
         pthread_mutex_destroy(&worker->lock);
     }
     pthread_mutex_destroy(&engine->lock);
+    free((void *)engine->options.tunnel_opened_reply);
+    free((void *)engine->options.tunnel_failed_reply);
     free(engine->workers);
     free(engine);
 }

@@ -195,5 +195,7 @@ void relay_free(Relay *relay) {
     free(relay->opened_reply);
     free(relay->failed_reply);
     free(relay->early_bytes);
+    free(relay->request);
+    free(relay->refusal);
     free(relay);
 }

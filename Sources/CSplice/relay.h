@@ -45,12 +45,22 @@ struct Relay {
     uint32_t interest[2];
     /* [0]: client to target, [1]: target to client. */
     Direction direction[2];
+    /* An accepted client whose request head is still being read, or whose request awaits its verdict. */
+    bool requesting;
+    bool awaiting_verdict;
+    /* The request head read so far (and what followed it), with the head's length once complete; and a refusal
+     * to answer instead of asking. */
+    char *request;
+    size_t request_length, head_length;
+    char *refusal;
+    size_t refusal_length;
     bool connecting;
     /* Connecting failed (an errno value); a WebSocket relay lives on until the browser answered its Close. */
     int connect_error;
     /* Its sockets are closed; it waits to be freed. */
     bool closed;
-    int64_t connect_deadline_ms;
+    /* When an accepted client's request must be read and decided by. */
+    int64_t request_deadline_ms;
     int64_t last_activity_ms;
     struct sockaddr_storage target;
     socklen_t target_length;
@@ -84,6 +94,28 @@ RelayStatus relay_handle(Relay *relay, int side, uint32_t events, int64_t now_ms
 
 /* Registers, re-registers or removes an end so epoll reports exactly `wanted`. */
 void relay_set_interest(Relay *relay, int side, uint32_t wanted);
+
+/* How reading a request head went. */
+typedef enum {
+    REQUEST_INCOMPLETE,
+    REQUEST_COMPLETE,
+    /* The head outgrew REQUEST_HEAD_LIMIT. */
+    REQUEST_TOO_LARGE,
+    /* The client hung up or its socket failed (`*error`). */
+    REQUEST_FAILED,
+} RequestProgress;
+
+/* The largest request head an accepted client may send, with the bytes that follow it in the same reads. */
+#define REQUEST_HEAD_LIMIT 8192
+
+/* Reads what the client sent so far; once the head's blank line arrived, `head_length` is set. */
+RequestProgress request_read(Relay *relay, int *error);
+
+/* Makes the bytes after the head the relay's early bytes and frees the request buffer; false when out of memory. */
+bool request_keep_early_bytes(Relay *relay);
+
+/* Sends a reply to the client while it is still in its request (best effort: a reply fits the socket buffer). */
+void request_answer(Relay *relay, const void *reply, size_t length);
 
 /* Closes both ends and the pipes; epoll forgets closed fds. */
 void relay_close(Relay *relay);

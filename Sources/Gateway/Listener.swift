@@ -54,6 +54,17 @@ final class Listener: Sendable {
     /// Binds a socket of its own, hands each accepted socket's descriptor to `accepted` (on the accept thread),
     /// serves until graceful shutdown or cancellation, and closes the registry's connections with `refusal`.
     func serve(accepting accepted: @escaping @Sendable (CInt) -> Void, closingWith refusal: GatewayRefusal) async throws {
+        try await self.serve(accepting: accepted) {
+            await self.closeAll(with: refusal)
+        }
+    }
+
+    /// Binds a socket of its own, hands each accepted socket's descriptor to `accepted` (on the accept thread),
+    /// serves until graceful shutdown or cancellation, then stops accepting and runs `closeConnections`, which
+    /// closes every connection and returns once they are closed.
+    func serve(
+        accepting accepted: @escaping @Sendable (CInt) -> Void, closingConnections closeConnections: () async -> Void
+    ) async throws {
         let socket: AcceptingSocket
         do {
             socket = try AcceptingSocket(host: self.host, port: self.port, backlog: Self.backlog)
@@ -65,7 +76,7 @@ final class Listener: Sendable {
         self.listening(on: socket.port)
         try? await gracefulShutdown()  // returns on graceful shutdown, throws on cancellation: both end serving
         socket.stop()
-        await self.closeAll(with: refusal)
+        await closeConnections()
     }
 
     private func listening(on port: Int) {

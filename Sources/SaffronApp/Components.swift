@@ -62,6 +62,7 @@ public struct Components: Sendable {
             var configuration = ProxyConfiguration(host: values.host, port: values.port)
             configuration.connectionsPerClient = values.connectionsPerClient
             configuration.idleTimeout = values.idleTimeout
+            configuration.grantLifetime = values.grantLifetime
             return ConnectProxy(
                 configuration: configuration, authorizer: BrokerTunnelAuthorizer(policy: TunnelPolicy(store: store, settings: settings)),
                 logger: logger, metrics: metricsFactory)

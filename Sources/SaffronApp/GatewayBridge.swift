@@ -36,11 +36,16 @@ struct BrokerTunnelAuthorizer: TunnelAuthorizer {
     }
 }
 
-/// Cuts a session's proxy tunnels when the broker ends it.
+/// Cuts a session's proxy tunnels when the broker ends it, and has the proxy forget what it granted the session's
+/// old client address when the client moves.
 struct ProxySessionCutter: SessionEndObserver {
     let proxy: ConnectProxy
 
     func sessionEnded(_ sessionID: String) async {
         await proxy.closeTunnels(ofSession: sessionID)
+    }
+
+    func sessionMoved(_ sessionID: String) async {
+        proxy.forgetGrants(ofSession: sessionID)
     }
 }

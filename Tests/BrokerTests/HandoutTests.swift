@@ -39,6 +39,21 @@ import Testing
         #expect(moved.session.clientAddress == "203.0.113.77")
     }
 
+    @Test func aClientThatMovedIsToldToTheAccessPaths() async throws {
+        let observer = RecordingObserver()
+        let base = try await BrokerFixture()
+        let broker = Broker(
+            store: base.store, hypervisor: base.hypervisor, forwarder: base.forwarder, settings: base.broker.settings,
+            sessionEndObservers: [observer])
+        let alice = try await base.user("alice")
+        let session = try await broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5").session
+        _ = try await broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5")
+        #expect(await observer.moved == [])
+        _ = try await broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.77")
+        #expect(await observer.moved == [session.id])
+        #expect(await observer.ended == [])
+    }
+
     @Test func aFullPoolAnswersNoFreeVM() async throws {
         let fixture = try await BrokerFixture(vms: ["desk1"])
         _ = try await fixture.broker.desktop(inPool: "office", for: try await fixture.user("alice"), clientAddress: "203.0.113.5")

@@ -4,10 +4,12 @@ import Foundation
 import Store
 import Testing
 
-/// Remembers which sessions it was told ended.
+/// Remembers which sessions it was told ended or moved.
 actor RecordingObserver: SessionEndObserver {
     private(set) var ended: [String] = []
+    private(set) var moved: [String] = []
     func sessionEnded(_ sessionID: String) async { ended.append(sessionID) }
+    func sessionMoved(_ sessionID: String) async { moved.append(sessionID) }
 }
 
 @Suite struct WebConsoleTests {

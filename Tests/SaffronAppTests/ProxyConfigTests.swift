@@ -13,6 +13,7 @@ import Testing
         #expect(proxy.host == "0.0.0.0" && proxy.port == 3128)
         #expect(proxy.publicURL == "http://192.0.2.1:3128")
         #expect(proxy.connectionsPerClient == 64 && proxy.idleTimeout == .seconds(3600))
+        #expect(proxy.grantLifetime == .seconds(60))
 
         let named = try ConfigFile.load(
             #""proxy": {"listen": "0.0.0.0:3128", "publicURL": "http://vdi.example:8443", "connectionsPerClient": 16}"#)
@@ -29,6 +30,7 @@ import Testing
             (#""listen": ":3128", "publicURL": "http://vdi.example:3128/""#, "without a trailing slash"),
             (#""listen": ":3128", "connectionsPerClient": 0"#, "proxy.connectionsPerClient must be"),
             (#""listen": ":3128", "idleTimeoutSeconds": 0"#, "proxy.idleTimeoutSeconds must be positive"),
+            (#""listen": ":3128", "grantLifetimeSeconds": -1"#, "proxy.grantLifetimeSeconds must be 0"),
             (#""lisen": ":3128""#, "unknown key \"proxy.lisen\""),
         ] {
             let error = #expect(throws: ConfigError.self, "\(proxy)") { try ConfigFile.load(#""proxy": {"# + proxy + "}") }

@@ -4,6 +4,7 @@
 #ifndef SAFFRON_SPLICE_H
 #define SAFFRON_SPLICE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -25,6 +26,30 @@ typedef enum {
 typedef void (*SpliceCallback)(void *context, uint64_t relay, SpliceEvent event, int error, uint64_t bytes_up,
                                uint64_t bytes_down);
 
+/* What becomes of a CONNECT request the engine read (see splice_engine_accept). */
+typedef enum {
+    /* Connect to `target` and relay; the client gets the engine's tunnel replies. */
+    SPLICE_GRANT = 1,
+    /* Send `reply` and close; the relay reports SPLICE_FAILED with EACCES. */
+    SPLICE_REFUSE = 2,
+    /* Decided later, by splice_engine_grant or splice_engine_refuse (or the request timeout). */
+    SPLICE_PENDING = 3,
+} SpliceVerdict;
+
+/* The request callback's answer, filled in by the callback. */
+typedef struct {
+    SpliceVerdict verdict;
+    struct sockaddr_storage target;
+    socklen_t target_length;
+    char reply[512];
+    size_t reply_length;
+} SpliceRequestAnswer;
+
+/* Decides a request whose head (`head`, through its blank line) the engine read, on the worker thread that read it:
+ * at once, or SPLICE_PENDING. */
+typedef void (*SpliceRequestCallback)(void *context, uint64_t relay, const char *head, size_t head_length,
+                                      SpliceRequestAnswer *answer);
+
 typedef struct {
     /* Worker threads, each with its own epoll loop; relays are spread over them. */
     int workers;
@@ -39,6 +64,14 @@ typedef struct {
     int websocket_max_frame;
     int websocket_ping_interval_ms;
     int websocket_close_grace_ms;
+    /* Accepted connections (splice_engine_accept): how long reading and deciding the request may take, who decides
+     * it, and what a granted client is sent once its target answers or when it does not (both copied). */
+    int request_timeout_ms;
+    SpliceRequestCallback request_callback;
+    const void *tunnel_opened_reply;
+    size_t tunnel_opened_reply_length;
+    const void *tunnel_failed_reply;
+    size_t tunnel_failed_reply_length;
     SpliceCallback callback;
     void *context;
 } SpliceEngineOptions;
@@ -67,6 +100,21 @@ int splice_engine_open(SpliceEngine *engine, SpliceRelayKind kind, uint64_t rela
                        size_t opened_reply_length, const void *failed_reply, size_t failed_reply_length,
                        const void *early_bytes, size_t early_bytes_length);
 
+/* Takes a freshly accepted client socket (now the engine's) as the tunnel relay `relay`: a worker reads its HTTP
+ * request head and asks the request callback, which grants a target, refuses, or decides later. With `refusal` set
+ * the request is answered with it (copied) without asking. The relay's worker is `relay` modulo the workers, so
+ * decisions reach it directly. Every relay ends with one SPLICE_FAILED or SPLICE_CLOSED event: a request that is
+ * refused (EACCES), too large (EMSGSIZE), not complete in time (ETIMEDOUT) or abandoned by the client
+ * (ECONNABORTED) fails. Returns 0, or -1 with errno (the fd is then closed). */
+int splice_engine_accept(SpliceEngine *engine, uint64_t relay, int client_fd, const void *refusal,
+                         size_t refusal_length);
+
+/* Grants a request left SPLICE_PENDING: connects to `target` and relays. Ignored unless the relay awaits its verdict. */
+void splice_engine_grant(SpliceEngine *engine, uint64_t relay, const struct sockaddr *target, socklen_t target_length);
+
+/* Refuses a request left SPLICE_PENDING with `reply` (copied). Ignored unless the relay awaits its verdict. */
+void splice_engine_refuse(SpliceEngine *engine, uint64_t relay, const void *reply, size_t reply_length);
+
 /* Ends a WebSocket relay with a Close frame of `code` and `reason` (at most 123 bytes): the desktop's connection is
  * closed at once, the browser's once it answers or the close grace passed; SPLICE_CLOSED follows. A relay still
  * connecting is closed with its failure reply. */
@@ -88,6 +136,9 @@ SpliceAcceptor *splice_acceptor_start(int listen_fd, SpliceAcceptCallback accept
 
 /* The local port a socket is bound to (IPv4 or IPv6), or -1. */
 int splice_bound_port(int fd);
+
+/* The IP address of a connected socket's peer as text (at least 46 bytes of room); false when it has none. */
+bool splice_peer_address(int fd, char *text, size_t room);
 
 /* Stops accepting (shutting the listening socket down), waits for the thread and frees the acceptor. */
 void splice_acceptor_stop(SpliceAcceptor *acceptor);

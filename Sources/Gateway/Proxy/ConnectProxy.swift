@@ -1,7 +1,6 @@
 import CoreMetrics
 import Logging
 import NIOCore
-import NIOPosix
 import ServiceLifecycle
 import Synchronization
 
@@ -12,41 +11,49 @@ import Synchronization
 /// `CONNECT ADDRESS:PORT`, the authorizer checks that a live session of that client address has exactly that endpoint,
 /// and the proxy relays bytes both ways until either side closes, the tunnel idles out or the session ends.
 ///
-/// NIO reads and answers each request; a granted tunnel's bytes move with splice(2) on `SpliceRelays`, never
-/// entering user space.
+/// The splice relays (`CSplice`) read each request on their worker threads; `TunnelDesk` decides it, at once for a
+/// client and endpoint the authorizer granted before (until that session ends or moves), else by asking the
+/// authorizer. A granted tunnel's bytes move with splice(2), never entering user space.
 public final class ConnectProxy: Service, Sendable {
-    let configuration: ProxyConfiguration
     let settings: TunnelSettings
-    let authorizer: any TunnelAuthorizer
     let logger: Logger
     let listener: Listener
-    let limiter: ClientConnectionLimiter
-    let metrics: RelayMetrics
-    let group: MultiThreadedEventLoopGroup = .singleton
+    let desk: TunnelDesk
     /// Ids for relays, unique for the proxy's life.
-    let relayIDs = Atomic<Int>(0)
-    var registry: ConnectionRegistry { self.listener.registry }
+    let relayIDs = Atomic<UInt64>(0)
 
     /// Creates a proxy; nothing is bound until `run()`. Relayed bytes are counted with `metrics`.
     public init(
         configuration: ProxyConfiguration, authorizer: any TunnelAuthorizer, logger: Logger,
         metrics: any MetricsFactory = NOOPMetricsHandler.instance
     ) {
-        self.metrics = RelayMetrics(gateway: "proxy", factory: metrics)
-        self.configuration = configuration
         self.settings = TunnelSettings(configuration)
-        self.authorizer = authorizer
         self.logger = logger
         self.listener = Listener(name: "CONNECT proxy", host: configuration.host, port: configuration.port, logger: logger)
-        self.limiter = ClientConnectionLimiter(limit: configuration.connectionsPerClient)
+        self.desk = TunnelDesk(
+            authorizer: authorizer, connectionsPerClient: configuration.connectionsPerClient,
+            grantLifetime: configuration.grantLifetime, metrics: RelayMetrics(gateway: "proxy", factory: metrics),
+            logger: logger)
     }
 
     /// Binds the listener and serves until graceful shutdown or cancellation, then closes every tunnel and returns
     /// once they are closed.
     public func run() async throws {
-        let relays = try SpliceRelays(self.settings.relayOptions)
-        defer { relays.stop() }  // after the listener closed every tunnel
-        try await self.listener.serve(accepting: { self.accepted($0, relays: relays) }, closingWith: .goingAway)
+        let relays = try SpliceRelays(self.settings.relayOptions, desk: self.desk)
+        self.desk.attach(relays)
+        defer {  // after the listener closed every tunnel
+            self.desk.attach(nil)
+            relays.stop()
+        }
+        try await self.listener.serve(accepting: { self.accepted($0) }) {
+            let closed = await self.desk.closeAll()
+            self.logger.info("CONNECT proxy stopped", metadata: ["tunnels": "\(closed)"])
+        }
+    }
+
+    /// Hands an accepted socket to the desk with a new relay id. Called on the accept thread.
+    private func accepted(_ descriptor: CInt) {
+        self.desk.accepted(descriptor, id: self.relayIDs.wrappingAdd(1, ordering: .relaxed).newValue)
     }
 
     /// The bound port once listening (useful with port 0), awaiting until bound; throws if binding failed.
@@ -59,11 +66,17 @@ public final class ConnectProxy: Service, Sendable {
     /// - Returns: how many tunnels were closed.
     @discardableResult
     public func closeTunnels(ofSession sessionID: String) async -> Int {
-        await self.listener.closeConnections(ofSession: sessionID, with: .sessionEnded())
+        await self.desk.closeTunnels(ofSession: sessionID)
+    }
+
+    /// Forgets the grants of a session whose client moved to another address, so its old address is asked about
+    /// again (and refused); its open tunnels stay.
+    public func forgetGrants(ofSession sessionID: String) {
+        self.desk.forgetGrants(ofSession: sessionID)
     }
 
     /// Tunnels open right now (authorized and not yet closed), for status pages and metrics.
     public func liveTunnelCount() async -> Int {
-        self.registry.liveCount
+        self.desk.tunnelCount
     }
 }

@@ -4,7 +4,7 @@ import NIOCore
 ///
 /// Host names are refused rather than resolved, so the proxy never looks anything up on a client's behalf; SPICE
 /// endpoints in `.vv` files are addresses.
-public struct ConnectTarget: Sendable, Equatable, CustomStringConvertible {
+public struct ConnectTarget: Sendable, Hashable, CustomStringConvertible {
     /// The address as the client wrote it: dotted IPv4, or IPv6 without brackets.
     public var host: String
     /// The TCP port, 1...65535.

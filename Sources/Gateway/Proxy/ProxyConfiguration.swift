@@ -13,8 +13,11 @@ public struct ProxyConfiguration: Sendable {
     /// A tunnel with no data in either direction for this long is closed. SPICE sends nothing while a screen is
     /// still, so this is long by default.
     public var idleTimeout: Duration = .seconds(3600)
-    /// The time allowed from accepting a connection to the tunnel's `200` (request, authorization, connection).
+    /// The time allowed from accepting a connection to its request's verdict (reading and authorizing it).
     public var handshakeTimeout: Duration = .seconds(10)
+    /// How long the proxy trusts the authorizer's yes for a client and an endpoint: until then that client's next
+    /// tunnels to that endpoint open without asking. Ending the session, or its client moving, forgets it at once.
+    public var grantLifetime: Duration = .seconds(60)
 
     /// Creates a configuration listening on the given address, with defaults for everything else.
     public init(host: String, port: Int) {

@@ -37,3 +37,14 @@ public struct TunnelRefusal: Error, Sendable, Equatable {
     /// The authorizer failed unexpectedly; details are logged, not sent (500).
     static let internalError = TunnelRefusal(status: 500, reason: "Internal Server Error")
 }
+
+extension TunnelRefusal {
+    /// The refusal as a complete HTTP response with a short plain-text body, closing the connection.
+    var response: [UInt8] {
+        let body = "\(self.status) \(self.reason)\n"
+        let head =
+            "HTTP/1.1 \(self.status) \(self.reason)\r\nContent-Length: \(body.utf8.count)\r\n"
+            + "Content-Type: text/plain\r\nConnection: close\r\n\r\n"
+        return Array((head + body).utf8)
+    }
+}

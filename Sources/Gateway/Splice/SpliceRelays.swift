@@ -21,6 +21,16 @@ final class SpliceRelays: Sendable {
         var isFinal: Bool { self != .opened }
     }
 
+    /// What becomes of a request the engine read from a client handed over with `accept`.
+    enum Verdict: Sendable {
+        /// Connect to this endpoint and relay; the client gets `Options.tunnelOpenedReply` once it answers.
+        case grant(SocketAddress)
+        /// Send this complete response (at most 512 bytes) and close.
+        case refuse([UInt8])
+        /// Decided later with `grant(_:to:)` or `refuse(_:with:)`, before `Options.requestTimeout`.
+        case pending
+    }
+
     /// How the engine treats its relays.
     struct Options: Sendable {
         /// Worker threads, each with its own epoll loop.
@@ -37,17 +47,31 @@ final class SpliceRelays: Sendable {
         var pingInterval: Duration = .seconds(30)
         /// WebSocket relays: how long our Close waits for the browser's answer.
         var closeGrace: Duration = .seconds(1)
+        /// Accepted clients: how long reading and deciding their request may take.
+        var requestTimeout: Duration = .seconds(10)
+        /// Accepted clients: what a granted one is sent once its target answers, and when it does not.
+        var tunnelOpenedReply: [UInt8] = []
+        var tunnelFailedReply: [UInt8] = []
     }
 
-    /// The relays' event handlers and the C engine they run on.
+    /// The relays' event handlers: one per opened relay, and the request desk for accepted ones.
     private final class Router: Sendable {
         let handlers = Mutex<[UInt64: @Sendable (Event) -> Void]>([:])
+        let desk: (any SpliceRequestDesk)?
+
+        init(desk: (any SpliceRequestDesk)?) {
+            self.desk = desk
+        }
 
         func deliver(_ relay: UInt64, _ event: Event) {
             let handler = self.handlers.withLock { handlers in
                 event.isFinal ? handlers.removeValue(forKey: relay) : handlers[relay]
             }
-            handler?(event)
+            if let handler {
+                handler(event)
+            } else {
+                self.desk?.relay(relay, did: event)
+            }
         }
     }
 
@@ -59,11 +83,12 @@ final class SpliceRelays: Sendable {
     private let engine: Engine
     private let router: Unmanaged<Router>
 
-    /// Starts the engine's workers.
+    /// Starts the engine's workers; `desk` decides the requests of clients handed over with `accept` and hears of
+    /// their relays.
     ///
     /// - Throws: `IOError` when a thread, epoll instance or eventfd could not be made.
-    init(_ options: Options) throws {
-        let router = Unmanaged.passRetained(Router())
+    init(_ options: Options, desk: (any SpliceRequestDesk)? = nil) throws {
+        let router = Unmanaged.passRetained(Router(desk: desk))
         var settings = SpliceEngineOptions()
         settings.workers = Int32(max(1, options.workers))
         settings.pipe_bytes = Int32(clamping: options.bufferLimit)
@@ -72,6 +97,15 @@ final class SpliceRelays: Sendable {
         settings.websocket_max_frame = Int32(clamping: options.maxFrameSize)
         settings.websocket_ping_interval_ms = Int32(clamping: options.pingInterval.milliseconds)
         settings.websocket_close_grace_ms = Int32(clamping: options.closeGrace.milliseconds)
+        settings.request_timeout_ms = Int32(clamping: options.requestTimeout.milliseconds)
+        settings.request_callback = { context, relay, head, length, answer in
+            guard let answer else { return }
+            let router = Unmanaged<Router>.fromOpaque(context!).takeUnretainedValue()
+            let verdict =
+                router.desk?.decide(relay, head: UnsafeRawBufferPointer(start: head, count: length))
+                ?? .refuse(Array("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n".utf8))
+            answer.pointee.fill(with: verdict)
+        }
         settings.context = router.toOpaque()
         settings.callback = { context, relay, event, error, up, down in
             let router = Unmanaged<Router>.fromOpaque(context!).takeUnretainedValue()
@@ -81,7 +115,16 @@ final class SpliceRelays: Sendable {
             default: router.deliver(relay, .closed(errno: error, bytesUp: up, bytesDown: down))
             }
         }
-        guard let pointer = splice_engine_start(&settings) else {
+        let started = options.tunnelOpenedReply.withUnsafeBytes { opened in
+            options.tunnelFailedReply.withUnsafeBytes { failed in
+                settings.tunnel_opened_reply = opened.baseAddress
+                settings.tunnel_opened_reply_length = opened.count
+                settings.tunnel_failed_reply = failed.baseAddress
+                settings.tunnel_failed_reply_length = failed.count
+                return splice_engine_start(&settings)  // copies the replies
+            }
+        }
+        guard let pointer = started else {
             router.release()
             throw IOError(errnoCode: errno, reason: "starting the splice relay workers")
         }
@@ -123,6 +166,32 @@ final class SpliceRelays: Sendable {
         }
     }
 
+    /// Takes a freshly accepted client socket (the relays now own it) as relay `id`: a worker reads its request
+    /// and asks the desk. With `refusal` set, the request is answered with it instead.
+    ///
+    /// - Throws: `IOError` when out of memory (the socket is then closed).
+    func accept(_ id: UInt64, client: CInt, refusal: [UInt8]? = nil) throws {
+        let result =
+            if let refusal {
+                refusal.withUnsafeBytes { splice_engine_accept(self.engine.pointer, id, client, $0.baseAddress, $0.count) }
+            } else {
+                splice_engine_accept(self.engine.pointer, id, client, nil, 0)
+            }
+        if result != 0 { throw IOError(errnoCode: errno, reason: "accepting a client for the splice relays") }
+    }
+
+    /// Grants a request the desk left pending: the relay connects to `target`. Ignored once the relay is gone.
+    func grant(_ id: UInt64, to target: SocketAddress) {
+        target.withSockAddr { address, length in
+            splice_engine_grant(self.engine.pointer, id, address, socklen_t(length))
+        }
+    }
+
+    /// Refuses a request the desk left pending with a complete response. Ignored once the relay is gone.
+    func refuse(_ id: UInt64, with reply: [UInt8]) {
+        reply.withUnsafeBytes { splice_engine_refuse(self.engine.pointer, id, $0.baseAddress, $0.count) }
+    }
+
     /// Asks for a relay to be closed; its handler hears `.closed` (or `.failed` while still connecting).
     func close(_ id: UInt64) {
         splice_engine_close(self.engine.pointer, id)
@@ -151,5 +220,40 @@ extension Duration {
     var milliseconds: Int64 {
         let (seconds, attoseconds) = self.components
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}
+
+/// Decides the requests of clients handed to the splice relays with `accept`, on the worker thread that read each
+/// one, and hears of those relays' events. It must answer quickly: a slow decision belongs in `.pending`.
+protocol SpliceRequestDesk: Sendable {
+    /// What becomes of relay `relay`'s request, whose head (through its blank line) is `head`.
+    func decide(_ relay: UInt64, head: UnsafeRawBufferPointer) -> SpliceRelays.Verdict
+    /// An event of an accepted relay; `.failed` or `.closed` is its last.
+    func relay(_ relay: UInt64, did event: SpliceRelays.Event)
+}
+
+extension SpliceRequestAnswer {
+    /// Writes a verdict where the engine reads it.
+    fileprivate mutating func fill(with verdict: SpliceRelays.Verdict) {
+        switch verdict {
+        case .grant(let address):
+            self.verdict = SPLICE_GRANT
+            self.target_length = address.withSockAddr { source, length in
+                withUnsafeMutableBytes(of: &self.target) { destination in
+                    let count = min(length, destination.count)
+                    destination.copyMemory(from: UnsafeRawBufferPointer(start: source, count: count))
+                    return socklen_t(count)
+                }
+            }
+        case .refuse(let reply):
+            self.verdict = SPLICE_REFUSE
+            self.reply_length = withUnsafeMutableBytes(of: &self.reply) { destination in
+                let count = min(reply.count, destination.count)
+                reply.withUnsafeBytes { destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
+                return count
+            }
+        case .pending:
+            self.verdict = SPLICE_PENDING
+        }
     }
 }

@@ -29,6 +29,7 @@ public struct ValidatedConfig: Sendable {
         public var publicURL: String
         public var connectionsPerClient: Int
         public var idleTimeout: Duration
+        public var grantLifetime: Duration
     }
 }
 
@@ -139,9 +140,12 @@ extension SaffronConfig {
             throw ConfigError(message: "proxy.connectionsPerClient must be 1 to 65535.")
         }
         guard proxy.idleTimeoutSeconds > 0 else { throw ConfigError(message: "proxy.idleTimeoutSeconds must be positive.") }
+        guard (0...86400).contains(proxy.grantLifetimeSeconds) else {
+            throw ConfigError(message: "proxy.grantLifetimeSeconds must be 0 (ask the store for every tunnel) to 86400.")
+        }
         return .init(
             host: host, port: port, publicURL: publicURL, connectionsPerClient: proxy.connectionsPerClient,
-            idleTimeout: .seconds(proxy.idleTimeoutSeconds))
+            idleTimeout: .seconds(proxy.idleTimeoutSeconds), grantLifetime: .seconds(proxy.grantLifetimeSeconds))
     }
 
     /// Splits `HOST:PORT` (IPv6 hosts in brackets), naming `key` in the error.

@@ -39,6 +39,9 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
         public var connectionsPerClient = 64
         /// A tunnel with no data either way for this long is closed (a still screen sends nothing).
         public var idleTimeoutSeconds = 3600
+        /// How long the proxy trusts a session's yes for a client and an endpoint before asking the store again; 0
+        /// asks for every tunnel. Ending the session, or its client moving, forgets the yes at once.
+        public var grantLifetimeSeconds = 60
     }
     /// HTTPS for the API and portal, and wss for the WebSocket gateway (`saffron tls init` makes the files).
     public struct TLS: Codable, Sendable, Equatable {

@@ -1,0 +1,225 @@
+import CoreMetrics
+internal import CSplice
+import Glibc
+import Logging
+import NIOCore
+import Synchronization
+
+/// Where the CONNECT proxy decides its clients' requests and follows their tunnels to the end.
+///
+/// The splice relays accept, read each request and ask `decide` on their worker thread. A request the `TunnelBook`
+/// remembers a grant for is granted there and then; any other is asked of the authorizer in a task and granted or
+/// refused from there. Ending a session revokes its grants and closes its tunnels under the book's lock, so no
+/// tunnel of an ended session opens afterwards.
+final class TunnelDesk: SpliceRequestDesk {
+    private let authorizer: any TunnelAuthorizer
+    private let limiter: ClientConnectionLimiter
+    private let metrics: RelayMetrics
+    private let logger: Logger
+    private let state: Mutex<State>
+
+    private struct State {
+        var book: TunnelBook
+        /// The engine, while it runs; pending decisions reach it only then.
+        var relays: SpliceRelays?
+        /// Run as each relay ends: callers waiting for tunnels they closed.
+        var waiters: [UInt64: [@Sendable () -> Void]] = [:]
+    }
+
+    init(
+        authorizer: any TunnelAuthorizer, connectionsPerClient: Int, grantLifetime: Duration, metrics: RelayMetrics,
+        logger: Logger
+    ) {
+        self.authorizer = authorizer
+        self.limiter = ClientConnectionLimiter(limit: connectionsPerClient)
+        self.metrics = metrics
+        self.logger = logger
+        self.state = Mutex(State(book: TunnelBook(grantLifetime: grantLifetime)))
+    }
+
+    /// Starts taking connections onto `relays`; nil once they stop, so nothing reaches them afterwards.
+    func attach(_ relays: SpliceRelays?) {
+        self.state.withLock { $0.relays = relays }
+    }
+
+    /// Hands a newly accepted socket to the relays, refused at once (429, 503) when its client holds its share of
+    /// connections or the proxy is stopping. Called on the accept thread.
+    func accepted(_ descriptor: CInt, id: UInt64) {
+        let client = Self.peerAddress(of: descriptor) ?? "unknown"
+        let counted = self.limiter.acquire(client)
+        if !counted {
+            self.logRefusal(.tooManyConnections, client: client, why: "too many connections")
+        }
+        // Recorded and handed over under the lock, so a close of every connection cannot slip in between.
+        let handed: Result<Void, any Error>? = self.state.withLock { state in
+            guard let relays = state.relays, state.book.accepted(id, client: client, counted: counted) else { return nil }
+            return Result { try relays.accept(id, client: descriptor, refusal: counted ? nil : TunnelRefusal.tooManyConnections.response) }
+        }
+        switch handed {
+        case nil:
+            Glibc.close(descriptor)  // stopping: the listener closes next
+            if counted { self.limiter.release(client) }
+        case .failure(let error):
+            self.logger.error("connection not handed to the relays", metadata: ["client": "\(client)", "error": "\(error)"])
+            self.relay(id, did: .failed(errno: ENOMEM))
+        case .success:
+            break
+        }
+    }
+
+    func decide(_ relay: UInt64, head: UnsafeRawBufferPointer) -> SpliceRelays.Verdict {
+        let target: ConnectTarget
+        switch ConnectRequestHead.target(of: head) {
+        case .success(let named): target = named
+        case .failure(let refused): return self.refuse(relay, refused.refusal, why: refused.why)
+        }
+        guard let address = target.socketAddress else { return self.refuse(relay, .badRequest, why: "no address") }
+        let now = ContinuousClock.now
+        let (admitted, client, askedAt) = self.state.withLock { state in
+            (state.book.admit(relay, to: target, now: now), state.book.connections[relay]?.client, state.book.revocations)
+        }
+        if admitted != nil { return .grant(address) }
+        guard let client else { return .refuse(TunnelRefusal.shuttingDown.response) }
+        Task { await self.ask(relay, client: client, target: target, address: address, askedAt: askedAt) }
+        return .pending
+    }
+
+    /// Asks the authorizer about a request the book could not grant, and grants or refuses it.
+    private func ask(_ relay: UInt64, client: String, target: ConnectTarget, address: SocketAddress, askedAt: UInt64) async {
+        var askedAt = askedAt
+        for _ in 0..<5 {
+            let sessionID: String
+            do {
+                sessionID = try await self.authorizer.authorize(clientAddress: client, target: target)
+            } catch let refusal as TunnelRefusal {
+                return self.refuseLater(relay, refusal, client: client, why: "no live session of this client has endpoint \(target)")
+            } catch {
+                return self.refuseLater(relay, .internalError, client: client, why: "authorizer failed: \(error)")
+            }
+            let now = ContinuousClock.now
+            let (answer, revocations) = self.state.withLock { state in
+                let answer = state.book.granted(relay, to: target, sessionID: sessionID, askedAt: askedAt, now: now)
+                if answer == .open { state.relays?.grant(relay, to: address) }
+                return (answer, state.book.revocations)
+            }
+            guard answer == .askAgain else { return }
+            askedAt = revocations
+        }
+        self.refuseLater(relay, .shuttingDown, client: client, why: "sessions kept ending while it was authorized")
+    }
+
+    private func refuse(_ relay: UInt64, _ refusal: TunnelRefusal, why: String) -> SpliceRelays.Verdict {
+        let client = self.state.withLock { $0.book.connections[relay]?.client } ?? "unknown"
+        self.logRefusal(refusal, client: client, why: why)
+        return .refuse(refusal.response)
+    }
+
+    private func refuseLater(_ relay: UInt64, _ refusal: TunnelRefusal, client: String, why: String) {
+        self.logRefusal(refusal, client: client, why: why)
+        self.state.withLock { $0.relays?.refuse(relay, with: refusal.response) }
+    }
+
+    private func logRefusal(_ refusal: TunnelRefusal, client: String, why: String) {
+        self.logger.notice("tunnel refused", metadata: ["client": "\(client)", "status": "\(refusal.status)", "why": "\(why)"])
+    }
+
+    func relay(_ relay: UInt64, did event: SpliceRelays.Event) {
+        guard event.isFinal else {
+            self.metrics.opened.increment()
+            let connection = self.state.withLock { $0.book.connections[relay] }
+            self.logger.info(
+                "tunnel opened",
+                metadata: [
+                    "client": "\(connection?.client ?? "unknown")", "target": "\(connection?.target?.description ?? "")",
+                    "session": "\(connection?.sessionID ?? "")",
+                ])
+            return
+        }
+        let (connection, waiters) = self.state.withLock { state in
+            (state.book.ended(relay), state.waiters.removeValue(forKey: relay) ?? [])
+        }
+        if let connection, connection.counted { self.limiter.release(connection.client) }
+        switch event {
+        case .failed(let code) where connection?.target != nil && code != ECANCELED:
+            self.logRefusal(
+                .unreachable, client: connection?.client ?? "unknown",
+                why: "connecting to \(connection?.target?.description ?? "") failed: \(Self.describe(code))")
+        case .closed(let code, let up, let down):
+            self.metrics.toDesktop.increment(by: Int(clamping: up))
+            self.metrics.toClient.increment(by: Int(clamping: down))
+            self.logger.debug(
+                "tunnel closed",
+                metadata: ["client": "\(connection?.client ?? "unknown")", "errno": "\(code)", "up": "\(up)", "down": "\(down)"])
+        default:
+            break
+        }
+        for waiter in waiters { waiter() }
+    }
+
+    private static func describe(_ code: Int32) -> String {
+        guard let text = strerror(code) else { return "error \(code)" }
+        return String(validatingCString: text) ?? "error \(code)"
+    }
+
+    /// Revokes the session's grants and closes its tunnels; returns, once they are closed, how many there were.
+    func closeTunnels(ofSession sessionID: String) async -> Int {
+        await self.close { $0.revoke(sessionID: sessionID) }
+    }
+
+    /// Forgets the session's grants (its client moved), leaving its tunnels open.
+    func forgetGrants(ofSession sessionID: String) {
+        self.state.withLock { _ = $0.book.revoke(sessionID: sessionID) }
+    }
+
+    /// Takes no more connections and closes every one; returns, once they are closed, how many there were.
+    func closeAll() async -> Int {
+        await self.close { $0.shut() }
+    }
+
+    /// Tunnels granted and not yet closed.
+    var tunnelCount: Int {
+        self.state.withLock { $0.book.tunnelCount }
+    }
+
+    /// Picks relays under the lock, closes them and waits for each to end.
+    private func close(_ pick: (inout TunnelBook) -> [UInt64]) async -> Int {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Int, Never>) in
+            let countdown = Countdown()
+            self.state.withLock { state in
+                let ids = pick(&state.book)
+                countdown.start(ids.count) { continuation.resume(returning: ids.count) }
+                for id in ids {
+                    state.waiters[id, default: []].append(countdown.tick)
+                    state.relays?.close(id)
+                }
+            }
+        }
+    }
+
+    /// The IP address a connected socket's peer has, as text.
+    private static func peerAddress(of descriptor: CInt) -> String? {
+        var text = [CChar](repeating: 0, count: 64)
+        guard splice_peer_address(descriptor, &text, text.count) else { return nil }
+        return String(decoding: text.prefix { $0 != 0 }.map(UInt8.init(bitPattern:)), as: UTF8.self)
+    }
+}
+
+/// Calls its action once it was ticked as often as started with (at once for zero).
+private final class Countdown: Sendable {
+    private let state = Mutex<(remaining: Int, action: (@Sendable () -> Void)?)>((0, nil))
+
+    func start(_ count: Int, then action: @escaping @Sendable () -> Void) {
+        if count == 0 { return action() }
+        self.state.withLock { $0 = (count, action) }
+    }
+
+    @Sendable func tick() {
+        let action: (@Sendable () -> Void)? = self.state.withLock { state in
+            state.remaining -= 1
+            guard state.remaining == 0 else { return nil }
+            defer { state.action = nil }
+            return state.action
+        }
+        action?()
+    }
+}
