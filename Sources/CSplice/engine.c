@@ -12,6 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
+/* How many empty pipes a worker keeps for its next tunnels. */
+#define SPARE_PIPES 64
+
 /* A request from another thread to a worker: open a relay, take an accepted client, decide its request, close a
  * relay, or stop. */
 typedef struct Command {
@@ -43,6 +46,10 @@ struct Worker {
     /* Relays ended during this round of events, freed once the round is over: a later event of the same round may
      * still point at them. */
     Relay *ended;
+    /* Empty pipes kept from ended tunnels for the next ones: making a pipe and sizing it costs more than the
+     * rest of opening a tunnel to a desktop on this host. */
+    int spare_pipes[SPARE_PIPES][2];
+    int spare_pipe_count;
 };
 
 struct SpliceEngine {
@@ -62,6 +69,28 @@ static int64_t now_ms(void) {
     return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }
 
+bool worker_take_pipe(Worker *worker, int ends[2]) {
+    if (worker->spare_pipe_count == 0) return false;
+    worker->spare_pipe_count--;
+    ends[0] = worker->spare_pipes[worker->spare_pipe_count][0];
+    ends[1] = worker->spare_pipes[worker->spare_pipe_count][1];
+    return true;
+}
+
+/* Keeps an ended tunnel's pipes that are known empty (nothing held) for the next tunnels. A WebSocket relay's are
+ * not kept: it may drop what its pipe holds at its end. */
+static void keep_pipes(Worker *worker, Relay *relay) {
+    if (relay->is_websocket) return;
+    for (int side = 0; side < 2; side++) {
+        Direction *direction = &relay->direction[side];
+        if (direction->pipe[0] < 0 || direction->held > 0 || worker->spare_pipe_count == SPARE_PIPES) continue;
+        worker->spare_pipes[worker->spare_pipe_count][0] = direction->pipe[0];
+        worker->spare_pipes[worker->spare_pipe_count][1] = direction->pipe[1];
+        worker->spare_pipe_count++;
+        direction->pipe[0] = direction->pipe[1] = -1;
+    }
+}
+
 static void forget(Worker *worker, Relay *relay) {
     if (relay->previous) relay->previous->next = relay->next;
     else worker->relays = relay->next;
@@ -76,6 +105,7 @@ static void finish(Worker *worker, Relay *relay, SpliceEvent event, int error) {
         error = relay->connect_error;
     }
     forget(worker, relay);
+    keep_pipes(worker, relay);
     relay_close(relay);
     relay->next = worker->ended;
     worker->ended = relay;
@@ -109,16 +139,32 @@ static void adopt(Worker *worker, Relay *relay) {
     worker->relays = relay;
 }
 
-/* Starts connecting a relay the worker holds to its target. */
+/* Reports what handling an event did to a relay, and frees it once ended. */
+static void settle(Worker *worker, Relay *relay, RelayStatus status, int error) {
+    const SpliceEngineOptions *options = &worker->engine->options;
+    switch (status) {
+    case RELAY_LIVE: break;
+    case RELAY_OPENED: options->callback(options->context, relay->id, SPLICE_OPENED, 0, 0, 0); break;
+    case RELAY_FAILED: finish(worker, relay, SPLICE_FAILED, error); break;
+    case RELAY_ENDED: finish(worker, relay, SPLICE_CLOSED, error); break;
+    }
+}
+
+/* Starts connecting a relay the worker holds to its target, and finishes at once when the target already answered. */
 static void connect_relay(Worker *worker, Relay *relay) {
     int64_t now = now_ms();
+    int error = 0;
     if (!relay_begin(relay, worker->epoll_fd, now)) {
         /* The failure reply still goes out: the client asked and deserves an answer. */
-        int error = 0;
         if (relay_refuse(relay, errno, worker->engine->options.pipe_bytes, &worker->engine->websocket_limits, now,
                          &error) != RELAY_LIVE) {
             finish(worker, relay, SPLICE_FAILED, error);
         }
+    } else if (relay->connected_at_once) {
+        settle(worker, relay,
+               relay_handle(relay, TARGET, EPOLLOUT, now, worker->engine->options.pipe_bytes,
+                            &worker->engine->websocket_limits, &error),
+               error);
     }
 }
 
@@ -133,6 +179,8 @@ static char *copy(const void *bytes, size_t length) {
     return copied;
 }
 
+static void read_request(Worker *worker, Relay *relay);
+
 /* Starts reading an accepted client's request. */
 static void start_request(Worker *worker, Relay *relay) {
     adopt(worker, relay);
@@ -143,7 +191,8 @@ static void start_request(Worker *worker, Relay *relay) {
         finish(worker, relay, SPLICE_FAILED, errno);
         return;
     }
-    relay_set_interest(relay, CLIENT, EPOLLIN);
+    /* The request has often arrived by now: read it before asking epoll to wait for it. */
+    read_request(worker, relay);
 }
 
 /* Answers a request with a refusal and ends the relay. */
@@ -178,7 +227,7 @@ static const char too_large_reply[] =
 static void read_request(Worker *worker, Relay *relay) {
     int error = 0;
     switch (request_read(relay, &error)) {
-    case REQUEST_INCOMPLETE: return;
+    case REQUEST_INCOMPLETE: relay_set_interest(relay, CLIENT, EPOLLIN); return;
     case REQUEST_FAILED: finish(worker, relay, SPLICE_FAILED, error); return;
     case REQUEST_TOO_LARGE:
         request_answer(relay, too_large_reply, sizeof too_large_reply - 1);
@@ -333,17 +382,10 @@ static void *worker_main(void *argument) {
                 if (!relay->awaiting_verdict) read_request(worker, relay);
                 continue;
             }
-            switch (relay_handle(relay, end->side, events[index].events, now, pipe_bytes,
-                                 &worker->engine->websocket_limits, &error)) {
-            case RELAY_LIVE: break;
-            case RELAY_OPENED: {
-                const SpliceEngineOptions *options = &worker->engine->options;
-                options->callback(options->context, relay->id, SPLICE_OPENED, 0, 0, 0);
-                break;
-            }
-            case RELAY_FAILED: finish(worker, relay, SPLICE_FAILED, error); break;
-            case RELAY_ENDED: finish(worker, relay, SPLICE_CLOSED, error); break;
-            }
+            settle(worker, relay,
+                   relay_handle(relay, end->side, events[index].events, now, pipe_bytes,
+                                &worker->engine->websocket_limits, &error),
+                   error);
         }
         if (now >= next_sweep) {
             sweep(worker, now);
@@ -353,6 +395,11 @@ static void *worker_main(void *argument) {
     }
     while (worker->relays) cut(worker, worker->relays, ECANCELED);
     free_ended(worker);
+    while (worker->spare_pipe_count > 0) {
+        worker->spare_pipe_count--;
+        close(worker->spare_pipes[worker->spare_pipe_count][0]);
+        close(worker->spare_pipes[worker->spare_pipe_count][1]);
+    }
     return NULL;
 }
 
@@ -405,11 +452,25 @@ SpliceEngine *splice_engine_start(const SpliceEngineOptions *options) {
     return engine;
 }
 
+/* A relay of `client_fd` with no target socket and no pipes yet; NULL when out of memory. */
+static Relay *new_relay(uint64_t id, int client_fd) {
+    Relay *relay = calloc(1, sizeof *relay);
+    if (!relay) return NULL;
+    relay->id = id;
+    relay->fd[CLIENT] = client_fd;
+    relay->fd[TARGET] = -1;
+    for (int side = 0; side < 2; side++) {
+        relay->end[side] = (RelayEnd){.relay = relay, .side = side};
+        relay->direction[side].pipe[0] = relay->direction[side].pipe[1] = -1;
+    }
+    return relay;
+}
+
 int splice_engine_open(SpliceEngine *engine, SpliceRelayKind kind, uint64_t id, int client_fd,
                        const struct sockaddr *target, socklen_t target_length, const void *opened_reply,
                        size_t opened_reply_length, const void *failed_reply, size_t failed_reply_length,
                        const void *early_bytes, size_t early_bytes_length) {
-    Relay *relay = calloc(1, sizeof *relay);
+    Relay *relay = new_relay(id, client_fd);
     Command *command = calloc(1, sizeof *command);
     if (!relay || !command || target_length > sizeof relay->target) {
         int error = relay && command ? EINVAL : ENOMEM;
@@ -419,14 +480,7 @@ int splice_engine_open(SpliceEngine *engine, SpliceRelayKind kind, uint64_t id, 
         errno = error;
         return -1;
     }
-    relay->id = id;
     relay->is_websocket = kind == SPLICE_WEBSOCKET;
-    relay->fd[CLIENT] = client_fd;
-    relay->fd[TARGET] = -1;
-    for (int side = 0; side < 2; side++) {
-        relay->end[side] = (RelayEnd){.relay = relay, .side = side};
-        relay->direction[side].pipe[0] = relay->direction[side].pipe[1] = -1;
-    }
     memcpy(&relay->target, target, target_length);
     relay->target_length = target_length;
     relay->opened_reply = copy(opened_reply, opened_reply_length);
@@ -458,7 +512,7 @@ static Worker *home_of(SpliceEngine *engine, uint64_t id) {
 
 int splice_engine_accept(SpliceEngine *engine, uint64_t id, int client_fd, const void *refusal,
                          size_t refusal_length) {
-    Relay *relay = calloc(1, sizeof *relay);
+    Relay *relay = new_relay(id, client_fd);
     Command *command = calloc(1, sizeof *command);
     if (relay && refusal) {
         relay->refusal = copy(refusal, refusal_length);
@@ -472,14 +526,7 @@ int splice_engine_accept(SpliceEngine *engine, uint64_t id, int client_fd, const
         errno = ENOMEM;
         return -1;
     }
-    relay->id = id;
     relay->requesting = true;
-    relay->fd[CLIENT] = client_fd;
-    relay->fd[TARGET] = -1;
-    for (int side = 0; side < 2; side++) {
-        relay->end[side] = (RelayEnd){.relay = relay, .side = side};
-        relay->direction[side].pipe[0] = relay->direction[side].pipe[1] = -1;
-    }
     command->kind = ACCEPT;
     command->relay = relay;
     enqueue(home_of(engine, id), command);

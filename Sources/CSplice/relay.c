@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <unistd.h>
@@ -48,7 +49,7 @@ bool relay_begin(Relay *relay, int epoll_fd, int64_t now_ms) {
     relay->epoll_fd = epoll_fd;
     /* splice(2) blocks on a blocking socket even with SPLICE_F_NONBLOCK: both ends must be non-blocking. */
     int flags = fcntl(relay->fd[CLIENT], F_GETFL);
-    if (flags < 0 || fcntl(relay->fd[CLIENT], F_SETFL, flags | O_NONBLOCK) < 0) return false;
+    if (flags < 0 || (!(flags & O_NONBLOCK) && fcntl(relay->fd[CLIENT], F_SETFL, flags | O_NONBLOCK) < 0)) return false;
     const struct sockaddr *target = (const struct sockaddr *)&relay->target;
     int fd = socket(target->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) return false;
@@ -58,7 +59,10 @@ bool relay_begin(Relay *relay, int epoll_fd, int64_t now_ms) {
     if (connect(fd, target, relay->target_length) < 0 && errno != EINPROGRESS) return false;
     relay->connecting = true;
     relay->last_activity_ms = now_ms;
-    relay_set_interest(relay, TARGET, EPOLLOUT);
+    /* A target on this host has answered before connect(2) returns: then no round through epoll is needed. */
+    struct pollfd ready = {.fd = fd, .events = POLLOUT};
+    relay->connected_at_once = poll(&ready, 1, 0) == 1;
+    if (!relay->connected_at_once) relay_set_interest(relay, TARGET, EPOLLOUT);
     return true;
 }
 
@@ -89,6 +93,7 @@ static RelayStatus finish_connecting(Relay *relay, int pipe_bytes, const WebSock
     for (int from = 0; from < 2; from++) {
         if (from == CLIENT && relay->is_websocket) continue;  /* browser frames are read and unmasked in user space */
         int *ends = relay->direction[from].pipe;
+        if (worker_take_pipe(relay->worker, ends)) continue;
         if (pipe2(ends, O_NONBLOCK | O_CLOEXEC) < 0) {
             *error = errno;
             return RELAY_ENDED;

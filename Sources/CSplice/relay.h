@@ -55,6 +55,8 @@ struct Relay {
     char *refusal;
     size_t refusal_length;
     bool connecting;
+    /* The target answered within connect(2) (one on this host): finish connecting without waiting for epoll. */
+    bool connected_at_once;
     /* Connecting failed (an errno value); a WebSocket relay lives on until the browser answered its Close. */
     int connect_error;
     /* Its sockets are closed; it waits to be freed. */
@@ -69,7 +71,11 @@ struct Relay {
     Relay *previous, *next;
 };
 
-/* Starts connecting to the target and registers the target socket; false (with errno) when that failed at once. */
+/* An empty pipe the worker kept from an ended tunnel, if it has one; false when a new one must be made. */
+bool worker_take_pipe(Worker *worker, int ends[2]);
+
+/* Starts connecting to the target and registers the target socket (unless `connected_at_once`); false (with errno)
+ * when that failed at once. */
 bool relay_begin(Relay *relay, int epoll_fd, int64_t now_ms);
 
 /* What handling an event did to a relay. */

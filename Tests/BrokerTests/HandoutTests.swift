@@ -42,9 +42,7 @@ import Testing
     @Test func aClientThatMovedIsToldToTheAccessPaths() async throws {
         let observer = RecordingObserver()
         let base = try await BrokerFixture()
-        let broker = Broker(
-            store: base.store, hypervisor: base.hypervisor, forwarder: base.forwarder, settings: base.broker.settings,
-            sessionEndObservers: [observer])
+        let broker = base.broker(telling: observer)
         let alice = try await base.user("alice")
         let session = try await broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5").session
         _ = try await broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5")

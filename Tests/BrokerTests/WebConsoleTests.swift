@@ -12,6 +12,13 @@ actor RecordingObserver: SessionEndObserver {
     func sessionMoved(_ sessionID: String) async { moved.append(sessionID) }
 }
 
+extension BrokerFixture {
+    /// The same store, hypervisor and forwarder under a broker that tells `observer` of sessions ending and moving.
+    func broker(telling observer: RecordingObserver) -> Broker {
+        Broker(store: store, hypervisor: hypervisor, forwarder: forwarder, settings: broker.settings, sessionEndObservers: [observer])
+    }
+}
+
 @Suite struct WebConsoleTests {
     @Test func aGatewayTokenOpensOneConsolesChannelsThenIsSpent() async throws {
         let fixture = try await BrokerFixture()
@@ -39,9 +46,7 @@ actor RecordingObserver: SessionEndObserver {
     @Test func endingASessionVoidsItsTokensAndTellsObservers() async throws {
         let observer = RecordingObserver()
         let base = try await BrokerFixture()
-        let broker = Broker(
-            store: base.store, hypervisor: base.hypervisor, forwarder: base.forwarder, settings: base.broker.settings,
-            sessionEndObservers: [observer])
+        let broker = base.broker(telling: observer)
         let alice = try await base.user("alice")
         let session = try await broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5").session
         let grant = try await broker.webConsole(forSession: session.id, user: alice)

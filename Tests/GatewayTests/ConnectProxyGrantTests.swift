@@ -24,6 +24,7 @@ import Testing
         try await withLiveProxy(authorizer) { proxy, port in
             let first = try await TestProxyClient.connect(port: port)
             #expect(try await first.connect(to: "127.0.0.1:\(desktop.port)") == "HTTP/1.1 200 Connection established")
+            #expect(try await waitUntil { desktop.connectionCount == 1 })  // the desktop's accept may come later
             authorizer.revoke(sessionID: "s1")  // the store forgets the session, then the broker tells the proxy
             #expect(await proxy.closeTunnels(ofSession: "s1") == 1)
             #expect(try await first.readToEnd() == "")
