@@ -42,6 +42,9 @@ mkdir -p /var/log/libvirt/qemu /var/run/libvirt /var/lib/libvirt/qemu /var/cache
 #    given to group kvm, QEMU runs as root instead (the only qemu.conf change, made only in that case).
 qemu_conf=/etc/libvirt/qemu.conf
 conf_changed=no
+# Debian ships qemu.conf in libvirt-daemon-system (not installed: it expects systemd); without it QEMU's built-in
+# defaults apply, so an empty one starts the same and takes the lines below.
+[ -e "$qemu_conf" ] || { say "creating an empty $qemu_conf"; mkdir -p /etc/libvirt; : >"$qemu_conf"; }
 if [ -e /dev/kvm ]; then
   if [ "$(stat -c %G:%a /dev/kvm)" != kvm:660 ]; then
     say "giving /dev/kvm to group kvm (mode 0660)"
