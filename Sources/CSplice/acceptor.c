@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "saffron_splice.h"
+#include "relay.h"
 
 #include <errno.h>
 #include <arpa/inet.h>
@@ -50,15 +50,12 @@ void splice_acceptor_stop(SpliceAcceptor *acceptor) {
     free(acceptor);
 }
 
-bool splice_peer_address(int fd, char *text, size_t room) {
-    struct sockaddr_storage peer;
-    socklen_t length = sizeof peer;
-    if (getpeername(fd, (struct sockaddr *)&peer, &length) < 0) return false;
-    if (peer.ss_family == AF_INET) {
-        return inet_ntop(AF_INET, &((struct sockaddr_in *)&peer)->sin_addr, text, (socklen_t)room) != NULL;
+bool address_text(const struct sockaddr_storage *address, char *text, size_t room) {
+    if (address->ss_family == AF_INET) {
+        return inet_ntop(AF_INET, &((const struct sockaddr_in *)address)->sin_addr, text, (socklen_t)room) != NULL;
     }
-    if (peer.ss_family == AF_INET6) {
-        return inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&peer)->sin6_addr, text, (socklen_t)room) != NULL;
+    if (address->ss_family == AF_INET6) {
+        return inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)address)->sin6_addr, text, (socklen_t)room) != NULL;
     }
     return false;
 }

@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -18,7 +20,7 @@
 /* A request from another thread to a worker: open a relay, take an accepted client, decide its request, close a
  * relay, or stop. */
 typedef struct Command {
-    enum { OPEN, ACCEPT, GRANT, REFUSE, CLOSE, CLOSE_WEBSOCKET, STOP } kind;
+    enum { OPEN, LISTEN, UNLISTEN, GRANT, REFUSE, CLOSE, CLOSE_WEBSOCKET, STOP } kind;
     Relay *relay;
     uint64_t id;
     /* GRANT: where to connect; REFUSE: the reply (owned by the command). */
@@ -35,6 +37,11 @@ typedef struct Command {
 
 struct Worker {
     SpliceEngine *engine;
+    /* Its place among the workers: the ids of the relays it accepts are this modulo the worker count. */
+    int index;
+    /* Accepting on the engine's listening socket; paused while out of descriptors. */
+    bool listening, listening_paused;
+    uint64_t accepted;
     pthread_t thread;
     int epoll_fd;
     /* Written to wake the worker when commands are queued. */
@@ -61,6 +68,11 @@ struct SpliceEngine {
     /* Spreads new relays over the workers. */
     unsigned next_worker;
     pthread_mutex_t lock;
+    /* The listening socket the workers accept on, or -1; its address marks its events in the workers' epolls. */
+    int listen_fd;
+    /* Workers yet to stop accepting, counted down under `lock` as splice_engine_unlisten waits. */
+    int unlisten_pending;
+    pthread_cond_t unlistened;
 };
 
 static int64_t now_ms(void) {
@@ -179,6 +191,20 @@ static char *copy(const void *bytes, size_t length) {
     return copied;
 }
 
+/* A relay of `client_fd` with no target socket and no pipes yet; NULL when out of memory. */
+static Relay *new_relay(uint64_t id, int client_fd) {
+    Relay *relay = calloc(1, sizeof *relay);
+    if (!relay) return NULL;
+    relay->id = id;
+    relay->fd[CLIENT] = client_fd;
+    relay->fd[TARGET] = -1;
+    for (int side = 0; side < 2; side++) {
+        relay->end[side] = (RelayEnd){.relay = relay, .side = side};
+        relay->direction[side].pipe[0] = relay->direction[side].pipe[1] = -1;
+    }
+    return relay;
+}
+
 static void read_request(Worker *worker, Relay *relay);
 
 /* Starts reading an accepted client's request. */
@@ -186,12 +212,7 @@ static void start_request(Worker *worker, Relay *relay) {
     adopt(worker, relay);
     relay->epoll_fd = worker->epoll_fd;
     relay->request_deadline_ms = now_ms() + worker->engine->options.request_timeout_ms;
-    int flags = fcntl(relay->fd[CLIENT], F_GETFL);
-    if (flags < 0 || fcntl(relay->fd[CLIENT], F_SETFL, flags | O_NONBLOCK) < 0) {
-        finish(worker, relay, SPLICE_FAILED, errno);
-        return;
-    }
-    /* The request has often arrived by now: read it before asking epoll to wait for it. */
+    /* Accepting waited for the client's first bytes: read them before asking epoll to wait for more. */
     read_request(worker, relay);
 }
 
@@ -286,6 +307,72 @@ static void say_goodbye(Worker *worker, Relay *relay, uint16_t code, const char 
     }
 }
 
+/* Registers the engine's listening socket with this worker's epoll, or removes it. */
+static void watch_listener(Worker *worker, bool watch) {
+    int listen_fd = worker->engine->listen_fd;
+    struct epoll_event event = {.events = EPOLLIN | EPOLLEXCLUSIVE, .data.ptr = &worker->engine->listen_fd};
+    epoll_ctl(worker->epoll_fd, watch ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, listen_fd, &event);
+}
+
+/* Starts or stops accepting; a stop is acknowledged to splice_engine_unlisten. */
+static void set_listening(Worker *worker, bool listening) {
+    SpliceEngine *engine = worker->engine;
+    if (listening && !worker->listening) watch_listener(worker, true);
+    if (!listening && worker->listening && !worker->listening_paused) watch_listener(worker, false);
+    worker->listening = listening;
+    worker->listening_paused = false;
+    if (listening) return;
+    pthread_mutex_lock(&engine->lock);
+    engine->unlisten_pending--;
+    pthread_cond_broadcast(&engine->unlistened);
+    pthread_mutex_unlock(&engine->lock);
+}
+
+/* Accepts the clients waiting on the listening socket (a bounded number per round, so relays are not starved): each
+ * is admitted, then its request is read. */
+static void accept_clients(Worker *worker) {
+    SpliceEngine *engine = worker->engine;
+    const SpliceEngineOptions *options = &engine->options;
+    for (int round = 0; round < 32 && worker->listening && !worker->listening_paused; round++) {
+        struct sockaddr_storage peer;
+        socklen_t length = sizeof peer;
+        int fd = accept4(engine->listen_fd, (struct sockaddr *)&peer, &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO || errno == EPERM) continue;
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+                /* Out of descriptors or memory: stop listening until the next sweep rather than spin; the backlog
+                 * keeps the clients. */
+                watch_listener(worker, false);
+                worker->listening_paused = true;
+            }
+            return;  /* EAGAIN: the backlog is empty, or another worker took the client */
+        }
+        uint64_t id = ++worker->accepted * (uint64_t)engine->worker_count + (uint64_t)worker->index;
+        Relay *relay = new_relay(id, fd);
+        if (!relay) {
+            close(fd);
+            continue;
+        }
+        relay->requesting = true;
+        char text[64] = "unknown";
+        address_text(&peer, text, sizeof text);
+        SpliceRequestAnswer answer;
+        answer.verdict = SPLICE_PENDING;
+        answer.reply_length = 0;
+        options->admit_callback(options->context, id, text, &answer);
+        if (answer.verdict == SPLICE_REFUSE) {
+            relay->refusal_length = answer.reply_length < sizeof answer.reply ? answer.reply_length : sizeof answer.reply;
+            relay->refusal = copy(answer.reply, relay->refusal_length);
+            if (!relay->refusal) {
+                adopt(worker, relay);
+                finish(worker, relay, SPLICE_FAILED, ENOMEM);
+                continue;
+            }
+        }
+        start_request(worker, relay);
+    }
+}
+
 /* Runs queued commands; false once told to stop. */
 static bool run_commands(Worker *worker) {
     uint64_t count;
@@ -299,8 +386,8 @@ static bool run_commands(Worker *worker) {
         Command *next = command->next;
         if (command->kind == OPEN) {
             start_relay(worker, command->relay);
-        } else if (command->kind == ACCEPT) {
-            start_request(worker, command->relay);
+        } else if (command->kind == LISTEN || command->kind == UNLISTEN) {
+            set_listening(worker, command->kind == LISTEN);
         } else if (command->kind == GRANT || command->kind == REFUSE) {
             Relay *relay = find(worker, command->id);
             if (relay && relay->awaiting_verdict && command->kind == GRANT) {
@@ -333,6 +420,10 @@ static bool run_commands(Worker *worker) {
 static void sweep(Worker *worker, int64_t now) {
     int idle_timeout = worker->engine->options.idle_timeout_ms;
     int connect_timeout = worker->engine->options.connect_timeout_ms;
+    if (worker->listening && worker->listening_paused) {
+        watch_listener(worker, true);
+        worker->listening_paused = false;
+    }
     Relay *relay = worker->relays;
     while (relay) {
         Relay *next = relay->next;
@@ -373,6 +464,10 @@ static void *worker_main(void *argument) {
             RelayEnd *end = events[index].data.ptr;
             if (end == NULL) {
                 running = run_commands(worker) && running;
+                continue;
+            }
+            if ((void *)end == (void *)&worker->engine->listen_fd) {
+                accept_clients(worker);
                 continue;
             }
             int error = 0;
@@ -430,9 +525,12 @@ SpliceEngine *splice_engine_start(const SpliceEngineOptions *options) {
         return NULL;
     }
     pthread_mutex_init(&engine->lock, NULL);
+    pthread_cond_init(&engine->unlistened, NULL);
+    engine->listen_fd = -1;
     for (int index = 0; index < engine->worker_count; index++) {
         Worker *worker = &engine->workers[index];
         worker->engine = engine;
+        worker->index = index;
         pthread_mutex_init(&worker->lock, NULL);
         worker->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
         worker->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -450,20 +548,6 @@ SpliceEngine *splice_engine_start(const SpliceEngineOptions *options) {
         }
     }
     return engine;
-}
-
-/* A relay of `client_fd` with no target socket and no pipes yet; NULL when out of memory. */
-static Relay *new_relay(uint64_t id, int client_fd) {
-    Relay *relay = calloc(1, sizeof *relay);
-    if (!relay) return NULL;
-    relay->id = id;
-    relay->fd[CLIENT] = client_fd;
-    relay->fd[TARGET] = -1;
-    for (int side = 0; side < 2; side++) {
-        relay->end[side] = (RelayEnd){.relay = relay, .side = side};
-        relay->direction[side].pipe[0] = relay->direction[side].pipe[1] = -1;
-    }
-    return relay;
 }
 
 int splice_engine_open(SpliceEngine *engine, SpliceRelayKind kind, uint64_t id, int client_fd,
@@ -505,32 +589,40 @@ int splice_engine_open(SpliceEngine *engine, SpliceRelayKind kind, uint64_t id, 
     return 0;
 }
 
-/* The worker an accepted relay lives on, so decisions about it go to that worker alone. */
+/* The worker an accepted relay lives on (its id was made so), so decisions about it go to that worker alone. */
 static Worker *home_of(SpliceEngine *engine, uint64_t id) {
     return &engine->workers[id % (uint64_t)engine->worker_count];
 }
 
-int splice_engine_accept(SpliceEngine *engine, uint64_t id, int client_fd, const void *refusal,
-                         size_t refusal_length) {
-    Relay *relay = new_relay(id, client_fd);
-    Command *command = calloc(1, sizeof *command);
-    if (relay && refusal) {
-        relay->refusal = copy(refusal, refusal_length);
-        relay->refusal_length = refusal_length;
+/* Tells every worker to start or stop accepting. */
+static int tell_listening(SpliceEngine *engine, bool listening) {
+    for (int index = 0; index < engine->worker_count; index++) {
+        Command *command = calloc(1, sizeof *command);
+        if (!command) return -1;
+        command->kind = listening ? LISTEN : UNLISTEN;
+        enqueue(&engine->workers[index], command);
     }
-    if (!relay || !command || (refusal && !relay->refusal)) {
-        if (relay) free(relay->refusal);
-        free(relay);
-        free(command);
-        close(client_fd);
-        errno = ENOMEM;
-        return -1;
-    }
-    relay->requesting = true;
-    command->kind = ACCEPT;
-    command->relay = relay;
-    enqueue(home_of(engine, id), command);
     return 0;
+}
+
+int splice_engine_listen(SpliceEngine *engine, int listen_fd) {
+    int flags = fcntl(listen_fd, F_GETFL);
+    if (flags < 0 || fcntl(listen_fd, F_SETFL, flags | O_NONBLOCK) < 0) return -1;
+    /* A client is handed over once its request has arrived: one wake-up reads it (a hint; without it, two). */
+    int seconds = engine->options.request_timeout_ms / 1000 > 0 ? engine->options.request_timeout_ms / 1000 : 1;
+    setsockopt(listen_fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &seconds, sizeof seconds);
+    engine->listen_fd = listen_fd;
+    return tell_listening(engine, true);
+}
+
+void splice_engine_unlisten(SpliceEngine *engine) {
+    pthread_mutex_lock(&engine->lock);
+    engine->unlisten_pending = engine->worker_count;
+    pthread_mutex_unlock(&engine->lock);
+    if (tell_listening(engine, false) < 0) return;  /* out of memory: the workers stop at splice_engine_stop */
+    pthread_mutex_lock(&engine->lock);
+    while (engine->unlisten_pending > 0) pthread_cond_wait(&engine->unlistened, &engine->lock);
+    pthread_mutex_unlock(&engine->lock);
 }
 
 void splice_engine_grant(SpliceEngine *engine, uint64_t id, const struct sockaddr *target, socklen_t target_length) {
@@ -595,6 +687,7 @@ void splice_engine_stop(SpliceEngine *engine) {
         pthread_mutex_destroy(&worker->lock);
     }
     pthread_mutex_destroy(&engine->lock);
+    pthread_cond_destroy(&engine->unlistened);
     free((void *)engine->options.tunnel_opened_reply);
     free((void *)engine->options.tunnel_failed_reply);
     free(engine->workers);

@@ -54,28 +54,29 @@ final class Listener: Sendable {
     /// Binds a socket of its own, hands each accepted socket's descriptor to `accepted` (on the accept thread),
     /// serves until graceful shutdown or cancellation, and closes the registry's connections with `refusal`.
     func serve(accepting accepted: @escaping @Sendable (CInt) -> Void, closingWith refusal: GatewayRefusal) async throws {
-        try await self.serve(accepting: accepted) {
+        try await self.serve(startingWith: { try $0.start(accepted) }, stoppingWith: { $0.stop() }) {
             await self.closeAll(with: refusal)
         }
     }
 
-    /// Binds a socket of its own, hands each accepted socket's descriptor to `accepted` (on the accept thread),
-    /// serves until graceful shutdown or cancellation, then stops accepting and runs `closeConnections`, which
-    /// closes every connection and returns once they are closed.
+    /// Binds a socket of its own and lets `start` take its connections (an accept thread, or the splice relays'
+    /// workers), serves until graceful shutdown or cancellation, then runs `stop`, after which no connection is
+    /// taken, and `closeConnections`, which closes every connection and returns once they are closed.
     func serve(
-        accepting accepted: @escaping @Sendable (CInt) -> Void, closingConnections closeConnections: () async -> Void
+        startingWith start: (AcceptingSocket) throws -> Void, stoppingWith stop: (AcceptingSocket) -> Void,
+        closingConnections closeConnections: () async -> Void
     ) async throws {
         let socket: AcceptingSocket
         do {
             socket = try AcceptingSocket(host: self.host, port: self.port, backlog: Self.backlog)
-            try socket.start(accepted)
+            try start(socket)
         } catch {
             self.bound.fail(error)
             throw error
         }
         self.listening(on: socket.port)
         try? await gracefulShutdown()  // returns on graceful shutdown, throws on cancellation: both end serving
-        socket.stop()
+        stop(socket)
         await closeConnections()
     }
 

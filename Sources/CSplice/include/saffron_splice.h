@@ -4,7 +4,6 @@
 #ifndef SAFFRON_SPLICE_H
 #define SAFFRON_SPLICE_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -50,6 +49,11 @@ typedef struct {
 typedef void (*SpliceRequestCallback)(void *context, uint64_t relay, const char *head, size_t head_length,
                                       SpliceRequestAnswer *answer);
 
+/* Told of each client a worker accepted (see splice_engine_listen), from `peer` (its address as text), before its
+ * request is read: SPLICE_REFUSE with a reply answers the request with it without asking (a client holding its share
+ * of connections, a proxy stopping); anything else lets the request be read and decided. */
+typedef void (*SpliceAdmitCallback)(void *context, uint64_t relay, const char *peer, SpliceRequestAnswer *answer);
+
 typedef struct {
     /* Worker threads, each with its own epoll loop; relays are spread over them. */
     int workers;
@@ -64,9 +68,11 @@ typedef struct {
     int websocket_max_frame;
     int websocket_ping_interval_ms;
     int websocket_close_grace_ms;
-    /* Accepted connections (splice_engine_accept): how long reading and deciding the request may take, who decides
-     * it, and what a granted client is sent once its target answers or when it does not (both copied). */
+    /* Accepted clients (splice_engine_listen): how long reading and deciding the request may take, who admits the
+     * client and who decides its request, and what a granted client is sent once its target answers or when it
+     * does not (both copied). */
     int request_timeout_ms;
+    SpliceAdmitCallback admit_callback;
     SpliceRequestCallback request_callback;
     const void *tunnel_opened_reply;
     size_t tunnel_opened_reply_length;
@@ -100,14 +106,16 @@ int splice_engine_open(SpliceEngine *engine, SpliceRelayKind kind, uint64_t rela
                        size_t opened_reply_length, const void *failed_reply, size_t failed_reply_length,
                        const void *early_bytes, size_t early_bytes_length);
 
-/* Takes a freshly accepted client socket (now the engine's) as the tunnel relay `relay`: a worker reads its HTTP
- * request head and asks the request callback, which grants a target, refuses, or decides later. With `refusal` set
- * the request is answered with it (copied) without asking. The relay's worker is `relay` modulo the workers, so
- * decisions reach it directly. Every relay ends with one SPLICE_FAILED or SPLICE_CLOSED event: a request that is
- * refused (EACCES), too large (EMSGSIZE), not complete in time (ETIMEDOUT) or abandoned by the client
- * (ECONNABORTED) fails. Returns 0, or -1 with errno (the fd is then closed). */
-int splice_engine_accept(SpliceEngine *engine, uint64_t relay, int client_fd, const void *refusal,
-                         size_t refusal_length);
+/* Accepts tunnel clients on `listen_fd` (which stays the caller's) on the workers themselves, so a tunnel lives on
+ * one thread from accept to close; the kernel hands a connection over once its first bytes arrived
+ * (TCP_DEFER_ACCEPT). Each client is admitted by the admit callback, then its HTTP request head is read and the
+ * request callback grants a target, refuses, or decides later. Relay ids are the engine's. Every relay ends with one
+ * SPLICE_FAILED or SPLICE_CLOSED event: a request that is refused (EACCES), too large (EMSGSIZE), not complete in
+ * time (ETIMEDOUT) or abandoned by the client (ECONNABORTED) fails. Returns 0, or -1 with errno. */
+int splice_engine_listen(SpliceEngine *engine, int listen_fd);
+
+/* Stops accepting and returns once no worker touches the listening socket any more (it may then be closed). */
+void splice_engine_unlisten(SpliceEngine *engine);
 
 /* Grants a request left SPLICE_PENDING: connects to `target` and relays. Ignored unless the relay awaits its verdict. */
 void splice_engine_grant(SpliceEngine *engine, uint64_t relay, const struct sockaddr *target, socklen_t target_length);
@@ -136,9 +144,6 @@ SpliceAcceptor *splice_acceptor_start(int listen_fd, SpliceAcceptCallback accept
 
 /* The local port a socket is bound to (IPv4 or IPv6), or -1. */
 int splice_bound_port(int fd);
-
-/* The IP address of a connected socket's peer as text (at least 46 bytes of room); false when it has none. */
-bool splice_peer_address(int fd, char *text, size_t room);
 
 /* Stops accepting (shutting the listening socket down), waits for the thread and frees the acceptor. */
 void splice_acceptor_stop(SpliceAcceptor *acceptor);

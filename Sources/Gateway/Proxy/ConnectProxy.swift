@@ -2,7 +2,6 @@ import CoreMetrics
 import Logging
 import NIOCore
 import ServiceLifecycle
-import Synchronization
 
 /// The HTTP CONNECT proxy as a swift-service-lifecycle `Service`: one public port through which SPICE clients reach
 /// their desktops, for networks where a port per session is not wanted (like Proxmox's spiceproxy).
@@ -11,7 +10,7 @@ import Synchronization
 /// `CONNECT ADDRESS:PORT`, the authorizer checks that a live session of that client address has exactly that endpoint,
 /// and the proxy relays bytes both ways until either side closes, the tunnel idles out or the session ends.
 ///
-/// The splice relays (`CSplice`) read each request on their worker threads; `TunnelDesk` decides it, at once for a
+/// The splice relays (`CSplice`) accept and read each request on their worker threads; `TunnelDesk` decides it, at once for a
 /// client and endpoint the authorizer granted before (until that session ends or moves), else by asking the
 /// authorizer. A granted tunnel's bytes move with splice(2), never entering user space.
 public final class ConnectProxy: Service, Sendable {
@@ -19,8 +18,6 @@ public final class ConnectProxy: Service, Sendable {
     let logger: Logger
     let listener: Listener
     let desk: TunnelDesk
-    /// Ids for relays, unique for the proxy's life.
-    let relayIDs = Atomic<UInt64>(0)
 
     /// Creates a proxy; nothing is bound until `run()`. Relayed bytes are counted with `metrics`.
     public init(
@@ -45,15 +42,12 @@ public final class ConnectProxy: Service, Sendable {
             self.desk.attach(nil)
             relays.stop()
         }
-        try await self.listener.serve(accepting: { self.accepted($0) }) {
+        try await self.listener.serve(
+            startingWith: { try relays.listen(on: $0.descriptor) }, stoppingWith: { _ in relays.stopListening() }
+        ) {
             let closed = await self.desk.closeAll()
             self.logger.info("CONNECT proxy stopped", metadata: ["tunnels": "\(closed)"])
         }
-    }
-
-    /// Hands an accepted socket to the desk with a new relay id. Called on the accept thread.
-    private func accepted(_ descriptor: CInt) {
-        self.desk.accepted(descriptor, id: self.relayIDs.wrappingAdd(1, ordering: .relaxed).newValue)
     }
 
     /// The bound port once listening (useful with port 0), awaiting until bound; throws if binding failed.

@@ -1,5 +1,4 @@
 import CoreMetrics
-internal import CSplice
 import Glibc
 import Logging
 import NIOCore
@@ -7,7 +6,7 @@ import Synchronization
 
 /// Where the CONNECT proxy decides its clients' requests and follows their tunnels to the end.
 ///
-/// The splice relays accept, read each request and ask `decide` on their worker thread. A request the `TunnelBook`
+/// The splice relays' workers accept (`admit`), read each request and ask `decide` on the same thread. A request the `TunnelBook`
 /// remembers a grant for is granted there and then; any other is asked of the authorizer in a task and granted or
 /// refused from there. Ending a session revokes its grants and closes its tunnels under the book's lock, so no
 /// tunnel of an ended session opens afterwards.
@@ -42,29 +41,20 @@ final class TunnelDesk: SpliceRequestDesk {
         self.state.withLock { $0.relays = relays }
     }
 
-    /// Hands a newly accepted socket to the relays, refused at once (429, 503) when its client holds its share of
-    /// connections or the proxy is stopping. Called on the accept thread.
-    func accepted(_ descriptor: CInt, id: UInt64) {
-        let client = Self.peerAddress(of: descriptor) ?? "unknown"
+    /// Records a client the relays accepted; a refusal (429, 503) when it holds its share of connections or the
+    /// proxy is stopping.
+    func admit(_ relay: UInt64, client: String) -> [UInt8]? {
         let counted = self.limiter.acquire(client)
-        if !counted {
-            self.logRefusal(.tooManyConnections, client: client, why: "too many connections")
-        }
-        // Recorded and handed over under the lock, so a close of every connection cannot slip in between.
-        let handed: Result<Void, any Error>? = self.state.withLock { state in
-            guard let relays = state.relays, state.book.accepted(id, client: client, counted: counted) else { return nil }
-            return Result { try relays.accept(id, client: descriptor, refusal: counted ? nil : TunnelRefusal.tooManyConnections.response) }
-        }
-        switch handed {
-        case nil:
-            Glibc.close(descriptor)  // stopping: the listener closes next
+        let taken = self.state.withLock { $0.book.accepted(relay, client: client, counted: counted) }
+        if !taken {
             if counted { self.limiter.release(client) }
-        case .failure(let error):
-            self.logger.error("connection not handed to the relays", metadata: ["client": "\(client)", "error": "\(error)"])
-            self.relay(id, did: .failed(errno: ENOMEM))
-        case .success:
-            break
+            return TunnelRefusal.shuttingDown.response
         }
+        guard counted else {
+            self.logRefusal(.tooManyConnections, client: client, why: "too many connections")
+            return TunnelRefusal.tooManyConnections.response
+        }
+        return nil
     }
 
     func decide(_ relay: UInt64, head: UnsafeRawBufferPointer) -> SpliceRelays.Verdict {
@@ -194,13 +184,6 @@ final class TunnelDesk: SpliceRequestDesk {
                 }
             }
         }
-    }
-
-    /// The IP address a connected socket's peer has, as text.
-    private static func peerAddress(of descriptor: CInt) -> String? {
-        var text = [CChar](repeating: 0, count: 64)
-        guard splice_peer_address(descriptor, &text, text.count) else { return nil }
-        return String(decoding: text.prefix { $0 != 0 }.map(UInt8.init(bitPattern:)), as: UTF8.self)
     }
 }
 

@@ -10,7 +10,8 @@ import Synchronization
 final class AcceptingSocket: Sendable {
     /// The bound port (the chosen one when asked for port 0).
     let port: Int
-    private let descriptor: CInt
+    /// The listening socket, for relays that accept on it themselves; it stays open until this is freed.
+    let descriptor: CInt
     private let acceptor = Mutex<Acceptor?>(nil)
 
     /// The running accept thread; its C state is touched only by `start` and `stop`, under the mutex.

@@ -21,7 +21,7 @@ final class SpliceRelays: Sendable {
         var isFinal: Bool { self != .opened }
     }
 
-    /// What becomes of a request the engine read from a client handed over with `accept`.
+    /// What becomes of a request the engine read from a client it accepted.
     enum Verdict: Sendable {
         /// Connect to this endpoint and relay; the client gets `Options.tunnelOpenedReply` once it answers.
         case grant(SocketAddress)
@@ -83,8 +83,8 @@ final class SpliceRelays: Sendable {
     private let engine: Engine
     private let router: Unmanaged<Router>
 
-    /// Starts the engine's workers; `desk` decides the requests of clients handed over with `accept` and hears of
-    /// their relays.
+    /// Starts the engine's workers; `desk` admits the clients accepted with `listen(on:)`, decides their requests
+    /// and hears of their relays.
     ///
     /// - Throws: `IOError` when a thread, epoll instance or eventfd could not be made.
     init(_ options: Options, desk: (any SpliceRequestDesk)? = nil) throws {
@@ -98,6 +98,12 @@ final class SpliceRelays: Sendable {
         settings.websocket_ping_interval_ms = Int32(clamping: options.pingInterval.milliseconds)
         settings.websocket_close_grace_ms = Int32(clamping: options.closeGrace.milliseconds)
         settings.request_timeout_ms = Int32(clamping: options.requestTimeout.milliseconds)
+        settings.admit_callback = { context, relay, peer, answer in
+            guard let answer else { return }
+            let router = Unmanaged<Router>.fromOpaque(context!).takeUnretainedValue()
+            let client = peer.map { String(cString: $0) } ?? "unknown"
+            if let refusal = router.desk?.admit(relay, client: client) { answer.pointee.fill(with: .refuse(refusal)) }
+        }
         settings.request_callback = { context, relay, head, length, answer in
             guard let answer else { return }
             let router = Unmanaged<Router>.fromOpaque(context!).takeUnretainedValue()
@@ -166,18 +172,19 @@ final class SpliceRelays: Sendable {
         }
     }
 
-    /// Takes a freshly accepted client socket (the relays now own it) as relay `id`: a worker reads its request
-    /// and asks the desk. With `refusal` set, the request is answered with it instead.
+    /// Accepts clients on the listening socket `descriptor` (which stays the caller's) on the workers: the desk
+    /// admits each, then decides its request. Relay ids are the engine's.
     ///
-    /// - Throws: `IOError` when out of memory (the socket is then closed).
-    func accept(_ id: UInt64, client: CInt, refusal: [UInt8]? = nil) throws {
-        let result =
-            if let refusal {
-                refusal.withUnsafeBytes { splice_engine_accept(self.engine.pointer, id, client, $0.baseAddress, $0.count) }
-            } else {
-                splice_engine_accept(self.engine.pointer, id, client, nil, 0)
-            }
-        if result != 0 { throw IOError(errnoCode: errno, reason: "accepting a client for the splice relays") }
+    /// - Throws: `IOError` when the socket cannot be made non-blocking.
+    func listen(on descriptor: CInt) throws {
+        if splice_engine_listen(self.engine.pointer, descriptor) != 0 {
+            throw IOError(errnoCode: errno, reason: "accepting on the splice relays")
+        }
+    }
+
+    /// Stops accepting; returns once no worker touches the listening socket any more.
+    func stopListening() {
+        splice_engine_unlisten(self.engine.pointer)
     }
 
     /// Grants a request the desk left pending: the relay connects to `target`. Ignored once the relay is gone.
@@ -223,9 +230,13 @@ extension Duration {
     }
 }
 
-/// Decides the requests of clients handed to the splice relays with `accept`, on the worker thread that read each
-/// one, and hears of those relays' events. It must answer quickly: a slow decision belongs in `.pending`.
+/// Admits the clients the splice relays accept (`listen(on:)`) and decides their requests, on the worker thread
+/// that accepted each, and hears of those relays' events. It must answer quickly: a slow decision belongs in
+/// `.pending`.
 protocol SpliceRequestDesk: Sendable {
+    /// A refusal to answer relay `relay`'s request with, from `client` (its address), instead of deciding it; nil to
+    /// read and decide the request.
+    func admit(_ relay: UInt64, client: String) -> [UInt8]?
     /// What becomes of relay `relay`'s request, whose head (through its blank line) is `head`.
     func decide(_ relay: UInt64, head: UnsafeRawBufferPointer) -> SpliceRelays.Verdict
     /// An event of an accepted relay; `.failed` or `.closed` is its last.
