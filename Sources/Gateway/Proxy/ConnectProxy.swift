@@ -42,11 +42,15 @@ public final class ConnectProxy: Service, Sendable {
             self.desk.attach(nil)
             relays.stop()
         }
-        try await self.listener.serve(
-            startingWith: { try relays.listen(on: $0.descriptor) }, stoppingWith: { _ in relays.stopListening() }
-        ) {
-            let closed = await self.desk.closeAll()
-            self.logger.info("CONNECT proxy stopped", metadata: ["tunnels": "\(closed)"])
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { await self.desk.askQuestions() }
+            defer { self.desk.stopAsking() }  // the group then waits for the answers in flight
+            try await self.listener.serve(
+                startingWith: { try relays.listen(on: $0.descriptor) }, stoppingWith: { _ in relays.stopListening() }
+            ) {
+                let closed = await self.desk.closeAll()
+                self.logger.info("CONNECT proxy stopped", metadata: ["tunnels": "\(closed)"])
+            }
         }
     }
 

@@ -6,12 +6,24 @@ import Synchronization
 
 /// Where the CONNECT proxy decides its clients' requests and follows their tunnels to the end.
 ///
-/// The splice relays' workers accept (`admit`), read each request and ask `decide` on the same thread. A request the `TunnelBook`
-/// remembers a grant for is granted there and then; any other is asked of the authorizer in a task and granted or
-/// refused from there. Ending a session revokes its grants and closes its tunnels under the book's lock, so no
-/// tunnel of an ended session opens afterwards.
+/// The splice relays' workers accept each client (`admit`), read its request and ask `decide` on the same thread. A
+/// request the `TunnelBook` remembers a grant for is granted there and then; any other is asked of the authorizer
+/// (`askQuestions`) and granted or refused from there. Ending a session revokes its grants and closes its tunnels
+/// under the book's lock, so no tunnel of an ended session opens afterwards.
 final class TunnelDesk: SpliceRequestDesk {
+    /// A request the book could not grant, waiting for the authorizer.
+    private struct Question: Sendable {
+        let relay: UInt64
+        let client: String
+        let target: ConnectTarget
+        let address: SocketAddress
+        /// The book's revocation count when it was asked.
+        let askedAt: UInt64
+    }
+
     private let authorizer: any TunnelAuthorizer
+    private let questions: AsyncStream<Question>
+    private let asking: AsyncStream<Question>.Continuation
     private let limiter: ClientConnectionLimiter
     private let metrics: RelayMetrics
     private let logger: Logger
@@ -30,6 +42,7 @@ final class TunnelDesk: SpliceRequestDesk {
         logger: Logger
     ) {
         self.authorizer = authorizer
+        (self.questions, self.asking) = AsyncStream.makeStream(of: Question.self)
         self.limiter = ClientConnectionLimiter(limit: connectionsPerClient)
         self.metrics = metrics
         self.logger = logger
@@ -70,13 +83,30 @@ final class TunnelDesk: SpliceRequestDesk {
         }
         if admitted != nil { return .grant(address) }
         guard let client else { return .refuse(TunnelRefusal.shuttingDown.response) }
-        Task { await self.ask(relay, client: client, target: target, address: address, askedAt: askedAt) }
+        let question = Question(relay: relay, client: client, target: target, address: address, askedAt: askedAt)
+        guard case .enqueued = self.asking.yield(question) else { return .refuse(TunnelRefusal.shuttingDown.response) }
         return .pending
     }
 
+    /// Asks the authorizer the questions `decide` leaves pending, each in a task of its own, until `stopAsking()`;
+    /// returns once every answer is in.
+    func askQuestions() async {
+        await withDiscardingTaskGroup { group in
+            for await question in self.questions {
+                group.addTask { await self.ask(question) }
+            }
+        }
+    }
+
+    /// Ends `askQuestions()` once the questions asked so far are answered; later requests are refused (503).
+    func stopAsking() {
+        self.asking.finish()
+    }
+
     /// Asks the authorizer about a request the book could not grant, and grants or refuses it.
-    private func ask(_ relay: UInt64, client: String, target: ConnectTarget, address: SocketAddress, askedAt: UInt64) async {
-        var askedAt = askedAt
+    private func ask(_ question: Question) async {
+        let (relay, client, target, address) = (question.relay, question.client, question.target, question.address)
+        var askedAt = question.askedAt
         for _ in 0..<5 {
             let sessionID: String
             do {
