@@ -75,8 +75,15 @@ extension EndToEnd {
                 }
                 #expect(try Self.connectStatus(to: "localhost:\(BrokerUnderTest.httpPort)") == 400)
 
+                // Alice asks for her desktop from the other address: her session moves there, and what the proxy
+                // granted her old address (it remembers grants) is forgotten at once.
+                let moved = try #require(try Self.requestDesktop(for: alice, from: otherClient).1)
+                #expect(moved.id == aliceSession.id && moved.clientAddress == otherClient)
+                #expect(try Self.connectStatus(to: aliceEndpoint) == 403, "alice's old address after she moved")
+                #expect(try Self.connectStatus(to: aliceEndpoint, from: otherClient) == 200, "alice's new address")
+
                 #expect(try API.release(aliceSession.id, token: alice).status == 204)
-                #expect(try Self.connectStatus(to: aliceEndpoint) == 403, "an ended session's endpoint")
+                #expect(try Self.connectStatus(to: aliceEndpoint, from: otherClient) == 403, "an ended session's endpoint")
                 #expect(sentinel.acceptedCount() == 0, "a refused tunnel reached the hypervisor")
                 #expect(((try? String(contentsOf: broker.log, encoding: .utf8)) ?? "").contains("tunnel refused"))
             }
