@@ -123,7 +123,7 @@ static void finish(Worker *worker, Relay *relay, SpliceEvent event, int error) {
     worker->ended = relay;
     const SpliceEngineOptions *options = &worker->engine->options;
     options->callback(options->context, relay->id, event, error, relay->direction[CLIENT].moved,
-                      relay->direction[TARGET].moved);
+                      relay->direction[TARGET].moved, relay->websocket ? relay->websocket->close_code : 0);
 }
 
 static void free_ended(Worker *worker) {
@@ -156,7 +156,7 @@ static void settle(Worker *worker, Relay *relay, RelayStatus status, int error) 
     const SpliceEngineOptions *options = &worker->engine->options;
     switch (status) {
     case RELAY_LIVE: break;
-    case RELAY_OPENED: options->callback(options->context, relay->id, SPLICE_OPENED, 0, 0, 0); break;
+    case RELAY_OPENED: options->callback(options->context, relay->id, SPLICE_OPENED, 0, 0, 0, 0); break;
     case RELAY_FAILED: finish(worker, relay, SPLICE_FAILED, error); break;
     case RELAY_ENDED: finish(worker, relay, SPLICE_CLOSED, error); break;
     }

@@ -82,6 +82,7 @@ static void queue_close(WebSocket *websocket, uint16_t code, const char *reason,
     memcpy(payload + 2, reason, reason_length);
     /* A Close goes out as soon as the data frame under way is complete: pings and pongs not yet sent are dropped. */
     websocket->outbox_length = 0;
+    websocket->close_code = code;
     queue_control(websocket, OPCODE_CLOSE, payload, 2 + reason_length);
 }
 

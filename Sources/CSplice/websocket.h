@@ -58,6 +58,8 @@ typedef struct {
     uint8_t outbox[WS_OUTBOX];
     size_t outbox_length;
     WebSocketPhase phase;
+    /* The code of the Close frame queued for the browser, 0 before one was. */
+    uint16_t close_code;
     int64_t close_deadline_ms, next_ping_ms;
     /* The browser closed its connection or it failed. */
     bool browser_gone;

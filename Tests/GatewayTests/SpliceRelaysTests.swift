@@ -88,11 +88,33 @@ struct SpliceRelaysTests {
         try tunnel.client.send(Array("ping".utf8))
         #expect(try tunnel.target.receive(exactly: 4) == Array("ping".utf8))
         #expect(try tunnel.client.receiveUntilEnd() == [])
-        guard case .closed(let code, _, _) = try await tunnel.events.final() else {
+        guard case .closed(let code, _, _, _) = try await tunnel.events.final() else {
             Issue.record("no closed event")
             return
         }
         #expect(code == ETIMEDOUT)
+    }
+
+    @Test func aWebSocketRelayReportsTheCodeOfTheCloseItSent() async throws {
+        let relays = try SpliceRelays(.init(closeGrace: .milliseconds(200)))
+        defer { relays.stop() }
+        let (targetListener, targetPort) = try BlockingSocket.listening()
+        let (clientListener, clientPort) = try BlockingSocket.listening()
+        let browser = try BlockingSocket.connected(to: clientPort)
+        let events = EventLog()
+        try relays.open(
+            7, client: try clientListener.acceptDescriptor(), target: try SocketAddress(ipAddress: "127.0.0.1", port: targetPort),
+            webSocket: true, openedReply: [], failedReply: [], earlyBytes: [], events: events.record)
+        let desktop = try targetListener.accept()
+        relays.close(7, with: .sessionEnded())
+        let close = try browser.receive(exactly: 4)  // FIN + Close, length, then the code
+        #expect(close[0] == 0x88 && (UInt16(close[2]) << 8 | UInt16(close[3])) == 4410)
+        #expect(try desktop.receiveUntilEnd() == [])
+        guard case .closed(_, _, _, let closeCode) = try await events.final() else {
+            Issue.record("no closed event")
+            return
+        }
+        #expect(closeCode == 4410)
     }
 
     @Test func aTargetThatRefusesGetsTheFailureReply() async throws {

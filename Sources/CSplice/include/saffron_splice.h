@@ -22,8 +22,10 @@ typedef enum {
     SPLICE_CLOSED = 3,
 } SpliceEvent;
 
+/* `close_code`: for a WebSocket relay's SPLICE_CLOSED, the code of the Close frame the engine sent the browser (its
+ * own, or the browser's echoed); 0 when it sent none (the browser's connection broke first) and for tunnels. */
 typedef void (*SpliceCallback)(void *context, uint64_t relay, SpliceEvent event, int error, uint64_t bytes_up,
-                               uint64_t bytes_down);
+                               uint64_t bytes_down, uint16_t close_code);
 
 /* What becomes of a CONNECT request the engine read (see splice_engine_accept). */
 typedef enum {

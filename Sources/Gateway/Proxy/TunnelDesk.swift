@@ -164,7 +164,7 @@ final class TunnelDesk: SpliceRequestDesk {
             self.logRefusal(
                 .unreachable, client: connection?.client ?? "unknown",
                 why: "connecting to \(connection?.target?.description ?? "") failed: \(Self.describe(code))")
-        case .closed(let code, let up, let down):
+        case .closed(let code, let up, let down, _):
             self.metrics.toDesktop.increment(by: Int(clamping: up))
             self.metrics.toClient.increment(by: Int(clamping: down))
             self.logger.debug(

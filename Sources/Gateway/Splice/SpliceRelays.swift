@@ -14,8 +14,9 @@ final class SpliceRelays: Sendable {
         /// Connecting failed with `errno`; the failure reply went to the client and both ends are closed.
         case failed(errno: Int32)
         /// The relay ended (`errno` 0 when both sides finished, `ETIMEDOUT` idle, `ECANCELED` closed on request);
-        /// both ends are closed. The last event of an opened relay.
-        case closed(errno: Int32, bytesUp: UInt64, bytesDown: UInt64)
+        /// both ends are closed. The last event of an opened relay. A WebSocket relay's `closeCode` is that of the
+        /// Close frame it sent the browser, 0 when it sent none.
+        case closed(errno: Int32, bytesUp: UInt64, bytesDown: UInt64, closeCode: UInt16 = 0)
 
         /// True for the relay's last event.
         var isFinal: Bool { self != .opened }
@@ -113,12 +114,12 @@ final class SpliceRelays: Sendable {
             answer.pointee.fill(with: verdict)
         }
         settings.context = router.toOpaque()
-        settings.callback = { context, relay, event, error, up, down in
+        settings.callback = { context, relay, event, error, up, down, closeCode in
             let router = Unmanaged<Router>.fromOpaque(context!).takeUnretainedValue()
             switch event {
             case SPLICE_OPENED: router.deliver(relay, .opened)
             case SPLICE_FAILED: router.deliver(relay, .failed(errno: error))
-            default: router.deliver(relay, .closed(errno: error, bytesUp: up, bytesDown: down))
+            default: router.deliver(relay, .closed(errno: error, bytesUp: up, bytesDown: down, closeCode: closeCode))
             }
         }
         let started = options.tunnelOpenedReply.withUnsafeBytes { opened in

@@ -65,13 +65,14 @@ final class SplicedConnection: Sendable {
 
     /// Moves the socket to the splice relays, which connect to `target`, answer the client (`openedReply`, or
     /// `failedReply` when the target cannot be reached) and carry the bytes (framed for a WebSocket); the caller
-    /// then closes its channel. `opened` and `failed` are told of the relay; `closed` of its end.
+    /// then closes its channel. `opened` and `failed` are told of the relay; `closed` of its end (an errno, 0 for an
+    /// orderly one, and the code of the Close frame a WebSocket relay sent, 0 when none).
     ///
     /// - Returns: false when the connection was closed meanwhile or the relay could not be opened.
     func handOff(
         to target: SocketAddress, openedReply: [UInt8], failedReply: [UInt8],
         earlyBytes: [UInt8], opened: @escaping @Sendable () -> Void, failed: @escaping @Sendable (Int32) -> Void,
-        closed: @escaping @Sendable (Int32) -> Void = { _ in }
+        closed: @escaping @Sendable (Int32, UInt16) -> Void = { _, _ in }
     ) -> Bool {
         let descriptor: CInt? = self.stage.withLock { stage in
             guard case .handshake(let descriptor, _) = stage else { return nil }
@@ -91,10 +92,10 @@ final class SplicedConnection: Sendable {
                     opened()
                 case .failed(let code):
                     failed(code)
-                case .closed(let code, let up, let down):
+                case .closed(let code, let up, let down, let closeCode):
                     metrics.toDesktop.increment(by: Int(clamping: up))
                     metrics.toClient.increment(by: Int(clamping: down))
-                    closed(code)
+                    closed(code, closeCode)
                 }
                 if event.isFinal {
                     self?.stage.withLock { $0 = .ended }

@@ -195,8 +195,16 @@ final class WebSocketHandshakeHandler: ChannelInboundHandler {
                     "target": "\(target.host):\(target.port)", "error": "\(String(cString: strerror(code)))",
                     "close_code": "\(unreachable.closeCode)",
                 ])
-        } closed: { code in
-            logger.debug("connection closed", metadata: ["error": "\(code == 0 ? "none" : String(cString: strerror(code)))"])
+        } closed: { code, closeCode in
+            let metadata: Logger.Metadata = [
+                "close_code": "\(closeCode == 0 ? "none" : String(closeCode))",
+                "error": "\(code == 0 ? "none" : String(cString: strerror(code)))",
+            ]
+            switch closeCode {
+            case 4408, 4410: logger.info("WebSocket connection closed", metadata: metadata)
+            case 1002, 1009: logger.notice("WebSocket connection closed: the browser broke the protocol", metadata: metadata)
+            default: logger.debug("WebSocket connection closed", metadata: metadata)
+            }
         }
         if !handed {
             self.logger.error("connection not handed to the relays", metadata: ["target": "\(target.host):\(target.port)"])
