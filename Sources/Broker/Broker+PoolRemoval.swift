@@ -12,7 +12,7 @@ extension Broker {
         let held = Set(try await store.sessions().filter { $0.pool == poolName }.map(\.vm))
         for name in names {
             guard known.contains(name) else {
-                throw BrokerError(code: "vm_not_found", message: "Pool \(poolName) has no VM named \(name).", httpStatus: 404)
+                throw BrokerError.vmNotInPool(name, pool: poolName)
             }
             guard !held.contains(name) else { throw BrokerError(StoreError.vmInUse(name)) }
         }

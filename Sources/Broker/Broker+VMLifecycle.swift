@@ -59,7 +59,7 @@ extension Broker {
     public func repair(vm: String, inPool poolName: String, by actor: String = AuditLog.cliActor) async throws {
         guard let pool = try await store.pool(named: poolName) else { throw BrokerError(StoreError.poolNotFound(poolName)) }
         guard try await store.vm(named: vm, inPool: poolName) != nil else {
-            throw BrokerError(code: "vm_not_found", message: "Pool \(poolName) has no VM named \(vm).", httpStatus: 404)
+            throw BrokerError.vmNotInPool(vm, pool: poolName)
         }
         if try await store.sessions().contains(where: { $0.pool == poolName && $0.vm == vm }) {
             throw BrokerError(StoreError.vmInUse(vm))

@@ -37,6 +37,10 @@ public struct BrokerError: Error, Equatable, Sendable, CustomStringConvertible {
     static func vmNotReady(_ message: String) -> BrokerError {
         BrokerError(code: "vm_not_ready", message: message, httpStatus: 409)
     }
+    /// A pool has no VM of that name (404 `vm_not_found`).
+    static func vmNotInPool(_ vm: String, pool: String) -> BrokerError {
+        BrokerError(code: "vm_not_found", message: "Pool \(pool) has no VM named \(vm).", httpStatus: 404)
+    }
     /// A VM that must run for what was asked (a screenshot) is off, paused or not created yet.
     public static func vmNotRunning(_ vm: String) -> BrokerError {
         BrokerError(code: "vm_not_running", message: "VM \(vm) is not running, so it shows no screen.", httpStatus: 409)

@@ -16,7 +16,7 @@ extension Broker {
         try Self.requireReader(user)
         guard let pool = try await store.pool(named: poolName) else { throw BrokerError(StoreError.poolNotFound(poolName)) }
         guard let record = try await store.vm(named: vm, inPool: poolName) else {
-            throw BrokerError(code: "vm_not_found", message: "Pool \(poolName) has no VM named \(vm).", httpStatus: 404)
+            throw BrokerError.vmNotInPool(vm, pool: poolName)
         }
         guard record.isProvisioned else { throw BrokerError.vmNotRunning(vm) }
         let shot = try await hypervisor.screenshot(of: VMRef(connectURI: pool.connectURI, domain: vm))
