@@ -55,7 +55,10 @@ bool address_text(const struct sockaddr_storage *address, char *text, size_t roo
         return inet_ntop(AF_INET, &((const struct sockaddr_in *)address)->sin_addr, text, (socklen_t)room) != NULL;
     }
     if (address->ss_family == AF_INET6) {
-        return inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)address)->sin6_addr, text, (socklen_t)room) != NULL;
+        const struct in6_addr *ip = &((const struct sockaddr_in6 *)address)->sin6_addr;
+        /* An IPv4 client of a dual-stack socket is named as IPv4, as the rest of the broker names it. */
+        if (IN6_IS_ADDR_V4MAPPED(ip)) return inet_ntop(AF_INET, &ip->s6_addr[12], text, (socklen_t)room) != NULL;
+        return inet_ntop(AF_INET6, ip, text, (socklen_t)room) != NULL;
     }
     return false;
 }

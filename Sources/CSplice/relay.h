@@ -123,7 +123,7 @@ bool request_keep_early_bytes(Relay *relay);
 /* Sends a reply to the client while it is still in its request (best effort: a reply fits the socket buffer). */
 void request_answer(Relay *relay, const void *reply, size_t length);
 
-/* A socket address's IP address as text; false for other families. */
+/* A socket address's IP address as text (an IPv4-mapped IPv6 address as IPv4); false for other families. */
 bool address_text(const struct sockaddr_storage *address, char *text, size_t room);
 
 /* Closes both ends and the pipes; epoll forgets closed fds. */

@@ -82,6 +82,15 @@ import Testing
         }
     }
 
+    @Test func anIPv4ClientOfADualStackProxyIsKnownByItsIPv4Address() async throws {
+        let (desktop, authorizer) = try await ConnectProxyLiveTests.grantedDesktop()  // granted to 127.0.0.1
+        try await withLiveProxy(authorizer, configure: { $0.host = "::" }) { _, port in
+            let client = try await TestProxyClient.connect(port: port)
+            #expect(try await client.connect(to: "127.0.0.1:\(desktop.port)") == "HTTP/1.1 200 Connection established")
+            #expect(authorizer.requests == ["127.0.0.1 -> 127.0.0.1:\(desktop.port)"])
+        }
+    }
+
     @Test func anOversizedRequestHeadIsRefusedWith431() async throws {
         let (desktop, authorizer) = try await ConnectProxyLiveTests.grantedDesktop()
         try await withLiveProxy(authorizer) { _, port in
