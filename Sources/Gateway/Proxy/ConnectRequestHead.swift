@@ -9,6 +9,11 @@ enum ConnectRequestHead {
     struct Refusal: Error, Equatable {
         var refusal: TunnelRefusal
         var why: String
+
+        /// A request target that is not an address literal with a port (400).
+        static func notAnEndpoint(_ authority: String) -> Refusal {
+            Refusal(refusal: .badRequest, why: "target \(authority.debugDescription) is not ADDRESS:PORT")
+        }
     }
 
     /// The endpoint the request asks for, or why it is refused.
@@ -27,9 +32,7 @@ enum ConnectRequestHead {
             return .failure(Refusal(refusal: .methodNotAllowed, why: "method \(String(decoding: parts[0], as: UTF8.self))"))
         }
         let authority = String(decoding: parts[1], as: UTF8.self)
-        guard let target = ConnectTarget(authority: authority), target.socketAddress != nil else {
-            return .failure(Refusal(refusal: .badRequest, why: "target \(authority.debugDescription) is not ADDRESS:PORT"))
-        }
+        guard let target = ConnectTarget(authority: authority) else { return .failure(.notAnEndpoint(authority)) }
         return .success(target)
     }
 

@@ -1,5 +1,5 @@
-/// The CONNECT proxy's record of its connections and of the grants it remembers, kept under one lock so that a
-/// session's end and a tunnel's grant cannot pass each other.
+/// The CONNECT proxy's record of its connections, of how many each client address holds, and of the grants it
+/// remembers, kept under one lock so that a session's end and a tunnel's grant cannot pass each other.
 ///
 /// A grant is the authorizer's yes for one client address and one endpoint. It is remembered, so the session's
 /// next tunnels (a SPICE client opens one per channel, and again on every reconnect) are granted without asking,
@@ -29,6 +29,8 @@ struct TunnelBook {
 
     /// Connections accepted and not yet ended, by relay id.
     private(set) var connections: [UInt64: Connection] = [:]
+    /// Connections counted in each client address's share.
+    private var held: [String: Int] = [:]
     private var grants: [GrantKey: Grant] = [:]
     /// Counts sessions ended or moved; an answer asked before the latest one is asked again.
     private(set) var revocations: UInt64 = 0
@@ -36,16 +38,32 @@ struct TunnelBook {
     private(set) var isShut = false
     /// How long a remembered grant is trusted without asking again.
     let grantLifetime: Duration
+    /// Connections one client address may hold at once (a SPICE session opens one per channel).
+    let connectionsPerClient: Int
 
-    init(grantLifetime: Duration) {
+    init(grantLifetime: Duration, connectionsPerClient: Int) {
         self.grantLifetime = grantLifetime
+        self.connectionsPerClient = connectionsPerClient
     }
 
-    /// Records a new connection; false once shut.
-    mutating func accepted(_ id: UInt64, client: String, counted: Bool) -> Bool {
-        guard !self.isShut else { return false }
+    /// What became of a new connection.
+    enum Admission: Equatable {
+        /// Recorded and counted in its client's share.
+        case taken
+        /// Recorded, but its client already holds its share: its request is to be refused.
+        case overShare
+        /// Not recorded: the proxy is stopping.
+        case shut
+    }
+
+    /// Records a new connection of `client`, counting it in the client's share while there is room.
+    mutating func accepted(_ id: UInt64, client: String) -> Admission {
+        guard !self.isShut else { return .shut }
+        let held = self.held[client, default: 0]
+        let counted = held < self.connectionsPerClient
+        if counted { self.held[client] = held + 1 }
         self.connections[id] = Connection(client: client, counted: counted)
-        return true
+        return counted ? .taken : .overShare
     }
 
     /// The session a remembered grant gives the connection's request for `target`, recording the tunnel as the
@@ -99,9 +117,14 @@ struct TunnelBook {
         return Array(self.connections.keys)
     }
 
-    /// Forgets an ended connection, returning it.
+    /// Forgets an ended connection (and its place in its client's share), returning it.
     mutating func ended(_ id: UInt64) -> Connection? {
-        self.connections.removeValue(forKey: id)
+        guard let connection = self.connections.removeValue(forKey: id) else { return nil }
+        if connection.counted {
+            let held = self.held[connection.client, default: 0] - 1
+            self.held[connection.client] = held > 0 ? held : nil
+        }
+        return connection
     }
 
     /// Tunnels granted and not yet ended.

@@ -24,7 +24,6 @@ final class TunnelDesk: SpliceRequestDesk {
     private let authorizer: any TunnelAuthorizer
     private let questions: AsyncStream<Question>
     private let asking: AsyncStream<Question>.Continuation
-    private let limiter: ClientConnectionLimiter
     private let metrics: RelayMetrics
     private let logger: Logger
     private let state: Mutex<State>
@@ -43,10 +42,10 @@ final class TunnelDesk: SpliceRequestDesk {
     ) {
         self.authorizer = authorizer
         (self.questions, self.asking) = AsyncStream.makeStream(of: Question.self)
-        self.limiter = ClientConnectionLimiter(limit: connectionsPerClient)
         self.metrics = metrics
         self.logger = logger
-        self.state = Mutex(State(book: TunnelBook(grantLifetime: grantLifetime)))
+        self.state = Mutex(
+            State(book: TunnelBook(grantLifetime: grantLifetime, connectionsPerClient: connectionsPerClient)))
     }
 
     /// Starts taking connections onto `relays`; nil once they stop, so nothing reaches them afterwards.
@@ -57,17 +56,15 @@ final class TunnelDesk: SpliceRequestDesk {
     /// Records a client the relays accepted; a refusal (429, 503) when it holds its share of connections or the
     /// proxy is stopping.
     func admit(_ relay: UInt64, client: String) -> [UInt8]? {
-        let counted = self.limiter.acquire(client)
-        let taken = self.state.withLock { $0.book.accepted(relay, client: client, counted: counted) }
-        if !taken {
-            if counted { self.limiter.release(client) }
-            return TunnelRefusal.shuttingDown.response
-        }
-        guard counted else {
+        switch self.state.withLock({ $0.book.accepted(relay, client: client) }) {
+        case .taken:
+            return nil
+        case .overShare:
             self.logRefusal(.tooManyConnections, client: client, why: "too many connections")
             return TunnelRefusal.tooManyConnections.response
+        case .shut:
+            return TunnelRefusal.shuttingDown.response
         }
-        return nil
     }
 
     func decide(_ relay: UInt64, head: UnsafeRawBufferPointer) -> SpliceRelays.Verdict {
@@ -76,7 +73,10 @@ final class TunnelDesk: SpliceRequestDesk {
         case .success(let named): target = named
         case .failure(let refused): return self.refuse(relay, refused.refusal, why: refused.why)
         }
-        guard let address = target.socketAddress else { return self.refuse(relay, .badRequest, why: "no address") }
+        guard let address = target.socketAddress else {  // made once here, for the grant and the question alike
+            let refused = ConnectRequestHead.Refusal.notAnEndpoint(target.description)
+            return self.refuse(relay, refused.refusal, why: refused.why)
+        }
         let now = ContinuousClock.now
         let (admitted, client, askedAt) = self.state.withLock { state in
             (state.book.admit(relay, to: target, now: now), state.book.connections[relay]?.client, state.book.revocations)
@@ -146,6 +146,7 @@ final class TunnelDesk: SpliceRequestDesk {
     func relay(_ relay: UInt64, did event: SpliceRelays.Event) {
         guard event.isFinal else {
             self.metrics.opened.increment()
+            guard self.logger.logLevel <= .info else { return }
             let connection = self.state.withLock { $0.book.connections[relay] }
             self.logger.info(
                 "tunnel opened",
@@ -158,7 +159,6 @@ final class TunnelDesk: SpliceRequestDesk {
         let (connection, waiters) = self.state.withLock { state in
             (state.book.ended(relay), state.waiters.removeValue(forKey: relay) ?? [])
         }
-        if let connection, connection.counted { self.limiter.release(connection.client) }
         switch event {
         case .failed(let code) where connection?.target != nil && code != ECANCELED:
             self.logRefusal(

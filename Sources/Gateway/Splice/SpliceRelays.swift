@@ -110,7 +110,7 @@ final class SpliceRelays: Sendable {
             let router = Unmanaged<Router>.fromOpaque(context!).takeUnretainedValue()
             let verdict =
                 router.desk?.decide(relay, head: UnsafeRawBufferPointer(start: head, count: length))
-                ?? .refuse(Array("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n".utf8))
+                ?? .refuse(TunnelRefusal.shuttingDown.response)  // no desk: nothing can decide it
             answer.pointee.fill(with: verdict)
         }
         settings.context = router.toOpaque()
