@@ -63,10 +63,9 @@ extension WebSocketRelayHandler {
     /// Every refusal is logged with its code, reason and peer (metadata), never with the full token.
     func logClose(_ refusal: GatewayRefusal) {
         let metadata: Logger.Metadata = ["close_code": "\(refusal.closeCode)", "reason": "\(refusal.reason)"]
-        switch refusal.closeCode {
-        case 1000, 1001: self.logger.debug("closing WebSocket connection", metadata: metadata)
-        case 4408, 4410: self.logger.info("closing WebSocket connection", metadata: metadata)
-        default: self.logger.notice("refusing WebSocket connection", metadata: metadata)
-        }
+        let level = GatewayLogging.level(forClose: refusal.closeCode)
+        self.logger.log(
+            level: level, level == .notice ? "refusing WebSocket connection" : "closing WebSocket connection",
+            metadata: metadata)
     }
 }

@@ -200,11 +200,7 @@ final class WebSocketHandshakeHandler: ChannelInboundHandler {
                 "close_code": "\(closeCode == 0 ? "none" : String(closeCode))",
                 "error": "\(code == 0 ? "none" : String(cString: strerror(code)))",
             ]
-            switch closeCode {
-            case 4408, 4410: logger.info("WebSocket connection closed", metadata: metadata)
-            case 1002, 1009: logger.notice("WebSocket connection closed: the browser broke the protocol", metadata: metadata)
-            default: logger.debug("WebSocket connection closed", metadata: metadata)
-            }
+            logger.log(level: GatewayLogging.level(forClose: closeCode), "WebSocket connection closed", metadata: metadata)
         }
         if !handed {
             self.logger.error("connection not handed to the relays", metadata: ["target": "\(target.host):\(target.port)"])
