@@ -26,12 +26,12 @@ public struct Broker: Sendable {
     /// Counters and gauges for Prometheus.
     public let metrics: BrokerMetrics
     /// Told of every session this broker ends.
-    let sessionEndObservers: [any SessionEndObserver]
+    let sessionObservers: [any SessionObserver]
     let logger: Logger
 
     public init(
         store: any Store, hypervisor: any Hypervisor, forwarder: any PortForwarder, settings: BrokerSettings,
-        webConsoleTokens: WebConsoleTokens? = nil, sessionEndObservers: [any SessionEndObserver] = [],
+        webConsoleTokens: WebConsoleTokens? = nil, sessionObservers: [any SessionObserver] = [],
         presence: PresenceTracker = PresenceTracker(), upkeep: UpkeepState = UpkeepState(),
         metrics: BrokerMetrics = BrokerMetrics(), logger: Logger = Logger(label: "saffron.broker")
     ) {
@@ -41,7 +41,7 @@ public struct Broker: Sendable {
         self.metrics = metrics
         self.settings = settings
         self.webConsoleTokens = webConsoleTokens ?? WebConsoleTokens(store: store)
-        self.sessionEndObservers = sessionEndObservers
+        self.sessionObservers = sessionObservers
         self.presence = presence
         self.upkeep = upkeep
         self.logger = logger

@@ -17,8 +17,8 @@
 /* How many empty pipes a worker keeps for its next tunnels. */
 #define SPARE_PIPES 64
 
-/* A request from another thread to a worker: open a relay, take an accepted client, decide its request, close a
- * relay, or stop. */
+/* A request from another thread to a worker: open a relay, start or stop accepting, decide a pending request, close
+ * a relay, or stop. */
 typedef struct Command {
     enum { OPEN, LISTEN, UNLISTEN, GRANT, REFUSE, CLOSE, CLOSE_WEBSOCKET, STOP } kind;
     Relay *relay;

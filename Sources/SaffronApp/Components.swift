@@ -68,12 +68,12 @@ public struct Components: Sendable {
                 logger: logger, metrics: metricsFactory)
         }
         self.proxy = proxy
-        var observers: [any SessionEndObserver] = [GatewaySessionCutter(gateway: gateway)]
+        var observers: [any SessionObserver] = [GatewaySessionCutter(gateway: gateway)]
         if let proxy { observers.append(ProxySessionCutter(proxy: proxy)) }
         self.broker = Broker(
             store: store, hypervisor: LibvirtHypervisor(), forwarder: Self.forwarder(for: config.firewall, logger: logger),
             settings: settings,
-            webConsoleTokens: tokens, sessionEndObservers: observers, metrics: metrics, logger: logger)
+            webConsoleTokens: tokens, sessionObservers: observers, metrics: metrics, logger: logger)
     }
 
     static func forwarder(for config: SaffronConfig.Firewall, logger: Logger) -> any PortForwarder {

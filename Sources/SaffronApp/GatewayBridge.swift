@@ -17,7 +17,7 @@ struct BrokerTokenResolver: GatewayTokenResolver {
 }
 
 /// Cuts a session's browser connections when the broker ends it.
-struct GatewaySessionCutter: SessionEndObserver {
+struct GatewaySessionCutter: SessionObserver {
     let gateway: WebSocketGateway
 
     func sessionEnded(_ sessionID: String) async {
@@ -38,7 +38,7 @@ struct BrokerTunnelAuthorizer: TunnelAuthorizer {
 
 /// Cuts a session's proxy tunnels when the broker ends it, and has the proxy forget what it granted the session's
 /// old client address when the client moves.
-struct ProxySessionCutter: SessionEndObserver {
+struct ProxySessionCutter: SessionObserver {
     let proxy: ConnectProxy
 
     func sessionEnded(_ sessionID: String) async {

@@ -5,7 +5,7 @@ import Store
 import Testing
 
 /// Remembers which sessions it was told ended or moved.
-actor RecordingObserver: SessionEndObserver {
+actor RecordingObserver: SessionObserver {
     private(set) var ended: [String] = []
     private(set) var moved: [String] = []
     func sessionEnded(_ sessionID: String) async { ended.append(sessionID) }
@@ -15,7 +15,7 @@ actor RecordingObserver: SessionEndObserver {
 extension BrokerFixture {
     /// The same store, hypervisor and forwarder under a broker that tells `observer` of sessions ending and moving.
     func broker(telling observer: RecordingObserver) -> Broker {
-        Broker(store: store, hypervisor: hypervisor, forwarder: forwarder, settings: broker.settings, sessionEndObservers: [observer])
+        Broker(store: store, hypervisor: hypervisor, forwarder: forwarder, settings: broker.settings, sessionObservers: [observer])
     }
 }
 

@@ -158,7 +158,7 @@ extension Broker {
             try await forwarder.install(newRule)
             try await forwarder.remove(oldRule)
         }
-        for observer in sessionEndObservers { await observer.sessionMoved(current.id) }
+        for observer in sessionObservers { await observer.sessionMoved(current.id) }
         logger.info("session \(current.id) of \(current.user) now pinned to \(clientAddress)")
         return moved
     }

@@ -19,7 +19,7 @@ extension Broker {
         if let user { _ = try await session(id: id, visibleTo: user) }
         let session = try await BrokerError.mapping { try await store.deleteSession(id: id) }
         await webConsoleTokens.revoke(session: id)
-        for observer in sessionEndObservers { await observer.sessionEnded(id) }
+        for observer in sessionObservers { await observer.sessionEnded(id) }
         // Disconnect first, then drop the rule and its tracked connections: together they cut a live viewer at once.
         do {
             try await hypervisor.revokeTicket(on: try await vmRef(for: session))

@@ -27,7 +27,7 @@ typedef enum {
 typedef void (*SpliceCallback)(void *context, uint64_t relay, SpliceEvent event, int error, uint64_t bytes_up,
                                uint64_t bytes_down, uint16_t close_code);
 
-/* What becomes of a CONNECT request the engine read (see splice_engine_accept). */
+/* What becomes of a CONNECT request the engine read (see splice_engine_listen). */
 typedef enum {
     /* Connect to `target` and relay; the client gets the engine's tunnel replies. */
     SPLICE_GRANT = 1,

@@ -10,9 +10,9 @@ import ServiceLifecycle
 /// `CONNECT ADDRESS:PORT`, the authorizer checks that a live session of that client address has exactly that endpoint,
 /// and the proxy relays bytes both ways until either side closes, the tunnel idles out or the session ends.
 ///
-/// The splice relays (`CSplice`) accept and read each request on their worker threads; `TunnelDesk` decides it, at once for a
-/// client and endpoint the authorizer granted before (until that session ends or moves), else by asking the
-/// authorizer. A granted tunnel's bytes move with splice(2), never entering user space.
+/// The splice relays (`CSplice`) accept and read each request on their worker threads; `TunnelDesk` decides it, at
+/// once for a client and endpoint the authorizer granted before (until that session ends or moves), else by asking
+/// the authorizer. A granted tunnel's bytes move with splice(2), never entering user space.
 public final class ConnectProxy: Service, Sendable {
     let settings: TunnelSettings
     let logger: Logger

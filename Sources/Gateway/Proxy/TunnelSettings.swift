@@ -1,5 +1,3 @@
-import NIOCore
-
 /// The per-tunnel knobs, taken from `ProxyConfiguration`.
 struct TunnelSettings: Sendable {
     var bufferLimit: Int
