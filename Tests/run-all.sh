@@ -8,9 +8,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash deploy/prepare-host.sh
 swift build
 bin_path=$(swift build --show-bin-path)
-# SPICE TLS for the test hypervisor's address (10.77.2.1), made once and turned on in libvirt.
-spice_tls=/var/lib/saffron-e2e/spice-tls
-[ -e "$spice_tls/ca-cert.pem" ] || "$bin_path/saffron" tls init --dir "$spice_tls" --ip 10.77.2.1 >/dev/null
+# SPICE TLS for the test hypervisor's address (198.18.2.1), made once and turned on in libvirt.
+spice_tls=/var/lib/saffron-e2e/spice-tls-198.18.2.1
+[ -e "$spice_tls/ca-cert.pem" ] || "$bin_path/saffron" tls init --dir "$spice_tls" --ip 198.18.2.1 >/dev/null
 SAFFRON_SPICE_TLS_DIR=$spice_tls bash deploy/prepare-host.sh
 # schemathesis (PyPI) fuzzes the API from its OpenAPI document; kept in a venv of its own, made once.
 schemathesis_env=/var/lib/saffron-e2e/schemathesis

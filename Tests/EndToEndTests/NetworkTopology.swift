@@ -4,14 +4,14 @@ import Foundation
 /// and QEMU run), the gateway (runs the broker; its netfilter gets the broker's rules) and the client (curl,
 /// Xvfb and remote-viewer).
 ///
-///     client 10.77.1.2 ── 10.77.1.1 gateway 10.77.2.2 ── 10.77.2.1 hypervisor (SPICE servers listen here)
+///     client 198.18.1.2 ── 198.18.1.1 gateway 198.18.2.2 ── 198.18.2.1 hypervisor (SPICE servers listen here)
 enum Topology {
     static let gateway = "saf-e2e-gw"
     static let client = "saf-e2e-client"
-    static let hypervisorAddress = "10.77.2.1"
-    static let gatewayUplinkAddress = "10.77.2.2"
-    static let gatewayPublicAddress = "10.77.1.1"
-    static let clientAddress = "10.77.1.2"
+    static let hypervisorAddress = "198.18.2.1"
+    static let gatewayUplinkAddress = "198.18.2.2"
+    static let gatewayPublicAddress = "198.18.1.1"
+    static let clientAddress = "198.18.1.2"
 
     private static let hypervisorLink = "saf-e2e-h"
     private static let gatewayUplink = "saf-e2e-hg"
@@ -54,9 +54,9 @@ enum Topology {
         }
     }
 
-    /// Gives the client namespace one more address, `10.77.1.<index>`, for a second client host; returns it.
+    /// Gives the client namespace one more address, `198.18.1.<index>`, for a second client host; returns it.
     static func addClientAddress(index: Int) throws -> String {
-        let address = "10.77.1.\(index)"
+        let address = "198.18.1.\(index)"
         try Command.check(["ip", "-n", client, "addr", "add", "\(address)/24", "dev", clientLink])
         return address
     }

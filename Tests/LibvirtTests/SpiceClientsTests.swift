@@ -7,15 +7,15 @@ import Testing
 struct SpiceClientsTests {
     @Test func channelsOfTheReplyBecomeClientAddresses() throws {
         let reply = """
-            {"return": {"migrated": false, "enabled": true, "auth": "spice", "port": 5900, "host": "10.77.0.2",
+            {"return": {"migrated": false, "enabled": true, "auth": "spice", "port": 5900, "host": "198.18.0.2",
              "channels": [
-               {"port": "41234", "family": "ipv4", "channel-type": 1, "connection-id": 1804289383, "host": "10.77.1.2",
+               {"port": "41234", "family": "ipv4", "channel-type": 1, "connection-id": 1804289383, "host": "198.18.1.2",
                 "channel-id": 0, "tls": false},
-               {"port": "41236", "family": "ipv4", "channel-type": 2, "connection-id": 1804289383, "host": "10.77.1.2",
+               {"port": "41236", "family": "ipv4", "channel-type": 2, "connection-id": 1804289383, "host": "198.18.1.2",
                 "channel-id": 0, "tls": false}],
              "mouse-mode": "server"}, "id": "libvirt-20"}
             """
-        #expect(try SpiceClientList.clients(inQuerySpiceReply: reply) == ["10.77.1.2:41234", "10.77.1.2:41236"])
+        #expect(try SpiceClientList.clients(inQuerySpiceReply: reply) == ["198.18.1.2:41234", "198.18.1.2:41236"])
         #expect(try SpiceClientList.clients(inQuerySpiceReply: #"{"return": {"enabled": true, "channels": []}}"#).isEmpty)
         #expect(throws: LibvirtError.self) { try SpiceClientList.clients(inQuerySpiceReply: #"{"error": {"class": "x"}}"#) }
     }
