@@ -59,9 +59,20 @@ public struct LDAPAuthenticator: Authenticator {
             dn = entry
             guard try bindAsUser(ldap, dn, password) else { return nil }
         }
-        guard let groupBase = settings.groupBase else { return Acceptance() }
+        let canonical = canonicalName(ldap, dn, typed: username, settings)
+        guard let groupBase = settings.groupBase else { return Acceptance(canonicalName: canonical) }
         let filter = LDAPSettings.filter(settings.groupFilter, user: username, dn: dn)
-        return Acceptance(directoryGroups: try search(ldap, groupBase, filter, settings.groupAttribute))
+        return Acceptance(directoryGroups: try search(ldap, groupBase, filter, settings.groupAttribute), canonicalName: canonical)
+    }
+
+    /// The account's name as the entry at `dn` spells it (`settings.userNameAttribute`): of several values the one
+    /// matching what was typed but for case, else the first; nil where the entry cannot be read (a UPN bind with no
+    /// `userBase`), so the name stays as typed.
+    private static func canonicalName(_ ldap: OpaquePointer, _ dn: String, typed: String, _ settings: LDAPSettings) -> String? {
+        guard let attribute = settings.userNameAttribute,
+            let values = try? search(ldap, dn, "(objectClass=*)", attribute), !values.isEmpty
+        else { return nil }
+        return values.first { $0.lowercased() == typed.lowercased() } ?? values.first
     }
 
     /// Binds as `dn` with the password: true when the directory accepts it, false for wrong credentials.

@@ -20,6 +20,9 @@ public struct LDAPSettings: Sendable, Equatable {
     public var userBase: String
     /// Finds one user; `{user}` is the login name, escaped for a filter.
     public var userFilter = "(uid={user})"
+    /// The user entry's attribute naming the account (`uid`, AD's `sAMAccountName`): the user's name in Saffron, so
+    /// `DaNa` and `dana` are one user; nil takes the name as typed.
+    public var userNameAttribute: String? = "uid"
     /// Where groups are searched for; nil: no group lookup.
     public var groupBase: String?
     /// Finds the user's groups; `{dn}` is the user's DN and `{user}` the login name, both escaped.

@@ -56,65 +56,88 @@ public struct Accounts: Sendable {
 
     /// Checks a password with each authenticator in turn and issues a token; the same error, after the same work, for
     /// an unknown user or a wrong password.
-    /// Both outcomes go to the audit log with `clientAddress`. Past a few failures for the name or the address,
-    /// attempts get `429 too_many_attempts` for a doubling backoff (see `LoginThrottle`), unchecked.
+    /// A name that cannot be a user's is refused with that error before anything else sees it (see `LoginName`).
+    /// Both outcomes go to the audit log with `clientAddress`. Past a few failures for the name (case-folded) or the
+    /// address (an IPv6 client by its /64), attempts get `429 too_many_attempts` for a doubling backoff (see
+    /// `LoginThrottle`), unchecked. The user is the one the accepting method names (`Acceptance.canonicalName`).
     public func login(
         username: String, password: String, from clientAddress: String? = nil, now: Date = Date()
     ) async throws -> LoginToken {
+        guard let name = LoginName(username) else {
+            metrics.login(outcome: "failed")
+            throw BrokerError.invalidCredentials
+        }
         do {
-            try throttle.check(account: username, address: clientAddress, now: now)
+            try throttle.check(account: name.throttleKey, address: clientAddress, now: now)
         } catch {
             // Not audited one by one: a guesser hammering away would fill the log; the failures before were.
             metrics.login(outcome: "throttled")
             throw error
         }
-        var acceptedBy: String?
-        var acceptance: Acceptance?
-        for authenticator in authenticators where acceptedBy == nil {
+        guard let (method, acceptance) = await acceptance(of: name.typed, password: password, from: clientAddress, now: now),
+            let user = try await self.user(accepted: name, by: method, acceptance, from: clientAddress, now: now)
+        else {
+            throttle.recordFailure(account: name.throttleKey, address: clientAddress, now: now)
+            metrics.login(outcome: "failed")
+            throw BrokerError.invalidCredentials
+        }
+        if let groups = acceptance.directoryGroups {
+            try await store.setDirectoryGroups(groups, ofUser: user.name)
+        }
+        let token = TicketGenerator.newTicket()
+        let expiresAt = now.addingTimeInterval(tokenLifetime)
+        try await store.addToken(hash: Self.digest(token), user: user.name, expiresAt: expiresAt)
+        throttle.recordSuccess(account: name.throttleKey)
+        await audit.record(
+            .login, by: user.name, subject: user.name, from: clientAddress, method == "local" ? "" : "through \(method)",
+            now: now)
+        metrics.login(outcome: "ok")
+        return LoginToken(token: token, expiresAt: expiresAt, user: user)
+    }
+
+    /// The first authenticator's yes, with its name; nil (audited) when none says yes.
+    private func acceptance(
+        of username: String, password: String, from clientAddress: String?, now: Date
+    ) async -> (method: String, Acceptance)? {
+        for authenticator in authenticators {
             do {
-                acceptance = try await authenticator.check(username: username, password: password)
-                if acceptance != nil { acceptedBy = authenticator.name }
+                if let acceptance = try await authenticator.check(username: username, password: password) {
+                    return (authenticator.name, acceptance)
+                }
             } catch {
                 await audit.record(
                     .loginFailed, by: username, subject: username, from: clientAddress, succeeded: false,
                     "\(authenticator.name) could not check the password: \(error)", now: now)
             }
         }
-        guard let acceptedBy else {
-            throttle.recordFailure(account: username, address: clientAddress, now: now)
-            await audit.record(
-                .loginFailed, by: username, subject: username, from: clientAddress, succeeded: false,
-                "wrong user name or password", now: now)
-            metrics.login(outcome: "failed")
-            throw BrokerError.invalidCredentials
-        }
-        let user = try await self.user(named: username, acceptedBy: acceptedBy, now: now)
-        if let groups = acceptance?.directoryGroups {
-            try await store.setDirectoryGroups(groups, ofUser: user.name)
-        }
-        let token = TicketGenerator.newTicket()
-        let expiresAt = now.addingTimeInterval(tokenLifetime)
-        try await store.addToken(hash: Self.digest(token), user: user.name, expiresAt: expiresAt)
-        throttle.recordSuccess(account: user.name)
         await audit.record(
-            .login, by: user.name, subject: user.name, from: clientAddress, acceptedBy == "local" ? "" : "through \(acceptedBy)",
-            now: now)
-        metrics.login(outcome: "ok")
-        return LoginToken(token: token, expiresAt: expiresAt, user: user)
+            .loginFailed, by: username, subject: username, from: clientAddress, succeeded: false,
+            "wrong user name or password", now: now)
+        return nil
     }
 
-    /// The user record of someone an authenticator accepted: the local one, or, for a first login through PAM or a
-    /// directory, a new user (no admin, no local password) so sessions and grants have someone to belong to.
-    private func user(named name: String, acceptedBy method: String, now: Date) async throws -> UserRecord {
-        if let user = try await store.user(named: name) { return user }
-        try Names.validate(name, kind: "user name")
-        let user = UserRecord(name: name, passwordHash: "!\(method)", isAdmin: false, createdAt: now)
+    /// The user record of someone `method` accepted, under the name the method gives them: the local one, or, for a
+    /// first login through PAM or a directory, a new user (no admin, no local password) so sessions and grants have
+    /// someone to belong to. nil (audited) when the method's name for them cannot be a user's.
+    private func user(
+        accepted name: LoginName, by method: String, _ acceptance: Acceptance, from clientAddress: String?, now: Date
+    ) async throws -> UserRecord? {
+        let canonical = acceptance.canonicalName ?? name.typed
+        if let user = try await store.user(named: canonical) { return user }
+        guard Names.isPossibleUserName(canonical) else {
+            await audit.record(
+                .loginFailed, by: name.typed, subject: name.typed, from: clientAddress, succeeded: false,
+                "\(method) accepted the password but names the account \(canonical.prefix(80).debugDescription), which cannot be a user name",
+                now: now)
+            return nil
+        }
+        let user = UserRecord(name: canonical, passwordHash: "!\(method)", isAdmin: false, createdAt: now)
         do {
             try await store.addUser(user)
-            await audit.record(.userAdd, by: AuditLog.brokerActor, subject: name, "first login through \(method)", now: now)
+            await audit.record(.userAdd, by: AuditLog.brokerActor, subject: canonical, "first login through \(method)", now: now)
             return user
         } catch StoreError.userExists {
-            return try await store.user(named: name) ?? user  // a concurrent first login made it
+            return try await store.user(named: canonical) ?? user  // a concurrent first login made it
         }
     }
 

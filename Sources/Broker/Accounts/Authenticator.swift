@@ -15,12 +15,17 @@ public protocol Authenticator: Sendable {
     func check(username: String, password: String) async throws -> Acceptance?
 }
 
-/// A password accepted, with the groups a directory puts the user in (nil where the method knows no groups).
+/// A password accepted, with the groups a directory puts the user in (nil where the method knows no groups) and the
+/// user's own name as the method knows it.
 public struct Acceptance: Sendable, Equatable {
     public var directoryGroups: [String]?
+    /// The account's name as the directory or the host spells it (`dana` for a login typed `DaNa`), so one person is
+    /// one user whatever case they type; nil where the method takes the name as typed.
+    public var canonicalName: String?
 
-    public init(directoryGroups: [String]? = nil) {
+    public init(directoryGroups: [String]? = nil, canonicalName: String? = nil) {
         self.directoryGroups = directoryGroups
+        self.canonicalName = canonicalName
     }
 }
 

@@ -5,6 +5,9 @@ import Synchronization
 /// attempt must wait for a backoff that doubles with every failure, and is answered `429 too_many_attempts`
 /// without the password being looked at.
 ///
+/// Account names are counted case-folded (the caller passes `LoginName.throttleKey`), and IPv6 clients by their /64,
+/// since one host commonly holds a whole /64.
+///
 /// Names are counted whether or not such a user exists, so the answer tells nothing about which accounts exist. A
 /// successful login clears its account's failures but not its address's, so one valid account cannot be used to
 /// keep guessing others from the same address. Kept in memory: a restart forgets it.
@@ -88,7 +91,7 @@ public final class LoginThrottle: Sendable {
     }
 
     private func keys(_ account: String, _ address: String?) -> [Key] {
-        [.account(account)] + (address.map { [.address($0)] } ?? [])
+        [.account(account)] + (address.map { [.address(ClientNetwork.key(for: $0))] } ?? [])
     }
 
     private func forgetStalest(_ records: inout [Key: Record]) {

@@ -10,4 +10,9 @@
  * about two seconds after a wrong password). */
 int saffron_pam_check(const char *service, const char *user, const char *password, char *error, size_t error_length);
 
+/* saffron_pam_check, also giving the account's name as PAM holds it once the stack has run (PAM_USER, which modules
+ * such as pam_sss or pam_winbind may have rewritten) in `account` (NUL-terminated, cut to `account_length`). */
+int saffron_pam_check_account(const char *service, const char *user, const char *password, char *account,
+                              size_t account_length, char *error, size_t error_length);
+
 #endif

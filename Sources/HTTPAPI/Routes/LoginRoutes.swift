@@ -16,7 +16,10 @@ struct LoginRoutes {
                 context.logger.info("login ok: \(token.user.name) from \(context.clientAddress ?? "?")")
                 return JSONResponse.make(status: .ok, LoginResponse(token: token.token, expiresAt: token.expiresAt))
             } catch let error as BrokerError where error.httpStatus == 401 {
-                context.logger.notice("login failed for \(login.username.debugDescription) from \(context.clientAddress ?? "?")")
+                // A name that cannot be a user's (64 KiB of it, say) is not written to the log.
+                let name = Names.isPossibleUserName(login.username)
+                    ? login.username.debugDescription : "a name that cannot be a user's (\(login.username.utf8.count) bytes)"
+                context.logger.notice("login failed for \(name) from \(context.clientAddress ?? "?")")
                 throw error
             }
         }
