@@ -29,6 +29,8 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, Codable, Custom
     public static let groupDelete = AuditAction(rawValue: "group_delete")
     /// Members added to or removed from a group.
     public static let groupUpdate = AuditAction(rawValue: "group_update")
+    /// A way into someone else's desktop issued to an admin: a `.vv`, a browser console or a phone link.
+    public static let consoleOpen = AuditAction(rawValue: "console_open")
     /// The firewall checked against the live sessions on an admin's request.
     public static let firewallReconcile = AuditAction(rawValue: "firewall_reconcile")
 }

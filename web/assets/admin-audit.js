@@ -24,6 +24,7 @@ const ACTIONS = {
   group_delete: "group deleted",
   group_update: "group changed",
   firewall_reconcile: "firewall checked",
+  console_open: "opened a user's console",
 };
 
 /** Fills `body` (the audit table's tbody) with `events` as GET /api/v1/admin/audit returns them. */

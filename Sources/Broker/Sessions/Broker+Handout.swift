@@ -171,6 +171,7 @@ extension Broker {
         let session = try await session(id: id, visibleTo: user)
         let endpoint = try consoleEndpoint(of: session, route: route ?? session.route)
         let (ticket, _) = try await setFreshTicket(on: session, now: now)
+        await auditConsoleAccess(.consoleFile, to: session, by: user, now: now)
         var file = ConsoleFile(
             host: endpoint.host, port: endpoint.port, password: ticket, title: "\(session.vm) (\(session.pool)) - Saffron")
         if let proxy = endpoint.proxy, let entry = ConsoleFile.Entry(key: "proxy", value: proxy) {

@@ -6,7 +6,9 @@ extension Broker {
     /// A single-use link token that serves the session's `.vv` to a phone; for its owner (or an admin).
     public func phoneLink(forSession id: String, user: UserRecord, now: Date = Date()) async throws -> (token: String, expiresAt: Date) {
         let session = try await session(id: id, visibleTo: user)
-        return await phoneLinks.issue(forSession: session.id, user: user.name, now: now)
+        let link = await phoneLinks.issue(forSession: session.id, user: user.name, now: now)
+        await auditConsoleAccess(.phoneLink, to: session, by: user, now: now)
+        return link
     }
 
     /// Spends a phone link: the session's `.vv` with a fresh ticket, or `link_not_found` for an unknown, used or
