@@ -3,7 +3,7 @@ import Foundation
 import SaffronApp
 import Store
 
-/// `saffron init`: writes a default config if there is none and creates the database.
+/// `saffron init`: writes a default config if there is none (readable by root only) and creates the database.
 struct InitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init", abstract: "Create the config file (if absent) and the database.")
@@ -15,9 +15,7 @@ struct InitCommand: AsyncParsableCommand {
         if FileManager.default.fileExists(atPath: path) {
             print("Config \(path) exists; keeping it.")
         } else {
-            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try SaffronConfig().encodedForFile().write(to: URL(fileURLWithPath: path))
+            try ConfigFileSecrecy.writeNew(SaffronConfig(), to: path)
             print("Wrote default config \(path); edit gateway.publicAddress before serving.")
         }
         let config = try SaffronConfig.load(path: path)

@@ -14,6 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "saffron")
         logger.logLevel = logLevel
+        try ConfigFileSecrecy.check(path: options.path)
         let components = try Components(config: SaffronConfig.load(path: options.path), logger: logger)
         try await BrokerServer(components: components, logger: logger).run()
     }

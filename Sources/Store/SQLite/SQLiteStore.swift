@@ -8,10 +8,10 @@ import GRDB
 public final class SQLiteStore: Store {
     let queue: DatabaseQueue
 
-    /// Opens (creating if needed) the database at `path` and applies pending migrations.
+    /// Opens (creating if needed) the database at `path` and applies pending migrations. The file (and with it
+    /// SQLite's `-wal` and `-shm`, which take its mode) is its owner's alone: it holds password hashes.
     public init(path: String) throws {
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try DatabaseFileMode.prepare(path)
         queue = try DatabaseQueue(path: path, configuration: Self.configuration())
         try SQLiteMigrations.migrator.migrate(queue)
     }
