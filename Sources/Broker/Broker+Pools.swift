@@ -13,6 +13,7 @@ extension Broker {
     ) async throws -> PoolRecord {
         try Names.validate(name, kind: "pool name")
         guard !connectURI.isEmpty else { throw BrokerError.badRequest("A pool needs a libvirt connection URI (--connect).") }
+        try settings.connectURIs.check(connectURI)
         guard desktopMode != .volatile else {
             throw BrokerError.badRequest(
                 "Volatile desktops are reset from a base image, so a volatile pool needs a template (--template, --base-image).")
@@ -35,6 +36,7 @@ extension Broker {
     ) async throws -> PoolRecord {
         try Names.validate(name, kind: "pool name")
         guard !connectURI.isEmpty else { throw BrokerError.badRequest("A pool needs a libvirt connection URI (--connect).") }
+        try settings.connectURIs.check(connectURI)
         guard desktopMode != .pooled else {
             throw BrokerError.badRequest("A template pool's desktops are volatile or persistent, not pooled.")
         }

@@ -13,11 +13,14 @@ public struct BrokerSettings: Sendable {
     public var proxyURL: String?
     /// SPICE over TLS for VMs whose SPICE server offers it; nil sends every client to the plain port.
     public var spiceTLS: SpiceTLSSettings?
+    /// The libvirt connections pools may be created on.
+    public var connectURIs: ConnectURIPolicy
 
     public init(
         publicAddress: String, portRange: ClosedRange<Int>, ticketValidity: TimeInterval, proxyURL: String? = nil,
-        spiceTLS: SpiceTLSSettings? = nil
+        spiceTLS: SpiceTLSSettings? = nil, connectURIs: ConnectURIPolicy = .localOnly
     ) {
+        self.connectURIs = connectURIs
         self.publicAddress = publicAddress
         self.portRange = portRange
         self.ticketValidity = ticketValidity

@@ -5,7 +5,7 @@ import ServiceLifecycle
 
 /// Feeds the broker's presence tracker with the graphics and lifecycle events of every pool's libvirt connection
 /// (one event connection per URI, picked up as pools appear), reconnecting when a connection is lost; a desktop that
-/// stops under its session gets that session ended.
+/// stops under its session gets that session ended. Connections `libvirt.allowedURIs` does not name are not opened.
 struct PresenceService: Service {
     let broker: Broker
     let logger: Logger
@@ -21,7 +21,8 @@ struct PresenceService: Service {
                 var watched: Set<String> = []
                 while !Task.isCancelled {
                     do {
-                        for uri in try await self.broker.poolConnectURIs().subtracting(watched) {
+                        let allowed = try await self.broker.poolConnectURIs().filter(self.broker.settings.connectURIs.allows)
+                        for uri in allowed.subtracting(watched) {
                             watched.insert(uri)
                             group.addTask { await self.watch(uri) }
                         }

@@ -188,6 +188,9 @@ public struct BrokerFixture: Sendable {
     public let broker: Broker
     public let accounts: Accounts
 
+    /// The libvirt connections the fixture's pools may use: the test driver's, the local one and a far one.
+    public static let connectURIs = ConnectURIPolicy(allowed: ["test:///default", "qemu:///system", "qemu+ssh://host2/system"])
+
     public init(
         vms: [String] = ["desk1", "desk2", "desk3"], ports: ClosedRange<Int> = 20000...20009, proxyURL: String? = nil,
         spiceTLS: SpiceTLSSettings? = nil, metrics: BrokerMetrics = BrokerMetrics()
@@ -197,7 +200,9 @@ public struct BrokerFixture: Sendable {
         forwarder = RecordingForwarder()
         broker = Broker(
             store: store, hypervisor: hypervisor, forwarder: forwarder,
-            settings: BrokerSettings(publicAddress: "198.51.100.1", portRange: ports, ticketValidity: 30, proxyURL: proxyURL, spiceTLS: spiceTLS),
+            settings: BrokerSettings(
+                publicAddress: "198.51.100.1", portRange: ports, ticketValidity: 30, proxyURL: proxyURL, spiceTLS: spiceTLS,
+                connectURIs: Self.connectURIs),
             metrics: metrics)
         accounts = Accounts(store: store, bcryptCost: 4, tokenLifetime: 3600, metrics: metrics)
         try await broker.createPool(name: "office", connectURI: "test:///default")

@@ -258,7 +258,9 @@ struct GPUProvisionTests {
             let store = try SQLiteStore(inMemoryNamed: UUID().uuidString)
             let broker = Broker(
                 store: store, hypervisor: hypervisor, forwarder: RecordingForwarder(),
-                settings: BrokerSettings(publicAddress: "198.51.100.1", portRange: 20000...20009, ticketValidity: 30))
+                settings: BrokerSettings(
+                    publicAddress: "198.51.100.1", portRange: 20000...20009, ticketValidity: 30,
+                    connectURIs: ConnectURIPolicy(allowed: [connection.uri])))
             try await broker.createTemplatePool(name: "cad", connectURI: connection.uri, desktopMode: .persistent, template: template)
             let accounts = Accounts(store: store, bcryptCost: 4, tokenLifetime: 3600)
             let alice = try await accounts.addUser(name: "alice", password: "pw-alice", isAdmin: false)

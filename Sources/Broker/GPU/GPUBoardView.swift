@@ -52,6 +52,7 @@ extension Broker {
                 message: "No pool lives on \(connect); GET /api/v1/admin/hosts lists the hosts whose GPUs can be shown.",
                 httpStatus: 404)
         }
+        try settings.connectURIs.check(connect)
         return try await GPUInventory.read(connectURI: connect).devices.map(GPUBoardView.init)
     }
 }

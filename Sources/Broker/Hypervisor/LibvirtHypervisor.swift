@@ -1,5 +1,6 @@
 import Foundation
 import Libvirt
+import Logging
 
 /// The `Hypervisor` backed by libvirt: a few cached connections per URI, used in turn, reopened when libvirtd went
 /// away.
@@ -16,12 +17,21 @@ public actor LibvirtHypervisor: Hypervisor {
     /// URIs whose one connection was handed in: never more are opened for them.
     private let handedIn: Set<String>
     private let connectionsPerURI: Int
+    /// The URIs it opens connections to; others are refused before libvirt sees them.
+    private let policy: ConnectURIPolicy?
+    private let logger: Logger
 
     /// - Parameters:
     ///   - connections: connections to use instead of opening new ones for their URIs (the test driver keeps its
     ///     domains per connection, so a benchmark or test that defines domains hands its connection in).
     ///   - connectionsPerURI: how many connections to open to each other URI at most.
-    public init(connections: [LibvirtConnection] = [], connectionsPerURI: Int = 4) {
+    ///   - policy: the URIs it may open (a pool stored before the policy was narrowed is refused too); nil: any.
+    public init(
+        connections: [LibvirtConnection] = [], connectionsPerURI: Int = 4, policy: ConnectURIPolicy? = nil,
+        logger: Logger = Logger(label: "saffron.libvirt")
+    ) {
+        self.policy = policy
+        self.logger = logger
         let given = Dictionary(connections.map { ($0.uri, $0) }, uniquingKeysWith: { first, _ in first })
         self.connections = given.mapValues { Connections(open: [$0]) }
         self.handedIn = Set(given.keys)
@@ -159,7 +169,19 @@ public actor LibvirtHypervisor: Hypervisor {
             connections[uri]?.next = index + 1
             return open[index]
         }
-        let connection = try await LibvirtConnection.open(uri)
+        try policy?.check(uri)
+        let connection: LibvirtConnection
+        do {
+            connection = try await LibvirtConnection.open(uri)
+        } catch let error as LibvirtError {
+            // libvirt's words can quote what it read (the test driver parses any file it is pointed at): logged, not
+            // answered.
+            logger.warning("cannot open libvirt connection", metadata: ["connect": "\(uri)", "error": "\(error)"])
+            throw BrokerError(
+                code: "hypervisor_unavailable",
+                message: "libvirt at \(uri) could not be opened (libvirt error \(error.code)); the broker's log says why. Try again shortly.",
+                httpStatus: 503)
+        }
         if (connections[uri]?.open.count ?? 0) >= connectionsPerURI {  // others opened theirs meanwhile
             connection.close()
             return try await self.connection(for: uri)

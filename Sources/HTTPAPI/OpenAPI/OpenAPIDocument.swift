@@ -882,7 +882,7 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "Bad name, connection, desktop mode, template or policy",
+            "description": "Bad name, connection (connect_not_allowed: not among the config's libvirt.allowedURIs), desktop mode, template or policy",
             "content": {
               "application/json": {
                 "schema": {
@@ -3081,7 +3081,7 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "No connect given",
+            "description": "No connect given, or connect_not_allowed: not among the config's libvirt.allowedURIs",
             "content": {
               "application/json": {
                 "schema": {
