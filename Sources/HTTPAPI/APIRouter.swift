@@ -10,14 +10,17 @@ public enum APIRouter {
     ///   - webFiles: the portal and HTML5 client to serve; nil serves the API only.
     ///   - metrics: `GET /metrics` for Prometheus; nil serves none.
     ///   - trustedProxies: reverse proxies whose `X-Forwarded-For` names the client (see `TrustedProxyMiddleware`).
+    ///   - publicURL: where phone links point.
     public static func build(
         broker: Broker, accounts: Accounts, gatewayURL: String = "ws://127.0.0.1:8081", webFiles: WebFiles? = nil,
-        metrics: MetricsEndpoint? = nil, trustedProxies: [AddressRange] = [], logger: Logger = Logger(label: "saffron.http")
+        metrics: MetricsEndpoint? = nil, trustedProxies: [AddressRange] = [], publicURL: PublicBaseURL = PublicBaseURL(),
+        logger: Logger = Logger(label: "saffron.http")
     ) -> Router<SaffronRequestContext> {
         let router = Router(context: SaffronRequestContext.self)
+        // Outermost, so that every answer carries the headers, errors included.
+        router.add(middleware: SecurityHeadersMiddleware(gatewayURL: gatewayURL))
         router.add(middleware: ErrorMiddleware())
         if !trustedProxies.isEmpty { router.add(middleware: TrustedProxyMiddleware(trusted: trustedProxies)) }
-        router.add(middleware: SecurityHeadersMiddleware(gatewayURL: gatewayURL))
         router.add(middleware: AuditAddressMiddleware())
         webFiles?.register(on: router, logger: logger)
         metrics?.register(on: router)
@@ -33,7 +36,7 @@ public enum APIRouter {
         ScreenshotRoutes(broker: broker).register(on: authenticated)
         AuditRoutes(broker: broker).register(on: authenticated)
         IdentityRoutes(broker: broker, accounts: accounts).register(on: authenticated)
-        PhoneRoutes(broker: broker).register(authenticated: authenticated, on: router)
+        PhoneRoutes(broker: broker, publicURL: publicURL).register(authenticated: authenticated, on: router)
         return router
     }
 }

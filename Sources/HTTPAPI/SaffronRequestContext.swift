@@ -13,6 +13,9 @@ public struct SaffronRequestContext: RequestContext {
     public var user: UserRecord?
     /// The client's address as a trusted reverse proxy reported it; set by `TrustedProxyMiddleware`.
     var forwardedClientAddress: String?
+    /// `http` or `https` as a trusted reverse proxy reported the client's scheme (`X-Forwarded-Proto`); set by
+    /// `TrustedProxyMiddleware`.
+    var forwardedScheme: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -7,20 +7,25 @@ import Hummingbird
 ///
 /// The header is read from the right: the proxies that appended to it are skipped while trusted, and the first
 /// address that is not is the client. A header from anyone else is ignored, so it cannot be used to pose as
-/// another address.
+/// another address. From a trusted proxy, `X-Forwarded-Proto` also tells the scheme the client used (for links).
 struct TrustedProxyMiddleware: RouterMiddleware {
     typealias Context = SaffronRequestContext
     let trusted: [AddressRange]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let peer = context.clientAddress, self.isTrusted(peer),
-            let client = self.client(forwardedFor: request.headers[values: .xForwardedFor])
-        else {
+        guard let peer = context.clientAddress, self.isTrusted(peer) else {
             return try await next(request, context)
         }
         var context = context
-        context.forwardedClientAddress = client
+        context.forwardedClientAddress = self.client(forwardedFor: request.headers[values: .xForwardedFor])
+        context.forwardedScheme = Self.scheme(forwardedProto: request.headers[values: .xForwardedProto])
         return try await next(request, context)
+    }
+
+    /// `http` or `https` from the first `X-Forwarded-Proto` value (the scheme the first proxy was reached by).
+    static func scheme(forwardedProto values: [String]) -> String? {
+        let first = values.first?.split(separator: ",").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        return first == "https" || first == "http" ? first : nil
     }
 
     /// The client named by the `X-Forwarded-For` values; nil when they hold no address or anything but addresses.
@@ -37,4 +42,5 @@ struct TrustedProxyMiddleware: RouterMiddleware {
 
 extension HTTPField.Name {
     static let xForwardedFor = Self("X-Forwarded-For")!
+    static let xForwardedProto = Self("X-Forwarded-Proto")!
 }

@@ -9,6 +9,7 @@ import Store
 /// "Send to phone": `POST /api/v1/sessions/{id}/phone-link` makes a link, `GET /p/{token}` serves the aSpice `.vv`.
 struct PhoneRoutes {
     let broker: Broker
+    let publicURL: PublicBaseURL
 
     struct Payload: Encodable {
         let url: String
@@ -20,13 +21,10 @@ struct PhoneRoutes {
             let user = try context.requireUser()
             let id = try context.pathParameter("id")
             let link = try await broker.phoneLink(forSession: id, user: user)
-            // The phone must reach the broker the way this browser did; a Host that is not a plain host[:port] is refused.
-            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")
-            guard let host = request.head.authority, !host.isEmpty, host.allSatisfy(allowed.contains) else {
-                throw APIError.badRequest("The request's Host is missing or not a plain host[:port].")
-            }
+            // The phone must reach the broker the way this browser did (or at its configured public URL).
+            let base = try publicURL.base(for: request, context: context)
             context.logger.info("phone link made for session \(id) by \(user.name)")
-            return JSONResponse.make(status: .ok, Payload(url: "http://\(host)/p/\(link.token)", expiresAt: link.expiresAt))
+            return JSONResponse.make(status: .ok, Payload(url: "\(base)/p/\(link.token)", expiresAt: link.expiresAt))
         }
         router.get("p/:token") { _, context in
             let file = try await broker.consoleFile(forPhoneLink: try context.pathParameter("token"))
