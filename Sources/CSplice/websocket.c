@@ -112,8 +112,10 @@ static void start_closing(Relay *relay, const WebSocketLimits *limits, WebSocket
     close_with(relay, limits, phase, code, reason, strlen(reason), now_ms);
 }
 
-/* The browser broke the protocol: Close with `code`, then close without waiting for an answer. */
+/* The browser broke the protocol: Close with `code`, then close without waiting for an answer. When our Close went
+ * before, no second one is sent: the connection closes once the outbox is flushed. */
 static void fail(Relay *relay, const WebSocketLimits *limits, uint16_t code, const char *reason, int64_t now_ms) {
+    if (relay->websocket->phase == WS_AWAITING_CLOSE) relay->websocket->phase = WS_CLOSE_AFTER_FLUSH;
     start_closing(relay, limits, WS_CLOSE_AFTER_FLUSH, code, reason, now_ms);
     relay->websocket->parsed = relay->websocket->filled;  /* the rest is not read */
     relay->websocket->browser_gone = true;                 /* nor anything further */
@@ -131,9 +133,70 @@ void websocket_await_close(Relay *relay, const WebSocketLimits *limits, int64_t 
     close_target(relay);
 }
 
-/* Close codes a peer may send on the wire (RFC 6455 section 7.4), so ours may echo them. */
-static bool echoable(uint16_t code) {
-    return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1011) || (code >= 3000 && code <= 4999);
+/* Close codes a peer may send on the wire (RFC 6455 section 7.4 and IANA's registry), so ours may echo them: not
+ * 1004-1006 or 1015 (reserved, never sent), nor the unassigned 1016-2999, nor anything outside 1000-4999. */
+static bool valid_close_code(uint16_t code) {
+    return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+}
+
+/* Whether `bytes` are well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past U+10FFFF, no
+ * sequence cut short. */
+static bool valid_utf8(const uint8_t *bytes, size_t length) {
+    size_t at = 0;
+    while (at < length) {
+        uint8_t lead = bytes[at];
+        if (lead < 0x80) {
+            at++;
+            continue;
+        }
+        /* How many bytes follow the lead, and the range the first of them must fall in (the others: 0x80-0xBF). */
+        size_t extra;
+        uint8_t low = 0x80, high = 0xBF;
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            extra = 1;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            extra = 2;
+            if (lead == 0xE0) low = 0xA0;   /* overlong below U+0800 */
+            if (lead == 0xED) high = 0x9F;  /* surrogates U+D800-U+DFFF */
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            extra = 3;
+            if (lead == 0xF0) low = 0x90;   /* overlong below U+10000 */
+            if (lead == 0xF4) high = 0x8F;  /* past U+10FFFF */
+        } else {
+            return false;  /* a continuation byte first, an overlong C0/C1, or F5-FF */
+        }
+        if (length - at - 1 < extra) return false;
+        for (size_t index = 1; index <= extra; index++) {
+            uint8_t next = bytes[at + index];
+            if (next < (index == 1 ? low : 0x80) || next > (index == 1 ? high : 0xBF)) return false;
+        }
+        at += 1 + extra;
+    }
+    return true;
+}
+
+/* The browser's Close in the open phase (RFC 6455 sections 5.5.1 and 7.4): a body is empty (answered with 1000) or
+ * a valid code and a UTF-8 reason (the code echoed); anything else fails the connection. */
+static void browser_close(Relay *relay, const WebSocketLimits *limits, int64_t now_ms) {
+    WebSocket *websocket = relay->websocket;
+    uint16_t code = 1000;
+    if (websocket->control_have == 1) {
+        fail(relay, limits, 1002, "Close body of one byte", now_ms);
+        return;
+    }
+    if (websocket->control_have >= 2) {
+        code = (uint16_t)(websocket->control[0] << 8 | websocket->control[1]);
+        if (!valid_close_code(code)) {
+            fail(relay, limits, 1002, "invalid close code", now_ms);
+            return;
+        }
+        if (!valid_utf8(websocket->control + 2, websocket->control_have - 2)) {
+            fail(relay, limits, 1007, "Close reason not UTF-8", now_ms);
+            return;
+        }
+    }
+    start_closing(relay, limits, WS_CLOSE_AFTER_FLUSH, code, "", now_ms);
+    websocket->browser_gone = true;
 }
 
 /* A complete control frame from the browser. Returns true when the closing handshake is complete. */
@@ -145,15 +208,7 @@ static bool control_frame(Relay *relay, const WebSocketLimits *limits, int64_t n
         return false;
     case OPCODE_CLOSE:
         if (websocket->phase == WS_AWAITING_CLOSE) return true;
-        if (websocket->phase == WS_OPEN) {
-            uint16_t code = 1000;
-            if (websocket->control_have >= 2) {
-                uint16_t sent = (uint16_t)(websocket->control[0] << 8 | websocket->control[1]);
-                if (echoable(sent)) code = sent;
-            }
-            start_closing(relay, limits, WS_CLOSE_AFTER_FLUSH, code, "", now_ms);
-            websocket->browser_gone = true;
-        }
+        if (websocket->phase == WS_OPEN) browser_close(relay, limits, now_ms);
         return false;
     default:  /* a pong */
         return false;
@@ -200,12 +255,21 @@ static bool parse_header(Relay *relay, const WebSocketLimits *limits, int64_t no
     else if (opcode < OPCODE_CLOSE && length > limits->max_frame) {
         problem = "frame too large";
         code = 1009;
+    } else if (opcode == OPCODE_CONTINUATION && !websocket->message_open) {
+        problem = "continuation without a message";
+    } else if ((opcode == OPCODE_TEXT || opcode == OPCODE_BINARY) && websocket->message_open) {
+        problem = "new message inside a fragmented one";
+    } else if (opcode == OPCODE_TEXT) {
+        /* SPICE is binary and the subprotocol is `binary`: text is data the gateway does not take (section 7.4.1). */
+        problem = "text frames not supported";
+        code = 1003;
     }
     if (problem) {
         fail(relay, limits, code, problem, now_ms);
         *bad = true;
         return false;
     }
+    if (opcode < OPCODE_CLOSE) websocket->message_open = !fin;
     memcpy(websocket->mask, header + 2 + extended, 4);
     websocket->mask_at = 0;
     websocket->opcode = opcode;

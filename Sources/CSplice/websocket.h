@@ -40,6 +40,9 @@ typedef struct {
     uint8_t mask[4];
     unsigned mask_at;
     uint8_t opcode;
+    /* A binary message's first frame came without FIN: its continuations are due, and no other message may begin
+     * before its last (RFC 6455 section 5.4). */
+    bool message_open;
     uint8_t control[WS_CONTROL_PAYLOAD];
     size_t control_have;
     /* Desktop to browser, one frame at a time: a copied one (header and payload in `copied`, from copied_start to

@@ -35,10 +35,10 @@ struct GatewayProtocolLiveTests {
             let frames =
                 RawWebSocket.frame(opcode: 0x2, Array("frag".utf8), fin: false)
                 + RawWebSocket.frame(opcode: 0x0, Array("mented ".utf8))
-                + RawWebSocket.frame(opcode: 0x1, Array("text ".utf8))
+                + RawWebSocket.frame(opcode: 0x2, Array("whole ".utf8))
                 + RawWebSocket.frame(opcode: 0x2, [UInt8](repeating: 0x61, count: 300))
             try await offThePool { for byte in frames { try browser.send([byte]) } }
-            let expected = Array("early fragmented text ".utf8) + [UInt8](repeating: 0x61, count: 300)
+            let expected = Array("early fragmented whole ".utf8) + [UInt8](repeating: 0x61, count: 300)
             #expect(try await offThePool { try connection.receive(exactly: expected.count) } == expected)
         }
     }
