@@ -39,6 +39,9 @@ struct RelayStateMachine {
     }
 
     private(set) var state: State = .dialing(pending: CircularBuffer())
+    /// A binary message's first frame came without FIN: its continuations are due, and no other message may begin
+    /// before its last (RFC 6455 section 5.4).
+    private(set) var messageOpen = false
 
     /// Whether reading from the browser may go on, given the target's writability (backpressure).
     func shouldReadFromClient(targetWritable: Bool) -> Bool {
@@ -60,6 +63,15 @@ struct RelayStateMachine {
         guard !frame.rsv1, !frame.rsv2, !frame.rsv3 else { return self.fail(.protocolError("reserved bits set")) }
         switch frame.opcode {
         case .binary, .text, .continuation:
+            if frame.opcode == .continuation, !self.messageOpen {
+                return self.fail(.protocolError("continuation without a message"))
+            }
+            if frame.opcode != .continuation, self.messageOpen {
+                return self.fail(.protocolError("new message inside a fragmented one"))
+            }
+            // SPICE is binary and the subprotocol is `binary`: text is data the gateway does not take.
+            guard frame.opcode != .text else { return self.fail(.unsupportedData) }
+            self.messageOpen = !frame.fin
             return self.clientData(frame.unmaskedData)
         case .ping:
             switch self.state {
@@ -92,23 +104,19 @@ struct RelayStateMachine {
     private mutating func clientClose(_ payload: ByteBuffer) -> Action {
         switch self.state {
         case .dialing, .relaying:
-            self.state = .closed
-            var payload = payload
-            let code = payload.readInteger(as: UInt16.self).flatMap { Self.isEchoable($0) ? $0 : nil } ?? 1000
-            return .sendClose(GatewayRefusal(closeCode: code, reason: ""), closeTarget: true, closeClientAfterFlush: true)
+            switch WebSocketFraming.answer(toCloseBody: payload) {
+            case .success(let code):
+                self.state = .closed
+                let answer = GatewayRefusal(closeCode: code, reason: "")
+                return .sendClose(answer, closeTarget: true, closeClientAfterFlush: true)
+            case .failure(let refusal):
+                return self.fail(refusal)
+            }
         case .closing:
             self.state = .closed
             return .closeClient(closeTarget: true)
         case .closed:
             return .none
-        }
-    }
-
-    /// Close codes a peer may send on the wire (RFC 6455 section 7.4).
-    private static func isEchoable(_ code: UInt16) -> Bool {
-        switch code {
-        case 1000...1003, 1007...1011, 3000...4999: return true
-        default: return false
         }
     }
 
@@ -120,12 +128,16 @@ struct RelayStateMachine {
         }
     }
 
-    /// Fail the connection: send Close and drop the connection without waiting for an answer.
+    /// Fail the connection: send Close and drop the connection without waiting for an answer. When our Close went
+    /// before, no second one is sent: the connection just closes.
     private mutating func fail(_ refusal: GatewayRefusal) -> Action {
         switch self.state {
-        case .dialing, .relaying, .closing:
+        case .dialing, .relaying:
             self.state = .closed
             return .sendClose(refusal, closeTarget: true, closeClientAfterFlush: true)
+        case .closing:
+            self.state = .closed
+            return .closeClient(closeTarget: true)
         case .closed:
             return .none
         }

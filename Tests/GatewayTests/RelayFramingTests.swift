@@ -12,7 +12,7 @@ struct RelayFramingTests {
         harness.establish()
         try harness.sendFromClient(.binary, Array("hello ".utf8), fin: false)
         try harness.sendFromClient(.continuation, Array("spice".utf8))
-        try harness.sendFromClient(.text, Array("!".utf8))
+        try harness.sendFromClient(.binary, Array("!".utf8))
         #expect(try harness.bytesToTarget() == Array("hello spice!".utf8))
     }
 

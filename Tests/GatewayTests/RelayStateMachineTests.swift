@@ -24,12 +24,21 @@ struct RelayStateMachineTests {
         #expect(Array(payload.readableBytesView) == [2, 3])
     }
 
-    @Test func closeCodesAreEchoedOnlyWhenLegal() {
+    @Test func aCloseCodeNotAllowedOnTheWireFailsTheConnection() {
         var machine = RelayStateMachine()
         _ = machine.targetConnected()
         guard case .sendClose(let refusal, true, true) = machine.frameReceived(self.masked(.connectionClose, [0x03, 0xED]))
         else { Issue.record(); return }
-        #expect(refusal.closeCode == 1000)  // 1005 may not be sent on the wire
+        #expect(refusal.closeCode == 1002)  // 1005 may not be sent on the wire
+    }
+
+    @Test func aBrokenFrameAfterOurCloseClosesWithoutASecondClose() {
+        var machine = RelayStateMachine()
+        _ = machine.targetConnected()
+        _ = machine.terminate(.sessionEnded())
+        guard case .closeClient(closeTarget: true) = machine.frameReceived(self.masked(.continuation, [1])) else {
+            Issue.record(); return
+        }
     }
 
     @Test func terminationWaitsForTheAnswerAndIgnoresLaterEvents() {
