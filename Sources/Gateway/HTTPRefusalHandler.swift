@@ -3,7 +3,8 @@ import NIOHTTP1
 import NIOWebSocket
 
 /// Answers the HTTP requests that were not upgraded, then closes: 404 for any path other than `/ws/<token>`,
-/// 426 for a plain request to a WebSocket path, 400 for a broken upgrade request.
+/// 426 for a plain request to a WebSocket path, 400 for a broken upgrade request (such as one of a version other
+/// than 13); the last two name the version spoken in `Sec-WebSocket-Version`.
 final class HTTPRefusalHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -36,6 +37,10 @@ final class HTTPRefusalHandler: ChannelInboundHandler, RemovableChannelHandler {
         headers.add(name: "Connection", value: "close")
         if status == .upgradeRequired {
             headers.add(name: "Upgrade", value: "websocket")
+        }
+        if status != .notFound {
+            // A refused upgrade names the one version spoken (RFC 6455 sections 4.2.2 and 4.4).
+            headers.add(name: "Sec-WebSocket-Version", value: "13")
         }
         let head = HTTPResponseHead(version: .http1_1, status: status, headers: headers)
         context.write(Self.wrapOutboundOut(.head(head)), promise: nil)
