@@ -60,8 +60,11 @@ struct SessionPayload: Encodable {
     let attachedChannels: Int
     /// When the desktop last became attached or detached, if seen since the broker started.
     let presenceChangedAt: Date?
+    /// Admins given a way into this desktop (a `.vv`, a browser console, a phone link), newest first.
+    let consoleOpenedBy: [ConsoleOpening]
 
-    init(_ session: SessionRecord, publicAddress: String, presence: DesktopPresence) {
+    init(_ session: SessionRecord, publicAddress: String, presence: DesktopPresence, openings: [ConsoleOpening] = []) {
+        consoleOpenedBy = openings
         id = session.id
         pool = session.pool
         vm = session.vm
@@ -77,11 +80,14 @@ struct SessionPayload: Encodable {
         presenceChangedAt = presence.changedAt
     }
 
-    /// The payloads of `sessions`, with whether a viewer is attached to each.
+    /// The payloads of `sessions`, with whether a viewer is attached to each and who else was let in.
     static func of(_ sessions: [SessionRecord], broker: Broker) async throws -> [SessionPayload] {
         let presence = try await broker.presence(of: sessions)
+        let openings = try await broker.consoleOpenings(of: sessions)
         return sessions.map {
-            SessionPayload($0, publicAddress: broker.settings.publicAddress, presence: presence[$0.id] ?? .detached)
+            SessionPayload(
+                $0, publicAddress: broker.settings.publicAddress, presence: presence[$0.id] ?? .detached,
+                openings: openings[$0.id] ?? [])
         }
     }
 }

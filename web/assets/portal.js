@@ -171,9 +171,24 @@ function renderSessions(sessions) {
       }),
       button("End", () => endSession(session), { className: "danger", description: `End the desktop ${session.vm}` }),
     );
-    item.append(title, state, " ", viewer, since, actions);
+    item.append(title, state, " ", viewer, since);
+    const lookedIn = consoleOpenings(session.consoleOpenedBy);
+    if (lookedIn) item.append(lookedIn);
+    item.append(actions);
     list.append(item);
   }
+}
+
+/** A line telling the user which admins were given a way into their desktop, newest first; null if none. */
+function consoleOpenings(openings) {
+  if (!Array.isArray(openings) || openings.length === 0) return null;
+  const newest = openings[0];
+  const at = new Date(newest.at);
+  const when = Number.isNaN(at.getTime()) ? "" : ` at ${at.toLocaleString()}`;
+  const others = openings.length > 1 ? ` (${openings.length} times in all)` : "";
+  const line = element("p", "meta looked-in", `Admin ${newest.by} was given access to this desktop${when}${others}.`);
+  line.title = openings.map((opening) => `${opening.by}, ${new Date(opening.at).toLocaleString()}`).join("\n");
+  return line;
 }
 
 /** Gets (or gets back) the user's desktop in `pool`, or with `another` one more: the session. */

@@ -3450,7 +3450,8 @@ enum OpenAPIDocument {
           "via",
           "createdAt",
           "attached",
-          "attachedChannels"
+          "attachedChannels",
+          "consoleOpenedBy"
         ],
         "properties": {
           "id": {
@@ -3501,6 +3502,19 @@ enum OpenAPIDocument {
           "presenceChangedAt": {
             "type": "string",
             "format": "date-time"
+          },
+          "consoleOpenedBy": {
+            "description": "Admins given a way into this desktop (a .vv, a browser console or a phone link), newest first",
+            "type": "array",
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": ["by", "at"],
+              "properties": {
+                "by": {"type": "string"},
+                "at": {"type": "string", "format": "date-time"}
+              }
+            }
           }
         }
       },

@@ -163,6 +163,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("v13: sessions found by their target, for each CONNECT through the proxy") { db in
             try db.execute(sql: "CREATE INDEX sessions_by_target ON sessions (target_address)")
         }
+        migrator.registerMigration("v14: audit entries found by their subject, for what a session's user is shown") { db in
+            try db.execute(sql: "CREATE INDEX audit_events_by_subject ON audit_events (subject, action)")
+        }
         return migrator
     }
 }

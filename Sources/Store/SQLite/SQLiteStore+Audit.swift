@@ -25,6 +25,17 @@ extension SQLiteStore {
         }
     }
 
+    public func auditEvents(_ action: AuditAction, about subjects: [String]) async throws -> [AuditEvent] {
+        guard !subjects.isEmpty else { return [] }
+        return try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM audit_events WHERE action = ? AND subject IN (\(databaseQuestionMarks(count: subjects.count))) ORDER BY id DESC",
+                arguments: StatementArguments([action.rawValue] + subjects)
+            ).map(AuditEvent.init(row:))
+        }
+    }
+
     public func deleteAuditEvents(olderThan date: Date) async throws -> Int {
         try await write { db in
             try db.execute(sql: "DELETE FROM audit_events WHERE at < ?", arguments: [date])
