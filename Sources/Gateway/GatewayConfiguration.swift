@@ -1,3 +1,4 @@
+import Glibc
 import NIOSSL
 
 /// How the WebSocket gateway listens and how it treats its connections.
@@ -21,6 +22,18 @@ public struct GatewayConfiguration: Sendable {
     /// Whether plain `ws://` connections are relayed by the splice(2) engine (desktop bytes reach the browser
     /// without entering user space); false keeps them on NIO's event loops, as `wss://` connections always are.
     public var splicesPlainConnections = true
+    /// The most connections open at once, handshakes included; one more is closed as soon as it is accepted, so a
+    /// flood of the gateway leaves the process descriptors for the HTTP API and the CONNECT proxy, and theirs leave
+    /// the gateway its own. By default a quarter of the open-files hard limit (`saffron serve` raises the soft limit
+    /// to it) at four descriptors a connection: the browser's socket, the desktop's, and a relay's pipe.
+    public var maxConnections = GatewayConfiguration.defaultMaxConnections
+
+    /// A quarter of the open-files hard limit at four descriptors a connection (at least 16).
+    public static var defaultMaxConnections: Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+        return Int(min(max(UInt64(limit.rlim_max) / 16, 16), 1_000_000))
+    }
 
     /// Creates a configuration listening on the given address, with defaults for everything else.
     public init(host: String, port: Int) {

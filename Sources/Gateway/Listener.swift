@@ -15,13 +15,16 @@ final class Listener: Sendable {
     let port: Int
     let logger: Logger
     let registry = ConnectionRegistry()
+    /// The most connections open at once, handshakes included (see `admit()`).
+    let gate: ConnectionGate
     private let bound: EventLoopPromise<Int>
 
-    init(name: String, host: String, port: Int, logger: Logger) {
+    init(name: String, host: String, port: Int, maxConnections: Int = .max, logger: Logger) {
         self.name = name
         self.host = host
         self.port = port
         self.logger = logger
+        self.gate = ConnectionGate(limit: maxConnections)
         self.bound = MultiThreadedEventLoopGroup.singleton.any().makePromise(of: Int.self)
     }
 
@@ -82,7 +85,26 @@ final class Listener: Sendable {
 
     private func listening(on port: Int) {
         self.bound.succeed(port)
-        self.logger.info("\(self.name) listening", metadata: ["host": "\(self.host)", "port": "\(port)"])
+        var metadata: Logger.Metadata = ["host": "\(self.host)", "port": "\(port)"]
+        if self.gate.limit < .max { metadata["maxConnections"] = "\(self.gate.limit)" }
+        self.logger.info("\(self.name) listening", metadata: metadata)
+    }
+
+    /// A place for a connection just accepted, held until the connection's end (the slot's last reference); nil
+    /// when the listener holds its most connections already, and the caller closes the new one at once. Reaching
+    /// the ceiling is logged once until there is room again.
+    func admit() -> ConnectionGate.Slot? {
+        switch self.gate.enter() {
+        case .admitted(let slot):
+            return slot
+        case .refused(let first):
+            if first {
+                self.logger.warning(
+                    "\(self.name) holds its most connections; closing new ones until one ends",
+                    metadata: ["maxConnections": "\(self.gate.limit)"])
+            }
+            return nil
+        }
     }
 
     private func closeAll(with refusal: GatewayRefusal) async {

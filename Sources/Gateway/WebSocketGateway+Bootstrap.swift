@@ -12,13 +12,17 @@ extension WebSocketGateway {
         let dialer = TargetDialer(resolver: self.resolver, settings: settings)
         let registry = self.registry
         let logger = self.logger
+        let listener = self.listener
         return ServerBootstrap(group: self.group)
             .serverChannelOption(.backlog, value: Listener.backlog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.writeBufferWaterMark, value: settings.waterMark)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                // Beyond the gateway's most connections, a failed initializer has NIO close the new one at once.
+                guard let slot = listener.admit() else { return channel.eventLoop.makeFailedFuture(ConnectionGate.Full()) }
+                channel.closeFuture.whenComplete { _ in withExtendedLifetime(slot) {} }
+                return channel.eventLoop.makeCompletedFuture {
                     try GatewayPipeline.configure(
                         channel, settings: settings, dialer: dialer, registry: registry, logger: logger
                     )

@@ -1,3 +1,4 @@
+import Glibc
 import Logging
 import NIOCore
 import NIOPosix
@@ -7,6 +8,10 @@ extension WebSocketGateway {
     /// Runs the WebSocket handshake of an accepted socket on NIO, then hands the relay to `relays`. Called on the
     /// accept thread.
     func accepted(_ descriptor: CInt, relays: SpliceRelays) {
+        guard let slot = self.listener.admit() else {
+            close(descriptor)
+            return
+        }
         let id = self.relayIDs.wrappingAdd(1, ordering: .relaxed).newValue
         let (resolver, registry, settings, logger) = (self.resolver, self.registry, self.settings, self.logger)
         SplicedHandshake.start(
@@ -18,7 +23,10 @@ extension WebSocketGateway {
             else {
                 return channel.close(promise: nil)  // the gateway is shutting down
             }
-            connection.ended.whenComplete { _ in registry.remove(id) }
+            connection.ended.whenComplete { _ in
+                registry.remove(id)
+                withExtendedLifetime(slot) {}  // the gateway's place for the connection, held until its end
+            }
             try sync.addHandler(
                 WebSocketHandshakeHandler(
                     resolver: resolver, connection: connection, registration: .init(registry: registry, id: id),

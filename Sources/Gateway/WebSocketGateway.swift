@@ -33,7 +33,9 @@ public final class WebSocketGateway: Service, Sendable {
         self.settings = settings
         self.resolver = resolver
         self.logger = logger
-        self.listener = Listener(name: "WebSocket gateway", host: configuration.host, port: configuration.port, logger: logger)
+        self.listener = Listener(
+            name: "WebSocket gateway", host: configuration.host, port: configuration.port,
+            maxConnections: configuration.maxConnections, logger: logger)
     }
 
     /// Binds the listener and serves until graceful shutdown or cancellation, then closes every connection
