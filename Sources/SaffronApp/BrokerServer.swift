@@ -20,9 +20,11 @@ public struct BrokerServer: Sendable {
     /// Runs until a termination signal, shutting down gracefully.
     public func run() async throws {
         let values = try components.config.validated()
-        if let openFiles = OpenFilesLimit.raiseToHardLimit() {
-            logger.info("open files limit", metadata: ["descriptors": "\(openFiles)"])
-        }
+        let openFiles = OpenFilesLimit.raiseToHardLimit()
+        let limits = try components.config.httpConnectionLimits(openFiles: openFiles)
+        logger.info(
+            "open files limit",
+            metadata: ["descriptors": "\(openFiles.map(String.init) ?? "unknown")", "httpMaxConnections": "\(limits.maxConnections)"])
         try await components.broker.restoreForwarding()
         try await components.broker.resumePendingResets()
         let config = components.config
@@ -31,8 +33,8 @@ public struct BrokerServer: Sendable {
             webFiles: WebFiles(root: config.web.root, spiceHTML5: config.web.spiceHTML5),
             metrics: components.metricsEndpoint(), trustedProxies: values.trustedProxies, logger: logger)
         let app = Application(
-            router: router, server: try components.tls.map { try .tls(.http1(), tlsConfiguration: $0.configuration) } ?? .http1(),
-            configuration: .init(address: .hostname(values.listenHost, port: values.listenPort), serverName: "saffron"),
+            router: router, server: .http1(limits: limits, tls: components.tls?.configuration, logger: logger),
+            configuration: .api(host: values.listenHost, port: values.listenPort, limits: limits, logger: logger),
             logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: components.gateway)]
         if let proxy = components.proxy { services.append(.init(service: proxy)) }

@@ -15,4 +15,13 @@ enum OpenFilesLimit {
         }
         return UInt64(limit.rlim_cur)
     }
+
+    /// The HTTP API's share of `limit` descriptors when `http.maxConnections` leaves it to us: an eighth, one
+    /// descriptor a connection (at least 16, at most a million). The WebSocket gateway takes a quarter
+    /// (`GatewayConfiguration.maxConnections`), which leaves the CONNECT proxy's tunnels and the broker's own files
+    /// (store, libvirt, served files) the rest, so a flood of one listener cannot starve the others.
+    static func apiConnections(of limit: UInt64?) -> Int {
+        guard let limit else { return 1024 }
+        return Int(min(max(limit / 8, 16), 1_000_000))
+    }
 }

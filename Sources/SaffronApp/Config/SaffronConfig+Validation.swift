@@ -46,6 +46,7 @@ extension SaffronConfig {
             throw ConfigError(message: "gateway.portRange must be FIRST-LAST within 1-65535, e.g. 20000-20999, not \(gateway.portRange.debugDescription).")
         }
         guard !gateway.publicAddress.isEmpty else { throw ConfigError(message: "gateway.publicAddress must be set.") }
+        _ = try httpConnectionLimits(openFiles: nil)
         guard ["iptables", "nftables", "none"].contains(firewall.backend) else {
             throw ConfigError(
                 message: "firewall.backend must be \"iptables\", \"nftables\" or \"none\", not \(firewall.backend.debugDescription).")

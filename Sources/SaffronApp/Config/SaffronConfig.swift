@@ -10,6 +10,16 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
         public var listen = "127.0.0.1:8080"
         /// Reverse proxies in front of the API (addresses or CIDR ranges) whose `X-Forwarded-For` names the client.
         public var trustedProxies: [String] = []
+        /// A request (head and body) must arrive within this many seconds of the connection opening, or of its
+        /// first byte on a kept-alive connection; a slow or silent client is closed.
+        public var requestHeadTimeoutSeconds = 10
+        /// A kept-alive connection with no request for this many seconds is closed.
+        public var idleTimeoutSeconds = 60
+        /// Connections one client (an IPv4 address, an IPv6 /64) may hold open at once; trusted proxies count only
+        /// towards `maxConnections`.
+        public var connectionsPerClient = 64
+        /// Connections the API holds at once (more wait in the backlog); 0: an eighth of the open-files limit.
+        public var maxConnections = 0
     }
     /// The gateway clients connect to.
     public struct Gateway: Codable, Sendable, Equatable {
