@@ -31,7 +31,8 @@ public struct BrokerServer: Sendable {
         let router = APIRouter.build(
             broker: components.broker, accounts: components.accounts, gatewayURL: config.websocket.publicURL,
             webFiles: WebFiles(root: config.web.root, spiceHTML5: config.web.spiceHTML5),
-            metrics: components.metricsEndpoint(), trustedProxies: values.trustedProxies, logger: logger)
+            metrics: components.metricsEndpoint(), trustedProxies: values.trustedProxies,
+            publicURL: try config.publicBaseURL(), logger: logger)
         let app = Application(
             router: router, server: .http1(limits: limits, tls: components.tls?.configuration, logger: logger),
             configuration: .api(host: values.listenHost, port: values.listenPort, limits: limits, logger: logger),

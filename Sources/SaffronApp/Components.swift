@@ -57,7 +57,7 @@ public struct Components: Sendable {
         self.gateway = gateway
         let settings = BrokerSettings(
             publicAddress: config.gateway.publicAddress, portRange: values.portRange, ticketValidity: values.ticketValidity,
-            proxyURL: values.proxy?.publicURL, spiceTLS: values.spiceTLS)
+            proxyURL: values.proxy?.publicURL, spiceTLS: values.spiceTLS, connectURIs: try config.connectURIPolicy())
         let proxy = values.proxy.map { values in
             var configuration = ProxyConfiguration(host: values.host, port: values.port)
             configuration.connectionsPerClient = values.connectionsPerClient
@@ -71,8 +71,8 @@ public struct Components: Sendable {
         var observers: [any SessionObserver] = [GatewaySessionCutter(gateway: gateway)]
         if let proxy { observers.append(ProxySessionCutter(proxy: proxy)) }
         self.broker = Broker(
-            store: store, hypervisor: LibvirtHypervisor(), forwarder: Self.forwarder(for: config.firewall, logger: logger),
-            settings: settings,
+            store: store, hypervisor: LibvirtHypervisor(policy: settings.connectURIs, logger: logger),
+            forwarder: Self.forwarder(for: config.firewall, logger: logger), settings: settings,
             webConsoleTokens: tokens, sessionObservers: observers, metrics: metrics, logger: logger)
     }
 

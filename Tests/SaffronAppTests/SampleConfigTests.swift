@@ -15,6 +15,8 @@ import Testing
         #expect(values.proxy?.port == 3128)
         #expect(config.firewall.backend == "nftables")
         #expect(config.websocket.publicURL.hasPrefix("wss://"))
+        #expect(try config.publicBaseURL().configured == "https://vdi.example.org")
+        #expect(try config.connectURIPolicy().allowed == ["qemu:///system"])
     }
 
     @Test func aTrustedProxyThatIsNoAddressIsRefusedNamingTheKey() throws {

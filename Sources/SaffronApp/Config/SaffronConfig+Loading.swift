@@ -13,6 +13,7 @@ extension SaffronConfig {
     /// The environment variables that override keys of the file.
     public static let environmentKeys: [(variable: String, key: String)] = [
         ("SAFFRON_HTTP_LISTEN", "http.listen"),
+        ("SAFFRON_HTTP_PUBLIC_URL", "http.publicURL"),
         ("SAFFRON_PUBLIC_ADDRESS", "gateway.publicAddress"),
         ("SAFFRON_PORT_RANGE", "gateway.portRange"),
         ("SAFFRON_WEBSOCKET_LISTEN", "websocket.listen"),

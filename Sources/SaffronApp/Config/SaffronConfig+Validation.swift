@@ -41,6 +41,8 @@ extension SaffronConfig {
         guard websocket.publicURL.hasPrefix("ws://") || websocket.publicURL.hasPrefix("wss://"), !websocket.publicURL.hasSuffix("/") else {
             throw ConfigError(message: "websocket.publicURL must be ws://HOST[:PORT] or wss://... without a trailing slash, not \(websocket.publicURL.debugDescription).")
         }
+        _ = try publicBaseURL()
+        _ = try connectURIPolicy()
         let bounds = gateway.portRange.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard bounds.count == 2, let first = bounds[0], let last = bounds[1], 1 <= first, first <= last, last <= 65535 else {
             throw ConfigError(message: "gateway.portRange must be FIRST-LAST within 1-65535, e.g. 20000-20999, not \(gateway.portRange.debugDescription).")

@@ -20,6 +20,9 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
         public var connectionsPerClient = 64
         /// Connections the API holds at once (more wait in the backlog); 0: an eighth of the open-files limit.
         public var maxConnections = 0
+        /// The broker's URL as people's browsers and phones reach it (`https://vdi.example`), for links it hands out;
+        /// empty: the URL each request came to (its Host, and https with TLS or a trusted proxy's X-Forwarded-Proto).
+        public var publicURL = ""
     }
     /// The gateway clients connect to.
     public struct Gateway: Codable, Sendable, Equatable {
@@ -123,6 +126,13 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
         public var retentionDays = 365
     }
 
+    /// The hypervisors the broker may reach.
+    public struct LibvirtAccess: Codable, Sendable, Equatable {
+        /// The libvirt connection URIs pools may use, as written (`qemu+tls://hv1.example/system`); the broker opens
+        /// no other.
+        public var allowedURIs = ["qemu:///system"]
+    }
+
     /// The directory of the `ldap` login method (OpenLDAP, Active Directory).
     public struct LDAP: Codable, Sendable, Equatable {
         /// `ldap://HOST[:PORT]` or `ldaps://HOST[:PORT]`.
@@ -140,6 +150,9 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
         /// Where users are searched, and the filter finding one (`{user}`: the login name, escaped).
         public var userBase = ""
         public var userFilter = "(uid={user})"
+        /// The user entry's attribute holding the account's own name (`sAMAccountName` for Active Directory), which
+        /// becomes the user's name in Saffron whatever case was typed; empty: the name as typed.
+        public var userNameAttribute = "uid"
         /// Where groups are searched (empty: none), the filter (`{dn}`, `{user}`), and the attribute naming a group.
         public var groupBase = ""
         public var groupFilter = "(member={dn})"
@@ -160,6 +173,7 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
     public var metrics = Metrics()
     public var audit = Audit()
     public var ldap = LDAP()
+    public var libvirt = LibvirtAccess()
 
     public init() {}
 }
@@ -174,6 +188,7 @@ extension SaffronConfig.LDAP {
         settings.bindPassword = bindPassword.isEmpty ? nil : bindPassword
         settings.userDN = userDN.isEmpty ? nil : userDN
         settings.userFilter = userFilter
+        settings.userNameAttribute = userNameAttribute.isEmpty ? nil : userNameAttribute
         settings.groupBase = groupBase.isEmpty ? nil : groupBase
         settings.groupFilter = groupFilter
         settings.groupAttribute = groupAttribute
