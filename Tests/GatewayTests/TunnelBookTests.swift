@@ -77,6 +77,22 @@ import Testing
         #expect(room == .taken)
     }
 
+    @Test func beyondTheProxysMostConnectionsNoneIsTakenFromAnyoneUntilOneEnds() {
+        var book = TunnelBook(grantLifetime: .seconds(60), connectionsPerClient: 64, maxConnections: 2)
+        let first = book.accepted(1, client: "198.51.100.4")
+        let second = book.accepted(2, client: "198.51.100.5")
+        let third = book.accepted(3, client: "198.51.100.6")
+        let fourth = book.accepted(4, client: "198.51.100.7")
+        _ = book.ended(1)
+        let room = book.accepted(5, client: "198.51.100.6")
+        let fullAgain = book.accepted(6, client: "198.51.100.8")
+        #expect([first, second] == [.taken, .taken])
+        #expect(third == .full(first: true) && fourth == .full(first: false), "a flood is news once")
+        #expect(room == .taken)
+        #expect(fullAgain == .full(first: true), "news again after the proxy had room")
+        #expect(book.connections.count == 2)
+    }
+
     @Test func aShutBookTakesNoConnection() {
         var book = self.bookWithAGrant()
         let open = book.shut()

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// How the CONNECT proxy listens and how it treats its tunnels.
 public struct ProxyConfiguration: Sendable {
     /// The address to bind, e.g. "0.0.0.0" or "127.0.0.1".
@@ -6,6 +10,11 @@ public struct ProxyConfiguration: Sendable {
     public var port: Int
     /// Connections one client address may hold open at once (a SPICE session opens one per channel, 4 to 8).
     public var connectionsPerClient: Int = 64
+    /// Connections the proxy holds at once, whoever they are from; one beyond is answered 503 and closed. A flood
+    /// of the proxy then leaves the process descriptors for the HTTP API and the WebSocket gateway. By default a
+    /// quarter of the open-files hard limit (`saffron serve` raises the soft limit to it) at six descriptors a
+    /// tunnel: the client's socket, the desktop's and a pipe each way.
+    public var maxConnections = ProxyConfiguration.defaultMaxConnections
     /// Bytes held per direction before reading from the other side pauses: the size of the tunnel's pipe, whose
     /// pages the kernel fills only while bytes wait in it. Larger pipes mean fewer system calls per byte; a process
     /// without CAP_SYS_RESOURCE may be refused more than the kernel's default (then 64 KiB).
@@ -18,6 +27,13 @@ public struct ProxyConfiguration: Sendable {
     /// How long the proxy trusts the authorizer's yes for a client and an endpoint: until then that client's next
     /// tunnels to that endpoint open without asking. Ending the session, or its client moving, forgets it at once.
     public var grantLifetime: Duration = .seconds(60)
+
+    /// A quarter of the open-files hard limit at six descriptors a tunnel (at least 16).
+    public static var defaultMaxConnections: Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+        return Int(min(max(UInt64(limit.rlim_max) / 24, 16), 1_000_000))
+    }
 
     /// Creates a configuration listening on the given address, with defaults for everything else.
     public init(host: String, port: Int) {

@@ -32,6 +32,8 @@ public struct TunnelRefusal: Error, Sendable, Equatable {
     static let tooManyConnections = TunnelRefusal(status: 429, reason: "Too Many Requests")
     /// The desktop's endpoint did not answer (502).
     static let unreachable = TunnelRefusal(status: 502, reason: "Bad Gateway")
+    /// The proxy holds as many connections as it may (503).
+    static let full = TunnelRefusal(status: 503, reason: "Service Unavailable")
     /// The proxy is shutting down (503).
     static let shuttingDown = TunnelRefusal(status: 503, reason: "Service Unavailable")
     /// The authorizer failed unexpectedly; details are logged, not sent (500).

@@ -40,10 +40,16 @@ struct TunnelBook {
     let grantLifetime: Duration
     /// Connections one client address may hold at once (a SPICE session opens one per channel).
     let connectionsPerClient: Int
+    /// Connections the proxy holds at once, whoever they are from, so a flood from many addresses leaves the
+    /// process descriptors for the API and the WebSocket gateway.
+    let maxConnections: Int
+    /// A connection was refused for want of room, and none has ended since: further refusals are not news.
+    private var refusingForRoom = false
 
-    init(grantLifetime: Duration, connectionsPerClient: Int) {
+    init(grantLifetime: Duration, connectionsPerClient: Int, maxConnections: Int = .max) {
         self.grantLifetime = grantLifetime
         self.connectionsPerClient = connectionsPerClient
+        self.maxConnections = maxConnections
     }
 
     /// What became of a new connection.
@@ -52,6 +58,9 @@ struct TunnelBook {
         case taken
         /// Recorded, but its client already holds its share: its request is to be refused.
         case overShare
+        /// Not recorded: the proxy holds as many connections as it may (`first` for the first such refusal since
+        /// it last had room, so a flood is logged once).
+        case full(first: Bool)
         /// Not recorded: the proxy is stopping.
         case shut
     }
@@ -59,6 +68,11 @@ struct TunnelBook {
     /// Records a new connection of `client`, counting it in the client's share while there is room.
     mutating func accepted(_ id: UInt64, client: String) -> Admission {
         guard !self.isShut else { return .shut }
+        guard self.connections.count < self.maxConnections else {
+            defer { self.refusingForRoom = true }
+            return .full(first: !self.refusingForRoom)
+        }
+        self.refusingForRoom = false
         let held = self.held[client, default: 0]
         let counted = held < self.connectionsPerClient
         if counted { self.held[client] = held + 1 }

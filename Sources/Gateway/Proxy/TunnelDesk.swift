@@ -37,15 +37,17 @@ final class TunnelDesk: SpliceRequestDesk {
     }
 
     init(
-        authorizer: any TunnelAuthorizer, connectionsPerClient: Int, grantLifetime: Duration, metrics: RelayMetrics,
-        logger: Logger
+        authorizer: any TunnelAuthorizer, connectionsPerClient: Int, maxConnections: Int = .max, grantLifetime: Duration,
+        metrics: RelayMetrics, logger: Logger
     ) {
         self.authorizer = authorizer
         (self.questions, self.asking) = AsyncStream.makeStream(of: Question.self)
         self.metrics = metrics
         self.logger = logger
         self.state = Mutex(
-            State(book: TunnelBook(grantLifetime: grantLifetime, connectionsPerClient: connectionsPerClient)))
+            State(
+                book: TunnelBook(
+                    grantLifetime: grantLifetime, connectionsPerClient: connectionsPerClient, maxConnections: maxConnections)))
     }
 
     /// Starts taking connections onto `relays`; nil once they stop, so nothing reaches them afterwards.
@@ -53,8 +55,8 @@ final class TunnelDesk: SpliceRequestDesk {
         self.state.withLock { $0.relays = relays }
     }
 
-    /// Records a client the relays accepted; a refusal (429, 503) when it holds its share of connections or the
-    /// proxy is stopping.
+    /// Records a client the relays accepted; a refusal (429, 503) when it holds its share of connections, the proxy
+    /// holds as many as it may, or it is stopping.
     func admit(_ relay: UInt64, client: String) -> [UInt8]? {
         switch self.state.withLock({ $0.book.accepted(relay, client: client) }) {
         case .taken:
@@ -62,6 +64,9 @@ final class TunnelDesk: SpliceRequestDesk {
         case .overShare:
             self.logRefusal(.tooManyConnections, client: client, why: "too many connections")
             return TunnelRefusal.tooManyConnections.response
+        case .full(let first):
+            if first { self.logger.warning("CONNECT proxy full: refusing new connections until one ends", metadata: ["client": "\(client)"]) }
+            return TunnelRefusal.full.response
         case .shut:
             return TunnelRefusal.shuttingDown.response
         }
