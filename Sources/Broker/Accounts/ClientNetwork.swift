@@ -2,15 +2,17 @@
 import Glibc
 #endif
 
-/// What counts as one client when failures are counted: an IPv4 address, or an IPv6 client's /64 (a host is
-/// commonly given a whole /64 and picks addresses from it at will).
-enum ClientNetwork {
-    /// `address` for IPv4 (also an IPv4-mapped IPv6 address) and anything unparsable; `PREFIX::/64` for IPv6.
-    static func key(for address: String) -> String {
-        guard address.contains(":") else { return address }
-        var bytes = in6_addr()
-        guard inet_pton(AF_INET6, address, &bytes) == 1 else { return address }
-        let octets = withUnsafeBytes(of: bytes) { Array($0) }
+/// What counts as one client where failures or connections are counted: an IPv4 address, or an IPv6 client's /64
+/// (a host is commonly given a whole /64 and picks addresses from it at will).
+public enum ClientNetwork {
+    /// `a.b.c.d` for IPv4 (also an IPv4-mapped IPv6 address), `PREFIX::/64` for IPv6; nil for anything that is no IP
+    /// address literal.
+    public static func key(for address: String) -> String? {
+        var v4 = in_addr()
+        if inet_pton(AF_INET, address, &v4) == 1 { return address }
+        var v6 = in6_addr()
+        guard inet_pton(AF_INET6, address, &v6) == 1 else { return nil }
+        let octets = withUnsafeBytes(of: v6) { Array($0) }
         if octets[0..<10].allSatisfy({ $0 == 0 }), octets[10] == 0xff, octets[11] == 0xff {
             return octets[12...].map(String.init).joined(separator: ".")
         }

@@ -91,7 +91,7 @@ public final class LoginThrottle: Sendable {
     }
 
     private func keys(_ account: String, _ address: String?) -> [Key] {
-        [.account(account)] + (address.map { [.address(ClientNetwork.key(for: $0))] } ?? [])
+        [.account(account)] + (address.map { [.address(ClientNetwork.key(for: $0) ?? $0)] } ?? [])
     }
 
     private func forgetStalest(_ records: inout [Key: Record]) {
