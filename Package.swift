@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.30.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.4.0"),
     ],
     targets: [
         .systemLibrary(
@@ -66,7 +68,11 @@ let package = Package(
         .executableTarget(name: "saffron-spice-pattern", dependencies: ["CSpiceServer"]),
         .target(
             name: "Firewall",
-            dependencies: ["CNftables", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "CNftables", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -173,7 +179,13 @@ let package = Package(
         .testTarget(name: "LibvirtTests", dependencies: ["Libvirt"], swiftSettings: testSettings),
         .testTarget(name: "ConsoleFileTests", dependencies: ["ConsoleFile"], swiftSettings: testSettings),
         .testTarget(name: "ThumbnailTests", dependencies: ["Thumbnail"], swiftSettings: testSettings),
-        .testTarget(name: "FirewallTests", dependencies: ["Firewall"], swiftSettings: testSettings),
+        .testTarget(
+            name: "FirewallTests",
+            dependencies: [
+                "Firewall", .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: testSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: testSettings),
         .testTarget(
             name: "SaffronAppTests",

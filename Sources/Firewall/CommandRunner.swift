@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// The outcome of one program run.
@@ -16,9 +15,6 @@ struct CommandRunner: Sendable {
     /// When set, programs run as `ip netns exec NS <program> ...`.
     var networkNamespace: String?
 
-    /// Blocking waits run here, never on the caller's (possibly cooperative) thread.
-    private static let queue = DispatchQueue(label: "saffron.firewall.process", attributes: .concurrent)
-
     /// Runs `program` with `arguments`, feeding `input` on stdin, and returns its status and output.
     func run(_ program: String, _ arguments: [String], input: String? = nil) async throws -> CommandResult {
         var executable = try Self.resolve(program)
@@ -27,13 +23,7 @@ struct CommandRunner: Sendable {
             arguments = ["netns", "exec", networkNamespace, executable.path] + arguments
             executable = try Self.resolve("ip")
         }
-        return try await withCheckedThrowingContinuation { continuation in
-            Self.queue.async { [executable, arguments] in
-                continuation.resume(with: Result {
-                    try Self.runBlocking(executable, arguments, input: input)
-                })
-            }
-        }
+        return try await Self.spawn(executable, arguments, input: input)
     }
 
     /// Searches `PATH`, then the sbin and bin directories, for an executable named `program`.

@@ -1,5 +1,6 @@
-import Dispatch
 import Foundation
+import Subprocess
+import SystemPackage
 
 /// Runs programs for the real tests, off the test's thread, without a shell.
 enum Shell {
@@ -16,15 +17,20 @@ enum Shell {
         return dirs.map { "\($0)/\(program)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// Runs `arguments[0]` (looked up with ``which(_:)``) with the rest as its arguments.
+    /// Runs `arguments[0]` (looked up with ``which(_:)``) with the rest as its arguments, through swift-subprocess
+    /// (Foundation's `Process` aborts once the test process holds descriptors numbered 1024 or more).
     @discardableResult
     static func run(_ arguments: [String]) async throws -> Result {
         guard let executable = which(arguments[0]) else { throw ShellError(message: "\(arguments[0]) not found") }
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Swift.Result { try runBlocking(executable, Array(arguments.dropFirst())) })
+        let result = try await Subprocess.run(
+            .path(FilePath(executable)), arguments: Arguments(Array(arguments.dropFirst())),
+            output: .string(limit: 64 * 1024 * 1024), error: .string(limit: 64 * 1024 * 1024))
+        let status: Int32 =
+            switch result.terminationStatus {
+            case .exited(let code): code
+            case .signaled(let signal): signal
             }
-        }
+        return Result(status: status, stdout: result.standardOutput ?? "", stderr: result.standardError ?? "")
     }
 
     /// Like ``run(_:)`` but throws unless the program exits 0.
@@ -35,29 +41,6 @@ enum Shell {
             throw ShellError(message: "\(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
         }
         return result
-    }
-
-    private static func runBlocking(_ executable: String, _ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        // A semaphore, not `waitUntilExit()`, which spins a run loop on dispatch threads.
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        try process.run()
-        // Outputs here are small; stderr after stdout is safe because both fit in a pipe buffer.
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        exited.wait()
-        return Result(
-            status: process.terminationStatus,
-            stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self)
-        )
     }
 }
 
