@@ -4,8 +4,9 @@ import Testing
 
 /// RFC 6455 as a hand-written client meets it on both data paths: every case of `WebSocketConformanceCase.all` runs
 /// against the splice engine and against NIO's event loops, over loopback. Every wait is a blocking receive bounded
-/// by the socket's timeout.
-@Suite("WebSocket conformance")
+/// by the socket's timeout. One case at a time: each starts a gateway of its own, and 158 at once held the test
+/// process past a thousand descriptors.
+@Suite("WebSocket conformance", .serialized)
 struct WebSocketConformanceTests {
     @Test(arguments: GatewayDataPath.allCases, WebSocketConformanceCase.all)
     func conformance(path: GatewayDataPath, case: WebSocketConformanceCase) async throws {
