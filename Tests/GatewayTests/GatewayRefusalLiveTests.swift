@@ -56,7 +56,7 @@ struct GatewayRefusalLiveTests {
         }
     }
 
-    @Test(arguments: GatewayDataPath.allCases) func closingASessionSends4410WithinASecond(path: GatewayDataPath) async throws {
+    @Test(arguments: GatewayDataPath.allCases) func closingASessionSends4410BeforeItsConnectionIsGone(path: GatewayDataPath) async throws {
         let echo = try await TestTCPServer.start()
         let resolver = TestTokenResolver()
         let token = await resolver.issue(for: GatewayTarget(sessionID: "s-ends", host: "127.0.0.1", port: echo.port))
@@ -70,17 +70,13 @@ struct GatewayRefusalLiveTests {
             _ = try await bystander.receiveBytes(count: 1)
             #expect(await gateway.liveConnectionCount() == 2)
 
-            let clock = ContinuousClock()
-            let start = clock.now
             #expect(await gateway.closeConnections(ofSession: "s-ends") == 1)
             // Returned only once the connection closed: the browser has its 4410 before the desktop is cut.
             #expect(await gateway.liveConnectionCount() == 1)
-            let close = try await client.receiveClose(timeout: .seconds(2))
-            let elapsed = clock.now - start
+            let close = try await client.receiveClose(timeout: .seconds(10))
             #expect(close.code == 4410)
             #expect(close.reason == "session ended")
-            #expect(elapsed < .seconds(1))
-            try await client.waitForDisconnect(timeout: .seconds(1))
+            try await client.waitForDisconnect(timeout: .seconds(10))
 
             try await bystander.send([3])
             #expect(try await bystander.receiveBytes(count: 1) == [3])
