@@ -1,7 +1,6 @@
 import Broker
 import HTTPAPI
 import Hummingbird
-import HummingbirdTLS
 import Logging
 import ServiceLifecycle
 import UnixSignals
