@@ -169,7 +169,7 @@ public actor LibvirtHypervisor: Hypervisor {
             connections[uri]?.next = index + 1
             return open[index]
         }
-        try policy?.check(uri)
+        try policy?.checkStored(uri)
         let connection: LibvirtConnection
         do {
             connection = try await LibvirtConnection.open(uri)
