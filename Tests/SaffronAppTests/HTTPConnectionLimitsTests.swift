@@ -12,6 +12,18 @@ import Testing
 @Suite(.serialized) struct HTTPConnectionLimitsTests {
     static let request = "GET / HTTP/1.1\r\nHost: saffron\r\n\r\n"
 
+    /// `count` kept-alive connections from 127.0.0.1, opened one after another, each answered before the next opens.
+    static func answeredClients(_ count: Int, port: Int) async throws -> [LoopbackClient] {
+        var clients: [LoopbackClient] = []
+        for _ in 0..<count {
+            let client = try LoopbackClient(port: port)
+            try client.send(request)
+            #expect(await client.statusLine(by: .now + .seconds(20)) == "HTTP/1.1 200 OK")
+            clients.append(client)
+        }
+        return clients
+    }
+
     @Test func halfSentHeadsAreClosedWithinTheDeadlineWhileARealRequestIsAnswered() async throws {
         var limits = HTTPConnectionLimits()
         limits.requestTimeout = .seconds(1)
@@ -76,12 +88,8 @@ import Testing
         limits.requestTimeout = .seconds(300)
         limits.connectionsPerClient = 5
         try await withLimitedAPI(limits) { port in
-            var held = try (0..<5).map { _ in try LoopbackClient(port: port) }
             // Each is answered, so each was counted before the next opened.
-            for client in held {
-                try client.send(Self.request)
-                #expect(await client.statusLine(by: .now + .seconds(20)) == "HTTP/1.1 200 OK")
-            }
+            var held = try await Self.answeredClients(5, port: port)
             let extra = try LoopbackClient(port: port)
             try? extra.send(Self.request)
             #expect(await extra.isClosed(by: .now + .seconds(20)), "closed long before the deadline: by the cap")
@@ -104,11 +112,7 @@ import Testing
         limits.connectionsPerClient = 2
         limits.trustedProxies = [try #require(.init("127.0.0.0/8"))]
         try await withLimitedAPI(limits) { port in
-            let clients = try (0..<5).map { _ in try LoopbackClient(port: port) }
-            for client in clients {
-                try client.send(Self.request)
-                #expect(await client.statusLine(by: .now + .seconds(20)) == "HTTP/1.1 200 OK")
-            }
+            _ = try await Self.answeredClients(5, port: port)
         }
     }
 
@@ -117,11 +121,7 @@ import Testing
         limits.requestTimeout = .seconds(300)
         limits.maxConnections = 5
         try await withLimitedAPI(limits) { port in
-            var held = try (0..<5).map { _ in try LoopbackClient(port: port) }
-            for client in held {
-                try client.send(Self.request)
-                #expect(await client.statusLine(by: .now + .seconds(20)) == "HTTP/1.1 200 OK")
-            }
+            var held = try await Self.answeredClients(5, port: port)
             let waiting = try LoopbackClient(port: port, from: "127.0.0.2")
             try waiting.send(Self.request)
             #expect(await waiting.receive(within: .milliseconds(500)) == nil, "the API took a connection beyond its total")
