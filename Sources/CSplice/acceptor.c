@@ -63,6 +63,13 @@ bool address_text(const struct sockaddr_storage *address, char *text, size_t roo
     return false;
 }
 
+bool splice_peer_address(int fd, char *text, size_t room) {
+    struct sockaddr_storage peer;
+    socklen_t length = sizeof peer;
+    if (getpeername(fd, (struct sockaddr *)&peer, &length) < 0) return false;
+    return address_text(&peer, text, room);
+}
+
 int splice_bound_port(int fd) {
     struct sockaddr_storage local;
     socklen_t length = sizeof local;

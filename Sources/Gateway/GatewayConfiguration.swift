@@ -28,11 +28,25 @@ public struct GatewayConfiguration: Sendable {
     /// to it) at four descriptors a connection: the browser's socket, the desktop's, and a relay's pipe.
     public var maxConnections = GatewayConfiguration.defaultMaxConnections
 
+    /// Connections one client may hold at once, handshakes included; the one beyond is closed as soon as it is
+    /// accepted. A browser console opens one per SPICE channel (four to six), and an office behind one NAT address
+    /// holds all of its users' consoles.
+    public var connectionsPerClient = 256
+    /// The key an accepted peer's address (text, IPv4 clients of a dual-stack socket as IPv4) counts under in its
+    /// client's share; nil counts it in the total only (a trusted reverse proxy carrying many clients). By default
+    /// the address itself; the broker counts an IPv6 client by its /64.
+    public var client: @Sendable (String) -> String? = { $0 }
+
     /// A quarter of the open-files hard limit at four descriptors a connection (at least 16).
     public static var defaultMaxConnections: Int {
         var limit = rlimit()
         guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
         return Int(min(max(UInt64(limit.rlim_max) / 16, 16), 1_000_000))
+    }
+
+    /// `address` without the `::ffff:` of an IPv4 client of a dual-stack socket.
+    static func plainIPv4(_ address: String) -> String {
+        address.hasPrefix("::ffff:") && address.contains(".") ? String(address.dropFirst(7)) : address
     }
 
     /// Creates a configuration listening on the given address, with defaults for everything else.

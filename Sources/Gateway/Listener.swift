@@ -15,16 +15,23 @@ final class Listener: Sendable {
     let port: Int
     let logger: Logger
     let registry = ConnectionRegistry()
-    /// The most connections open at once, handshakes included (see `admit()`).
+    /// The most connections open at once, handshakes included, and each client's share (see `admit(peer:)`).
     let gate: ConnectionGate
     private let bound: EventLoopPromise<Int>
 
-    init(name: String, host: String, port: Int, maxConnections: Int = .max, logger: Logger) {
+    /// The key a peer's address counts under in its client's share; nil for peers counted in the total only.
+    let client: @Sendable (String) -> String?
+
+    init(
+        name: String, host: String, port: Int, maxConnections: Int = .max, connectionsPerClient: Int = .max,
+        client: @escaping @Sendable (String) -> String? = { $0 }, logger: Logger
+    ) {
         self.name = name
         self.host = host
         self.port = port
         self.logger = logger
-        self.gate = ConnectionGate(limit: maxConnections)
+        self.client = client
+        self.gate = ConnectionGate(limit: maxConnections, perClient: connectionsPerClient)
         self.bound = MultiThreadedEventLoopGroup.singleton.any().makePromise(of: Int.self)
     }
 
@@ -90,11 +97,12 @@ final class Listener: Sendable {
         self.logger.info("\(self.name) listening", metadata: metadata)
     }
 
-    /// A place for a connection just accepted, held until the connection's end (the slot's last reference); nil
-    /// when the listener holds its most connections already, and the caller closes the new one at once. Reaching
-    /// the ceiling is logged once until there is room again.
-    func admit() -> ConnectionGate.Slot? {
-        switch self.gate.enter() {
+    /// A place for a connection just accepted from `peer` (an IP address), held until the connection's end (the
+    /// slot's last reference); nil when the listener holds its most connections already, or the peer's client its
+    /// share, and the caller closes the new one at once. Reaching either is logged once until there is room again.
+    func admit(peer: String?) -> ConnectionGate.Slot? {
+        let client = peer.flatMap(self.client)
+        switch self.gate.enter(client: client) {
         case .admitted(let slot):
             return slot
         case .refused(let first):
@@ -102,6 +110,13 @@ final class Listener: Sendable {
                 self.logger.warning(
                     "\(self.name) holds its most connections; closing new ones until one ends",
                     metadata: ["maxConnections": "\(self.gate.limit)"])
+            }
+            return nil
+        case .overShare(let first):
+            if first {
+                self.logger.notice(
+                    "\(self.name): a client holds its share of connections; closing its new ones until one ends",
+                    metadata: ["client": "\(client ?? "?")", "connectionsPerClient": "\(self.gate.perClient)"])
             }
             return nil
         }

@@ -19,8 +19,9 @@ extension WebSocketGateway {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.writeBufferWaterMark, value: settings.waterMark)
             .childChannelInitializer { channel in
-                // Beyond the gateway's most connections, a failed initializer has NIO close the new one at once.
-                guard let slot = listener.admit() else { return channel.eventLoop.makeFailedFuture(ConnectionGate.Full()) }
+                // Beyond the gateway's most connections or its client's share, a failed initializer has NIO close the
+                // new one at once.
+                guard let slot = listener.admit(peer: channel.remoteAddress?.ipAddress.map(GatewayConfiguration.plainIPv4)) else { return channel.eventLoop.makeFailedFuture(ConnectionGate.Full()) }
                 channel.closeFuture.whenComplete { _ in withExtendedLifetime(slot) {} }
                 return channel.eventLoop.makeCompletedFuture {
                     try GatewayPipeline.configure(

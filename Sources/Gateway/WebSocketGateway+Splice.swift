@@ -8,7 +8,7 @@ extension WebSocketGateway {
     /// Runs the WebSocket handshake of an accepted socket on NIO, then hands the relay to `relays`. Called on the
     /// accept thread.
     func accepted(_ descriptor: CInt, relays: SpliceRelays) {
-        guard let slot = self.listener.admit() else {
+        guard let slot = self.listener.admit(peer: AcceptingSocket.peerAddress(of: descriptor)) else {
             close(descriptor)
             return
         }

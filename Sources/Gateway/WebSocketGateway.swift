@@ -35,7 +35,8 @@ public final class WebSocketGateway: Service, Sendable {
         self.logger = logger
         self.listener = Listener(
             name: "WebSocket gateway", host: configuration.host, port: configuration.port,
-            maxConnections: configuration.maxConnections, logger: logger)
+            maxConnections: configuration.maxConnections, connectionsPerClient: configuration.connectionsPerClient,
+            client: configuration.client, logger: logger)
     }
 
     /// Binds the listener and serves until graceful shutdown or cancellation, then closes every connection

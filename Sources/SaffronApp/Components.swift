@@ -2,6 +2,7 @@ import Broker
 import Firewall
 import Foundation
 import Gateway
+import HTTPAPI
 import DirectoryAuth
 import Logging
 import PAMAuth
@@ -50,6 +51,10 @@ public struct Components: Sendable {
         self.tls = tls
         var gatewayConfiguration = GatewayConfiguration(host: values.webSocketHost, port: values.webSocketPort)
         gatewayConfiguration.tls = tls?.context
+        gatewayConfiguration.connectionsPerClient = config.websocket.connectionsPerClient
+        gatewayConfiguration.client = { [trusted = values.trustedProxies] address in
+            trusted.contains { $0.contains(address) } ? nil : ClientNetwork.key(for: address)
+        }
         let gateway = WebSocketGateway(
             configuration: gatewayConfiguration,
             resolver: BrokerTokenResolver(tokens: tokens, allowedOrigins: Set(config.websocket.allowedOrigins)),

@@ -29,9 +29,19 @@ final class BlockingSocket: Sendable {
         return (BlockingSocket(descriptor: fd), Int(UInt16(bigEndian: address.sin_port)))
     }
 
-    /// A socket connected to 127.0.0.1:`port`.
-    static func connected(to port: Int) throws -> BlockingSocket {
+    /// A socket connected to 127.0.0.1:`port`, from `source` (another loopback address poses as another client).
+    static func connected(to port: Int, from source: String = "127.0.0.1") throws -> BlockingSocket {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var local = sockaddr_in()
+        local.sin_family = sa_family_t(AF_INET)
+        local.sin_addr.s_addr = inet_addr(source)
+        let bound = withUnsafePointer(to: &local) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else {
+            close(fd)
+            throw SocketFailure(call: "bind", code: errno)
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")

@@ -27,6 +27,22 @@ import Testing
         }
     }
 
+    @Test(arguments: GatewayDataPath.allCases)
+    func aClientBeyondItsShareIsClosedAtOnceWhileAnotherClientIsServed(path: GatewayDataPath) async throws {
+        try await withLiveGateway(path, resolver: TestTokenResolver(), configure: { $0.connectionsPerClient = 2 }) { gateway, port in
+            let held = try (0..<2).map { _ in try BlockingSocket.connected(to: port) }
+            #expect(try await waitUntil { gateway.listener.gate.count(of: "127.0.0.1") == 2 })
+            let extra = try BlockingSocket.connected(to: port)
+            try? extra.send(Self.plainRequest)
+            #expect(Self.closedUnanswered(extra), "the client's connection beyond its share was answered")
+            let other = try BlockingSocket.connected(to: port, from: "127.0.0.2")
+            try other.send(Self.plainRequest)
+            let answer = String(decoding: try other.receive(exactly: 12), as: UTF8.self)
+            #expect(answer.hasPrefix("HTTP/1.1 4"), "another client is served: \(answer)")
+            withExtendedLifetime(held) {}
+        }
+    }
+
     /// Whether the gateway closed `socket` without a byte of answer (a reset, too: it closed with our request unread).
     static func closedUnanswered(_ socket: BlockingSocket) -> Bool {
         do {

@@ -4,6 +4,7 @@
 #ifndef SAFFRON_SPLICE_H
 #define SAFFRON_SPLICE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -146,6 +147,10 @@ SpliceAcceptor *splice_acceptor_start(int listen_fd, SpliceAcceptCallback accept
 
 /* The local port a socket is bound to (IPv4 or IPv6), or -1. */
 int splice_bound_port(int fd);
+
+/* The peer of connected socket `fd` as address text (an IPv4 client of a dual-stack socket as IPv4) into `text`;
+ * false when it has none or `room` is too small. */
+bool splice_peer_address(int fd, char *text, size_t room);
 
 /* Stops accepting (shutting the listening socket down), waits for the thread and frees the acceptor. */
 void splice_acceptor_stop(SpliceAcceptor *acceptor);

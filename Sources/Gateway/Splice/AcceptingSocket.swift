@@ -67,6 +67,14 @@ final class AcceptingSocket: Sendable {
         }
     }
 
+    /// The address of an accepted socket's peer as text (an IPv4 client of a dual-stack socket as IPv4); nil when
+    /// it has none.
+    static func peerAddress(of descriptor: CInt) -> String? {
+        var text = [CChar](repeating: 0, count: 64)
+        guard splice_peer_address(descriptor, &text, text.count) else { return nil }
+        return String(cString: text)
+    }
+
     /// Stops accepting and waits for the accept thread; connections in the backlog are refused.
     func stop() {
         guard let running = self.acceptor.withLock({ acceptor in defer { acceptor = nil }; return acceptor }) else { return }

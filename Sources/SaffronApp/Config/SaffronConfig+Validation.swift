@@ -43,6 +43,9 @@ extension SaffronConfig {
         }
         _ = try publicBaseURL()
         _ = try connectURIPolicy()
+        guard (1...65535).contains(websocket.connectionsPerClient) else {
+            throw ConfigError(message: "websocket.connectionsPerClient must be 1 to 65535, not \(websocket.connectionsPerClient).")
+        }
         let bounds = gateway.portRange.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard bounds.count == 2, let first = bounds[0], let last = bounds[1], 1 <= first, first <= last, last <= 65535 else {
             throw ConfigError(message: "gateway.portRange must be FIRST-LAST within 1-65535, e.g. 20000-20999, not \(gateway.portRange.debugDescription).")

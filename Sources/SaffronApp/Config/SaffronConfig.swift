@@ -40,6 +40,9 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
         /// Origins (`scheme://host[:port]`) whose pages may open consoles; a browser from any other origin is refused.
         /// Clients that send no Origin (not browsers) are let through: the single-use token is what grants access.
         public var allowedOrigins = ["http://127.0.0.1:8080"]
+        /// Connections one client (an IPv4 address, an IPv6 /64) may hold open at once; `http.trustedProxies` count
+        /// only towards the gateway's total.
+        public var connectionsPerClient = 256
     }
     /// The HTTP CONNECT proxy SPICE clients may reach desktops through: one public port instead of one per session.
     public struct Proxy: Codable, Sendable, Equatable {
