@@ -95,26 +95,36 @@ static void close_target(Relay *relay) {
     relay->fd[TARGET] = -1;
 }
 
-/* Ends the exchange from our side: Close frame, desktop closed, and the browser's answer awaited (or not). */
+/* Closes the desktop's connection and drops what the browser sent that it has not taken. */
+static void drop_desktop(Relay *relay) {
+    close_target(relay);
+    relay->websocket->ready = 0;
+    relay->websocket->desktop_owed = false;
+}
+
+/* Ends the exchange from our side: Close frame, and the browser's answer awaited (or not). The desktop is closed at
+ * once, nothing more from the browser reaching it, unless `deliver` (the browser's own Close): then it is closed
+ * once it took the data that came before the Close. */
 static void close_with(Relay *relay, const WebSocketLimits *limits, WebSocketPhase phase, uint16_t code,
-                       const char *reason, size_t reason_length, int64_t now_ms) {
+                       const char *reason, size_t reason_length, bool deliver, int64_t now_ms) {
     WebSocket *websocket = relay->websocket;
     if (websocket->phase != WS_OPEN) return;
     queue_close(websocket, code, reason, reason_length);
     websocket->phase = phase;
     websocket->close_deadline_ms = now_ms + limits->close_grace_ms;
-    close_target(relay);
-    /* Nothing more from the browser reaches the desktop. */
-    websocket->ready = 0;
+    if (deliver && websocket->ready > 0 && relay->fd[TARGET] >= 0) websocket->desktop_owed = true;
+    else drop_desktop(relay);
 }
 
 static void start_closing(Relay *relay, const WebSocketLimits *limits, WebSocketPhase phase, uint16_t code,
                           const char *reason, int64_t now_ms) {
-    close_with(relay, limits, phase, code, reason, strlen(reason), now_ms);
+    close_with(relay, limits, phase, code, reason, strlen(reason), false, now_ms);
 }
 
 /* The browser broke the protocol: Close with `code`, then close without waiting for an answer. When our Close went
- * before, no second one is sent: the connection closes once the outbox is flushed. */
+ * before, no second one is sent: the connection closes once the outbox is flushed. In the open phase, data of the
+ * browser's that the desktop has not taken yet is dropped with the desktop's connection (a broken stream's earlier
+ * bytes are not worth holding the connection for); bytes after a good Close of the browser's change nothing. */
 static void fail(Relay *relay, const WebSocketLimits *limits, uint16_t code, const char *reason, int64_t now_ms) {
     if (relay->websocket->phase == WS_AWAITING_CLOSE) relay->websocket->phase = WS_CLOSE_AFTER_FLUSH;
     start_closing(relay, limits, WS_CLOSE_AFTER_FLUSH, code, reason, now_ms);
@@ -124,7 +134,7 @@ static void fail(Relay *relay, const WebSocketLimits *limits, uint16_t code, con
 
 void websocket_terminate(Relay *relay, const WebSocketLimits *limits, uint16_t code, const char *reason,
                          size_t reason_length, int64_t now_ms) {
-    close_with(relay, limits, WS_AWAITING_CLOSE, code, reason, reason_length, now_ms);
+    close_with(relay, limits, WS_AWAITING_CLOSE, code, reason, reason_length, false, now_ms);
 }
 
 void websocket_await_close(Relay *relay, const WebSocketLimits *limits, int64_t now_ms) {
@@ -135,7 +145,8 @@ void websocket_await_close(Relay *relay, const WebSocketLimits *limits, int64_t 
 }
 
 /* The browser's Close in the open phase (RFC 6455 sections 5.5.1 and 7.4): a body is empty (answered with 1000) or
- * a valid code and a UTF-8 reason (the code echoed); anything else fails the connection. */
+ * a valid code and a UTF-8 reason (the code echoed); anything else fails the connection. Data the browser sent before
+ * a good Close still goes to the desktop (sections 1.4 and 7.1). */
 static void browser_close(Relay *relay, const WebSocketLimits *limits, int64_t now_ms) {
     WebSocket *websocket = relay->websocket;
     uint16_t code = 1000;
@@ -154,7 +165,7 @@ static void browser_close(Relay *relay, const WebSocketLimits *limits, int64_t n
             return;
         }
     }
-    start_closing(relay, limits, WS_CLOSE_AFTER_FLUSH, code, "", now_ms);
+    close_with(relay, limits, WS_CLOSE_AFTER_FLUSH, code, "", 0, true, now_ms);
     websocket->browser_gone = true;
 }
 
@@ -288,6 +299,7 @@ static int pump_up(Relay *relay, const WebSocketLimits *limits, int64_t now_ms, 
         if (websocket->ready > 0 && relay->fd[TARGET] >= 0) {
             ssize_t sent = send(relay->fd[TARGET], websocket->inbound, websocket->ready, MSG_NOSIGNAL | MSG_DONTWAIT);
             if (sent < 0 && errno != EAGAIN) {
+                drop_desktop(relay);  /* and the browser hears 1000, unless it closed first */
                 start_closing(relay, limits, WS_AWAITING_CLOSE, 1000, "desktop closed the connection", now_ms);
             } else if (sent > 0) {
                 memmove(websocket->inbound, websocket->inbound + sent, websocket->filled - (size_t)sent);
@@ -298,6 +310,8 @@ static int pump_up(Relay *relay, const WebSocketLimits *limits, int64_t now_ms, 
                 relay->last_activity_ms = now_ms;
             }
         }
+        /* The desktop took everything the browser sent before its Close: now it is closed. */
+        if (websocket->desktop_owed && websocket->ready == 0) drop_desktop(relay);
         /* Every read is parsed before returning: unparsed bytes would wait for an event that never comes. A bounded
          * number of reads keeps one busy browser from starving the worker's other relays. */
         if (round == 7 || drained || websocket->browser_gone || websocket->filled == websocket->inbound_capacity) {
@@ -426,7 +440,7 @@ static int pump_down(Relay *relay, const WebSocketLimits *limits, int pipe_bytes
             progress = failure == 0;
         }
         bool flushed = !frame_under_way(relay) && websocket->outbox_length == 0;
-        if (websocket->phase == WS_CLOSE_AFTER_FLUSH && flushed) {
+        if (websocket->phase == WS_CLOSE_AFTER_FLUSH && flushed && !websocket->desktop_owed) {
             *done = true;
             return 0;
         }

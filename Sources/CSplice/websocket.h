@@ -24,7 +24,8 @@ typedef enum {
     WS_OPEN,
     /* We sent (or queued) our Close; the desktop is closed; waiting for the browser's Close or the grace period. */
     WS_AWAITING_CLOSE,
-    /* The closing handshake is complete or the browser broke the protocol: close once the outbox is flushed. */
+    /* The closing handshake is complete or the browser broke the protocol: close once the outbox is flushed (and the
+     * desktop took what the browser sent before a Close of its own). */
     WS_CLOSE_AFTER_FLUSH,
 } WebSocketPhase;
 
@@ -66,6 +67,9 @@ typedef struct {
     int64_t close_deadline_ms, next_ping_ms;
     /* The browser closed its connection or it failed. */
     bool browser_gone;
+    /* The browser's Close came after data still in [0, ready): the desktop is closed once it took that data (RFC 6455
+     * sections 1.4 and 7.1), or when the closing grace passed. */
+    bool desktop_owed;
 } WebSocket;
 
 /* The engine-wide WebSocket settings. */

@@ -32,7 +32,7 @@ struct WebSocketConformanceCase: Sendable, CustomTestStringConvertible {
         case response(status: Int, headers: [String: String])
         /// Frames from the gateway before its Close (its keep-alive pings aside), the bytes relayed to the desktop,
         /// and the ending. When the connection closes, both are upper bounds (the gateway may drop what it had not
-        /// passed on yet, never send more); when it stays open they are exact.
+        /// passed on yet, never send more) unless the case `relaysExactly`; when it stays open they are exact.
         case exchange(replies: [RawWebSocket.Frame], relayed: [UInt8], ending: Ending)
     }
 
@@ -40,6 +40,9 @@ struct WebSocketConformanceCase: Sendable, CustomTestStringConvertible {
     let name: String
     let sending: Sending
     let expected: Expected
+    /// The relayed bytes are exact even though the connection closes: data the client sent before its own Close
+    /// must reach the desktop (RFC 6455 sections 1.4 and 7.1).
+    var relaysExactly = false
 
     var testDescription: String { "\(self.group.rawValue): \(self.name)" }
 }
@@ -65,11 +68,11 @@ extension WebSocketConformanceCase {
 
     static func exchange(
         _ group: Group, _ name: String, _ frames: [UInt8], replies: [RawWebSocket.Frame] = [], relayed: [UInt8] = [],
-        _ ending: Ending
+        exactly: Bool = false, _ ending: Ending
     ) -> WebSocketConformanceCase {
         .init(
             group: group, name: name, sending: .frames(frames),
-            expected: .exchange(replies: replies, relayed: relayed, ending: ending))
+            expected: .exchange(replies: replies, relayed: relayed, ending: ending), relaysExactly: exactly)
     }
 
     static func request(
@@ -175,6 +178,18 @@ extension WebSocketConformanceCase {
                 close(1000, [0xCE, 0xBA, 0xE1, 0xBD, 0xB9, 0xCF, 0x83, 0xCE, 0xBC, 0xCE, 0xB5, 0xED, 0xA0, 0x80]),
                 .closes(1007)),
             exchange(.closing, "a Close with a truncated UTF-8 reason fails with 1007", close(1000, [0xCE]), .closes(1007)),
+            exchange(
+                .closing, "data sent with the Close in one write is relayed", frame(0x2, bytes("hello")) + close(1000),
+                relayed: bytes("hello"), exactly: true, .closes(1000)),
+            exchange(
+                .closing, "frames and a fragmented message sent with the Close are relayed",
+                frame(0x2, bytes("one")) + frame(0x2, bytes("two"), fin: false) + frame(0x0, bytes("three"))
+                    + close(1000),
+                relayed: bytes("onetwothree"), exactly: true, .closes(1000)),
+            exchange(
+                .closing, "data over the gateway's read buffer sent with the Close is relayed",
+                dataBeforeClose.flatMap { frame(0x2, $0) } + close(1000), relayed: dataBeforeClose.flatMap { $0 },
+                exactly: true, .closes(1000)),
         ]
         + [UInt16(1000), 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999].map {
             exchange(.closing, "Close code \($0) is echoed", close($0), .closes($0))
@@ -182,6 +197,12 @@ extension WebSocketConformanceCase {
         + [UInt16(0), 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535].map {
             exchange(.closing, "Close code \($0) fails", close($0), .closes(1002))
         }
+
+    /// Frames of `maxFrame` bytes, 24 KiB in all: more than the splice engine reads from a browser at once (16 KiB),
+    /// each byte telling its place so a lost or reordered stretch shows.
+    static let dataBeforeClose: [[UInt8]] = (0..<24).map { index in
+        (0..<maxFrame).map { UInt8(truncatingIfNeeded: index * maxFrame + $0 + index) }
+    }
 
     /// Sections 5.6 and 8.1: the gateway carries SPICE in binary frames; text frames are refused as unsupported data.
     static let text: [WebSocketConformanceCase] = [

@@ -22,7 +22,9 @@ struct WebSocketConformanceTests {
                 try await Self.staysOpen(browser, connection, replies: replies, relayed: relayed)
             case (.frames(let frames), .exchange(let replies, let relayed, .closes(let code))):
                 let (browser, connection) = try await Self.open(port: port, desktop: desktop, sending: frames)
-                try await Self.closes(browser, connection, code: code, replies: replies, relayed: relayed)
+                try await Self.closes(
+                    browser, connection, code: code, replies: replies, relayed: relayed,
+                    exactly: `case`.relaysExactly, path: path)
             default:
                 Issue.record("a case's sending and expectation do not match")
             }
@@ -63,10 +65,11 @@ struct WebSocketConformanceTests {
         #expect(try await offThePool { try connection.receiveUntilEnd() } == [])
     }
 
-    /// At most the replies and relayed bytes, then the gateway's Close with `code` and the end of the connection.
+    /// At most the replies and relayed bytes (exactly the relayed bytes when `exactly`), then the gateway's Close
+    /// with `code` and the end of the connection.
     static func closes(
         _ browser: RawWebSocket, _ connection: BlockingSocket, code: UInt16, replies: [RawWebSocket.Frame],
-        relayed: [UInt8]
+        relayed: [UInt8], exactly: Bool, path: GatewayDataPath
     ) async throws {
         var answered = try await offThePool { try browser.receiveRepliesThroughClose() }
         let close = answered.removeLast()
@@ -74,7 +77,15 @@ struct WebSocketConformanceTests {
         #expect(replies.starts(with: answered), "\(answered)")
         #expect(try await offThePool { try browser.receivesEnd() })
         let reached = try await offThePool { try connection.receiveUntilEnd() }
-        #expect(relayed.starts(with: reached), "\(reached)")
+        #expect(relayed.starts(with: reached), "\(reached.count) bytes reached the desktop, not a prefix of those sent")
+        guard exactly else { return }
+        // Compared as a Bool: the expectation would otherwise print every byte of both.
+        let same = reached.elementsEqual(relayed)
+        let expectation = { #expect(same, "\(reached.count) bytes reached the desktop, \(relayed.count) expected") }
+        guard path == .eventLoop else { return expectation() }
+        // NIO drops them: payloads written to the desktop without a flush (or held while dialling) are discarded when
+        // the browser's Close closes the desktop's channel in the same read.
+        withKnownIssue("event loop: data sent with the Close is dropped", isIntermittent: true) { expectation() }
     }
 }
 
