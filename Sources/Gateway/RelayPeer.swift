@@ -16,6 +16,8 @@ protocol RelayPeer: AnyObject {
     func partnerInputClosed()
     /// The partner's channel closed.
     func partnerClosed()
+    /// The partner ended in order: send what it relayed, then close.
+    func partnerFinished()
     /// The partner's channel failed; it closes next.
     func partnerFailed(_ error: any Error)
     /// The partner's channel drained below its low water mark: resume reading if a read was held back.

@@ -8,6 +8,9 @@ struct RelayStateMachine {
     enum State {
         /// Upgraded; the token is being redeemed and the target dialled. Browser data waits here.
         case dialing(pending: CircularBuffer<ByteBuffer>)
+        /// The browser closed while the target was being dialled: once it is connected, what the browser sent first
+        /// goes to it, then the Close is answered (RFC 6455 section 7.1: data before a Close is not lost).
+        case closingAfterDial(pending: CircularBuffer<ByteBuffer>, answer: GatewayRefusal)
         /// Both sides connected: bytes flow.
         case relaying
         /// We sent a Close frame and wait for the browser's answer (or the grace period).
@@ -36,6 +39,9 @@ struct RelayStateMachine {
         case closeClient(closeTarget: Bool)
         /// Close the target connection only.
         case closeTarget
+        /// The browser closed in order: write `pending` to the target, answer with our Close, close the browser
+        /// connection once it is flushed, and the target once what was written to it is sent.
+        case answerClose(GatewayRefusal, pending: CircularBuffer<ByteBuffer>)
     }
 
     private(set) var state: State = .dialing(pending: CircularBuffer())
@@ -47,14 +53,18 @@ struct RelayStateMachine {
     func shouldReadFromClient(targetWritable: Bool) -> Bool {
         switch self.state {
         case .dialing: return false
+        case .closingAfterDial: return true  // nothing more is relayed; an answer to a ping would be dropped anyway
         case .relaying: return targetWritable
         case .closing, .closed: return true  // read the Close answer; data is dropped anyway
         }
     }
 
+    /// Whether the target is still being dialled (also when the browser closed meanwhile and waits for its data to go).
     var isDialing: Bool {
-        if case .dialing = self.state { return true }
-        return false
+        switch self.state {
+        case .dialing, .closingAfterDial: return true
+        case .relaying, .closing, .closed: return false
+        }
     }
 
     /// A frame decoded from the browser.
@@ -76,7 +86,7 @@ struct RelayStateMachine {
         case .ping:
             switch self.state {
             case .dialing, .relaying: return .sendPong(frame.unmaskedData)
-            case .closing, .closed: return .none
+            case .closingAfterDial, .closing, .closed: return .none
             }
         case .pong:
             return .none
@@ -96,7 +106,7 @@ struct RelayStateMachine {
             return .none
         case .relaying:
             return .forwardToTarget(payload)
-        case .closing, .closed:
+        case .closingAfterDial, .closing, .closed:
             return .none
         }
     }
@@ -106,12 +116,18 @@ struct RelayStateMachine {
         case .dialing, .relaying:
             switch WebSocketFraming.answer(toCloseBody: payload) {
             case .success(let code):
-                self.state = .closed
                 let answer = GatewayRefusal(closeCode: code, reason: "")
-                return .sendClose(answer, closeTarget: true, closeClientAfterFlush: true)
+                if case .dialing(let pending) = self.state, !pending.isEmpty {
+                    self.state = .closingAfterDial(pending: pending, answer: answer)
+                    return .none
+                }
+                self.state = .closed
+                return .answerClose(answer, pending: CircularBuffer())
             case .failure(let refusal):
                 return self.fail(refusal)
             }
+        case .closingAfterDial:
+            return .none
         case .closing:
             self.state = .closed
             return .closeClient(closeTarget: true)
@@ -135,7 +151,7 @@ struct RelayStateMachine {
         case .dialing, .relaying:
             self.state = .closed
             return .sendClose(refusal, closeTarget: true, closeClientAfterFlush: true)
-        case .closing:
+        case .closing, .closingAfterDial:
             self.state = .closed
             return .closeClient(closeTarget: true)
         case .closed:
@@ -149,6 +165,9 @@ struct RelayStateMachine {
         case .dialing(let pending):
             self.state = .relaying
             return .startRelaying(pending: pending)
+        case .closingAfterDial(let pending, let answer):
+            self.state = .closed
+            return .answerClose(answer, pending: pending)
         case .relaying:
             return .none
         case .closing, .closed:
@@ -159,6 +178,10 @@ struct RelayStateMachine {
     /// Redemption or connection failed.
     mutating func dialFailed(_ refusal: GatewayRefusal) -> Action {
         guard self.isDialing else { return .none }
+        if case .closingAfterDial = self.state {  // the browser's Close came already: no answer is awaited
+            self.state = .closed
+            return .sendClose(refusal, closeTarget: true, closeClientAfterFlush: true)
+        }
         self.state = .closing
         return .sendClose(refusal, closeTarget: true, closeClientAfterFlush: false)
     }
@@ -167,7 +190,7 @@ struct RelayStateMachine {
     mutating func targetRead(_ buffer: ByteBuffer) -> Action {
         switch self.state {
         case .dialing, .relaying: return .forwardToClient(buffer)
-        case .closing, .closed: return .none
+        case .closingAfterDial, .closing, .closed: return .none
         }
     }
 
@@ -182,6 +205,9 @@ struct RelayStateMachine {
         case .dialing, .relaying:
             self.state = .closing
             return .sendClose(refusal, closeTarget: true, closeClientAfterFlush: false)
+        case .closingAfterDial:  // the browser's Close came already: no answer is awaited
+            self.state = .closed
+            return .sendClose(refusal, closeTarget: true, closeClientAfterFlush: true)
         case .closing, .closed:
             return .none
         }
@@ -203,7 +229,7 @@ struct RelayStateMachine {
     func pingDue() -> Action {
         switch self.state {
         case .dialing, .relaying: return .sendPing
-        case .closing, .closed: return .none
+        case .closingAfterDial, .closing, .closed: return .none
         }
     }
 

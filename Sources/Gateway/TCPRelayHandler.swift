@@ -111,6 +111,15 @@ extension TCPRelayHandler {
         self.context?.close(promise: nil)
     }
 
+    /// The browser closed in order: what it sent before its Close is flushed to the desktop, then the connection
+    /// closes (closing at once would drop writes still queued); a desktop that takes nothing is closed when idle.
+    func partnerFinished() {
+        guard let context else { return }
+        let drained = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(Self.wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: drained)
+        drained.futureResult.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
+    }
+
     func partnerFailed(_ error: any Error) {
         self.context?.close(promise: nil)
     }

@@ -36,6 +36,10 @@ extension WebSocketRelayHandler {
             context.close(promise: nil)
         case .closeTarget:
             self.target?.partnerClosed()
+        case .answerClose(let answer, let pending):
+            for payload in pending { self.target?.relay(payload) }
+            self.target?.partnerFinished()
+            self.sendClose(answer, closeTarget: false, closeClientAfterFlush: true, context)
         }
     }
 

@@ -155,6 +155,10 @@ extension WebSocketRelayHandler: RelayPeer {
         self.perform(self.machine.targetClosed())
     }
 
+    func partnerFinished() {
+        self.perform(self.machine.targetClosed())
+    }
+
     func partnerFailed(_ error: any Error) {
         self.logger.debug("target connection failed", metadata: ["error": "\(error)"])
         self.perform(self.machine.targetClosed())

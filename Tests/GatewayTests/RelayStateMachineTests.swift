@@ -32,6 +32,33 @@ struct RelayStateMachineTests {
         #expect(refusal.closeCode == 1002)  // 1005 may not be sent on the wire
     }
 
+    @Test func theBrowsersCloseIsAnsweredAfterItsDataReachesTheTarget() {
+        var machine = RelayStateMachine()
+        _ = machine.targetConnected()
+        guard case .forwardToTarget = machine.frameReceived(self.masked(.binary, [1])) else { Issue.record(); return }
+        guard case .answerClose(let answer, let pending) = machine.frameReceived(self.masked(.connectionClose, [0x03, 0xE8]))
+        else { Issue.record(); return }
+        #expect(answer.closeCode == 1000 && pending.isEmpty)
+    }
+
+    @Test func aCloseWhileDiallingWaitsForTheTargetSoTheDataBeforeItIsNotLost() {
+        var machine = RelayStateMachine()
+        guard case .none = machine.frameReceived(self.masked(.binary, [1, 2])) else { Issue.record(); return }
+        guard case .none = machine.frameReceived(self.masked(.connectionClose, [0x03, 0xE8])) else { Issue.record(); return }
+        #expect(machine.isDialing, "the target is still dialled for the data")
+        guard case .answerClose(let answer, let pending) = machine.targetConnected() else { Issue.record(); return }
+        #expect(answer.closeCode == 1000 && pending.map { Array($0.readableBytesView) } == [[1, 2]])
+        guard case .none = machine.terminate(.sessionEnded()) else { Issue.record(); return }
+    }
+
+    @Test func aCloseWhileDiallingThatFailsIsAnsweredWithoutWaiting() {
+        var machine = RelayStateMachine()
+        _ = machine.frameReceived(self.masked(.binary, [1]))
+        _ = machine.frameReceived(self.masked(.connectionClose, []))
+        guard case .sendClose(let refusal, true, true) = machine.dialFailed(.unreachable()) else { Issue.record(); return }
+        #expect(refusal.closeCode == 4502)
+    }
+
     @Test func aBrokenFrameAfterOurCloseClosesWithoutASecondClose() {
         var machine = RelayStateMachine()
         _ = machine.targetConnected()
