@@ -233,8 +233,10 @@ struct RelayStateMachine {
         }
     }
 
-    /// The browser's TCP connection is gone.
+    /// The browser's TCP connection is gone. Once closed already, the target is closed or being finished (the
+    /// browser's data before its Close still going out): it is left to that.
     mutating func clientClosed() -> Action {
+        if case .closed = self.state { return .none }
         self.state = .closed
         return .closeTarget
     }
