@@ -1,4 +1,3 @@
-import Glibc
 import NIOSSL
 
 /// How the WebSocket gateway listens and how it treats its connections.
@@ -39,9 +38,7 @@ public struct GatewayConfiguration: Sendable {
 
     /// A quarter of the open-files hard limit at four descriptors a connection (at least 16).
     public static var defaultMaxConnections: Int {
-        var limit = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
-        return Int(min(max(UInt64(limit.rlim_max) / 16, 16), 1_000_000))
+        DescriptorShare.connections(parts: 4, descriptorsEach: 4, of: DescriptorShare.hardLimit)
     }
 
     /// `address` without the `::ffff:` of an IPv4 client of a dual-stack socket.

@@ -1,3 +1,4 @@
+import Gateway
 import Glibc
 
 /// The process's limit of open files, raised for serving: each proxy tunnel holds six descriptors (two sockets, two
@@ -21,7 +22,6 @@ enum OpenFilesLimit {
     /// (`GatewayConfiguration.maxConnections`), which leaves the CONNECT proxy's tunnels and the broker's own files
     /// (store, libvirt, served files) the rest, so a flood of one listener cannot starve the others.
     static func apiConnections(of limit: UInt64?) -> Int {
-        guard let limit else { return 1024 }
-        return Int(min(max(limit / 8, 16), 1_000_000))
+        DescriptorShare.connections(parts: 8, descriptorsEach: 1, of: limit)
     }
 }

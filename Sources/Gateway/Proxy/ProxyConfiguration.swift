@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// How the CONNECT proxy listens and how it treats its tunnels.
 public struct ProxyConfiguration: Sendable {
     /// The address to bind, e.g. "0.0.0.0" or "127.0.0.1".
@@ -30,9 +26,7 @@ public struct ProxyConfiguration: Sendable {
 
     /// A quarter of the open-files hard limit at six descriptors a tunnel (at least 16).
     public static var defaultMaxConnections: Int {
-        var limit = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
-        return Int(min(max(UInt64(limit.rlim_max) / 24, 16), 1_000_000))
+        DescriptorShare.connections(parts: 4, descriptorsEach: 6, of: DescriptorShare.hardLimit)
     }
 
     /// Creates a configuration listening on the given address, with defaults for everything else.
