@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import Store
 import Testing
 
 /// Phone links point where the client reached the broker, and every answer carries the security headers.
@@ -73,14 +74,16 @@ import Testing
         }
     }
 
-    @Test func aLoginNameThatCannotBeAUserIsAnsweredLikeAWrongPassword() async throws {
-        try await withLiveAPI { client, _ in
+    @Test func aLoginNameThatCannotBeAUserIsAnsweredLikeAWrongPasswordAndNotRecorded() async throws {
+        try await withLiveAPI { client, fixture in
             let huge = String(repeating: "a", count: 60 * 1024)
             for name in [huge, " alice"] {
                 let body = #"{"username":"\#(name)","password":"pw-alice"}"#
                 let answer = try await client.call(.post, "/api/v1/login", token: nil, body: body)
                 #expect(answer.status == .unauthorized && errorCode(answer.json) == "invalid_credentials")
             }
+            let failed = try await fixture.broker.audit.events(limit: 1000, requestedBy: nil).filter { $0.action == .loginFailed }
+            #expect(failed.isEmpty, "impossible names reach no audit entry: \(failed.map(\.subject.count))")
         }
     }
 }
