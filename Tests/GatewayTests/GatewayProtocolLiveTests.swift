@@ -95,7 +95,8 @@ struct GatewayProtocolLiveTests {
 
     @Test(arguments: GatewayDataPath.allCases) func shuttingDownDuringARedemptionSendsGoingAway(path: GatewayDataPath) async throws {
         let resolver = HeldTokenResolver()
-        let browser = try await withLiveGateway(path, resolver: resolver) { _, port in
+        // A handshake deadline far off, so that only the shutdown closes the held connection on a loaded machine.
+        let browser = try await withLiveGateway(path, resolver: resolver, configure: { $0.handshakeTimeout = .seconds(120) }) { _, port in
             let browser = try await offThePool {
                 try RawWebSocket.upgrade(port: port, token: String(repeating: "held", count: 8))
             }

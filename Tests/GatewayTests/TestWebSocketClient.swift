@@ -47,7 +47,7 @@ final class TestWebSocketClient: Sendable {
     /// Connects to `ws://host:port/path`, offering `subprotocols`; throws `UpgradeRefused` for a non-101 answer.
     static func connect(
         host: String = "127.0.0.1", port: Int, path: String, subprotocols: [String] = ["binary"],
-        origin: String? = "http://127.0.0.1", timeout: TimeAmount = .seconds(5)
+        origin: String? = "http://127.0.0.1", timeout: TimeAmount = .seconds(30)
     ) async throws -> TestWebSocketClient {
         var headers = HTTPHeaders([("Host", "\(host):\(port)"), ("Content-Length", "0")])
         if !subprotocols.isEmpty { headers.add(name: "Sec-WebSocket-Protocol", value: subprotocols.joined(separator: ", ")) }
@@ -138,7 +138,7 @@ final class TestWebSocketClient: Sendable {
     }
 
     /// The next event from the server.
-    func nextEvent(timeout: TimeAmount = .seconds(5)) async throws -> Event {
+    func nextEvent(timeout: TimeAmount = .seconds(30)) async throws -> Event {
         let collector = self.collector
         return try await self.channel.eventLoop.flatSubmit {
             collector.value.next(deadline: .now() + timeout)
@@ -146,7 +146,7 @@ final class TestWebSocketClient: Sendable {
     }
 
     /// Reads binary payloads until `count` bytes arrived; pings and pongs are skipped, anything else fails.
-    func receiveBytes(count: Int, timeout: TimeAmount = .seconds(10)) async throws -> [UInt8] {
+    func receiveBytes(count: Int, timeout: TimeAmount = .seconds(30)) async throws -> [UInt8] {
         let deadline = NIODeadline.now() + timeout
         var received: [UInt8] = []
         received.reserveCapacity(count)
@@ -161,7 +161,7 @@ final class TestWebSocketClient: Sendable {
     }
 
     /// Waits for the server's Close frame, skipping data and pings; returns its code and reason.
-    func receiveClose(timeout: TimeAmount = .seconds(5)) async throws -> (code: UInt16?, reason: String) {
+    func receiveClose(timeout: TimeAmount = .seconds(30)) async throws -> (code: UInt16?, reason: String) {
         let deadline = NIODeadline.now() + timeout
         while true {
             switch try await self.nextEvent(timeout: deadline - .now()) {
@@ -173,7 +173,7 @@ final class TestWebSocketClient: Sendable {
     }
 
     /// Waits until the TCP connection is closed.
-    func waitForDisconnect(timeout: TimeAmount = .seconds(5)) async throws {
+    func waitForDisconnect(timeout: TimeAmount = .seconds(30)) async throws {
         try await self.channel.closeFuture.withTimeout(timeout, what: "disconnect").get()
     }
 
