@@ -3,8 +3,9 @@ import Store
 import Testing
 
 @Suite struct AccountsAndPoolsTests {
-    @Test func duplicateNamesAreRefused() async throws {
-        let (store, _) = try await makeStore()
+    @Test(arguments: Backend.underTest)
+    func duplicateNamesAreRefused(_ backend: Backend) async throws {
+        let (store, _) = try await makeStore(backend)
         await #expect(throws: StoreError.userExists("alice")) {
             try await store.addUser(UserRecord(name: "alice", passwordHash: "y", isAdmin: true, createdAt: Date()))
         }
@@ -13,8 +14,9 @@ import Testing
         }
     }
 
-    @Test func aVMBelongsToOnePoolAndAddingIsAllOrNothing() async throws {
-        let (store, _) = try await makeStore()
+    @Test(arguments: Backend.underTest)
+    func aVMBelongsToOnePoolAndAddingIsAllOrNothing(_ backend: Backend) async throws {
+        let (store, _) = try await makeStore(backend)
         try await store.addPool(PoolRecord(name: "lab", connectURI: "x", createdAt: Date()))
         await #expect(throws: StoreError.vmInPool(vm: "desk2", pool: "office")) {
             try await store.addVMs(["lab1", "desk2"], toPool: "lab", now: Date())
@@ -23,8 +25,9 @@ import Testing
         await #expect(throws: StoreError.poolNotFound("nope")) { try await store.addVMs(["x"], toPool: "nope", now: Date()) }
     }
 
-    @Test func tokensWorkUntilTheyExpire() async throws {
-        let (store, _) = try await makeStore()
+    @Test(arguments: Backend.underTest)
+    func tokensWorkUntilTheyExpire(_ backend: Backend) async throws {
+        let (store, _) = try await makeStore(backend)
         let now = Date()
         try await store.addToken(hash: "h1", user: "alice", expiresAt: now.addingTimeInterval(60))
         try await store.addToken(hash: "h2", user: "bob", expiresAt: now.addingTimeInterval(-1))

@@ -3,8 +3,9 @@ import Store
 import Testing
 
 @Suite struct AuditLogStoreTests {
-    @Test func entriesComeBackNewestFirstInPages() async throws {
-        let (store, _) = try await makeStore()
+    @Test(arguments: Backend.underTest)
+    func entriesComeBackNewestFirstInPages(_ backend: Backend) async throws {
+        let (store, _) = try await makeStore(backend)
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         for index in 1...5 {
             try await store.appendAuditEvent(
@@ -24,8 +25,9 @@ import Testing
         #expect(rest[0].detail == "entry 1" && rest[0].actor == "alice" && rest[0].action == .handout)
     }
 
-    @Test func anActionThisVersionDoesNotKnowStillReads() async throws {
-        let (store, _) = try await makeStore()
+    @Test(arguments: Backend.underTest)
+    func anActionThisVersionDoesNotKnowStillReads(_ backend: Backend) async throws {
+        let (store, _) = try await makeStore(backend)
         try await store.appendAuditEvent(
             AuditEvent(at: Date(), actor: "cli", action: AuditAction(rawValue: "group_grant"), subject: "office"))
         #expect(try await store.auditEvents(before: nil, limit: 10).first?.action.rawValue == "group_grant")

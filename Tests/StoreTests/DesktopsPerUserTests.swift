@@ -13,8 +13,9 @@ import Testing
         return request
     }
 
-    @Test func aUserMayHoldUpToThePoolsLimitAndGetsTheFirstBackOtherwise() async throws {
-        let (store, _) = try await makeStore()
+    @Test(arguments: Backend.underTest)
+    func aUserMayHoldUpToThePoolsLimitAndGetsTheFirstBackOtherwise(_ backend: Backend) async throws {
+        let (store, _) = try await makeStore(backend)
         var policy = PoolPolicy()
         policy.maxSessionsPerUser = 2
         try await store.updatePolicy(policy, ofPool: "office")
@@ -31,8 +32,9 @@ import Testing
         #expect(try await store.claimDesktop(claim("bob")).session.vm == "desk3", "bob still gets the free VM")
     }
 
-    @Test func withTheDefaultLimitAnotherDesktopIsRefused() async throws {
-        let (store, _) = try await makeStore()
+    @Test(arguments: Backend.underTest)
+    func withTheDefaultLimitAnotherDesktopIsRefused(_ backend: Backend) async throws {
+        let (store, _) = try await makeStore(backend)
         _ = try await store.claimDesktop(claim("alice"))
         await #expect(throws: StoreError.sessionLimit(pool: "office", limit: 1)) {
             try await store.claimDesktop(another("alice"))

@@ -12,8 +12,9 @@ import Testing
             hideHypervisor: hide, hypervVendorID: vendorID)
     }
 
-    @Test func theGPURequestAndHidingSurviveAReopen() async throws {
-        let (store, path) = try await makeStore()
+    @Test(arguments: Backend.underTest)
+    func theGPURequestAndHidingSurviveAReopen(_ backend: Backend) async throws {
+        let (store, reopen) = try await makeStore(backend)
         let created = Date(timeIntervalSince1970: 1_700_000_000)
         let pools = [
             PoolRecord(
@@ -28,7 +29,7 @@ import Testing
         ]
         for pool in pools { try await store.addPool(pool) }
 
-        let reopened = try SQLiteStore(path: path)
+        let reopened = try reopen()
         for pool in pools {
             #expect(try await reopened.pool(named: pool.name) == pool)
         }

@@ -3,8 +3,9 @@ import Store
 import Testing
 
 @Suite struct SessionClaimTests {
-    @Test func claimHoldsAFreeVMAndTheLowestFreePort() async throws {
-        let (store, _) = try await makeStore()
+    @Test(arguments: Backend.underTest)
+    func claimHoldsAFreeVMAndTheLowestFreePort(_ backend: Backend) async throws {
+        let (store, _) = try await makeStore(backend)
         let result = try await store.claimDesktop(claim("alice"))
         guard case .created(let session) = result else { Issue.record("expected a new session"); return }
         #expect(session.vm == "desk1")
@@ -15,16 +16,18 @@ import Testing
         #expect(summary.first?.freeVMCount == 2)
     }
 
-    @Test func aUserGetsTheirSessionBack() async throws {
-        let (store, _) = try await makeStore()
+    @Test(arguments: Backend.underTest)
+    func aUserGetsTheirSessionBack(_ backend: Backend) async throws {
+        let (store, _) = try await makeStore(backend)
         let first = try await store.claimDesktop(claim("alice")).session
         let again = try await store.claimDesktop(claim("alice"))
         #expect(again == .existing(first))
     }
 
-    @Test func concurrentClaimsNeverShareAVMOrAPort() async throws {
+    @Test(arguments: Backend.underTest)
+    func concurrentClaimsNeverShareAVMOrAPort(_ backend: Backend) async throws {
         let users = (0..<10).map { "u\($0)" }
-        let (store, _) = try await makeStore(users: users)
+        let (store, _) = try await makeStore(backend, users: users)
         let results = await withTaskGroup(of: Result<SessionRecord, any Error>.self) { group in
             for user in users {
                 group.addTask {
@@ -44,23 +47,26 @@ import Testing
         #expect(Set(sessions.map(\.publicPort)).count == 3)
     }
 
-    @Test func aFullPortRangeIsReported() async throws {
-        let (store, _) = try await makeStore()
+    @Test(arguments: Backend.underTest)
+    func aFullPortRangeIsReported(_ backend: Backend) async throws {
+        let (store, _) = try await makeStore(backend)
         _ = try await store.claimDesktop(claim("alice", ports: 20000...20000))
         await #expect(throws: StoreError.noFreePort) {
             try await store.claimDesktop(claim("bob", ports: 20000...20000))
         }
     }
 
-    @Test func unknownPoolIsReported() async throws {
-        let (store, _) = try await makeStore()
+    @Test(arguments: Backend.underTest)
+    func unknownPoolIsReported(_ backend: Backend) async throws {
+        let (store, _) = try await makeStore(backend)
         var request = claim("alice")
         request.pool = "nope"
         await #expect(throws: StoreError.poolNotFound("nope")) { try await store.claimDesktop(request) }
     }
 
-    @Test func endingASessionFreesVMAndPort() async throws {
-        let (store, _) = try await makeStore()
+    @Test(arguments: Backend.underTest)
+    func endingASessionFreesVMAndPort(_ backend: Backend) async throws {
+        let (store, _) = try await makeStore(backend)
         let session = try await store.claimDesktop(claim("alice")).session
         _ = try await store.deleteSession(id: session.id)
         let next = try await store.claimDesktop(claim("bob")).session
@@ -69,19 +75,21 @@ import Testing
         await #expect(throws: StoreError.sessionNotFound(session.id)) { try await store.deleteSession(id: session.id) }
     }
 
-    @Test func leasesSurviveReopeningTheDatabase() async throws {
-        let (store, path) = try await makeStore()
+    @Test(arguments: Backend.underTest)
+    func leasesSurviveReopeningTheDatabase(_ backend: Backend) async throws {
+        let (store, reopen) = try await makeStore(backend)
         let session = try await store.claimDesktop(claim("alice")).session
         let ready = try await store.markReady(sessionID: session.id, targetAddress: "10.1.1.1", targetPort: 5900, targetTLSPort: 5901)
-        let reopened = try SQLiteStore(path: path)
+        let reopened = try reopen()
         #expect(try await reopened.sessions() == [ready])
         let other = try await reopened.claimDesktop(claim("bob")).session
         #expect(other.publicPort != session.publicPort)
         #expect(other.vm != session.vm)
     }
 
-    @Test func clientAddressCanMove() async throws {
-        let (store, _) = try await makeStore()
+    @Test(arguments: Backend.underTest)
+    func clientAddressCanMove(_ backend: Backend) async throws {
+        let (store, _) = try await makeStore(backend)
         let session = try await store.claimDesktop(claim("alice")).session
         let moved = try await store.updateClientAddress(sessionID: session.id, clientAddress: "10.9.9.9")
         #expect(moved.clientAddress == "10.9.9.9")

@@ -40,8 +40,9 @@ extension SQLiteStore {
             ).map { row in
                 let pool = PoolRecord(row: row)
                 let vmCount: Int = row["vm_count"]
-                let creatable = pool.template.map { max(0, $0.maxVMs - vmCount) } ?? 0
-                return PoolSummary(pool: pool, vmCount: vmCount, freeVMCount: row["free_count"] + creatable)
+                return PoolSummary(
+                    pool: pool, vmCount: vmCount,
+                    freeVMCount: row["free_count"] + ClaimRules.creatableVMs(pool, vmCount: vmCount))
             }
         }
     }

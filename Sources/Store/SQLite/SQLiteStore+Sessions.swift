@@ -13,12 +13,10 @@ extension SQLiteStore {
             {
                 return .existing(first)
             }
-            guard held < pool.policy.maxSessionsPerUser else {
-                throw StoreError.sessionLimit(pool: pool.name, limit: pool.policy.maxSessionsPerUser)
-            }
+            try ClaimRules.checkSessionLimit(pool, held: held)
             let vm = try Self.chooseVM(db, pool: pool, claim: claim)
             let leased = Set(try Int.fetchAll(db, sql: "SELECT public_port FROM sessions"))
-            guard let port = claim.portRange.first(where: { !leased.contains($0) }) else { throw StoreError.noFreePort }
+            guard let port = ClaimRules.freePort(in: claim.portRange, leased: leased) else { throw StoreError.noFreePort }
             if pool.desktopMode == .persistent {
                 try db.execute(
                     sql: "UPDATE vms SET assigned_user = ? WHERE pool_name = ? AND name = ?",

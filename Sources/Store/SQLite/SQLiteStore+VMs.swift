@@ -17,10 +17,7 @@ extension SQLiteStore {
                 db, sql: "SELECT * FROM vms WHERE pool_name = ? AND assigned_user = ?", arguments: [pool.name, claim.user]
             ).map(VMRecord.init(row:))
         {
-            if let reason = own.brokenReason { throw StoreError.vmBroken(vm: own.name, reason: reason) }
-            guard !claim.excludedVMs.contains(own.name) else { throw StoreError.noFreeVM(pool: pool.name) }
-            guard !claim.busyVMs.contains(own.name) else { throw StoreError.vmBusy(own.name) }
-            return own.name
+            return try ClaimRules.ownVM(own, pool: pool.name, claim: claim)
         }
         let unavailable = claim.excludedVMs.union(claim.busyVMs)
         guard let vm = try freeOrNewVM(db, pool: pool, excluding: unavailable, preferring: claim.preferredVMs, now: claim.now)
@@ -35,15 +32,12 @@ extension SQLiteStore {
     ) throws -> String? {
         let free = try String.fetchAll(
             db, sql: "SELECT name FROM vms WHERE pool_name = ? AND \(isFreeVM) ORDER BY provisioned DESC, name",
-            arguments: [pool.name]
-        ).filter { !excluding.contains($0) }
-        if let vm = preferring.first(where: free.contains) ?? free.first { return vm }
-        guard let template = pool.template else { return nil }
+            arguments: [pool.name])
+        if let vm = ClaimRules.freeVM(free, excluding: excluding, preferring: preferring) { return vm }
         let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM vms WHERE pool_name = ?", arguments: [pool.name]) ?? 0
-        guard count < template.maxVMs else { return nil }
+        guard ClaimRules.mayCreateVM(pool, vmCount: count) else { return nil }
         let taken = Set(try String.fetchAll(db, sql: "SELECT name FROM vms"))
-        let name = (1...).lazy.map { TemplateNaming.vmName(pool: pool.name, number: $0) }
-            .first { !taken.contains($0) && !excluding.contains($0) }!
+        let name = ClaimRules.newVMName(pool: pool.name, taken: taken, excluding: excluding)
         try db.execute(
             sql: "INSERT INTO vms (name, pool_name, added_at, provisioned) VALUES (?, ?, ?, 0)",
             arguments: [name, pool.name, now])

@@ -1,0 +1,180 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The PostgreSQL schema, as a list of migrations applied in order and never edited once released.
+///
+/// The first migration creates the schema that SQLite reaches at its migration v14; from then on both backends get
+/// each migration under the same identifier. Brokers starting at once take turns on an advisory lock, so each
+/// migration runs exactly once.
+enum PostgresMigrations {
+    /// The advisory lock key brokers hold while migrating ("saffron" in ASCII).
+    static let lockKey: Int64 = 0x73_61_66_66_72_6f_6e
+
+    static let all: [(identifier: String, sql: [String])] = [
+        ("v1-v14: users, tokens, pools, vms, sessions, audit, groups and grants", baseline),
+    ]
+
+    /// Applies the migrations this database lacks, each in its own transaction, under the advisory lock.
+    static func migrate(_ client: PostgresClient, logger: Logger) async throws {
+        try await client.withConnection { connection in
+            try await connection.run("SELECT pg_advisory_lock(\(lockKey))", logger: logger)
+            do {
+                try await apply(on: connection, logger: logger)
+                try await connection.run("SELECT pg_advisory_unlock(\(lockKey))", logger: logger)
+            } catch {
+                _ = try? await connection.run("SELECT pg_advisory_unlock(\(lockKey))", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    private static func apply(on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.run(
+            """
+            CREATE TABLE IF NOT EXISTS saffron_migrations (
+                identifier TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
+            """, logger: logger)
+        let applied = Set(try await connection.values(String.self, "SELECT identifier FROM saffron_migrations", logger: logger))
+        let known = Set(all.map(\.identifier))
+        if let newer = applied.subtracting(known).sorted().first {
+            throw PostgresSchemaError(
+                description: "the database has migration \"\(newer)\", which this Saffron does not know: it was "
+                    + "migrated by a newer version; run that version")
+        }
+        for migration in all where !applied.contains(migration.identifier) {
+            try await connection.run("BEGIN", logger: logger)
+            do {
+                for statement in migration.sql {
+                    try await connection.run(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.run(
+                    "INSERT INTO saffron_migrations (identifier) VALUES (\(migration.identifier))", logger: logger)
+                try await connection.run("COMMIT", logger: logger)
+                logger.info("Database migrated", metadata: ["migration": "\(migration.identifier)"])
+            } catch {
+                _ = try? await connection.run("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    /// The schema of SQLite's migrations v1 to v14, in PostgreSQL's types.
+    private static let baseline = [
+        """
+        CREATE TABLE users (
+            name TEXT PRIMARY KEY,
+            password_hash TEXT NOT NULL,
+            is_admin BOOLEAN NOT NULL DEFAULT false,
+            is_auditor BOOLEAN NOT NULL DEFAULT false,
+            created_at TIMESTAMPTZ NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE tokens (
+            hash TEXT PRIMARY KEY,
+            user_name TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+            expires_at TIMESTAMPTZ NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE pools (
+            name TEXT PRIMARY KEY,
+            connect_uri TEXT NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL,
+            desktop_mode TEXT NOT NULL DEFAULT 'pooled',
+            template_xml TEXT,
+            base_image TEXT,
+            storage_pool TEXT,
+            max_vms BIGINT,
+            spares BIGINT NOT NULL DEFAULT 0,
+            boot_limit BIGINT NOT NULL DEFAULT 2,
+            spare_linger_seconds BIGINT NOT NULL DEFAULT 600,
+            attach_window_seconds BIGINT DEFAULT 300,
+            disconnect_grace_seconds BIGINT DEFAULT 900,
+            idle_shutdown_seconds BIGINT DEFAULT 3600,
+            ticket_validity_seconds BIGINT,
+            gpu_mode TEXT,
+            gpu_mdev_type TEXT,
+            hide_hypervisor BOOLEAN NOT NULL DEFAULT false,
+            hyperv_vendor_id TEXT,
+            max_sessions_per_user BIGINT NOT NULL DEFAULT 1,
+            console_route TEXT NOT NULL DEFAULT 'direct'
+        )
+        """,
+        """
+        CREATE TABLE vms (
+            name TEXT NOT NULL UNIQUE,
+            pool_name TEXT NOT NULL REFERENCES pools(name) ON DELETE CASCADE,
+            added_at TIMESTAMPTZ NOT NULL,
+            assigned_user TEXT REFERENCES users(name) ON DELETE SET NULL,
+            provisioned BOOLEAN NOT NULL DEFAULT true,
+            needs_reset BOOLEAN NOT NULL DEFAULT false,
+            broken_reason TEXT,
+            PRIMARY KEY (pool_name, name)
+        )
+        """,
+        "CREATE UNIQUE INDEX vms_assignment ON vms (pool_name, assigned_user) WHERE assigned_user IS NOT NULL",
+        """
+        CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            user_name TEXT NOT NULL REFERENCES users(name),
+            pool_name TEXT NOT NULL,
+            vm_name TEXT NOT NULL,
+            public_port BIGINT NOT NULL UNIQUE,
+            client_address TEXT NOT NULL,
+            state TEXT NOT NULL,
+            target_address TEXT,
+            target_port BIGINT,
+            target_tls_port BIGINT,
+            route TEXT NOT NULL DEFAULT 'direct',
+            created_at TIMESTAMPTZ NOT NULL,
+            UNIQUE (pool_name, vm_name),
+            FOREIGN KEY (pool_name, vm_name) REFERENCES vms(pool_name, name)
+        )
+        """,
+        "CREATE INDEX sessions_by_user ON sessions (pool_name, user_name)",
+        "CREATE INDEX sessions_by_target ON sessions (target_address)",
+        """
+        CREATE TABLE audit_events (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            at TIMESTAMPTZ NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            client_address TEXT,
+            succeeded BOOLEAN NOT NULL,
+            detail TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX audit_events_by_subject ON audit_events (subject, action)",
+        "CREATE TABLE groups (name TEXT PRIMARY KEY, created_at TIMESTAMPTZ NOT NULL)",
+        """
+        CREATE TABLE group_members (
+            group_name TEXT NOT NULL REFERENCES groups(name) ON DELETE CASCADE,
+            user_name TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+            PRIMARY KEY (group_name, user_name)
+        )
+        """,
+        """
+        CREATE TABLE pool_grants (
+            pool_name TEXT NOT NULL REFERENCES pools(name) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('everyone', 'user', 'group')),
+            principal TEXT NOT NULL,
+            PRIMARY KEY (pool_name, kind, principal)
+        )
+        """,
+        """
+        CREATE TABLE user_directory_groups (
+            user_name TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+            group_name TEXT NOT NULL,
+            PRIMARY KEY (user_name, group_name)
+        )
+        """,
+    ]
+}
+
+/// A database schema this Saffron cannot use, with what to do.
+public struct PostgresSchemaError: Error, CustomStringConvertible {
+    public let description: String
+}

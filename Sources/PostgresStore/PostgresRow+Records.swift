@@ -1,0 +1,98 @@
+import Foundation
+import PostgresNIO
+import Store
+
+/// Records read from PostgreSQL rows, column for column as the schema names them.
+extension UserRecord {
+    init(_ row: PostgresRandomAccessRow) throws {
+        self.init(
+            name: try row.get("name"), passwordHash: try row.get("password_hash"), isAdmin: try row.get("is_admin"),
+            isAuditor: try row.get("is_auditor"), createdAt: try row.get("created_at"))
+    }
+}
+
+extension PoolRecord {
+    init(_ row: PostgresRandomAccessRow) throws {
+        let template: PoolTemplate? =
+            if let xml = try row.get("template_xml", as: String?.self), let base = try row.get("base_image", as: String?.self),
+                let storagePool = try row.get("storage_pool", as: String?.self), let maxVMs = try row.get("max_vms", as: Int?.self)
+            {
+                PoolTemplate(
+                    domainXML: xml, baseImage: base, storagePool: storagePool, maxVMs: maxVMs,
+                    gpu: TemplateGPU(column: try row.get("gpu_mode"), mediatedType: try row.get("gpu_mdev_type")),
+                    hideHypervisor: try row.get("hide_hypervisor"), hypervVendorID: try row.get("hyperv_vendor_id"))
+            } else {
+                nil
+            }
+        let policy = PoolPolicy(
+            spares: try row.get("spares"), bootLimit: try row.get("boot_limit"),
+            spareLingerSeconds: try row.get("spare_linger_seconds"),
+            attachWindowSeconds: try row.get("attach_window_seconds"),
+            disconnectGraceSeconds: try row.get("disconnect_grace_seconds"),
+            idleShutdownSeconds: try row.get("idle_shutdown_seconds"),
+            ticketValiditySeconds: try row.get("ticket_validity_seconds"),
+            maxSessionsPerUser: try row.get("max_sessions_per_user"),
+            consoleRoute: ConsoleRoute(rawValue: try row.get("console_route")) ?? .direct)
+        self.init(
+            name: try row.get("name"), connectURI: try row.get("connect_uri"),
+            desktopMode: DesktopMode(rawValue: try row.get("desktop_mode")) ?? .pooled, template: template,
+            policy: policy, createdAt: try row.get("created_at"))
+    }
+}
+
+extension TemplateGPU {
+    /// The GPU from the `gpu_mode` and `gpu_mdev_type` columns; nil when unset or unreadable.
+    init?(column mode: String?, mediatedType: String?) {
+        switch mode {
+        case "passthrough": self = .passthrough
+        case "vgpu":
+            guard let mediatedType else { return nil }
+            self = .vgpu(typeID: mediatedType)
+        default: return nil
+        }
+    }
+
+    /// The `gpu_mode` column: `passthrough` or `vgpu`.
+    var modeColumn: String {
+        switch self {
+        case .passthrough: "passthrough"
+        case .vgpu: "vgpu"
+        }
+    }
+
+    /// The `gpu_mdev_type` column: the vGPU's type id, nil for pass-through.
+    var mediatedTypeColumn: String? {
+        guard case .vgpu(let typeID) = self else { return nil }
+        return typeID
+    }
+}
+
+extension VMRecord {
+    init(_ row: PostgresRandomAccessRow) throws {
+        self.init(
+            name: try row.get("name"), pool: try row.get("pool_name"), assignedUser: try row.get("assigned_user"),
+            isProvisioned: try row.get("provisioned"), needsReset: try row.get("needs_reset"),
+            brokenReason: try row.get("broken_reason"), addedAt: try row.get("added_at"))
+    }
+}
+
+extension SessionRecord {
+    init(_ row: PostgresRandomAccessRow) throws {
+        self.init(
+            id: try row.get("id"), user: try row.get("user_name"), pool: try row.get("pool_name"), vm: try row.get("vm_name"),
+            publicPort: try row.get("public_port"), clientAddress: try row.get("client_address"),
+            state: SessionState(rawValue: try row.get("state")) ?? .starting,
+            targetAddress: try row.get("target_address"), targetPort: try row.get("target_port"),
+            targetTLSPort: try row.get("target_tls_port"),
+            route: ConsoleRoute(rawValue: try row.get("route")) ?? .direct, createdAt: try row.get("created_at"))
+    }
+}
+
+extension AuditEvent {
+    init(_ row: PostgresRandomAccessRow) throws {
+        self.init(
+            id: try row.get("id"), at: try row.get("at"), actor: try row.get("actor"),
+            action: AuditAction(rawValue: try row.get("action")), subject: try row.get("subject"),
+            clientAddress: try row.get("client_address"), succeeded: try row.get("succeeded"), detail: try row.get("detail"))
+    }
+}

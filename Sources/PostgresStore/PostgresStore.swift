@@ -1,0 +1,126 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Store
+
+/// The PostgreSQL backend of `Store`, for several brokers sharing one database.
+///
+/// Every operation is one transaction on a pooled connection. Claims lock their pool's row (`FOR UPDATE`), so two
+/// brokers serialize on a pool, never on the whole database; the unique constraints on a VM's session and a public
+/// port are the last word, and a claim that loses a race on them is tried again.
+public final class PostgresStore: Store {
+    let client: PostgresClient
+    let logger: Logger
+    /// The client's background work (`PostgresClient.run()`), cancelled when the store goes away.
+    private let running: Task<Void, Never>
+    /// The schema migration, run once before the first operation.
+    private let migrated: Task<Void, any Error>
+
+    /// Connects to the database at `location` and migrates its schema before the first operation (`prepare()`
+    /// waits for that and reports a failure at once).
+    public init(location: PostgresLocation, logger: Logger = Logger(label: "saffron.postgres")) throws {
+        let client = PostgresClient(configuration: try location.clientConfiguration, backgroundLogger: logger)
+        self.client = client
+        self.logger = logger
+        running = Task { await client.run() }
+        migrated = Task { try await PostgresMigrations.migrate(client, logger: logger) }
+    }
+
+    deinit {
+        running.cancel()
+    }
+
+    /// Waits until the database is reachable and its schema current; throws what stopped it.
+    public func prepare() async throws {
+        try await migrated.value
+    }
+
+    /// Closes the store's connections.
+    public func close() {
+        running.cancel()
+    }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws. A transaction that
+    /// PostgreSQL broke off for a deadlock or a serialization failure is run again (up to `attempts` times), as is
+    /// one that lost a unique-constraint race when `retryingConflicts` (a claim that picked a port or VM another
+    /// claim took first).
+    func transaction<T: Sendable>(
+        retryingConflicts: Bool = false, attempts: Int = 20,
+        _ body: @Sendable (PostgresConnection, Logger) async throws -> T
+    ) async throws -> T {
+        try await prepare()
+        var attempt = 1
+        while true {
+            do {
+                return try await client.withConnection { connection in
+                    try await connection.query("BEGIN", logger: logger)
+                    do {
+                        let value = try await body(connection, logger)
+                        try await connection.query("COMMIT", logger: logger)
+                        return value
+                    } catch {
+                        _ = try? await connection.query("ROLLBACK", logger: logger)
+                        throw error
+                    }
+                }
+            } catch let error as PSQLError where attempt < attempts && error.isTransient(retryingConflicts: retryingConflicts) {
+                attempt += 1
+            }
+        }
+    }
+
+    /// Runs `body` on one connection outside an explicit transaction (a single read).
+    func read<T: Sendable>(_ body: @Sendable (PostgresConnection, Logger) async throws -> T) async throws -> T {
+        try await prepare()
+        return try await client.withConnection { connection in try await body(connection, logger) }
+    }
+}
+
+extension PSQLError {
+    /// PostgreSQL's SQLSTATE of the failure, e.g. `23505` for a unique violation.
+    var sqlState: String? { serverInfo?[.sqlState] }
+
+    /// Whether running the same transaction again may succeed: a deadlock or serialization failure, or (when
+    /// `retryingConflicts`) a unique violation.
+    func isTransient(retryingConflicts: Bool) -> Bool {
+        switch sqlState {
+        case "40001", "40P01": true
+        case "23505": retryingConflicts
+        default: false
+        }
+    }
+}
+
+extension PostgresConnection {
+    /// Runs `query` and returns all its rows, ready to read by column name.
+    func rows(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRandomAccessRow] {
+        try await self.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
+    }
+
+    /// Runs `query` and returns its first row, if any.
+    func row(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRandomAccessRow? {
+        try await rows(query, logger: logger).first
+    }
+
+    /// Runs `query` and returns the first column of each row.
+    func values<T: PostgresDecodable>(_ type: T.Type, _ query: PostgresQuery, logger: Logger) async throws -> [T] {
+        try await self.query(query, logger: logger).collect().map { try $0.makeRandomAccess()[0].decode(T.self) }
+    }
+
+    /// Runs `query` (an `INSERT`, `UPDATE` or `DELETE` ending in `RETURNING 1`) and returns how many rows it touched.
+    func count(_ query: PostgresQuery, logger: Logger) async throws -> Int {
+        try await self.query(query, logger: logger).collect().count
+    }
+
+    /// Runs `query` for its effect.
+    func run(_ query: PostgresQuery, logger: Logger) async throws {
+        _ = try await self.query(query, logger: logger).collect()
+    }
+}
+
+extension PostgresRandomAccessRow {
+    /// The value of column `name`.
+    func get<T: PostgresDecodable>(_ name: String, as type: T.Type = T.self) throws -> T {
+        try self[name].decode(T.self)
+    }
+}
