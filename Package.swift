@@ -141,7 +141,7 @@ let package = Package(
         .target(
             name: "SaffronApp",
             dependencies: [
-                "HTTPAPI", "Broker", "Store", "Libvirt", "Firewall", "Gateway", "PAMAuth", "DirectoryAuth",
+                "HTTPAPI", "Broker", "Store", "PostgresStore", "Libvirt", "Firewall", "Gateway", "PAMAuth", "DirectoryAuth",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -170,7 +170,7 @@ let package = Package(
         .executableTarget(
             name: "saffron",
             dependencies: [
-                "SaffronApp", "SaffronClient", "Broker", "Store",
+                "SaffronApp", "SaffronClient", "Broker", "Store", "PostgresStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The project's test command: prepares the host (libvirt, QEMU, viewer tools), builds saffron, and runs every
+# The project's test command: prepares the host (libvirt, QEMU, viewer tools, PostgreSQL), builds saffron, and runs every
 # test target, the end-to-end suites included. Extra arguments go to `swift test`, e.g. `--filter Handout`.
 # Screenshots and broker logs of the end-to-end suites land in $SAFFRON_E2E_ARTIFACTS (/tmp/saffron-e2e-artifacts).
 set -euo pipefail
@@ -18,5 +18,9 @@ if [ ! -x "$schemathesis_env/bin/schemathesis" ]; then
   python3 -m venv "$schemathesis_env"
   "$schemathesis_env/bin/pip" install -q "schemathesis>=4,<5"
 fi
-SAFFRON_E2E=1 SAFFRON_E2E_SPICE_TLS=$spice_tls SAFFRON_E2E_SCHEMATHESIS="$schemathesis_env/bin/schemathesis" \
+# A throwaway PostgreSQL cluster (Unix socket only) on which every store test also runs.
+postgres_folder=$(mktemp -d /tmp/saffron-postgres.XXXXXX)
+trap 'bash Tests/postgres-cluster.sh stop "$postgres_folder"' EXIT
+postgres_url=$(bash Tests/postgres-cluster.sh start "$postgres_folder")
+SAFFRON_TEST_POSTGRES_URL=$postgres_url SAFFRON_E2E=1 SAFFRON_E2E_SPICE_TLS=$spice_tls SAFFRON_E2E_SCHEMATHESIS="$schemathesis_env/bin/schemathesis" \
   SAFFRON_BIN="$bin_path/saffron" swift test "$@"

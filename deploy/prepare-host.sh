@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a Debian 12 host (a container-like one without systemd too) for Saffron and its end-to-end tests:
-# installs libvirt, QEMU/KVM (with qemu-img for template pools' overlays) and the viewer tools, then starts
+# installs libvirt, QEMU/KVM (with qemu-img for template pools' overlays), the viewer tools and PostgreSQL (for the
+# store tests' throwaway cluster), then starts
 # virtlogd and libvirtd and waits until they answer.
 # Idempotent: a second run installs nothing, starts nothing and takes well under a second.
 set -euo pipefail
@@ -12,7 +13,7 @@ packages=(
   libspice-server-dev libpam0g-dev libldap-dev slapd ldap-utils iptables nftables libnftables-dev iproute2 conntrack procps passwd
   virt-viewer xvfb x11-apps x11-utils imagemagick fonts-dejavu-core
   curl openssl python3 python3-cryptography python3-websocket python3-venv spice-html5
-  chromium chromium-driver python3-selenium zbar-tools websockify
+  chromium chromium-driver python3-selenium zbar-tools websockify postgresql-15
 )
 
 # 1. Packages, only those missing (one dpkg-query for all, one apt-get update at most).

@@ -115,6 +115,11 @@ extension BrokerError {
                 code: "user_has_sessions",
                 message: "User \(name) holds \(sessions) live session(s); end them first (saffron session list).",
                 httpStatus: 409)
+        case .notEmpty:
+            self.init(
+                code: "database_not_empty",
+                message: "The target database already holds users, pools, groups or sessions; move into an empty one.",
+                httpStatus: 409)
         }
     }
 

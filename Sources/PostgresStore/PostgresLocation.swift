@@ -84,14 +84,32 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
             } else {
                 configuration = .init(
                     host: host ?? "localhost", port: port, username: user, password: password, database: database,
-                    tls: try tls)
+                    tls: try clientTLS)
             }
             configuration.options.maximumConnections = 16
             return configuration
         }
     }
 
-    private var tls: PostgresClient.Configuration.TLS {
+    /// postgres-nio's configuration of a single connection (the one migrations run on).
+    var connectionConfiguration: PostgresConnection.Configuration {
+        get throws {
+            if let socketFolder {
+                return .init(
+                    unixSocketPath: "\(socketFolder)/.s.PGSQL.\(port)", username: user, password: password, database: database)
+            }
+            let tls: PostgresConnection.Configuration.TLS =
+                switch try tls {
+                case .disable: .disable
+                case .prefer(let configuration): .prefer(try NIOSSLContext(configuration: configuration))
+                case .require(let configuration): .require(try NIOSSLContext(configuration: configuration))
+                }
+            return .init(host: host ?? "localhost", port: port, username: user, password: password, database: database, tls: tls)
+        }
+    }
+
+    /// The TLS settings of `tlsMode`.
+    private var tls: TLSSetting {
         get throws {
             var unchecked = TLSConfiguration.makeClientConfiguration()
             unchecked.certificateVerification = .none
@@ -105,6 +123,22 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
                     checked.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(rootCertificates))
                 }
                 return .require(checked)
+            }
+        }
+    }
+
+    private enum TLSSetting {
+        case disable
+        case prefer(TLSConfiguration)
+        case require(TLSConfiguration)
+    }
+
+    private var clientTLS: PostgresClient.Configuration.TLS {
+        get throws {
+            switch try tls {
+            case .disable: .disable
+            case .prefer(let configuration): .prefer(configuration)
+            case .require(let configuration): .require(configuration)
             }
         }
     }

@@ -15,17 +15,26 @@ enum PostgresMigrations {
         ("v1-v14: users, tokens, pools, vms, sessions, audit, groups and grants", baseline),
     ]
 
-    /// Applies the migrations this database lacks, each in its own transaction, under the advisory lock.
-    static func migrate(_ client: PostgresClient, logger: Logger) async throws {
-        try await client.withConnection { connection in
-            try await connection.run("SELECT pg_advisory_lock(\(lockKey))", logger: logger)
-            do {
-                try await apply(on: connection, logger: logger)
-                try await connection.run("SELECT pg_advisory_unlock(\(lockKey))", logger: logger)
-            } catch {
-                _ = try? await connection.run("SELECT pg_advisory_unlock(\(lockKey))", logger: logger)
-                throw error
-            }
+    /// Applies the migrations this database lacks, each in its own transaction, under the advisory lock, on a
+    /// connection of its own (so that a database that cannot be reached fails at once, saying why).
+    static func migrate(_ location: PostgresLocation, logger: Logger) async throws {
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.any(), configuration: try location.connectionConfiguration,
+                id: 0, logger: logger
+            ).get()
+        } catch {
+            throw PostgresStoreError.unreachable(location.description, reason: PostgresStoreError.reason(of: error))
+        }
+        defer { Task { try? await connection.close() } }
+        try await connection.run("SELECT pg_advisory_lock(\(lockKey))", logger: logger)
+        do {
+            try await apply(on: connection, logger: logger)
+            try await connection.run("SELECT pg_advisory_unlock(\(lockKey))", logger: logger)
+        } catch {
+            _ = try? await connection.run("SELECT pg_advisory_unlock(\(lockKey))", logger: logger)
+            throw error
         }
     }
 
@@ -38,9 +47,7 @@ enum PostgresMigrations {
         let applied = Set(try await connection.values(String.self, "SELECT identifier FROM saffron_migrations", logger: logger))
         let known = Set(all.map(\.identifier))
         if let newer = applied.subtracting(known).sorted().first {
-            throw PostgresSchemaError(
-                description: "the database has migration \"\(newer)\", which this Saffron does not know: it was "
-                    + "migrated by a newer version; run that version")
+            throw PostgresStoreError.newerSchema(migration: newer)
         }
         for migration in all where !applied.contains(migration.identifier) {
             try await connection.run("BEGIN", logger: logger)
@@ -174,7 +181,3 @@ enum PostgresMigrations {
     ]
 }
 
-/// A database schema this Saffron cannot use, with what to do.
-public struct PostgresSchemaError: Error, CustomStringConvertible {
-    public let description: String
-}

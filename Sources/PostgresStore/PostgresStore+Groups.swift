@@ -66,7 +66,7 @@ extension PostgresStore {
             case .everyone:
                 break
             }
-            let (kind, principal) = Self.columns(of: grant)
+            let (kind, principal) = (grant.kind, grant.principal)
             try await db.run(
                 """
                 INSERT INTO pool_grants (pool_name, kind, principal) VALUES (\(pool), \(kind), \(principal))
@@ -78,7 +78,7 @@ extension PostgresStore {
     public func revokePool(_ pool: String, from grant: PoolGrant) async throws -> Bool {
         try await transaction { db, logger in
             guard try await Self.fetchPool(db, logger, named: pool) != nil else { throw StoreError.poolNotFound(pool) }
-            let (kind, principal) = Self.columns(of: grant)
+            let (kind, principal) = (grant.kind, grant.principal)
             return try await db.count(
                 """
                 DELETE FROM pool_grants WHERE pool_name = \(pool) AND kind = \(kind) AND principal = \(principal) RETURNING 1
@@ -90,15 +90,9 @@ extension PostgresStore {
         try await read { db, logger in
             try await db.rows("SELECT * FROM pool_grants ORDER BY pool_name, kind, principal", logger: logger)
                 .reduce(into: [String: [PoolGrant]]()) { grants, row in
-                    let principal = try row.get("principal", as: String.self)
-                    let grant: PoolGrant? =
-                        switch try row.get("kind", as: String.self) {
-                        case "everyone": .everyone
-                        case "user": .user(principal)
-                        case "group": .group(principal)
-                        default: nil
-                        }
-                    if let grant { grants[try row.get("pool_name"), default: []].append(grant) }
+                    if let grant = PoolGrant(kind: try row.get("kind"), principal: try row.get("principal")) {
+                        grants[try row.get("pool_name"), default: []].append(grant)
+                    }
                 }
         }
     }
@@ -133,13 +127,5 @@ extension PostgresStore {
     /// Whether the group exists, locking its row against deletion until the transaction ends.
     private static func lockGroup(_ db: PostgresConnection, _ logger: Logger, _ name: String) async throws -> Bool {
         try await db.row("SELECT 1 FROM groups WHERE name = \(name) FOR SHARE", logger: logger) != nil
-    }
-
-    private static func columns(of grant: PoolGrant) -> (kind: String, principal: String) {
-        switch grant {
-        case .everyone: ("everyone", "")
-        case .user(let name): ("user", name)
-        case .group(let name): ("group", name)
-        }
     }
 }

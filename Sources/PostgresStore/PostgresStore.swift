@@ -23,7 +23,7 @@ public final class PostgresStore: Store {
         self.client = client
         self.logger = logger
         running = Task { await client.run() }
-        migrated = Task { try await PostgresMigrations.migrate(client, logger: logger) }
+        migrated = Task { try await PostgresMigrations.migrate(location, logger: logger) }
     }
 
     deinit {

@@ -3,6 +3,7 @@ import HTTPAPI
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import Store
 import UnixSignals
 
 /// `saffron serve`: restores forwarding from the store, then runs the WebSocket gateway, the CONNECT proxy (when
@@ -24,6 +25,8 @@ public struct BrokerServer: Sendable {
         logger.info(
             "open files limit",
             metadata: ["descriptors": "\(openFiles.map(String.init) ?? "unknown")", "httpMaxConnections": "\(limits.maxConnections)"])
+        try await components.store.prepare()
+        logger.info("database ready", metadata: ["database": "\(components.config.databaseDescription)"])
         try await components.broker.restoreForwarding()
         try await components.broker.resumePendingResets()
         let config = components.config

@@ -31,7 +31,7 @@ public struct Components: Sendable {
     public init(config: SaffronConfig, logger: Logger = Logger(label: "saffron")) throws {
         let values = try config.validated()
         self.config = config
-        let store = try SQLiteStore(path: config.database.path)
+        let store = try config.openStore(logger: logger)
         self.store = store
         let metricsFactory = Self.metricsFactory(metricsRegistry)
         self.metricsFactory = metricsFactory

@@ -16,6 +16,35 @@ public enum PoolGrant: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 }
 
+extension PoolGrant {
+    /// The grant's kind as the stores keep it: `everyone`, `user` or `group`.
+    public var kind: String {
+        switch self {
+        case .everyone: "everyone"
+        case .user: "user"
+        case .group: "group"
+        }
+    }
+
+    /// Whom it names: the user's or group's name, empty for everyone.
+    public var principal: String {
+        switch self {
+        case .everyone: ""
+        case .user(let name), .group(let name): name
+        }
+    }
+
+    /// A grant from its stored kind and principal; nil for a kind this version does not know.
+    public init?(kind: String, principal: String) {
+        switch kind {
+        case "everyone": self = .everyone
+        case "user": self = .user(principal)
+        case "group": self = .group(principal)
+        default: return nil
+        }
+    }
+}
+
 /// A group of users, for granting pools to many at once.
 public struct GroupRecord: Sendable, Equatable, Codable {
     public var name: String

@@ -5,6 +5,10 @@ import Foundation
 /// Backends (SQLite now, PostgreSQL later) implement whole domain operations, so that each one is a single
 /// transaction and no SQL dialect leaks above this protocol.
 public protocol Store: Sendable {
+    /// Waits until the store can be used (its database reached, its schema current); throws why not. Operations
+    /// wait for it on their own; callers use it to fail at start rather than at the first request.
+    func prepare() async throws
+
     // MARK: Users
     /// Adds a user; throws `StoreError.userExists` for a taken name.
     func addUser(_ user: UserRecord) async throws
@@ -111,4 +115,15 @@ public protocol Store: Sendable {
     func auditEvents(_ action: AuditAction, about subjects: [String]) async throws -> [AuditEvent]
     /// Deletes the entries made before `date`; returns how many.
     @discardableResult func deleteAuditEvents(olderThan date: Date) async throws -> Int
+
+    // MARK: Moving between backends
+    /// Everything the store holds, read in one transaction.
+    func snapshot() async throws -> StoreSnapshot
+    /// Writes `snapshot` into this store in one transaction: all or nothing. Throws `notEmpty` unless the store
+    /// holds no user, pool, group or session.
+    func restore(_ snapshot: StoreSnapshot) async throws
+}
+
+extension Store {
+    public func prepare() async throws {}
 }

@@ -26,4 +26,6 @@ public enum StoreError: Error, Equatable, Sendable {
     case vmBusy(String)
     /// The user still holds live sessions (how many) and cannot be deleted.
     case userHasSessions(String, sessions: Int)
+    /// The store already holds data (a restore goes into an empty one only).
+    case notEmpty
 }

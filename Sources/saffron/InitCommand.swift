@@ -19,7 +19,7 @@ struct InitCommand: AsyncParsableCommand {
             print("Wrote default config \(path); edit gateway.publicAddress before serving.")
         }
         let config = try SaffronConfig.load(path: path)
-        _ = try SQLiteStore(path: config.database.path)
-        print("Database ready at \(config.database.path).")
+        try await config.openStore().prepare()
+        print("Database ready at \(config.databaseDescription).")
     }
 }

@@ -57,6 +57,17 @@ final class BrokerUnderTest {
         try text.write(to: config, atomically: true, encoding: .utf8)
     }
 
+    /// Points the config at the PostgreSQL database at `url` instead of its SQLite file (the broker reads it when
+    /// it next starts).
+    func useDatabase(url: String) throws {
+        let text = try String(contentsOf: config, encoding: .utf8)
+        guard let line = text.split(separator: "\n").first(where: { $0.contains("\"database\": {\"path\"") }) else {
+            throw CommandError(description: "no database section in \(config.path)")
+        }
+        try text.replacingOccurrences(of: line, with: #"  "database": {"url": "\#(url)"},"#)
+            .write(to: config, atomically: true, encoding: .utf8)
+    }
+
     /// Runs `saffron ARGUMENTS --config CONFIG` in the gateway namespace; throws unless it exits 0.
     @discardableResult
     func cli(_ arguments: [String], input: String? = nil) throws -> CommandResult {

@@ -1,12 +1,13 @@
 import Foundation
 
-/// Keeps the config file's secrets (`ldap.bindPassword`, `metrics.token`) from every local account: `saffron init`
+/// Keeps the config file's secrets (`ldap.bindPassword`, `metrics.token`, `database.password`) from every local account: `saffron init`
 /// writes the file `0600` in a `0700` folder, and `serve` refuses a file others may read that holds one.
 public enum ConfigFileSecrecy {
     /// The keys whose values are secrets, by section.
     static let secretKeys: [(section: String, key: String, variable: String)] = [
         ("ldap", "bindPassword", "SAFFRON_LDAP_BIND_PASSWORD"),
         ("metrics", "token", "SAFFRON_METRICS_TOKEN"),
+        ("database", "password", "SAFFRON_DATABASE_PASSWORD"),
     ]
 
     /// Writes `config` as a new file at `path`, readable by its owner only, creating its folder (`0700`) if needed.

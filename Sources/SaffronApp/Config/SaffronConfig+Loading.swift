@@ -27,6 +27,8 @@ extension SaffronConfig {
         ("SAFFRON_FIREWALL_BACKEND", "firewall.backend"),
         ("SAFFRON_FIREWALL_MASQUERADE", "firewall.masquerade"),
         ("SAFFRON_DATABASE_PATH", "database.path"),
+        ("SAFFRON_DATABASE_URL", "database.url"),
+        ("SAFFRON_DATABASE_PASSWORD", "database.password"),
         ("SAFFRON_WEB_ROOT", "web.root"),
         ("SAFFRON_TICKET_VALIDITY_SECONDS", "tickets.validitySeconds"),
         ("SAFFRON_METRICS_TOKEN", "metrics.token"),
@@ -43,7 +45,7 @@ extension SaffronConfig {
         try config.applyEnvironment(environment)
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         for keyPath in [\SaffronConfig.database.path, \SaffronConfig.web.root, \SaffronConfig.tls.certificate, \SaffronConfig.tls.key,
-            \SaffronConfig.spice.tlsCA, \SaffronConfig.ldap.caFile]
+            \SaffronConfig.spice.tlsCA, \SaffronConfig.ldap.caFile, \SaffronConfig.database.passwordFile]
         where !config[keyPath: keyPath].isEmpty && !config[keyPath: keyPath].hasPrefix("/") {
             config[keyPath: keyPath] = folder.appendingPathComponent(config[keyPath: keyPath]).standardizedFileURL.path
         }
@@ -101,6 +103,8 @@ extension SaffronConfig {
             case "SAFFRON_FIREWALL_BACKEND": firewall.backend = value
             case "SAFFRON_FIREWALL_MASQUERADE": firewall.masquerade = ["1", "true", "yes", "on"].contains(value.lowercased())
             case "SAFFRON_DATABASE_PATH": database.path = value
+            case "SAFFRON_DATABASE_URL": database.url = value
+            case "SAFFRON_DATABASE_PASSWORD": database.password = value
             case "SAFFRON_WEB_ROOT": web.root = value
             case "SAFFRON_TICKET_VALIDITY_SECONDS": tickets.validitySeconds = try integer(variable, value)
             case "SAFFRON_METRICS_TOKEN": metrics.token = value

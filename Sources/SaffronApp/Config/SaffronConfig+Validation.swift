@@ -43,6 +43,7 @@ extension SaffronConfig {
         }
         _ = try publicBaseURL()
         _ = try connectURIPolicy()
+        _ = try postgresLocation()
         guard (1...65535).contains(websocket.connectionsPerClient) else {
             throw ConfigError(message: "websocket.connectionsPerClient must be 1 to 65535, not \(websocket.connectionsPerClient).")
         }

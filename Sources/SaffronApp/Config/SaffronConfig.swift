@@ -95,8 +95,17 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
     }
     /// Where the broker keeps its state.
     public struct Database: Codable, Sendable, Equatable {
-        /// SQLite file; a relative path is taken from the config file's folder.
+        /// SQLite file, used when `url` is empty; a relative path is taken from the config file's folder.
         public var path = "/var/lib/saffron/saffron.sqlite"
+        /// A PostgreSQL database shared by several brokers, e.g. `postgres://saffron@db.example/saffron`
+        /// (`?sslmode=disable|prefer|require|verify-full`, `&sslrootcert=FILE`; `?host=/run/postgresql` for a Unix
+        /// socket); empty: the SQLite file at `path`.
+        public var url = ""
+        /// The database password (better: `SAFFRON_DATABASE_PASSWORD` or `passwordFile`); empty: none, or the URL's.
+        public var password = ""
+        /// A file holding the database password (its first line); a relative path is taken from the config file's
+        /// folder.
+        public var passwordFile = ""
     }
     /// SPICE tickets.
     public struct Tickets: Codable, Sendable, Equatable {

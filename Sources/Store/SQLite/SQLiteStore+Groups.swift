@@ -63,7 +63,7 @@ extension SQLiteStore {
             case .everyone:
                 break
             }
-            let (kind, principal) = Self.columns(of: grant)
+            let (kind, principal) = (grant.kind, grant.principal)
             try db.execute(
                 sql: "INSERT OR IGNORE INTO pool_grants (pool_name, kind, principal) VALUES (?, ?, ?)",
                 arguments: [pool, kind, principal])
@@ -73,7 +73,7 @@ extension SQLiteStore {
     public func revokePool(_ pool: String, from grant: PoolGrant) async throws -> Bool {
         try await write { db in
             guard try Self.fetchPool(db, named: pool) != nil else { throw StoreError.poolNotFound(pool) }
-            let (kind, principal) = Self.columns(of: grant)
+            let (kind, principal) = (grant.kind, grant.principal)
             try db.execute(
                 sql: "DELETE FROM pool_grants WHERE pool_name = ? AND kind = ? AND principal = ?",
                 arguments: [pool, kind, principal])
@@ -85,15 +85,9 @@ extension SQLiteStore {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM pool_grants ORDER BY pool_name, kind, principal")
                 .reduce(into: [String: [PoolGrant]]()) { grants, row in
-                    let principal: String = row["principal"]
-                    let grant: PoolGrant? =
-                        switch row["kind"] as String {
-                        case "everyone": .everyone
-                        case "user": .user(principal)
-                        case "group": .group(principal)
-                        default: nil
-                        }
-                    if let grant { grants[row["pool_name"], default: []].append(grant) }
+                    if let grant = PoolGrant(kind: row["kind"], principal: row["principal"]) {
+                        grants[row["pool_name"], default: []].append(grant)
+                    }
                 }
         }
     }
@@ -127,13 +121,5 @@ extension SQLiteStore {
 
     private static func groupExists(_ db: Database, _ name: String) throws -> Bool {
         try Bool.fetchOne(db, sql: "SELECT 1 FROM groups WHERE name = ?", arguments: [name]) != nil
-    }
-
-    private static func columns(of grant: PoolGrant) -> (kind: String, principal: String) {
-        switch grant {
-        case .everyone: ("everyone", "")
-        case .user(let name): ("user", name)
-        case .group(let name): ("group", name)
-        }
     }
 }

@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+extension EndToEnd {
+    /// A broker moved from its SQLite file onto PostgreSQL with `saffron db migrate-to`, then serving from there.
+    @Suite struct PostgresBroker {
+        /// The test run's PostgreSQL cluster (README's test command starts it), and the folder of its socket.
+        static func cluster() throws -> (url: String, socketFolder: String) {
+            guard let url = ProcessInfo.processInfo.environment["SAFFRON_TEST_POSTGRES_URL"],
+                let folder = URLComponents(string: url)?.queryItems?.first(where: { $0.name == "host" })?.value
+            else { throw CommandError(description: "SAFFRON_TEST_POSTGRES_URL names no cluster: run README's test command") }
+            return (url, folder)
+        }
+
+        @Test("a broker's users, sessions and rules survive its move to PostgreSQL, and it serves from there")
+        func moveToPostgres() throws {
+            let (_, folder) = try Self.cluster()
+            let database = "saffron_e2e_\(UUID().uuidString.prefix(8).lowercased())"
+            try Command.check(["runuser", "-u", "postgres", "--", "psql", "-h", folder, "-q", "-c", "CREATE DATABASE \(database)"])
+            let url = "postgres://postgres@/\(database)?host=\(folder)&sslmode=disable"
+
+            try BrokerFixture.run("postgres") { broker in
+                let token = try API.login(TestUsers.alice)
+                let (created, maybeSession) = try API.requestDesktop(BrokerFixture.pool, token: token)
+                let session = try #require(maybeSession, "no session in \(created)")
+                broker.stop()
+
+                let moved = try broker.cli(["db", "migrate-to", url, "--json"])
+                let summary = try #require(try JSONSerialization.jsonObject(with: moved.stdout) as? [String: Any], "\(moved.output)")
+                let copied = try #require(summary["copied"] as? [String: Int], "\(moved.output)")
+                #expect(copied["users"] == 1 + TestUsers.crowd.count && copied["sessions"] == 1 && copied["VMs"] == 3)
+                let again = try? broker.cli(["db", "migrate-to", url])
+                #expect(again == nil, "a second copy into the same database is refused")
+
+                try broker.useDatabase(url: url)
+                try broker.start()
+                #expect(try Topology.dnatRule(session: session.id) != nil, "the rule comes back from PostgreSQL's sessions")
+                let (same, sameSession) = try API.requestDesktop(BrokerFixture.pool, token: token)
+                #expect(same.status == 200 && sameSession == session, "her login and her desktop moved with her: \(same)")
+
+                let other = try API.login(TestUsers.crowd[0])
+                let (next, nextSession) = try API.requestDesktop(BrokerFixture.pool, token: other)
+                #expect(next.status == 201, "\(next)")
+                #expect(nextSession.map { $0.vm != session.vm && $0.port != session.port } == true)
+                #expect(try API.release(session.id, token: token).status == 204)
+                #expect(try Topology.dnatRule(session: session.id) == nil)
+                let audit = try broker.cli(["audit", "--json", "--limit", "20"]).output
+                #expect(audit.contains("\"handout\"") && audit.contains("\"session_end\""), "\(audit)")
+            }
+        }
+    }
+}
