@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Store
 
 /// The PostgreSQL schema, as a list of migrations applied in order and never edited once released.
 ///
@@ -13,6 +14,19 @@ enum PostgresMigrations {
 
     static let all: [(identifier: String, sql: [String])] = [
         ("v1-v14: users, tokens, pools, vms, sessions, audit, groups and grants", baseline),
+        (
+            SchemaMigrations.loginFailures,
+            [
+                """
+                CREATE TABLE login_failures (
+                    key TEXT PRIMARY KEY,
+                    failures BIGINT NOT NULL,
+                    last_at TIMESTAMPTZ NOT NULL,
+                    blocked_until TIMESTAMPTZ NOT NULL
+                )
+                """
+            ]
+        ),
     ]
 
     /// Applies the migrations this database lacks, each in its own transaction, under the advisory lock, on a

@@ -1,10 +1,11 @@
 import Foundation
+import Broker
 import Logging
 import ServiceLifecycle
 import Store
 
-/// Deletes what the store need not keep, now and then: expired login tokens, and audit log entries older than the
-/// configured retention.
+/// Deletes what the store need not keep, now and then: expired login tokens, login failures past the throttle's
+/// window, and audit log entries older than the configured retention.
 struct StoreSweeper: Service {
     let store: any Store
     let interval: Duration
@@ -28,6 +29,13 @@ struct StoreSweeper: Service {
             if removed > 0 { logger.debug("removed \(removed) expired login token(s)") }
         } catch {
             logger.warning("could not remove expired login tokens: \(error)")
+        }
+        do {
+            let window = LoginThrottle.Policy().window
+            let removed = try await store.deleteLoginFailures(lastBefore: now.addingTimeInterval(-Double(window.components.seconds)))
+            if removed > 0 { logger.debug("forgot the login failures of \(removed) name(s) and address(es)") }
+        } catch {
+            logger.warning("could not forget old login failures: \(error)")
         }
         guard let auditRetention else { return }
         do {

@@ -30,6 +30,18 @@ public protocol Store: Sendable {
     /// Drops expired tokens; returns how many.
     @discardableResult func deleteExpiredTokens(now: Date) async throws -> Int
 
+    // MARK: Login throttling
+    /// The failure records of `keys`; a key without one is absent.
+    func loginFailures(_ keys: [String]) async throws -> [String: LoginFailureRecord]
+    /// Replaces the record of each key with what `change` makes of it (nil: none yet), in one transaction, so that
+    /// failures counted at once by several brokers are all counted.
+    func updateLoginFailures(_ keys: [String], _ change: @escaping @Sendable (String, LoginFailureRecord?) -> LoginFailureRecord)
+        async throws
+    /// Forgets a key's failures.
+    func clearLoginFailures(_ key: String) async throws
+    /// Drops the records whose last failure came before `date`; returns how many.
+    @discardableResult func deleteLoginFailures(lastBefore date: Date) async throws -> Int
+
     // MARK: Pools and VMs
     func addPool(_ pool: PoolRecord) async throws
     func pool(named name: String) async throws -> PoolRecord?

@@ -82,3 +82,33 @@ import Testing
         #expect(await attempt(accounts, "alice", "pw-alice", from: "10.0.0.1", at: later.addingTimeInterval(0.1)) == nil)
     }
 }
+
+/// Two brokers on one database count the same failures: guessing through one slows the name down on the other.
+@Suite struct SharedLoginThrottleTests {
+    @Test func failuresCountedByOneBrokerSlowDownTheOther() async throws {
+        let fixture = try await BrokerFixture()
+        try await fixture.user("alice")
+        var policy = LoginThrottle.Policy()
+        policy.freeFailuresPerAccount = 4
+        let first = Accounts(store: fixture.store, bcryptCost: 4, tokenLifetime: 3600, throttle: LoginThrottle(policy: policy))
+        let second = Accounts(store: fixture.store, bcryptCost: 4, tokenLifetime: 3600, throttle: LoginThrottle(policy: policy))
+        let now = Date(timeIntervalSince1970: 1_900_000_000)
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<5 {
+                group.addTask {
+                    _ = try? await (index.isMultiple(of: 2) ? first : second)
+                        .login(username: "alice", password: "wrong", from: "10.0.0.\(index)", now: now)
+                }
+            }
+        }
+        await #expect(throws: BrokerError.self, "five failures over two brokers: one past the free four") {
+            _ = try await first.login(username: "alice", password: "pw-alice", from: "10.0.0.9", now: now)
+        }
+        do {
+            _ = try await second.login(username: "alice", password: "pw-alice", from: "10.0.0.9", now: now)
+            Issue.record("the second broker let the right password through during the wait")
+        } catch let error as BrokerError {
+            #expect(error.code == "too_many_attempts")
+        }
+    }
+}

@@ -14,10 +14,10 @@ extension Accounts {
                 message: "Your password is kept by the host or your directory, not by Saffron: change it there.",
                 httpStatus: 409)
         }
-        try throttle.check(account: user.name, address: clientAddress, now: now)
+        try await throttle.check(account: user.name, address: clientAddress, now: now, in: store)
         let local = LocalAuthenticator(store: store, bcryptCost: bcryptCost)
         guard try await local.verify(username: user.name, password: current) else {
-            throttle.recordFailure(account: user.name, address: clientAddress, now: now)
+            try await throttle.recordFailure(account: user.name, address: clientAddress, now: now, in: store)
             await audit.record(
                 .userUpdate, by: user.name, subject: user.name, from: clientAddress, succeeded: false,
                 "own password not changed: the current one was wrong", now: now)

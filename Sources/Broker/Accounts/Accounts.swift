@@ -68,7 +68,7 @@ public struct Accounts: Sendable {
             throw BrokerError.invalidCredentials
         }
         do {
-            try throttle.check(account: name.throttleKey, address: clientAddress, now: now)
+            try await throttle.check(account: name.throttleKey, address: clientAddress, now: now, in: store)
         } catch {
             // Not audited one by one: a guesser hammering away would fill the log; the failures before were.
             metrics.login(outcome: "throttled")
@@ -77,7 +77,7 @@ public struct Accounts: Sendable {
         guard let (method, acceptance) = await acceptance(of: name.typed, password: password, from: clientAddress, now: now),
             let user = try await self.user(accepted: name, by: method, acceptance, from: clientAddress, now: now)
         else {
-            throttle.recordFailure(account: name.throttleKey, address: clientAddress, now: now)
+            try await throttle.recordFailure(account: name.throttleKey, address: clientAddress, now: now, in: store)
             metrics.login(outcome: "failed")
             throw BrokerError.invalidCredentials
         }
@@ -87,7 +87,7 @@ public struct Accounts: Sendable {
         let token = TicketGenerator.newTicket()
         let expiresAt = now.addingTimeInterval(tokenLifetime)
         try await store.addToken(hash: Self.digest(token), user: user.name, expiresAt: expiresAt)
-        throttle.recordSuccess(account: name.throttleKey)
+        try await throttle.recordSuccess(account: name.throttleKey, in: store)
         await audit.record(
             .login, by: user.name, subject: user.name, from: clientAddress, method == "local" ? "" : "through \(method)",
             now: now)

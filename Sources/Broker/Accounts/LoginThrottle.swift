@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Store
 
 /// Slows down password guessing: after a few failed logins for one account name, or from one address, each further
 /// attempt must wait for a backoff that doubles with every failure, and is answered `429 too_many_attempts`
@@ -10,8 +10,9 @@ import Synchronization
 ///
 /// Names are counted whether or not such a user exists, so the answer tells nothing about which accounts exist. A
 /// successful login clears its account's failures but not its address's, so one valid account cannot be used to
-/// keep guessing others from the same address. Kept in memory: a restart forgets it.
-public final class LoginThrottle: Sendable {
+/// keep guessing others from the same address. The counts live in the store, so every broker of a database counts
+/// the same failures and a restart forgets none; the store's sweeper drops them once they are older than `window`.
+public struct LoginThrottle: Sendable {
     /// When attempts start to be slowed down, and how much.
     public struct Policy: Sendable {
         /// Failures one account name may have before it is slowed down.
@@ -24,39 +25,20 @@ public final class LoginThrottle: Sendable {
         public var maximumBackoff: Duration = .seconds(900)
         /// Failures older than this are forgotten.
         public var window: Duration = .seconds(3600)
-        /// Account names and addresses tracked at most; the stalest are forgotten first.
-        public var capacity = 100_000
 
         public init() {}
     }
 
-    private struct Record {
-        var failures: Int
-        var last: Date
-        var blockedUntil: Date
-    }
-
-    private enum Key: Hashable {
-        case account(String)
-        case address(String)
-    }
-
-    private let policy: Policy
-    private let records = Mutex<[Key: Record]>([:])
+    public let policy: Policy
 
     public init(policy: Policy = Policy()) {
         self.policy = policy
     }
 
     /// Throws `too_many_attempts` (429, with how long to wait) while the account or the address must wait.
-    func check(account: String, address: String?, now: Date = Date()) throws {
-        let until = self.records.withLock { records in
-            self.keys(account, address).compactMap { key -> Date? in
-                guard let record = records[key], record.blockedUntil > now else { return nil }
-                return record.blockedUntil
-            }.max()
-        }
-        guard let until else { return }
+    func check(account: String, address: String?, now: Date = Date(), in store: any Store) async throws {
+        let records = try await store.loginFailures(Self.keys(account, address))
+        guard let until = records.values.map(\.blockedUntil).filter({ $0 > now }).max() else { return }
         let seconds = max(1, Int(until.timeIntervalSince(now).rounded(.up)))
         var error = BrokerError(
             code: "too_many_attempts",
@@ -66,37 +48,32 @@ public final class LoginThrottle: Sendable {
     }
 
     /// Counts a failed login for the account name and the address, and starts their backoff past the free ones.
-    func recordFailure(account: String, address: String?, now: Date = Date()) {
-        self.records.withLock { records in
-            for key in self.keys(account, address) {
-                var record = records[key].flatMap { now.timeIntervalSince($0.last) < self.policy.window.seconds ? $0 : nil }
-                    ?? Record(failures: 0, last: now, blockedUntil: .distantPast)
-                record.failures += 1
-                record.last = now
-                let free = if case .account = key { self.policy.freeFailuresPerAccount } else { self.policy.freeFailuresPerAddress }
-                if record.failures > free {
-                    let doublings = min(record.failures - free - 1, 20)
-                    let wait = min(self.policy.firstBackoff.seconds * pow(2, Double(doublings)), self.policy.maximumBackoff.seconds)
-                    record.blockedUntil = now.addingTimeInterval(wait)
-                }
-                records[key] = record
+    func recordFailure(account: String, address: String?, now: Date = Date(), in store: any Store) async throws {
+        let policy = policy
+        try await store.updateLoginFailures(Self.keys(account, address)) { key, current in
+            var record = current.flatMap { now.timeIntervalSince($0.last) < policy.window.seconds ? $0 : nil }
+                ?? LoginFailureRecord(failures: 0, last: now, blockedUntil: .distantPast)
+            record.failures += 1
+            record.last = now
+            let free = key.hasPrefix(Self.accountPrefix) ? policy.freeFailuresPerAccount : policy.freeFailuresPerAddress
+            if record.failures > free {
+                let doublings = min(record.failures - free - 1, 20)
+                let wait = min(policy.firstBackoff.seconds * pow(2, Double(doublings)), policy.maximumBackoff.seconds)
+                record.blockedUntil = now.addingTimeInterval(wait)
             }
-            if records.count > self.policy.capacity { self.forgetStalest(&records) }
+            return record
         }
     }
 
     /// A successful login: the account's failures are forgotten (the address's stay).
-    func recordSuccess(account: String) {
-        self.records.withLock { _ = $0.removeValue(forKey: .account(account)) }
+    func recordSuccess(account: String, in store: any Store) async throws {
+        try await store.clearLoginFailures(Self.accountPrefix + account)
     }
 
-    private func keys(_ account: String, _ address: String?) -> [Key] {
-        [.account(account)] + (address.map { [.address(ClientNetwork.key(for: $0) ?? $0)] } ?? [])
-    }
+    private static let accountPrefix = "account:"
 
-    private func forgetStalest(_ records: inout [Key: Record]) {
-        let keep = self.policy.capacity * 9 / 10
-        let stalest = records.sorted { $0.value.last < $1.value.last }.prefix(records.count - keep).map(\.key)
-        for key in stalest { records.removeValue(forKey: key) }
+    /// The store's keys: `account:NAME` and `address:NETWORK`.
+    private static func keys(_ account: String, _ address: String?) -> [String] {
+        [accountPrefix + account] + (address.map { ["address:" + (ClientNetwork.key(for: $0) ?? $0)] } ?? [])
     }
 }

@@ -166,6 +166,17 @@ enum SQLiteMigrations {
         migrator.registerMigration("v14: audit entries found by their subject, for what a session's user is shown") { db in
             try db.execute(sql: "CREATE INDEX audit_events_by_subject ON audit_events (subject, action)")
         }
+        migrator.registerMigration(SchemaMigrations.loginFailures) { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE login_failures (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        failures INTEGER NOT NULL,
+                        last_at DATETIME NOT NULL,
+                        blocked_until DATETIME NOT NULL
+                    )
+                    """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,5 @@
+/// The identifiers of the migrations both backends apply (from v15 on), so that a schema version means the same on
+/// SQLite and PostgreSQL.
+public enum SchemaMigrations {
+    public static let loginFailures = "v15: login failures counted in the database, shared by every broker"
+}
