@@ -12,19 +12,7 @@ extension PostgresStore {
 
     public func addPool(_ pool: PoolRecord) async throws {
         try await transaction { db, logger in
-            let template = pool.template
-            let added = try await db.count(
-                """
-                INSERT INTO pools (name, connect_uri, desktop_mode, template_xml, base_image, storage_pool, max_vms,
-                    gpu_mode, gpu_mdev_type, hide_hypervisor, hyperv_vendor_id, created_at)
-                VALUES (\(pool.name), \(pool.connectURI), \(pool.desktopMode.rawValue), \(template?.domainXML),
-                    \(template?.baseImage), \(template?.storagePool), \(template?.maxVMs), \(template?.gpu?.modeColumn),
-                    \(template?.gpu?.mediatedTypeColumn), \(template?.hideHypervisor ?? false), \(template?.hypervVendorID),
-                    \(pool.createdAt))
-                ON CONFLICT DO NOTHING RETURNING 1
-                """, logger: logger)
-            if added == 0 { throw StoreError.poolExists(pool.name) }
-            try await Self.writePolicy(db, logger, pool.policy, pool: pool.name)
+            guard try await Self.insertPool(db, logger, pool, ifAbsent: true) else { throw StoreError.poolExists(pool.name) }
         }
     }
 
@@ -94,6 +82,25 @@ extension PostgresStore {
             try await db.run("DELETE FROM pools WHERE name = \(name)", logger: logger)  // its VMs go with it (cascade)
             return vms
         }
+    }
+
+    /// Writes a new pool's row, policy included; with `ifAbsent`, writes nothing for a taken name and returns false.
+    @discardableResult
+    static func insertPool(_ db: PostgresConnection, _ logger: Logger, _ pool: PoolRecord, ifAbsent: Bool = false) async throws -> Bool {
+        let template = pool.template
+        let added = try await db.count(
+            """
+            INSERT INTO pools (name, connect_uri, desktop_mode, template_xml, base_image, storage_pool, max_vms,
+                gpu_mode, gpu_mdev_type, hide_hypervisor, hyperv_vendor_id, created_at)
+            VALUES (\(pool.name), \(pool.connectURI), \(pool.desktopMode.rawValue), \(template?.domainXML),
+                \(template?.baseImage), \(template?.storagePool), \(template?.maxVMs), \(template?.gpu?.modeColumn),
+                \(template?.gpu?.mediatedTypeColumn), \(template?.hideHypervisor ?? false), \(template?.hypervVendorID),
+                \(pool.createdAt))
+            \(unescaped: ifAbsent ? "ON CONFLICT DO NOTHING" : "") RETURNING 1
+            """, logger: logger)
+        guard added == 1 else { return false }
+        try await writePolicy(db, logger, pool.policy, pool: pool.name)
+        return true
     }
 
     /// Writes a pool's policy; false when there is no such pool.

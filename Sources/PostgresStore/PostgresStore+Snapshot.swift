@@ -54,19 +54,7 @@ extension PostgresStore {
                     "INSERT INTO tokens (hash, user_name, expires_at) VALUES (\(token.hash), \(token.user), \(token.expiresAt))",
                     logger: logger)
             }
-            for pool in snapshot.pools {
-                let template = pool.template
-                try await db.run(
-                    """
-                    INSERT INTO pools (name, connect_uri, desktop_mode, template_xml, base_image, storage_pool, max_vms,
-                        gpu_mode, gpu_mdev_type, hide_hypervisor, hyperv_vendor_id, created_at)
-                    VALUES (\(pool.name), \(pool.connectURI), \(pool.desktopMode.rawValue), \(template?.domainXML),
-                        \(template?.baseImage), \(template?.storagePool), \(template?.maxVMs), \(template?.gpu?.modeColumn),
-                        \(template?.gpu?.mediatedTypeColumn), \(template?.hideHypervisor ?? false),
-                        \(template?.hypervVendorID), \(pool.createdAt))
-                    """, logger: logger)
-                try await Self.writePolicy(db, logger, pool.policy, pool: pool.name)
-            }
+            for pool in snapshot.pools { try await Self.insertPool(db, logger, pool) }
             for vm in snapshot.vms {
                 try await db.run(
                     """

@@ -7,19 +7,7 @@ extension SQLiteStore {
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM pools WHERE name = ?", arguments: [pool.name]) != nil {
                 throw StoreError.poolExists(pool.name)
             }
-            try db.execute(
-                sql: """
-                    INSERT INTO pools (name, connect_uri, desktop_mode, template_xml, base_image, storage_pool, max_vms,
-                        gpu_mode, gpu_mdev_type, hide_hypervisor, hyperv_vendor_id, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    pool.name, pool.connectURI, pool.desktopMode.rawValue, pool.template?.domainXML,
-                    pool.template?.baseImage, pool.template?.storagePool, pool.template?.maxVMs,
-                    pool.template?.gpu.map(Self.gpuMode), pool.template?.gpu.flatMap(Self.gpuMediatedType),
-                    pool.template?.hideHypervisor ?? false, pool.template?.hypervVendorID, pool.createdAt,
-                ])
-            try Self.writePolicy(db, pool.policy, pool: pool.name)
+            try Self.insertPool(db, pool)
         }
     }
 
@@ -77,6 +65,23 @@ extension SQLiteStore {
 
     public func pools() async throws -> [PoolRecord] {
         try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM pools ORDER BY name").map(PoolRecord.init(row:)) }
+    }
+
+    /// Writes a new pool's row, policy included.
+    static func insertPool(_ db: Database, _ pool: PoolRecord) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO pools (name, connect_uri, desktop_mode, template_xml, base_image, storage_pool, max_vms,
+                    gpu_mode, gpu_mdev_type, hide_hypervisor, hyperv_vendor_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                pool.name, pool.connectURI, pool.desktopMode.rawValue, pool.template?.domainXML,
+                pool.template?.baseImage, pool.template?.storagePool, pool.template?.maxVMs,
+                pool.template?.gpu.map(Self.gpuMode), pool.template?.gpu.flatMap(Self.gpuMediatedType),
+                pool.template?.hideHypervisor ?? false, pool.template?.hypervVendorID, pool.createdAt,
+            ])
+        try writePolicy(db, pool.policy, pool: pool.name)
     }
 
     static func writePolicy(_ db: Database, _ policy: PoolPolicy, pool: String) throws {

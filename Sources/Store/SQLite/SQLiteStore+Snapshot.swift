@@ -45,21 +45,7 @@ extension SQLiteStore {
                     sql: "INSERT INTO tokens (hash, user_name, expires_at) VALUES (?, ?, ?)",
                     arguments: [token.hash, token.user, token.expiresAt])
             }
-            for pool in snapshot.pools {
-                try db.execute(
-                    sql: """
-                        INSERT INTO pools (name, connect_uri, desktop_mode, template_xml, base_image, storage_pool, max_vms,
-                            gpu_mode, gpu_mdev_type, hide_hypervisor, hyperv_vendor_id, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        pool.name, pool.connectURI, pool.desktopMode.rawValue, pool.template?.domainXML,
-                        pool.template?.baseImage, pool.template?.storagePool, pool.template?.maxVMs,
-                        pool.template?.gpu.map(Self.gpuMode), pool.template?.gpu.flatMap(Self.gpuMediatedType),
-                        pool.template?.hideHypervisor ?? false, pool.template?.hypervVendorID, pool.createdAt,
-                    ])
-                try Self.writePolicy(db, pool.policy, pool: pool.name)
-            }
+            for pool in snapshot.pools { try Self.insertPool(db, pool) }
             for vm in snapshot.vms {
                 try db.execute(
                     sql: """
