@@ -15,11 +15,15 @@ public struct BrokerSettings: Sendable {
     public var spiceTLS: SpiceTLSSettings?
     /// The libvirt connections pools may be created on.
     public var connectURIs: ConnectURIPolicy
+    /// This broker's name among the brokers sharing a database (the host's name unless configured).
+    public var nodeName: String
 
     public init(
         publicAddress: String, portRange: ClosedRange<Int>, ticketValidity: TimeInterval, proxyURL: String? = nil,
-        spiceTLS: SpiceTLSSettings? = nil, connectURIs: ConnectURIPolicy = .localOnly
+        spiceTLS: SpiceTLSSettings? = nil, connectURIs: ConnectURIPolicy = .localOnly,
+        nodeName: String = ProcessInfo.processInfo.hostName
     ) {
+        self.nodeName = nodeName
         self.connectURIs = connectURIs
         self.publicAddress = publicAddress
         self.portRange = portRange

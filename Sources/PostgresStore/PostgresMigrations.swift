@@ -27,6 +27,18 @@ enum PostgresMigrations {
                 """
             ]
         ),
+        (
+            SchemaMigrations.upkeepLeases,
+            [
+                """
+                CREATE TABLE upkeep_leases (
+                    pool_name TEXT PRIMARY KEY REFERENCES pools(name) ON DELETE CASCADE,
+                    holder TEXT NOT NULL,
+                    expires_at TIMESTAMPTZ NOT NULL
+                )
+                """
+            ]
+        ),
     ]
 
     /// Applies the migrations this database lacks, each in its own transaction, under the advisory lock, on a

@@ -62,7 +62,8 @@ public struct Components: Sendable {
         self.gateway = gateway
         let settings = BrokerSettings(
             publicAddress: config.gateway.publicAddress, portRange: values.portRange, ticketValidity: values.ticketValidity,
-            proxyURL: values.proxy?.publicURL, spiceTLS: values.spiceTLS, connectURIs: try config.connectURIPolicy())
+            proxyURL: values.proxy?.publicURL, spiceTLS: values.spiceTLS, connectURIs: try config.connectURIPolicy(),
+            nodeName: config.nodeName)
         let proxy = values.proxy.map { values in
             var configuration = ProxyConfiguration(host: values.host, port: values.port)
             configuration.connectionsPerClient = values.connectionsPerClient

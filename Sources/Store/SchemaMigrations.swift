@@ -2,4 +2,5 @@
 /// SQLite and PostgreSQL.
 public enum SchemaMigrations {
     public static let loginFailures = "v15: login failures counted in the database, shared by every broker"
+    public static let upkeepLeases = "v16: which broker keeps each pool, until when"
 }

@@ -76,6 +76,13 @@ public protocol Store: Sendable {
     /// VMs still waiting for their reset (a reset cut short by a crash is finished at the next start).
     func vmsNeedingReset() async throws -> [VMRecord]
 
+    // MARK: Upkeep leases
+    /// Takes or renews the upkeep lease of `pool` for `holder` until `now + duration`, in one statement; false (and
+    /// nothing changes) while another holder's lease runs or when there is no such pool.
+    func holdUpkeepLease(pool: String, holder: String, now: Date, duration: TimeInterval) async throws -> Bool
+    /// Every pool's lease, by pool name.
+    func upkeepLeases() async throws -> [UpkeepLease]
+
     // MARK: Sessions and port leases
     /// In one transaction: returns the user's session in the pool if there is one, else holds a VM and the lowest
     /// free port of the range for a new session in state `starting`. The VM is the user's own in a persistent pool

@@ -3,10 +3,14 @@ import Logging
 import Store
 
 extension Broker {
-    /// One round of pool upkeep, for every pool: sessions nobody uses are taken back, idle persistent desktops shut
-    /// down, spares booted or powered off; at the first round and every `reconcileInterval`, the store is also
-    /// reconciled with libvirt and the firewall. Failures are logged per pool; one broken hypervisor does not stop
-    /// the rest.
+    /// How long a pool's upkeep lease lasts past each round: the time another broker waits to take a dead one's
+    /// pools over.
+    static let upkeepLeaseDuration: TimeInterval = 8
+
+    /// One round of pool upkeep, for every pool whose upkeep lease this broker holds (or takes: see `UpkeepLease`):
+    /// sessions nobody uses are taken back, idle persistent desktops shut down, spares booted or powered off; at the
+    /// first round and every `reconcileInterval`, the store is also reconciled with libvirt and the firewall.
+    /// Failures are logged per pool; one broken hypervisor does not stop the rest.
     public func tendPools(now: Date = Date()) async {
         let pools: [PoolRecord]
         let sessions: [SessionRecord]
@@ -19,7 +23,7 @@ extension Broker {
         }
         let reconciling = upkeep.reconcileDue(at: now, every: Self.reconcileInterval)
         var censuses: [String: DomainCensus] = [:]  // one per connection, however many pools share it
-        for pool in pools {
+        for pool in pools where await holdsUpkeep(of: pool.name, now: now) {
             let poolSessions = sessions.filter { $0.pool == pool.name }
             do {
                 let census: DomainCensus
@@ -42,5 +46,17 @@ extension Broker {
             }
         }
         if reconciling { await reconcileForwarding() }
+    }
+
+    /// Whether this broker keeps `pool` this round: it took or renewed the pool's lease. A store that does not answer
+    /// keeps it from the pool this round.
+    private func holdsUpkeep(of pool: String, now: Date) async -> Bool {
+        do {
+            return try await store.holdUpkeepLease(
+                pool: pool, holder: settings.nodeName, now: now, duration: Self.upkeepLeaseDuration)
+        } catch {
+            logger.warning("upkeep of pool \(pool) skipped: its lease could not be taken: \(error)")
+            return false
+        }
     }
 }

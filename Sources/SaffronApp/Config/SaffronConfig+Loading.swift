@@ -33,6 +33,7 @@ extension SaffronConfig {
         ("SAFFRON_TICKET_VALIDITY_SECONDS", "tickets.validitySeconds"),
         ("SAFFRON_METRICS_TOKEN", "metrics.token"),
         ("SAFFRON_LDAP_BIND_PASSWORD", "ldap.bindPassword"),
+        ("SAFFRON_NODE_NAME", "node.name"),
     ]
 
     /// Reads the file at `path` (missing keys take their defaults, unknown keys are an error), applies the
@@ -109,6 +110,7 @@ extension SaffronConfig {
             case "SAFFRON_TICKET_VALIDITY_SECONDS": tickets.validitySeconds = try integer(variable, value)
             case "SAFFRON_METRICS_TOKEN": metrics.token = value
             case "SAFFRON_LDAP_BIND_PASSWORD": ldap.bindPassword = value
+            case "SAFFRON_NODE_NAME": node.name = value
             default: break
             }
         }

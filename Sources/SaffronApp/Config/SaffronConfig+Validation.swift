@@ -44,6 +44,10 @@ extension SaffronConfig {
         _ = try publicBaseURL()
         _ = try connectURIPolicy()
         _ = try postgresLocation()
+        let nodeCharacters = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: ".-_"))
+        guard node.name.count <= 64, node.name.unicodeScalars.allSatisfy({ $0.isASCII && nodeCharacters.contains($0) }) else {
+            throw ConfigError(message: "node.name takes at most 64 letters, digits, dots, dashes and underscores, not \(node.name.debugDescription).")
+        }
         guard (1...65535).contains(websocket.connectionsPerClient) else {
             throw ConfigError(message: "websocket.connectionsPerClient must be 1 to 65535, not \(websocket.connectionsPerClient).")
         }

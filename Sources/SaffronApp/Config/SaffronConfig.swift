@@ -186,8 +186,22 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
     public var audit = Audit()
     public var ldap = LDAP()
     public var libvirt = LibvirtAccess()
+    public var node = Node()
 
     public init() {}
+}
+
+extension SaffronConfig {
+    /// This broker among the brokers sharing one database.
+    public struct Node: Codable, Sendable, Equatable {
+        /// Its name, unique among them (letters, digits, `.`, `-`, `_`; at most 64); empty: the host's name.
+        public var name = ""
+    }
+
+    /// The node's name: `node.name`, else the host's name.
+    public var nodeName: String {
+        node.name.isEmpty ? ProcessInfo.processInfo.hostName : node.name
+    }
 }
 
 extension SaffronConfig.LDAP {

@@ -177,6 +177,16 @@ enum SQLiteMigrations {
                     )
                     """)
         }
+        migrator.registerMigration(SchemaMigrations.upkeepLeases) { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE upkeep_leases (
+                        pool_name TEXT PRIMARY KEY NOT NULL REFERENCES pools(name) ON DELETE CASCADE,
+                        holder TEXT NOT NULL,
+                        expires_at DATETIME NOT NULL
+                    )
+                    """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,32 @@
+import Foundation
+import PostgresNIO
+import Store
+
+extension PostgresStore {
+    public func holdUpkeepLease(pool: String, holder: String, now: Date, duration: TimeInterval) async throws -> Bool {
+        // A pool deleted meanwhile fails the foreign key: no lease, as for a pool that never was. Two brokers taking
+        // a free pool at once meet on its primary key, and the loser runs again and finds the winner's lease.
+        do {
+            return try await transaction(retryingConflicts: true) { db, logger in
+                try await db.count(
+                    """
+                    INSERT INTO upkeep_leases (pool_name, holder, expires_at)
+                    VALUES (\(pool), \(holder), \(now.addingTimeInterval(duration)))
+                    ON CONFLICT (pool_name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+                    WHERE upkeep_leases.holder = excluded.holder OR upkeep_leases.expires_at <= \(now)
+                    RETURNING 1
+                    """, logger: logger) == 1
+            }
+        } catch let error as PSQLError where error.sqlState == "23503" {
+            return false
+        }
+    }
+
+    public func upkeepLeases() async throws -> [UpkeepLease] {
+        try await read { db, logger in
+            try await db.rows("SELECT * FROM upkeep_leases ORDER BY pool_name", logger: logger).map { row in
+                UpkeepLease(pool: try row.get("pool_name"), holder: try row.get("holder"), expiresAt: try row.get("expires_at"))
+            }
+        }
+    }
+}
