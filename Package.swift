@@ -179,7 +179,7 @@ let package = Package(
         .executableTarget(
             name: "saffron-bench",
             dependencies: [
-                "Broker", "Store", "Firewall", "Libvirt", "Gateway", "ConsoleFile",
+                "Broker", "Store", "PostgresStore", "Firewall", "Libvirt", "Gateway", "ConsoleFile",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -201,8 +201,7 @@ let package = Package(
         .testTarget(
             name: "StoreTests",
             dependencies: [
-                "Store", "PostgresStore", .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                "Store", "PostgresStore", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: testSettings),
         .testTarget(

@@ -1,10 +1,9 @@
 import Foundation
 import Logging
-import PostgresNIO
 import Store
 import Testing
 
-@testable import PostgresStore
+import PostgresStore
 
 /// The backends every store test runs against.
 enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
@@ -71,23 +70,7 @@ enum TestPostgres {
     /// Creates an empty database on the test server and returns where it is.
     static func newDatabase() async throws -> PostgresLocation {
         guard let url = ProcessInfo.processInfo.environment["SAFFRON_TEST_POSTGRES_URL"] else { throw Missing() }
-        var location = try PostgresLocation(url: url)
         let name = "saffron_test_\(UUID().uuidString.prefix(8).lowercased())"
-        try await withAdminClient(location) { client in
-            try await client.query("CREATE DATABASE \(unescaped: name)")
-        }
-        location.database = name
-        return location
-    }
-
-    /// Runs `body` with a client of the server's own database (the URL's).
-    static func withAdminClient(_ location: PostgresLocation, _ body: (PostgresClient) async throws -> Void) async throws {
-        // Quiet: not the warning of a query that comes before run() has begun.
-        let client = PostgresClient(configuration: try location.clientConfiguration, backgroundLogger: quietLogger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            try await body(client)
-        }
+        return try await PostgresDatabases.create(name, on: try PostgresLocation(url: url), logger: quietLogger)
     }
 }

@@ -19,9 +19,24 @@ struct HandoutBench: AsyncParsableCommand {
     @Option(help: "How many VMs the pool has (defined by the benchmark on test:///default).") var vms = 50
     @Option(help: "Handouts per backend.") var handouts = 2000
     @Option(help: "Concurrent users.") var concurrency = 8
+    @Option(help: ArgumentHelp(
+        "Compare stores instead of firewalls: a PostgreSQL server (postgres://USER@HOST/DATABASE) on which the benchmark makes and drops databases of its own.",
+        valueName: "url"))
+    var database: String?
+    @Option(help: "With --database: runs with 1 up to this many brokers on PostgreSQL.") var brokers = 3
+
+    func validate() throws {
+        guard (1...8).contains(brokers) else { throw ValidationError("--brokers takes 1 to 8.") }
+        guard concurrency >= 1, handouts >= concurrency else { throw ValidationError("--handouts must be at least --concurrency (1 or more).") }
+    }
 
     func run() async throws {
-        guard getuid() == 0 else { throw ValidationError("Run as root: the iptables backend needs a network namespace.") }
+        guard getuid() == 0 else { throw ValidationError("Run as root: the firewall backends need a network namespace.") }
+        if let database {
+            return try await StoreComparison(
+                url: database, connect: connect, vms: vms, handouts: handouts, concurrency: concurrency, brokers: brokers
+            ).run()
+        }
         let pool = try await WarmPool.make(connect: connect, count: vms)
         let namespace = try BenchNamespace.create()
         defer { namespace.delete() }
@@ -30,7 +45,9 @@ struct HandoutBench: AsyncParsableCommand {
             ("none", NoForwarder() as any PortForwarder),
             ("iptables", IptablesForwarder(chain: "SAFFRON", masquerade: true, networkNamespace: namespace.name)),
         ] {
-            let stats = try await HandoutRun(pool: pool, forwarder: forwarder, handouts: handouts, concurrency: concurrency).run()
+            let (run, cleanUp) = try HandoutRun.onSQLite(pool: pool, forwarder: forwarder, handouts: handouts, concurrency: concurrency)
+            defer { cleanUp() }
+            let stats = try await run.run()
             results.append((name, stats))
             print(stats.line(label: name))
         }

@@ -22,34 +22,47 @@ struct HandoutStats {
     }
 }
 
-/// `concurrency` users in a loop: take a desktop, give it back, until `handouts` desktops were handed out.
+/// `concurrency` users in a loop: take a desktop, give it back, until `handouts` desktops were handed out. Users are
+/// spread over the brokers (one forwarder and one store each, all on one database, as separate broker machines
+/// would be).
 struct HandoutRun {
     let pool: WarmPool
-    let forwarder: any PortForwarder
+    let brokers: [(store: any Store, forwarder: any PortForwarder)]
     let handouts: Int
     let concurrency: Int
 
-    func run() async throws -> HandoutStats {
+    /// One broker on a fresh SQLite file.
+    static func onSQLite(pool: WarmPool, forwarder: any PortForwarder, handouts: Int, concurrency: Int) throws -> (HandoutRun, cleanUp: () -> Void) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("saffron-bench-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
         let store = try SQLiteStore(path: folder.appendingPathComponent("bench.sqlite").path)
-        let broker = Broker(
-            store: store, hypervisor: LibvirtHypervisor(connections: [pool.connection]), forwarder: forwarder,
-            settings: BrokerSettings(publicAddress: "198.51.100.1", portRange: 20000...29999, ticketValidity: 60),
-            logger: Self.quietLogger)
-        try await broker.createPool(name: "bench", connectURI: pool.connect)
-        try await broker.addVMs(pool.domains, toPool: "bench")
-        try await broker.restoreForwarding()
+        let run = HandoutRun(pool: pool, brokers: [(store, forwarder)], handouts: handouts, concurrency: concurrency)
+        return (run, { try? FileManager.default.removeItem(at: folder) })
+    }
+
+    func run() async throws -> HandoutStats {
+        let instances = brokers.map { store, forwarder in
+            Broker(
+                store: store, hypervisor: LibvirtHypervisor(connections: [pool.connection]), forwarder: forwarder,
+                settings: BrokerSettings(
+                    publicAddress: "198.51.100.1", portRange: 20000...29999, ticketValidity: 60,
+                    connectURIs: ConnectURIPolicy(allowed: [pool.connect])),
+                logger: Self.quietLogger)
+        }
+        let first = instances[0]
+        try await first.createPool(name: "bench", connectURI: pool.connect)
+        try await first.addVMs(pool.domains, toPool: "bench")
+        for broker in instances { try await broker.restoreForwarding() }
         var users: [UserRecord] = []
         for index in 0..<concurrency {
             let user = UserRecord(name: "user\(index)", passwordHash: "-", isAdmin: false, createdAt: Date())
-            try await store.addUser(user)
+            try await brokers[0].store.addUser(user)
             users.append(user)
         }
         let perUser = handouts / concurrency
         let start = ContinuousClock.now
         let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
             for (index, user) in users.enumerated() {
+                let broker = instances[index % instances.count]
                 group.addTask {
                     var own: [Double] = []
                     for _ in 0..<perUser {
