@@ -4,7 +4,7 @@ import Store
 
 extension PostgresStore {
     public func appendAuditEvent(_ event: AuditEvent) async throws {
-        try await transaction { db, logger in
+        try await statement { db, logger in
             try await db.run(
                 """
                 INSERT INTO audit_events (at, actor, action, subject, client_address, succeeded, detail)
@@ -34,7 +34,7 @@ extension PostgresStore {
     }
 
     public func deleteAuditEvents(olderThan date: Date) async throws -> Int {
-        try await transaction { db, logger in
+        try await statement { db, logger in
             try await db.count("DELETE FROM audit_events WHERE at < \(date) RETURNING 1", logger: logger)
         }
     }

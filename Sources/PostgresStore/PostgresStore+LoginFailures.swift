@@ -39,11 +39,11 @@ extension PostgresStore {
     }
 
     public func clearLoginFailures(_ key: String) async throws {
-        try await transaction { db, logger in try await db.run("DELETE FROM login_failures WHERE key = \(key)", logger: logger) }
+        try await statement { db, logger in try await db.run("DELETE FROM login_failures WHERE key = \(key)", logger: logger) }
     }
 
     public func deleteLoginFailures(lastBefore date: Date) async throws -> Int {
-        try await transaction { db, logger in
+        try await statement { db, logger in
             try await db.count("DELETE FROM login_failures WHERE last_at < \(date) RETURNING 1", logger: logger)
         }
     }

@@ -81,16 +81,20 @@ extension PostgresStore {
     }
 
     public func deleteSession(id: String) async throws -> SessionRecord {
-        try await transaction { db, logger in
-            guard let session = try await db.row("DELETE FROM sessions WHERE id = \(id) RETURNING *", logger: logger)
-                .map(SessionRecord.init)
+        // One statement: the session goes, and a volatile pool's VM is marked for its reset with it.
+        try await statement { db, logger in
+            guard
+                let session = try await db.row(
+                    """
+                    WITH ended AS (DELETE FROM sessions WHERE id = \(id) RETURNING *),
+                        reset AS (
+                            UPDATE vms SET needs_reset = true FROM ended, pools
+                            WHERE vms.pool_name = ended.pool_name AND vms.name = ended.vm_name
+                                AND pools.name = ended.pool_name AND pools.desktop_mode = \(DesktopMode.volatile.rawValue))
+                    SELECT * FROM ended
+                    """, logger: logger
+                ).map(SessionRecord.init)
             else { throw StoreError.sessionNotFound(id) }
-            try await db.run(
-                """
-                UPDATE vms SET needs_reset = true FROM pools
-                WHERE pools.name = vms.pool_name AND pools.desktop_mode = \(DesktopMode.volatile.rawValue)
-                    AND vms.pool_name = \(session.pool) AND vms.name = \(session.vm)
-                """, logger: logger)
             return session
         }
     }
@@ -99,7 +103,7 @@ extension PostgresStore {
     private func updateSession(
         _ id: String, _ update: @Sendable (PostgresConnection, Logger) async throws -> [PostgresRandomAccessRow]
     ) async throws -> SessionRecord {
-        try await transaction { db, logger in
+        try await statement { db, logger in
             guard let row = try await update(db, logger).first else { throw StoreError.sessionNotFound(id) }
             return try SessionRecord(row)
         }

@@ -4,10 +4,10 @@ import Store
 
 extension PostgresStore {
     public func holdUpkeepLease(pool: String, holder: String, now: Date, duration: TimeInterval) async throws -> Bool {
-        // A pool deleted meanwhile fails the foreign key: no lease, as for a pool that never was. Two brokers taking
-        // a free pool at once meet on its primary key, and the loser runs again and finds the winner's lease.
+        // One upsert: PostgreSQL settles brokers taking a free pool at once. A pool deleted meanwhile fails the foreign
+        // key: no lease, as for a pool that never was.
         do {
-            return try await transaction(retryingConflicts: true) { db, logger in
+            return try await statement { db, logger in
                 try await db.count(
                     """
                     INSERT INTO upkeep_leases (pool_name, holder, expires_at)

@@ -55,7 +55,7 @@ extension PostgresStore {
     }
 
     public func addToken(hash: String, user: String, expiresAt: Date) async throws {
-        try await transaction { db, logger in
+        try await statement { db, logger in
             try await db.run(
                 "INSERT INTO tokens (hash, user_name, expires_at) VALUES (\(hash), \(user), \(expiresAt))", logger: logger)
         }
@@ -73,13 +73,13 @@ extension PostgresStore {
     }
 
     public func deleteToken(hash: String) async throws {
-        try await transaction { db, logger in
+        try await statement { db, logger in
             try await db.run("DELETE FROM tokens WHERE hash = \(hash)", logger: logger)
         }
     }
 
     public func deleteExpiredTokens(now: Date) async throws -> Int {
-        try await transaction { db, logger in
+        try await statement { db, logger in
             try await db.count("DELETE FROM tokens WHERE expires_at <= \(now) RETURNING 1", logger: logger)
         }
     }

@@ -111,7 +111,7 @@ extension PostgresStore {
     private func updateVM(
         _ vm: String, pool: String, _ update: @Sendable (PostgresConnection, Logger) async throws -> Int
     ) async throws {
-        try await transaction { db, logger in
+        try await statement { db, logger in
             guard try await update(db, logger) == 1 else { throw StoreError.vmNotFound(vm) }
         }
     }

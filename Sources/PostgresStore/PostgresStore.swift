@@ -74,6 +74,12 @@ public final class PostgresStore: Store {
         try await prepare()
         return try await client.withConnection { connection in try await body(connection, logger) }
     }
+
+    /// Runs `body`, one statement that changes something, without `BEGIN` and `COMMIT` (PostgreSQL makes a lone
+    /// statement its own transaction): a third of the round trips, on paths every handout takes.
+    func statement<T: Sendable>(_ body: @Sendable (PostgresConnection, Logger) async throws -> T) async throws -> T {
+        try await read(body)
+    }
 }
 
 extension PSQLError {
