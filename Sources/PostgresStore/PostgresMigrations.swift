@@ -39,6 +39,21 @@ enum PostgresMigrations {
                 """
             ]
         ),
+        (
+            SchemaMigrations.nodes,
+            [
+                """
+                CREATE TABLE nodes (
+                    name TEXT PRIMARY KEY,
+                    public_address TEXT NOT NULL,
+                    port_range TEXT NOT NULL,
+                    forwarded_sessions BIGINT,
+                    started_at TIMESTAMPTZ NOT NULL,
+                    last_seen TIMESTAMPTZ NOT NULL
+                )
+                """
+            ]
+        ),
     ]
 
     /// Applies the migrations this database lacks, each in its own transaction, under the advisory lock, on a

@@ -49,6 +49,7 @@ public struct BrokerServer: Sendable {
                         store: components.store, interval: .seconds(600), auditRetention: config.auditRetention, logger: logger)),
                     .init(service: PresenceService(broker: components.broker, logger: logger)),
                     .init(service: PoolUpkeepService(broker: components.broker, interval: .seconds(2), logger: logger)),
+                    .init(service: NodeReporter(broker: components.broker, logger: logger)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

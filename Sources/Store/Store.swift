@@ -83,6 +83,12 @@ public protocol Store: Sendable {
     /// Every pool's lease, by pool name.
     func upkeepLeases() async throws -> [UpkeepLease]
 
+    // MARK: Nodes
+    /// Records a node's report (replacing its previous one).
+    func recordNode(_ node: NodeRecord) async throws
+    /// Every node that ever reported, by name.
+    func nodes() async throws -> [NodeRecord]
+
     // MARK: Sessions and port leases
     /// In one transaction: returns the user's session in the pool if there is one, else holds a VM and the lowest
     /// free port of the range for a new session in state `starting`. The VM is the user's own in a persistent pool

@@ -13,6 +13,6 @@ struct Saffron: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, ServeCommand.self, UserCommand.self, PoolCommand.self, SessionCommand.self, GPUCommand.self,
             FirewallCommand.self, TLSCommand.self, AuditCommand.self, GroupCommand.self, HostCommand.self, LoginCommand.self,
-            LogoutCommand.self, DatabaseCommand.self,
+            LogoutCommand.self, DatabaseCommand.self, NodeCommand.self,
         ])
 }

@@ -32,4 +32,24 @@ import Testing
         #expect(await fixture.hypervisor.censuses == 2)
         #expect(try await fixture.store.upkeepLeases().map(\.holder) == ["broker-b"])
     }
+
+    @Test func nodesShowTheirReportWhetherTheyAreUpAndThePoolsTheyKeep() async throws {
+        let fixture = try await BrokerFixture()
+        let other = Broker(
+            store: fixture.store, hypervisor: FakeHypervisor([]), forwarder: RecordingForwarder(),
+            settings: BrokerSettings(
+                publicAddress: "198.51.100.2", portRange: 21000...21099, ticketValidity: 30,
+                connectURIs: BrokerFixture.connectURIs, nodeName: "broker-b"))
+        let start = Date(timeIntervalSince1970: 1_900_000_000)
+        try await fixture.broker.reportNode(startedAt: start, now: start)
+        try await other.reportNode(startedAt: start, now: start.addingTimeInterval(30))
+        await other.tendPools(now: start.addingTimeInterval(30))
+
+        let nodes = try await fixture.broker.nodes(now: start.addingTimeInterval(31))
+        let b = try #require(nodes.first { $0.name == "broker-b" })
+        #expect(b.isUp && b.keptPools == ["office"] && b.publicAddress == "198.51.100.2" && b.portRange == "21000-21099")
+        #expect(b.forwardedSessions == 0)
+        let a = try #require(nodes.first { $0.name != "broker-b" })
+        #expect(!a.isUp && a.keptPools.isEmpty, "silent for 31 s: down, and its pools went to the other")
+    }
 }

@@ -35,6 +35,14 @@ extension EndToEnd {
                 try broker.useDatabase(url: url)
                 try broker.start()
                 #expect(try Topology.dnatRule(session: session.id) != nil, "the rule comes back from PostgreSQL's sessions")
+                var node: [String: Any] = [:]
+                try waitUntil("the broker to report itself as a node forwarding one session", timeout: 30, interval: 0.5) {
+                    let listed = try JSONSerialization.jsonObject(with: broker.cli(["node", "list", "--json"]).stdout) as? [String: Any]
+                    node = (listed?["nodes"] as? [[String: Any]])?.first ?? [:]
+                    return node["isUp"] as? Bool == true && node["forwardedSessions"] as? Int == 1
+                }
+                #expect(node["publicAddress"] as? String == Topology.gatewayPublicAddress)
+                #expect(node["keptPools"] as? [String] == [BrokerFixture.pool], "it keeps the pool's upkeep: \(node)")
                 let (same, sameSession) = try API.requestDesktop(BrokerFixture.pool, token: token)
                 #expect(same.status == 200 && sameSession == session, "her login and her desktop moved with her: \(same)")
 

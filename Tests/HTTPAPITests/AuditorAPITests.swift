@@ -19,6 +19,7 @@ import Testing
             for uri in [
                 "/api/v1/admin/pools", "/api/v1/admin/pools/office", "/api/v1/admin/sessions", "/api/v1/admin/users",
                 "/api/v1/admin/groups", "/api/v1/admin/audit", "/api/v1/admin/hosts", "/api/v1/admin/firewall",
+                "/api/v1/admin/nodes",
             ] {
                 let read = try await client.call(.get, uri, token: iris)
                 #expect(read.status == .ok, "an auditor reads \(uri): \(read.status) \(read.json)")

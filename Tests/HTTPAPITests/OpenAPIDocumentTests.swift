@@ -42,6 +42,7 @@ import Testing
             let boss = try await client.login("boss")
             let desktop = try await client.call(.post, "/api/v1/pools/office/desktop", token: alice)
             let id = try #require(desktop.json["id"] as? String)
+            try await fixture.broker.reportNode(startedAt: Date())
             let checks: [(HTTPRequest.Method, String, String?, String, String)] = [
                 (.post, "/api/v1/login", nil, "200", #"{"username":"alice","password":"pw-alice"}"#),
                 (.post, "/api/v1/login", nil, "401", #"{"username":"alice","password":"nope"}"#),
@@ -62,6 +63,8 @@ import Testing
                 (.post, "/api/v1/admin/users", boss, "409", #"{"name":"erin","password":"pw-erin"}"#),
                 (.post, "/api/v1/admin/groups", boss, "201", #"{"name":"staff"}"#),
                 (.get, "/api/v1/admin/groups", boss, "200", ""),
+                (.get, "/api/v1/admin/nodes", boss, "200", ""),
+                (.get, "/api/v1/admin/nodes", alice, "403", ""),
                 (.get, "/api/v1/sessions", nil, "401", ""),
             ]
             for (method, uri, token, status, body) in checks {

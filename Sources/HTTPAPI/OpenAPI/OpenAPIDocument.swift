@@ -1430,6 +1430,49 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/api/v1/admin/nodes": {
+      "get": {
+        "summary": "The brokers sharing the database: address, ports, last report, what each forwards and which pools it keeps",
+        "operationId": "adminNodes",
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Nodes, by name",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Nodes"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Not logged in, or the token expired",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "forbidden",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/api/v1/admin/groups": {
       "get": {
         "summary": "Every group with its members",
@@ -3756,6 +3799,71 @@ enum OpenAPIDocument {
           },
           "auditor": {
             "type": "boolean"
+          }
+        }
+      },
+      "Node": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "name",
+          "publicAddress",
+          "portRange",
+          "forwardedSessions",
+          "startedAt",
+          "lastSeen",
+          "isUp",
+          "keptPools"
+        ],
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "publicAddress": {
+            "type": "string"
+          },
+          "portRange": {
+            "type": "string",
+            "description": "FIRST-LAST"
+          },
+          "forwardedSessions": {
+            "type": "integer",
+            "nullable": true,
+            "description": "Sessions its firewall forwarded at its last report; null when it could not tell"
+          },
+          "startedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "lastSeen": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "isUp": {
+            "type": "boolean",
+            "description": "Whether it reported within the last 20 s"
+          },
+          "keptPools": {
+            "type": "array",
+            "description": "Pools whose upkeep lease it holds",
+            "items": {
+              "type": "string"
+            }
+          }
+        }
+      },
+      "Nodes": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "nodes"
+        ],
+        "properties": {
+          "nodes": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Node"
+            }
           }
         }
       },

@@ -73,6 +73,10 @@ struct IdentityRoutes {
             try await accounts.removeUser(named: try context.pathParameter("user"), by: admin.name)
             return Response(status: .noContent)
         }
+        group.get("admin/nodes") { _, context in
+            _ = try context.requireReader()
+            return JSONResponse.make(status: .ok, ["nodes": try await broker.nodes()])
+        }
         group.get("admin/groups") { _, context in
             _ = try context.requireReader()
             return JSONResponse.make(status: .ok, ["groups": try await broker.groups()])

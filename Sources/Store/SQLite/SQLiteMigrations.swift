@@ -187,6 +187,19 @@ enum SQLiteMigrations {
                     )
                     """)
         }
+        migrator.registerMigration(SchemaMigrations.nodes) { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE nodes (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        public_address TEXT NOT NULL,
+                        port_range TEXT NOT NULL,
+                        forwarded_sessions INTEGER,
+                        started_at DATETIME NOT NULL,
+                        last_seen DATETIME NOT NULL
+                    )
+                    """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,28 @@
+import Foundation
+
+/// A broker among the brokers sharing one database, as it last reported itself.
+public struct NodeRecord: Sendable, Equatable, Codable {
+    /// Its `node.name`.
+    public var name: String
+    /// The gateway address its console files name and its forwarding rules match.
+    public var publicAddress: String
+    /// The public ports it leases, `FIRST-LAST`.
+    public var portRange: String
+    /// Sessions its firewall forwards (nil when it could not tell).
+    public var forwardedSessions: Int?
+    /// When it started serving.
+    public var startedAt: Date
+    /// When it last reported.
+    public var lastSeen: Date
+
+    public init(
+        name: String, publicAddress: String, portRange: String, forwardedSessions: Int?, startedAt: Date, lastSeen: Date
+    ) {
+        self.name = name
+        self.publicAddress = publicAddress
+        self.portRange = portRange
+        self.forwardedSessions = forwardedSessions
+        self.startedAt = startedAt
+        self.lastSeen = lastSeen
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    public func recordNode(_ node: NodeRecord) async throws {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO nodes (name, public_address, port_range, forwarded_sessions, started_at, last_seen)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [node.name, node.publicAddress, node.portRange, node.forwardedSessions, node.startedAt, node.lastSeen])
+        }
+    }
+
+    public func nodes() async throws -> [NodeRecord] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM nodes ORDER BY name").map { row in
+                NodeRecord(
+                    name: row["name"], publicAddress: row["public_address"], portRange: row["port_range"],
+                    forwardedSessions: row["forwarded_sessions"], startedAt: row["started_at"], lastSeen: row["last_seen"])
+            }
+        }
+    }
+}

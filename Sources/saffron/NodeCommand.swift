@@ -1,0 +1,41 @@
+import ArgumentParser
+import Broker
+import Foundation
+import SaffronApp
+import SaffronClient
+
+/// `saffron node list`: the brokers sharing the database.
+struct NodeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "node", abstract: "Show the brokers (nodes) sharing the database.", subcommands: [List.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the nodes: their public address and ports, when each was last seen, what it forwards and which pools it keeps.",
+            discussion: "A serving broker reports itself every 5 s; one silent for 20 s is shown as down.")
+        @OptionGroup var options: TargetOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let nodes: [NodeStatus]
+            if let client = try options.remote() {
+                let data = try await client.call(.get, BrokerClient.apiPath("admin", "nodes"))
+                if json { return try Output.apiJSON(data) }
+                nodes = try BrokerClient.decode(Remote.Nodes.self, from: data).nodes.map(\.status)
+            } else {
+                nodes = try await options.components().broker.nodes()
+                if json { return try Output.json(["nodes": nodes]) }
+            }
+            if nodes.isEmpty { return print("No node has reported yet: nodes report while `saffron serve` runs.") }
+            Output.table(
+                ["NODE", "STATE", "ADDRESS", "PORTS", "FORWARDS", "KEEPS POOLS", "LAST SEEN", "STARTED"],
+                nodes.map {
+                    [
+                        $0.name, $0.isUp ? "up" : "down", $0.publicAddress, $0.portRange,
+                        $0.forwardedSessions.map(String.init) ?? "?", $0.keptPools.isEmpty ? "-" : $0.keptPools.joined(separator: ","),
+                        Output.date($0.lastSeen), Output.date($0.startedAt),
+                    ]
+                })
+        }
+    }
+}
