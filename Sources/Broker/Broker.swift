@@ -16,7 +16,7 @@ public struct Broker: Sendable {
     /// Gateway tokens of browser consoles.
     public let webConsoleTokens: WebConsoleTokens
     /// "Send to phone" links.
-    public let phoneLinks = PhoneLinks()
+    public let phoneLinks: PhoneLinks
     /// Which desktops have a viewer attached, fed with the hypervisors' events.
     public let presence: PresenceTracker
     /// What pool upkeep remembers between rounds (spares being prepared, idle clocks, last tickets).
@@ -41,6 +41,7 @@ public struct Broker: Sendable {
         self.metrics = metrics
         self.settings = settings
         self.webConsoleTokens = webConsoleTokens ?? WebConsoleTokens(store: store)
+        self.phoneLinks = PhoneLinks(store: store)
         self.sessionObservers = sessionObservers
         self.presence = presence
         self.upkeep = upkeep

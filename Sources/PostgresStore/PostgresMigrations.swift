@@ -54,6 +54,22 @@ enum PostgresMigrations {
                 """
             ]
         ),
+        (
+            SchemaMigrations.sessionGrants,
+            [
+                """
+                CREATE TABLE session_grants (
+                    hash TEXT PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+                    user_name TEXT NOT NULL,
+                    expires_at TIMESTAMPTZ NOT NULL,
+                    first_used_at TIMESTAMPTZ
+                )
+                """,
+                "CREATE INDEX session_grants_by_session ON session_grants (session_id)",
+            ]
+        ),
     ]
 
     /// Applies the migrations this database lacks, each in its own transaction, under the advisory lock, on a

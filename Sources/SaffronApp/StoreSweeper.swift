@@ -4,8 +4,8 @@ import Logging
 import ServiceLifecycle
 import Store
 
-/// Deletes what the store need not keep, now and then: expired login tokens, login failures past the throttle's
-/// window, and audit log entries older than the configured retention.
+/// Deletes what the store need not keep, now and then: expired login tokens, browser-console tokens and phone links,
+/// login failures past the throttle's window, and audit log entries older than the configured retention.
 struct StoreSweeper: Service {
     let store: any Store
     let interval: Duration
@@ -29,6 +29,12 @@ struct StoreSweeper: Service {
             if removed > 0 { logger.debug("removed \(removed) expired login token(s)") }
         } catch {
             logger.warning("could not remove expired login tokens: \(error)")
+        }
+        do {
+            let removed = try await store.deleteExpiredSessionGrants(now: now)
+            if removed > 0 { logger.debug("removed \(removed) expired browser-console token(s) and phone link(s)") }
+        } catch {
+            logger.warning("could not remove expired browser-console tokens and phone links: \(error)")
         }
         do {
             let window = LoginThrottle.Policy().window

@@ -4,4 +4,5 @@ public enum SchemaMigrations {
     public static let loginFailures = "v15: login failures counted in the database, shared by every broker"
     public static let upkeepLeases = "v16: which broker keeps each pool, until when"
     public static let nodes = "v17: the brokers sharing the database, as each last reported itself"
+    public static let sessionGrants = "v18: browser-console tokens and phone links, redeemable by any broker"
 }

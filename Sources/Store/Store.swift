@@ -83,6 +83,17 @@ public protocol Store: Sendable {
     /// Every pool's lease, by pool name.
     func upkeepLeases() async throws -> [UpkeepLease]
 
+    // MARK: Session grants (browser-console tokens, phone links)
+    /// Stores a grant; it goes when it expires or its session ends.
+    func addSessionGrant(_ grant: SessionGrantRecord) async throws
+    /// Uses the live grant of `kind` with this hash, in one transaction: a single-use grant (`window` nil) is spent,
+    /// one with a window starts it at its first use (expiring `window` later, never past its expiry). Nil for an
+    /// unknown, spent or expired grant; an expired one is deleted, so it stays spent whatever clock asks next.
+    func useSessionGrant(hash: String, kind: SessionGrantRecord.Kind, now: Date, window: TimeInterval?) async throws
+        -> SessionGrantRecord?
+    /// Drops the grants expired before `now`; returns how many.
+    @discardableResult func deleteExpiredSessionGrants(now: Date) async throws -> Int
+
     // MARK: Nodes
     /// Records a node's report (replacing its previous one).
     func recordNode(_ node: NodeRecord) async throws

@@ -35,6 +35,24 @@ extension BrokerFixture {
         #expect(try await tokens.redeem("forged-token-value") == nil)
     }
 
+    @Test func aTokenOrPhoneLinkFromOneBrokerWorksOnAnotherSharingTheDatabase() async throws {
+        let fixture = try await BrokerFixture()
+        let other = Broker(
+            store: fixture.store, hypervisor: fixture.hypervisor, forwarder: RecordingForwarder(),
+            settings: BrokerSettings(
+                publicAddress: "198.51.100.2", portRange: 20000...20009, ticketValidity: 30,
+                connectURIs: BrokerFixture.connectURIs, nodeName: "broker-b"))
+        let alice = try await fixture.user("alice")
+        let session = try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5").session
+        let grant = try await fixture.broker.webConsole(forSession: session.id, user: alice)
+        #expect(try await other.webConsoleTokens.redeem(grant.token)?.id == session.id, "the other broker's gateway")
+        let link = try await fixture.broker.phoneLink(forSession: session.id, user: alice)
+        #expect(try await other.consoleFile(forPhoneLink: link.token).port == session.publicPort)
+        await #expect(throws: BrokerError.self, "spent on the other broker: spent everywhere") {
+            try await fixture.broker.consoleFile(forPhoneLink: link.token)
+        }
+    }
+
     @Test func tokensExpire() async throws {
         let fixture = try await BrokerFixture()
         let alice = try await fixture.user("alice")

@@ -6,7 +6,7 @@ extension Broker {
     /// A single-use link token that serves the session's `.vv` to a phone; for its owner (or an admin).
     public func phoneLink(forSession id: String, user: UserRecord, now: Date = Date()) async throws -> (token: String, expiresAt: Date) {
         let session = try await session(id: id, visibleTo: user)
-        let link = await phoneLinks.issue(forSession: session.id, user: user.name, now: now)
+        let link = try await phoneLinks.issue(forSession: session.id, user: user.name, now: now)
         await auditConsoleAccess(.phoneLink, to: session, by: user, now: now)
         return link
     }
@@ -17,7 +17,7 @@ extension Broker {
         let notFound = BrokerError(
             code: "link_not_found", message: "This link is unknown, used or expired; make a new one in the portal.",
             httpStatus: 404)
-        guard let link = await phoneLinks.redeem(token, now: now), let user = try await store.user(named: link.user) else {
+        guard let link = try await phoneLinks.redeem(token, now: now), let user = try await store.user(named: link.user) else {
             throw notFound
         }
         do {

@@ -17,8 +17,8 @@ extension Broker {
         id: String, requestedBy user: UserRecord?, reason: String? = nil, from clientAddress: String? = nil
     ) async throws {
         if let user { _ = try await session(id: id, visibleTo: user) }
+        // Its browser-console tokens and phone links go with it (the store deletes them with the session).
         let session = try await BrokerError.mapping { try await store.deleteSession(id: id) }
-        await webConsoleTokens.revoke(session: id)
         for observer in sessionObservers { await observer.sessionEnded(id) }
         // Disconnect first, then drop the rule and its tracked connections: together they cut a live viewer at once.
         do {

@@ -18,7 +18,7 @@ extension Broker {
     public func webConsole(forSession id: String, user: UserRecord, now: Date = Date()) async throws -> WebConsoleGrant {
         let session = try await session(id: id, visibleTo: user)
         let (ticket, validUntil) = try await setFreshTicket(on: session, now: now)
-        let (token, expiresAt) = await webConsoleTokens.issue(forSession: session.id, user: user.name, now: now)
+        let (token, expiresAt) = try await webConsoleTokens.issue(forSession: session.id, user: user.name, now: now)
         await auditConsoleAccess(.webConsole, to: session, by: user, now: now)
         return WebConsoleGrant(token: token, tokenExpiresAt: expiresAt, spicePassword: ticket, passwordValidUntil: validUntil)
     }

@@ -1,35 +1,33 @@
 import Foundation
+import Store
 
 /// Short-lived, single-use links that hand a session's aSpice `.vv` to a phone, for "Send to phone".
 ///
-/// The link stands in for the user's login on a device that has none, so it works once and for two minutes.
-public actor PhoneLinks {
-    private struct Link {
-        let sessionID: String
-        let user: String
-        let expiresAt: Date
-    }
-
-    private var links: [String: Link] = [:]
+/// The link stands in for the user's login on a device that has none, so it works once and for two minutes. Links are
+/// kept in the store by their hash, so any broker sharing the database serves them; they go with their session.
+public struct PhoneLinks: Sendable {
+    private let store: any Store
     /// How long a link works if unused.
     public let lifetime: TimeInterval
 
-    public init(lifetime: TimeInterval = 120) {
+    public init(store: any Store, lifetime: TimeInterval = 120) {
+        self.store = store
         self.lifetime = lifetime
     }
 
     /// A new link token for `sessionID` of `user`.
-    public func issue(forSession sessionID: String, user: String, now: Date = Date()) -> (token: String, expiresAt: Date) {
-        links = links.filter { $0.value.expiresAt > now }
+    public func issue(forSession sessionID: String, user: String, now: Date = Date()) async throws -> (token: String, expiresAt: Date) {
         let token = TicketGenerator.newTicket()
         let expiresAt = now.addingTimeInterval(lifetime)
-        links[token] = Link(sessionID: sessionID, user: user, expiresAt: expiresAt)
+        try await store.addSessionGrant(
+            SessionGrantRecord(
+                hash: Accounts.digest(token), kind: .phoneLink, sessionID: sessionID, user: user, expiresAt: expiresAt))
         return (token, expiresAt)
     }
 
     /// Spends the token: the session and user it was issued for, or nil when unknown, used or expired.
-    public func redeem(_ token: String, now: Date = Date()) -> (sessionID: String, user: String)? {
-        guard let link = links.removeValue(forKey: token), link.expiresAt > now else { return nil }
-        return (link.sessionID, link.user)
+    public func redeem(_ token: String, now: Date = Date()) async throws -> (sessionID: String, user: String)? {
+        try await store.useSessionGrant(hash: Accounts.digest(token), kind: .phoneLink, now: now, window: nil)
+            .map { ($0.sessionID, $0.user) }
     }
 }

@@ -8,17 +8,10 @@ import Store
 /// Every channel still has to present the SPICE ticket, which the server checks per channel.
 ///
 /// A token names a session, not an address: redeeming it reads the session from the store, so a session ended in
-/// between reaches nothing and the target always comes from the broker. Tokens live in memory only; a broker restart voids them,
-/// which costs a browser one reconnect.
-public actor WebConsoleTokens {
-    private struct Grant {
-        let sessionID: String
-        let user: String
-        var expiresAt: Date
-    }
-
-    private var grants: [String: Grant] = [:]
-    private var usedTokens: Set<String> = []
+/// between reaches nothing and the target always comes from the broker. Tokens are kept in the store by their hash,
+/// so a console opened through one broker's API may reach the desktop through another broker's gateway; they go
+/// with their session.
+public struct WebConsoleTokens: Sendable {
     private let store: any Store
     /// How long a token may wait for its first WebSocket.
     public let lifetime: TimeInterval
@@ -32,33 +25,23 @@ public actor WebConsoleTokens {
     }
 
     /// A new token for `sessionID` of `user`, valid for `lifetime`.
-    public func issue(forSession sessionID: String, user: String, now: Date = Date()) -> (token: String, expiresAt: Date) {
-        grants = grants.filter { $0.value.expiresAt > now }
-        usedTokens = usedTokens.filter { grants[$0] != nil }
+    public func issue(forSession sessionID: String, user: String, now: Date = Date()) async throws -> (token: String, expiresAt: Date) {
         let token = TicketGenerator.newTicket()
         let expiresAt = now.addingTimeInterval(lifetime)
-        grants[token] = Grant(sessionID: sessionID, user: user, expiresAt: expiresAt)
+        try await store.addSessionGrant(
+            SessionGrantRecord(
+                hash: Accounts.digest(token), kind: .webConsole, sessionID: sessionID, user: user, expiresAt: expiresAt))
         return (token, expiresAt)
     }
 
     /// Uses the token: the live, ready session it was issued for, or nil when the token is unknown, expired or
     /// spent, or its session has ended. The first use starts the channel window.
     public func redeem(_ token: String, now: Date = Date()) async throws -> SessionRecord? {
-        guard var grant = grants[token], grant.expiresAt > now else {
-            grants[token] = nil
-            return nil
-        }
-        if !usedTokens.contains(token) {
-            usedTokens.insert(token)
-            grant.expiresAt = min(grant.expiresAt, now.addingTimeInterval(channelWindow))
-            grants[token] = grant
-        }
-        guard let session = try await store.session(id: grant.sessionID), session.state == .ready else { return nil }
+        guard
+            let grant = try await store.useSessionGrant(
+                hash: Accounts.digest(token), kind: .webConsole, now: now, window: channelWindow),
+            let session = try await store.session(id: grant.sessionID), session.state == .ready
+        else { return nil }
         return session
-    }
-
-    /// Voids every token of an ended session.
-    public func revoke(session sessionID: String) {
-        grants = grants.filter { $0.value.sessionID != sessionID }
     }
 }

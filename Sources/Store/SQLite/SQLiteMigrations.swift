@@ -200,6 +200,20 @@ enum SQLiteMigrations {
                     )
                     """)
         }
+        migrator.registerMigration(SchemaMigrations.sessionGrants) { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE session_grants (
+                        hash TEXT PRIMARY KEY NOT NULL,
+                        kind TEXT NOT NULL,
+                        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+                        user_name TEXT NOT NULL,
+                        expires_at DATETIME NOT NULL,
+                        first_used_at DATETIME
+                    );
+                    CREATE INDEX session_grants_by_session ON session_grants (session_id);
+                    """)
+        }
         return migrator
     }
 }
