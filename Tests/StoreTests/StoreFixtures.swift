@@ -60,6 +60,11 @@ enum TestPostgres {
         }
     }
 
+    struct StatementFailed: Error, CustomStringConvertible {
+        let statement: String
+        var description: String { "psql could not run \(statement)" }
+    }
+
     /// A logger for errors only: the tests' stores migrate hundreds of databases.
     static let quietLogger: Logger = {
         var logger = Logger(label: "saffron.test.postgres")
@@ -72,5 +77,17 @@ enum TestPostgres {
         guard let url = ProcessInfo.processInfo.environment["SAFFRON_TEST_POSTGRES_URL"] else { throw Missing() }
         let name = "saffron_test_\(UUID().uuidString.prefix(8).lowercased())"
         return try await PostgresDatabases.create(name, on: try PostgresLocation(url: url), logger: quietLogger)
+    }
+
+    /// Runs one statement in the database at `location`, as its admin would by hand.
+    static func run(_ statement: String, in location: PostgresLocation) async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "runuser", "-u", "postgres", "--", "psql", "-h", location.socketFolder ?? "", "-d", location.database, "-q", "-c", statement,
+        ]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw StatementFailed(statement: statement) }
     }
 }
