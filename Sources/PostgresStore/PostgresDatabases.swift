@@ -25,7 +25,7 @@ public enum PostgresDatabases {
             logger: logger
         ).get()
         defer { Task { try? await connection.close() } }
-        try await connection.run(PostgresQuery(unsafeSQL: statement), logger: logger)
+        try await PostgresStoreError.readable { try await connection.run(PostgresQuery(unsafeSQL: statement), logger: logger) }
     }
 
     /// `name` when it is safe to put into a statement as it is.

@@ -85,13 +85,15 @@ enum PostgresMigrations {
             throw PostgresStoreError.unreachable(location.description, reason: PostgresStoreError.reason(of: error))
         }
         defer { Task { try? await connection.close() } }
-        try await connection.run("SELECT pg_advisory_lock(\(lockKey))", logger: logger)
-        do {
-            try await apply(on: connection, logger: logger)
-            try await connection.run("SELECT pg_advisory_unlock(\(lockKey))", logger: logger)
-        } catch {
-            _ = try? await connection.run("SELECT pg_advisory_unlock(\(lockKey))", logger: logger)
-            throw error
+        try await PostgresStoreError.readable {
+            try await connection.run("SELECT pg_advisory_lock(\(lockKey))", logger: logger)
+            do {
+                try await apply(on: connection, logger: logger)
+                try await connection.run("SELECT pg_advisory_unlock(\(lockKey))", logger: logger)
+            } catch {
+                _ = try? await connection.run("SELECT pg_advisory_unlock(\(lockKey))", logger: logger)
+                throw error
+            }
         }
     }
 

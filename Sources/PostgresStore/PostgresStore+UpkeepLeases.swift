@@ -17,7 +17,7 @@ extension PostgresStore {
                     RETURNING 1
                     """, logger: logger) == 1
             }
-        } catch let error as PSQLError where error.sqlState == "23503" {
+        } catch let error as PostgresStoreError where error.sqlState == "23503" {
             return false
         }
     }

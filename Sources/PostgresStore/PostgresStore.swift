@@ -52,27 +52,36 @@ public final class PostgresStore: Store {
         var attempt = 1
         while true {
             do {
-                return try await client.withConnection { connection in
-                    try await connection.query("BEGIN", logger: logger)
-                    do {
-                        let value = try await body(connection, logger)
-                        try await connection.query("COMMIT", logger: logger)
-                        return value
-                    } catch {
-                        _ = try? await connection.query("ROLLBACK", logger: logger)
-                        throw error
-                    }
+                return try await PostgresStoreError.readable {
+                    try await client.withConnection { connection in try await Self.inTransaction(connection, logger, body) }
                 }
-            } catch let error as PSQLError where attempt < attempts && error.isTransient(retryingConflicts: retryingConflicts) {
+            } catch let error as PostgresStoreError where attempt < attempts && error.isTransient(retryingConflicts: retryingConflicts) {
                 attempt += 1
             }
+        }
+    }
+
+    /// `BEGIN`, `body`, then `COMMIT`, or `ROLLBACK` when it throws.
+    private static func inTransaction<T: Sendable>(
+        _ connection: PostgresConnection, _ logger: Logger, _ body: @Sendable (PostgresConnection, Logger) async throws -> T
+    ) async throws -> T {
+        try await connection.query("BEGIN", logger: logger)
+        do {
+            let value = try await body(connection, logger)
+            try await connection.query("COMMIT", logger: logger)
+            return value
+        } catch {
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            throw error
         }
     }
 
     /// Runs `body` on one connection outside an explicit transaction (a single read).
     func read<T: Sendable>(_ body: @Sendable (PostgresConnection, Logger) async throws -> T) async throws -> T {
         try await prepare()
-        return try await client.withConnection { connection in try await body(connection, logger) }
+        return try await PostgresStoreError.readable {
+            try await client.withConnection { connection in try await body(connection, logger) }
+        }
     }
 
     /// Runs `body`, one statement that changes something, without `BEGIN` and `COMMIT` (PostgreSQL makes a lone
@@ -82,20 +91,6 @@ public final class PostgresStore: Store {
     }
 }
 
-extension PSQLError {
-    /// PostgreSQL's SQLSTATE of the failure, e.g. `23505` for a unique violation.
-    var sqlState: String? { serverInfo?[.sqlState] }
-
-    /// Whether running the same transaction again may succeed: a deadlock or serialization failure, or (when
-    /// `retryingConflicts`) a unique violation.
-    func isTransient(retryingConflicts: Bool) -> Bool {
-        switch sqlState {
-        case "40001", "40P01": true
-        case "23505": retryingConflicts
-        default: false
-        }
-    }
-}
 
 extension PostgresConnection {
     /// Runs `query` and returns all its rows, ready to read by column name.

@@ -30,4 +30,15 @@ import Testing
         let reopened = try PostgresStore(location: location, logger: TestPostgres.quietLogger)
         await #expect(throws: PostgresStoreError.newerSchema(migration: "v99: from the future")) { try await reopened.prepare() }
     }
+
+    @Test(arguments: Backend.underTest.filter { $0 == .postgres })
+    func whatPostgreSQLRefusesSaysWhy(_ backend: Backend) async throws {
+        let (store, _) = try await makeEmptyStore(backend)
+        do {
+            try await store.addToken(hash: "h", user: "nobody", expiresAt: Date())
+            Issue.record("a token of no user was stored")
+        } catch let error as PostgresStoreError {
+            #expect("\(error)".contains("violates foreign key constraint") && "\(error)".contains("SQLSTATE 23503"), "\(error)")
+        }
+    }
 }
