@@ -74,9 +74,11 @@ public struct Broker: Sendable {
     }
 
     /// The rule forwarding the session's public port to its VM's SPICE port, the TLS one when clients are sent
-    /// over TLS (see `usesSpiceTLS`); none for a session reached through the proxy only.
+    /// over TLS (see `usesSpiceTLS`); none for a session reached through the proxy only, or one another broker
+    /// forwards (handed out on another gateway address: that broker installs and removes its rule).
     static func forwardRule(for session: SessionRecord, settings: BrokerSettings) -> ForwardRule? {
-        guard session.route == .direct, let address = session.targetAddress,
+        guard session.route == .direct, session.publicAddress == nil || session.publicAddress == settings.publicAddress,
+            let address = session.targetAddress,
             let port = spicePort(of: session, settings: settings)
         else { return nil }
         return ForwardRule(

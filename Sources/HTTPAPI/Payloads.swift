@@ -68,7 +68,7 @@ struct SessionPayload: Encodable {
         id = session.id
         pool = session.pool
         vm = session.vm
-        host = publicAddress
+        host = session.publicAddress ?? publicAddress
         port = session.publicPort
         user = session.user
         clientAddress = session.clientAddress

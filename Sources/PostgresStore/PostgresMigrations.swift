@@ -70,6 +70,7 @@ enum PostgresMigrations {
                 "CREATE INDEX session_grants_by_session ON session_grants (session_id)",
             ]
         ),
+        (SchemaMigrations.sessionAddresses, ["ALTER TABLE sessions ADD COLUMN public_address TEXT"]),
     ]
 
     /// Applies the migrations this database lacks, each in its own transaction, under the advisory lock, on a

@@ -84,7 +84,8 @@ extension SessionRecord {
             state: SessionState(rawValue: try row.get("state")) ?? .starting,
             targetAddress: try row.get("target_address"), targetPort: try row.get("target_port"),
             targetTLSPort: try row.get("target_tls_port"),
-            route: ConsoleRoute(rawValue: try row.get("route")) ?? .direct, createdAt: try row.get("created_at"))
+            route: ConsoleRoute(rawValue: try row.get("route")) ?? .direct, createdAt: try row.get("created_at"),
+            publicAddress: try row.get("public_address"))
     }
 }
 

@@ -25,12 +25,15 @@ extension PostgresStore {
             }
             let session = SessionRecord(
                 id: claim.newSessionID, user: claim.user, pool: claim.pool, vm: vm, publicPort: port,
-                clientAddress: claim.clientAddress, state: .starting, route: pool.policy.consoleRoute, createdAt: claim.now)
+                clientAddress: claim.clientAddress, state: .starting, route: pool.policy.consoleRoute, createdAt: claim.now,
+                publicAddress: claim.publicAddress)
             let inserted = try await db.rows(
                 """
-                INSERT INTO sessions (id, user_name, pool_name, vm_name, public_port, client_address, state, route, created_at)
+                INSERT INTO sessions (id, user_name, pool_name, vm_name, public_port, client_address, state, route, created_at,
+                    public_address)
                 VALUES (\(session.id), \(session.user), \(session.pool), \(session.vm), \(session.publicPort),
-                    \(session.clientAddress), \(session.state.rawValue), \(session.route.rawValue), \(session.createdAt))
+                    \(session.clientAddress), \(session.state.rawValue), \(session.route.rawValue), \(session.createdAt),
+                    \(session.publicAddress))
                 RETURNING *
                 """, logger: logger)
             return .created(try inserted.first.map(SessionRecord.init) ?? session)
@@ -77,6 +80,13 @@ extension PostgresStore {
                 ORDER BY created_at, id
                 """, logger: logger
             ).map(SessionRecord.init)
+        }
+    }
+
+    public func adoptSessions(publicAddress: String) async throws -> Int {
+        try await statement { db, logger in
+            try await db.count(
+                "UPDATE sessions SET public_address = \(publicAddress) WHERE public_address IS NULL RETURNING 1", logger: logger)
         }
     }
 

@@ -67,10 +67,10 @@ extension PostgresStore {
                 try await db.run(
                     """
                     INSERT INTO sessions (id, user_name, pool_name, vm_name, public_port, client_address, state,
-                        target_address, target_port, target_tls_port, route, created_at)
+                        target_address, target_port, target_tls_port, route, created_at, public_address)
                     VALUES (\(session.id), \(session.user), \(session.pool), \(session.vm), \(session.publicPort),
                         \(session.clientAddress), \(session.state.rawValue), \(session.targetAddress), \(session.targetPort),
-                        \(session.targetTLSPort), \(session.route.rawValue), \(session.createdAt))
+                        \(session.targetTLSPort), \(session.route.rawValue), \(session.createdAt), \(session.publicAddress))
                     """, logger: logger)
             }
             for group in snapshot.groups {

@@ -7,6 +7,8 @@ public struct DesktopClaim: Sendable {
     public var clientAddress: String
     /// The public ports the gateway may lease.
     public var portRange: ClosedRange<Int>
+    /// The address of the gateway that will forward the session's port (the claiming broker's own).
+    public var publicAddress: String?
     /// VMs not to hand out this time (say, ones that just failed to start).
     public var excludedVMs: Set<String> = []
     /// VMs someone else is preparing right now (a spare being created or booted): never handed out meanwhile.

@@ -209,6 +209,9 @@ public struct SessionRecord: Sendable, Equatable, Codable {
     public var vm: String
     /// The public port on the gateway, leased to this session alone while it lives.
     public var publicPort: Int
+    /// The gateway address of the broker that handed it out, which forwards its port (nil for a session from before
+    /// brokers had their own: the next broker to start adopts it).
+    public var publicAddress: String?
     /// The client address the broker saw at handout; forwarding is pinned to it.
     public var clientAddress: String
     public var state: SessionState
@@ -226,8 +229,9 @@ public struct SessionRecord: Sendable, Equatable, Codable {
     public init(
         id: String, user: String, pool: String, vm: String, publicPort: Int, clientAddress: String,
         state: SessionState, targetAddress: String? = nil, targetPort: Int? = nil, targetTLSPort: Int? = nil,
-        route: ConsoleRoute = .direct, createdAt: Date
+        route: ConsoleRoute = .direct, createdAt: Date, publicAddress: String? = nil
     ) {
+        self.publicAddress = publicAddress
         self.id = id
         self.user = user
         self.pool = pool

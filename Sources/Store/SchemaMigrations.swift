@@ -5,4 +5,5 @@ public enum SchemaMigrations {
     public static let upkeepLeases = "v16: which broker keeps each pool, until when"
     public static let nodes = "v17: the brokers sharing the database, as each last reported itself"
     public static let sessionGrants = "v18: browser-console tokens and phone links, redeemable by any broker"
+    public static let sessionAddresses = "v19: the gateway address each session is forwarded on"
 }

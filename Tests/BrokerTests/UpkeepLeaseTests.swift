@@ -53,3 +53,45 @@ import Testing
         #expect(!a.isUp && a.keptPools.isEmpty, "silent for 31 s: down, and its pools went to the other")
     }
 }
+
+/// Brokers sharing a database each forward the sessions handed out on their own gateway address.
+@Suite struct ForwardingOwnershipTests {
+    @Test func eachBrokerForwardsItsOwnSessionsAndNamesTheirGateway() async throws {
+        let fixture = try await BrokerFixture()
+        let otherForwarder = RecordingForwarder()
+        let other = Broker(
+            store: fixture.store, hypervisor: fixture.hypervisor, forwarder: otherForwarder,
+            settings: BrokerSettings(
+                publicAddress: "198.51.100.2", portRange: 20000...20009, ticketValidity: 30,
+                connectURIs: BrokerFixture.connectURIs, nodeName: "broker-b"))
+        let alice = try await fixture.user("alice")
+        let bob = try await fixture.user("bob")
+        let onA = try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5").session
+        let onB = try await other.desktop(inPool: "office", for: bob, clientAddress: "203.0.113.6").session
+        #expect(onA.publicAddress == "198.51.100.1" && onB.publicAddress == "198.51.100.2")
+        #expect(onA.publicPort != onB.publicPort, "one range, never one port twice")
+
+        try await other.restoreForwarding()
+        #expect(await otherForwarder.rules.map(\.sessionID) == [onB.id], "B restores its own rule only")
+        #expect(await fixture.forwarder.rules.map(\.sessionID) == [onA.id])
+        #expect(try await other.consoleFile(forSession: onA.id, user: alice).host == "198.51.100.1", "A's gateway, from B's API")
+
+        // B ends A's session: the ticket is revoked from B; A's own reconcile drops the rule.
+        try await other.endSession(id: onA.id, requestedBy: nil)
+        #expect(await otherForwarder.rules.map(\.sessionID) == [onB.id])
+        await fixture.broker.tendPools()  // its first round reconciles the firewall with the store
+        #expect(await fixture.forwarder.rules.isEmpty)
+    }
+
+    @Test func sessionsFromBeforeAddressesAreAdoptedByTheNextBrokerToStart() async throws {
+        let fixture = try await BrokerFixture()
+        try await fixture.store.addUser(UserRecord(name: "old", passwordHash: "-", isAdmin: false, createdAt: Date()))
+        var legacy = DesktopClaim(user: "old", pool: "office", clientAddress: "203.0.113.7", portRange: 20005...20005)
+        legacy.newSessionID = "legacy"
+        _ = try await fixture.store.claimDesktop(legacy)
+        _ = try await fixture.store.markReady(sessionID: "legacy", targetAddress: "192.0.2.10", targetPort: 5900, targetTLSPort: nil)
+        try await fixture.broker.restoreForwarding()
+        #expect(try await fixture.store.session(id: "legacy")?.publicAddress == "198.51.100.1")
+        #expect(await fixture.forwarder.rules.map(\.sessionID) == ["legacy"])
+    }
+}

@@ -26,6 +26,7 @@ import Testing
         var request = claim("alice")
         request.now = at
         request.newSessionID = "s1"
+        request.publicAddress = "198.51.100.1"
         _ = try await store.claimDesktop(request)
         _ = try await store.markReady(sessionID: "s1", targetAddress: "198.18.2.1", targetPort: 5900, targetTLSPort: 5901)
         var home = claim("bob")

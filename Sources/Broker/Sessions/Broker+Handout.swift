@@ -49,6 +49,7 @@ extension Broker {
                 httpStatus: 400)
         }
         var claim = DesktopClaim(user: user.name, pool: pool, clientAddress: clientAddress, portRange: settings.portRange)
+        claim.publicAddress = settings.publicAddress
         claim.another = another
         claim.preferredVMs = upkeep.readySpares(ofPool: pool)
         let connectURI = try await store.pool(named: pool)?.connectURI ?? ""

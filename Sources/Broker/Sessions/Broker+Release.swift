@@ -46,10 +46,14 @@ extension Broker {
         logger.info("ended session \(id) of \(session.user) (by \(endedBy)): \(session.vm) of pool \(session.pool) is free, port \(session.publicPort) released")
     }
 
-    /// Makes the firewall match the store, at start: sessions caught halfway through starting are dropped and
-    /// every ready session gets its rule back, orphans removed.
+    /// Makes the firewall match the store, at start: sessions from before brokers had their own address become this
+    /// broker's, its sessions caught halfway through starting are dropped, and every ready session it forwards gets
+    /// its rule back, orphans removed. Other brokers' sessions are theirs to forward.
     public func restoreForwarding() async throws {
-        for session in try await store.sessions() where session.state == .starting {
+        let adopted = try await store.adoptSessions(publicAddress: settings.publicAddress)
+        if adopted > 0 { logger.notice("\(adopted) session(s) from before brokers had their own address are forwarded here") }
+        for session in try await store.sessions()
+        where session.state == .starting && session.publicAddress == settings.publicAddress {
             _ = try? await store.deleteSession(id: session.id)
             logger.notice("dropped session \(session.id) left starting by an earlier run")
         }

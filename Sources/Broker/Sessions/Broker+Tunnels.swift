@@ -36,7 +36,7 @@ extension Broker {
                     message: "This desktop is reached through the CONNECT proxy only (its pool forwards no port); ask for its console file without via=direct.",
                     httpStatus: 409)
             }
-            return (settings.publicAddress, session.publicPort, nil)
+            return (session.publicAddress ?? settings.publicAddress, session.publicPort, nil)
         case .proxy:
             guard let proxyURL = settings.proxyURL else {
                 throw BrokerError(

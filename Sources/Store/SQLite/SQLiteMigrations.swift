@@ -214,6 +214,9 @@ enum SQLiteMigrations {
                     CREATE INDEX session_grants_by_session ON session_grants (session_id);
                     """)
         }
+        migrator.registerMigration(SchemaMigrations.sessionAddresses) { db in
+            try db.execute(sql: "ALTER TABLE sessions ADD COLUMN public_address TEXT")
+        }
         return migrator
     }
 }

@@ -24,16 +24,17 @@ extension SQLiteStore {
             }
             let session = SessionRecord(
                 id: claim.newSessionID, user: claim.user, pool: claim.pool, vm: vm, publicPort: port,
-                clientAddress: claim.clientAddress, state: .starting, route: pool.policy.consoleRoute, createdAt: claim.now)
+                clientAddress: claim.clientAddress, state: .starting, route: pool.policy.consoleRoute, createdAt: claim.now,
+                publicAddress: claim.publicAddress)
             try db.execute(
                 sql: """
                     INSERT INTO sessions (id, user_name, pool_name, vm_name, public_port, client_address, state, route,
-                        created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        created_at, public_address)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     session.id, session.user, session.pool, session.vm, session.publicPort, session.clientAddress,
-                    session.state.rawValue, session.route.rawValue, session.createdAt,
+                    session.state.rawValue, session.route.rawValue, session.createdAt, session.publicAddress,
                 ])
             return .created(try Self.fetchSession(db, where: "id = ?", arguments: [session.id]) ?? session)
         }
@@ -83,6 +84,13 @@ extension SQLiteStore {
         }
     }
 
+    public func adoptSessions(publicAddress: String) async throws -> Int {
+        try await write { db in
+            try db.execute(sql: "UPDATE sessions SET public_address = ? WHERE public_address IS NULL", arguments: [publicAddress])
+            return db.changesCount
+        }
+    }
+
     public func deleteSession(id: String) async throws -> SessionRecord {
         try await write { db in
             guard let session = try Self.fetchSession(db, where: "id = ?", arguments: [id]) else {
@@ -110,6 +118,7 @@ extension SessionRecord {
             publicPort: row["public_port"], clientAddress: row["client_address"],
             state: SessionState(rawValue: row["state"]) ?? .starting,
             targetAddress: row["target_address"], targetPort: row["target_port"], targetTLSPort: row["target_tls_port"],
-            route: ConsoleRoute(rawValue: row["route"]) ?? .direct, createdAt: row["created_at"])
+            route: ConsoleRoute(rawValue: row["route"]) ?? .direct, createdAt: row["created_at"],
+            publicAddress: row["public_address"])
     }
 }

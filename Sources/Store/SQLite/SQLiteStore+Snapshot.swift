@@ -58,13 +58,13 @@ extension SQLiteStore {
                 try db.execute(
                     sql: """
                         INSERT INTO sessions (id, user_name, pool_name, vm_name, public_port, client_address, state,
-                            target_address, target_port, target_tls_port, route, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            target_address, target_port, target_tls_port, route, created_at, public_address)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         session.id, session.user, session.pool, session.vm, session.publicPort, session.clientAddress,
                         session.state.rawValue, session.targetAddress, session.targetPort, session.targetTLSPort,
-                        session.route.rawValue, session.createdAt,
+                        session.route.rawValue, session.createdAt, session.publicAddress,
                     ])
             }
             for group in snapshot.groups {
