@@ -83,10 +83,13 @@ extension PostgresStore {
         }
     }
 
-    public func adoptSessions(publicAddress: String) async throws -> Int {
+    public func adoptSessions(publicAddress: String, formerAddress: String?) async throws -> Int {
         try await statement { db, logger in
             try await db.count(
-                "UPDATE sessions SET public_address = \(publicAddress) WHERE public_address IS NULL RETURNING 1", logger: logger)
+                """
+                UPDATE sessions SET public_address = \(publicAddress)
+                WHERE public_address IS NULL OR public_address = \(formerAddress) RETURNING 1
+                """, logger: logger)
         }
     }
 

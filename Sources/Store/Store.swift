@@ -115,9 +115,9 @@ public protocol Store: Sendable {
     /// The sessions whose VM's SPICE endpoint, plain or TLS, is `address:port` (one, unless VMs of two hosts share an
     /// address).
     func sessions(targetAddress address: String, targetPort port: Int) async throws -> [SessionRecord]
-    /// Gives the sessions that name no gateway address (made before brokers had their own) to `publicAddress`;
-    /// returns how many.
-    @discardableResult func adoptSessions(publicAddress: String) async throws -> Int
+    /// Gives `publicAddress` the sessions that name no gateway address (made before brokers had their own) or name
+    /// `formerAddress` (the broker's address before its configuration changed); returns how many.
+    @discardableResult func adoptSessions(publicAddress: String, formerAddress: String?) async throws -> Int
     /// Ends a session: its port is free again and its VM goes back to the pool (marked for reset in a volatile pool;
     /// still its user's in a persistent one). Returns the ended session.
     func deleteSession(id: String) async throws -> SessionRecord

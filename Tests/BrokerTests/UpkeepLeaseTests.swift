@@ -94,4 +94,20 @@ import Testing
         #expect(try await fixture.store.session(id: "legacy")?.publicAddress == "198.51.100.1")
         #expect(await fixture.forwarder.rules.map(\.sessionID) == ["legacy"])
     }
+
+    @Test func aBrokerWhoseAddressChangedKeepsItsSessions() async throws {
+        let fixture = try await BrokerFixture()
+        let alice = try await fixture.user("alice")
+        let session = try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5").session
+        try await fixture.broker.reportNode(startedAt: Date())
+        let forwarder = RecordingForwarder()
+        let moved = Broker(
+            store: fixture.store, hypervisor: fixture.hypervisor, forwarder: forwarder,
+            settings: BrokerSettings(
+                publicAddress: "198.51.100.9", portRange: 20000...20009, ticketValidity: 30,
+                connectURIs: BrokerFixture.connectURIs, nodeName: fixture.broker.settings.nodeName))
+        try await moved.restoreForwarding()
+        #expect(await forwarder.rules.map(\.publicAddress) == ["198.51.100.9"])
+        #expect(try await fixture.store.session(id: session.id)?.publicAddress == "198.51.100.9")
+    }
 }

@@ -95,4 +95,20 @@ import Testing
         #expect(moved.clientAddress == "10.9.9.9")
         #expect(moved.publicPort == session.publicPort)
     }
+
+    @Test(arguments: Backend.underTest)
+    func sessionsOfNoAddressOrAFormerOneAreAdopted(_ backend: Backend) async throws {
+        let (store, _) = try await makeStore(backend, users: ["alice", "bob", "carol"])
+        var old = claim("alice")
+        old.publicAddress = nil
+        var former = claim("bob")
+        former.publicAddress = "198.51.100.1"
+        var other = claim("carol")
+        other.publicAddress = "198.51.100.2"
+        for request in [old, former, other] { _ = try await store.claimDesktop(request) }
+        #expect(try await store.adoptSessions(publicAddress: "198.51.100.9", formerAddress: "198.51.100.1") == 2)
+        let addresses = try await store.sessions().reduce(into: [String: String?]()) { $0[$1.user] = $1.publicAddress }
+        #expect(addresses == ["alice": "198.51.100.9", "bob": "198.51.100.9", "carol": "198.51.100.2"])
+        #expect(try await store.adoptSessions(publicAddress: "198.51.100.9", formerAddress: nil) == 0)
+    }
 }

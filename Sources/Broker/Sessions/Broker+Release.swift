@@ -46,12 +46,16 @@ extension Broker {
         logger.info("ended session \(id) of \(session.user) (by \(endedBy)): \(session.vm) of pool \(session.pool) is free, port \(session.publicPort) released")
     }
 
-    /// Makes the firewall match the store, at start: sessions from before brokers had their own address become this
-    /// broker's, its sessions caught halfway through starting are dropped, and every ready session it forwards gets
+    /// Makes the firewall match the store, at start: sessions from before brokers had their own address, or handed out
+    /// on this broker's earlier address (the one it last reported as a node), become this broker's, its sessions caught halfway through starting are dropped, and every ready session it forwards gets
     /// its rule back, orphans removed. Other brokers' sessions are theirs to forward.
     public func restoreForwarding() async throws {
-        let adopted = try await store.adoptSessions(publicAddress: settings.publicAddress)
-        if adopted > 0 { logger.notice("\(adopted) session(s) from before brokers had their own address are forwarded here") }
+        let former = try await store.nodes().first { $0.name == settings.nodeName }?.publicAddress
+        let adopted = try await store.adoptSessions(
+            publicAddress: settings.publicAddress, formerAddress: former == settings.publicAddress ? nil : former)
+        if adopted > 0 {
+            logger.notice("\(adopted) session(s) of an earlier address of this broker, or from before brokers had their own, are forwarded here")
+        }
         for session in try await store.sessions()
         where session.state == .starting && session.publicAddress == settings.publicAddress {
             _ = try? await store.deleteSession(id: session.id)

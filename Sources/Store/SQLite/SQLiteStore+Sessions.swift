@@ -84,9 +84,11 @@ extension SQLiteStore {
         }
     }
 
-    public func adoptSessions(publicAddress: String) async throws -> Int {
+    public func adoptSessions(publicAddress: String, formerAddress: String?) async throws -> Int {
         try await write { db in
-            try db.execute(sql: "UPDATE sessions SET public_address = ? WHERE public_address IS NULL", arguments: [publicAddress])
+            try db.execute(
+                sql: "UPDATE sessions SET public_address = ? WHERE public_address IS NULL OR public_address = ?",
+                arguments: [publicAddress, formerAddress])
             return db.changesCount
         }
     }
