@@ -40,33 +40,6 @@ extension PoolRecord {
     }
 }
 
-extension TemplateGPU {
-    /// The GPU from the `gpu_mode` and `gpu_mdev_type` columns; nil when unset or unreadable.
-    init?(column mode: String?, mediatedType: String?) {
-        switch mode {
-        case "passthrough": self = .passthrough
-        case "vgpu":
-            guard let mediatedType else { return nil }
-            self = .vgpu(typeID: mediatedType)
-        default: return nil
-        }
-    }
-
-    /// The `gpu_mode` column: `passthrough` or `vgpu`.
-    var modeColumn: String {
-        switch self {
-        case .passthrough: "passthrough"
-        case .vgpu: "vgpu"
-        }
-    }
-
-    /// The `gpu_mdev_type` column: the vGPU's type id, nil for pass-through.
-    var mediatedTypeColumn: String? {
-        guard case .vgpu(let typeID) = self else { return nil }
-        return typeID
-    }
-}
-
 extension VMRecord {
     init(_ row: PostgresRandomAccessRow) throws {
         self.init(

@@ -30,3 +30,30 @@ public enum TemplateGPU: Sendable, Hashable, Codable, CustomStringConvertible {
 
     public var description: String { argument }
 }
+
+extension TemplateGPU {
+    /// The GPU from the stores' `gpu_mode` and `gpu_mdev_type` columns; nil when unset or unreadable.
+    public init?(column mode: String?, mediatedType: String?) {
+        switch mode {
+        case "passthrough": self = .passthrough
+        case "vgpu":
+            guard let mediatedType else { return nil }
+            self = .vgpu(typeID: mediatedType)
+        default: return nil
+        }
+    }
+
+    /// The `gpu_mode` column: `passthrough` or `vgpu`.
+    public var modeColumn: String {
+        switch self {
+        case .passthrough: "passthrough"
+        case .vgpu: "vgpu"
+        }
+    }
+
+    /// The `gpu_mdev_type` column: the vGPU's type id, nil for pass-through.
+    public var mediatedTypeColumn: String? {
+        guard case .vgpu(let typeID) = self else { return nil }
+        return typeID
+    }
+}

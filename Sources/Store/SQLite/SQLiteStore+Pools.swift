@@ -78,7 +78,7 @@ extension SQLiteStore {
             arguments: [
                 pool.name, pool.connectURI, pool.desktopMode.rawValue, pool.template?.domainXML,
                 pool.template?.baseImage, pool.template?.storagePool, pool.template?.maxVMs,
-                pool.template?.gpu.map(Self.gpuMode), pool.template?.gpu.flatMap(Self.gpuMediatedType),
+                pool.template?.gpu?.modeColumn, pool.template?.gpu?.mediatedTypeColumn,
                 pool.template?.hideHypervisor ?? false, pool.template?.hypervVendorID, pool.createdAt,
             ])
         try writePolicy(db, pool.policy, pool: pool.name)
@@ -98,20 +98,6 @@ extension SQLiteStore {
             ])
     }
 
-    /// The `gpu_mode` column: `passthrough` or `vgpu`.
-    static func gpuMode(_ gpu: TemplateGPU) -> String {
-        switch gpu {
-        case .passthrough: "passthrough"
-        case .vgpu: "vgpu"
-        }
-    }
-
-    /// The `gpu_mdev_type` column: the vGPU's type id, nil for pass-through.
-    static func gpuMediatedType(_ gpu: TemplateGPU) -> String? {
-        guard case .vgpu(let typeID) = gpu else { return nil }
-        return typeID
-    }
-
     static func fetchPool(_ db: Database, named name: String) throws -> PoolRecord? {
         try Row.fetchOne(db, sql: "SELECT * FROM pools WHERE name = ?", arguments: [name]).map(PoolRecord.init(row:))
     }
@@ -124,7 +110,7 @@ extension PoolRecord {
                 let storagePool: String = row["storage_pool"], let maxVMs: Int = row["max_vms"]
             {
                 PoolTemplate(
-                    domainXML: xml, baseImage: base, storagePool: storagePool, maxVMs: maxVMs, gpu: Self.gpu(row: row),
+                    domainXML: xml, baseImage: base, storagePool: storagePool, maxVMs: maxVMs, gpu: TemplateGPU(column: row["gpu_mode"], mediatedType: row["gpu_mdev_type"]),
                     hideHypervisor: row["hide_hypervisor"], hypervVendorID: row["hyperv_vendor_id"])
             } else {
                 nil
@@ -139,17 +125,6 @@ extension PoolRecord {
             name: row["name"], connectURI: row["connect_uri"],
             desktopMode: DesktopMode(rawValue: row["desktop_mode"]) ?? .pooled, template: template, policy: policy,
             createdAt: row["created_at"])
-    }
-}
-
-extension PoolRecord {
-    /// The template's GPU from the `gpu_mode` and `gpu_mdev_type` columns; nil when unset or unreadable.
-    private static func gpu(row: Row) -> TemplateGPU? {
-        switch row["gpu_mode"] as String? {
-        case "passthrough": .passthrough
-        case "vgpu": (row["gpu_mdev_type"] as String?).map { .vgpu(typeID: $0) }
-        default: nil
-        }
     }
 }
 
