@@ -67,8 +67,9 @@ public struct Accounts: Sendable {
             metrics.login(outcome: "failed")
             throw BrokerError.invalidCredentials
         }
+        let accountHasFailures: Bool
         do {
-            try await throttle.check(account: name.throttleKey, address: clientAddress, now: now, in: store)
+            accountHasFailures = try await throttle.check(account: name.throttleKey, address: clientAddress, now: now, in: store)
         } catch {
             // Not audited one by one: a guesser hammering away would fill the log; the failures before were.
             metrics.login(outcome: "throttled")
@@ -87,7 +88,7 @@ public struct Accounts: Sendable {
         let token = TicketGenerator.newTicket()
         let expiresAt = now.addingTimeInterval(tokenLifetime)
         try await store.addToken(hash: Self.digest(token), user: user.name, expiresAt: expiresAt)
-        try await throttle.recordSuccess(account: name.throttleKey, in: store)
+        if accountHasFailures { try await throttle.recordSuccess(account: name.throttleKey, in: store) }
         await audit.record(
             .login, by: user.name, subject: user.name, from: clientAddress, method == "local" ? "" : "through \(method)",
             now: now)

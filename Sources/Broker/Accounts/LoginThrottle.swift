@@ -35,10 +35,14 @@ public struct LoginThrottle: Sendable {
         self.policy = policy
     }
 
-    /// Throws `too_many_attempts` (429, with how long to wait) while the account or the address must wait.
-    func check(account: String, address: String?, now: Date = Date(), in store: any Store) async throws {
+    /// Throws `too_many_attempts` (429, with how long to wait) while the account or the address must wait; else
+    /// says whether the account has failures on record (which a successful login then clears).
+    @discardableResult
+    func check(account: String, address: String?, now: Date = Date(), in store: any Store) async throws -> Bool {
         let records = try await store.loginFailures(Self.keys(account, address))
-        guard let until = records.values.map(\.blockedUntil).filter({ $0 > now }).max() else { return }
+        guard let until = records.values.map(\.blockedUntil).filter({ $0 > now }).max() else {
+            return records[Self.accountPrefix + account] != nil
+        }
         let seconds = max(1, Int(until.timeIntervalSince(now).rounded(.up)))
         var error = BrokerError(
             code: "too_many_attempts",
