@@ -47,7 +47,6 @@ enum PostgresMigrations {
                     name TEXT PRIMARY KEY,
                     public_address TEXT NOT NULL,
                     port_range TEXT NOT NULL,
-                    forwarded_sessions BIGINT,
                     started_at TIMESTAMPTZ NOT NULL,
                     last_seen TIMESTAMPTZ NOT NULL
                 )

@@ -7,12 +7,10 @@ extension PostgresStore {
         try await statement { db, logger in
             try await db.run(
                 """
-                INSERT INTO nodes (name, public_address, port_range, forwarded_sessions, started_at, last_seen)
-                VALUES (\(node.name), \(node.publicAddress), \(node.portRange), \(node.forwardedSessions), \(node.startedAt),
-                    \(node.lastSeen))
+                INSERT INTO nodes (name, public_address, port_range, started_at, last_seen)
+                VALUES (\(node.name), \(node.publicAddress), \(node.portRange), \(node.startedAt), \(node.lastSeen))
                 ON CONFLICT (name) DO UPDATE SET public_address = excluded.public_address, port_range = excluded.port_range,
-                    forwarded_sessions = excluded.forwarded_sessions, started_at = excluded.started_at,
-                    last_seen = excluded.last_seen
+                    started_at = excluded.started_at, last_seen = excluded.last_seen
                 """, logger: logger)
         }
     }
@@ -22,8 +20,7 @@ extension PostgresStore {
             try await db.rows("SELECT * FROM nodes ORDER BY name", logger: logger).map { row in
                 NodeRecord(
                     name: try row.get("name"), publicAddress: try row.get("public_address"), portRange: try row.get("port_range"),
-                    forwardedSessions: try row.get("forwarded_sessions"), startedAt: try row.get("started_at"),
-                    lastSeen: try row.get("last_seen"))
+                    startedAt: try row.get("started_at"), lastSeen: try row.get("last_seen"))
             }
         }
     }

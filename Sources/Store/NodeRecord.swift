@@ -8,20 +8,15 @@ public struct NodeRecord: Sendable, Equatable, Codable {
     public var publicAddress: String
     /// The public ports it leases, `FIRST-LAST`.
     public var portRange: String
-    /// Sessions its firewall forwards (nil when it could not tell).
-    public var forwardedSessions: Int?
     /// When it started serving.
     public var startedAt: Date
     /// When it last reported.
     public var lastSeen: Date
 
-    public init(
-        name: String, publicAddress: String, portRange: String, forwardedSessions: Int?, startedAt: Date, lastSeen: Date
-    ) {
+    public init(name: String, publicAddress: String, portRange: String, startedAt: Date, lastSeen: Date) {
         self.name = name
         self.publicAddress = publicAddress
         self.portRange = portRange
-        self.forwardedSessions = forwardedSessions
         self.startedAt = startedAt
         self.lastSeen = lastSeen
     }

@@ -21,7 +21,7 @@ struct NodeCommand: AsyncParsableCommand {
             if let client = try options.remote() {
                 let data = try await client.call(.get, BrokerClient.apiPath("admin", "nodes"))
                 if json { return try Output.apiJSON(data) }
-                nodes = try BrokerClient.decode(Remote.Nodes.self, from: data).nodes.map(\.status)
+                nodes = try BrokerClient.decode(Remote.Nodes.self, from: data).nodes
             } else {
                 nodes = try await options.components().broker.nodes()
                 if json { return try Output.json(["nodes": nodes]) }
@@ -32,7 +32,7 @@ struct NodeCommand: AsyncParsableCommand {
                 nodes.map {
                     [
                         $0.name, $0.isUp ? "up" : "down", $0.publicAddress, $0.portRange,
-                        $0.forwardedSessions.map(String.init) ?? "?", $0.keptPools.isEmpty ? "-" : $0.keptPools.joined(separator: ","),
+                        "\($0.forwardedSessions)", $0.keptPools.isEmpty ? "-" : $0.keptPools.joined(separator: ","),
                         Output.date($0.lastSeen), Output.date($0.startedAt),
                     ]
                 })

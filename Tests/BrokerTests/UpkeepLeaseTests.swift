@@ -36,7 +36,7 @@ import Testing
     @Test func nodesShowTheirReportWhetherTheyAreUpAndThePoolsTheyKeep() async throws {
         let fixture = try await BrokerFixture()
         let other = Broker(
-            store: fixture.store, hypervisor: FakeHypervisor([]), forwarder: RecordingForwarder(),
+            store: fixture.store, hypervisor: fixture.hypervisor, forwarder: RecordingForwarder(),
             settings: BrokerSettings(
                 publicAddress: "198.51.100.2", portRange: 21000...21099, ticketValidity: 30,
                 connectURIs: BrokerFixture.connectURIs, nodeName: "broker-b"))
@@ -49,6 +49,9 @@ import Testing
         let b = try #require(nodes.first { $0.name == "broker-b" })
         #expect(b.isUp && b.keptPools == ["office"] && b.publicAddress == "198.51.100.2" && b.portRange == "21000-21099")
         #expect(b.forwardedSessions == 0)
+        let bob = try await fixture.user("bob")
+        _ = try await other.desktop(inPool: "office", for: bob, clientAddress: "203.0.113.6")
+        #expect(try await fixture.broker.nodes(now: start.addingTimeInterval(31)).first { $0.name == "broker-b" }?.forwardedSessions == 1)
         let a = try #require(nodes.first { $0.name != "broker-b" })
         #expect(!a.isUp && a.keptPools.isEmpty, "silent for 31 s: down, and its pools went to the other")
     }

@@ -9,16 +9,15 @@ import Testing
         let (store, _) = try await makeEmptyStore(backend)
         let start = Date(timeIntervalSince1970: 1_900_000_000)
         let a = NodeRecord(
-            name: "a", publicAddress: "198.51.100.1", portRange: "20000-20999", forwardedSessions: nil, startedAt: start,
-            lastSeen: start)
+            name: "a", publicAddress: "198.51.100.1", portRange: "20000-20999", startedAt: start, lastSeen: start)
         var b = a
         b.name = "b"
-        b.forwardedSessions = 3
+        b.publicAddress = "198.51.100.2"
         try await store.recordNode(b)
         try await store.recordNode(a)
         var later = a
         later.lastSeen = start.addingTimeInterval(5)
-        later.forwardedSessions = 7
+        later.portRange = "21000-21999"
         try await store.recordNode(later)
         #expect(try await store.nodes() == [later, b])
     }

@@ -46,9 +46,10 @@ extension Broker {
         logger.info("ended session \(id) of \(session.user) (by \(endedBy)): \(session.vm) of pool \(session.pool) is free, port \(session.publicPort) released")
     }
 
-    /// Makes the firewall match the store, at start: sessions from before brokers had their own address, or handed out
-    /// on this broker's earlier address (the one it last reported as a node), become this broker's, its sessions caught halfway through starting are dropped, and every ready session it forwards gets
-    /// its rule back, orphans removed. Other brokers' sessions are theirs to forward.
+    /// Makes the firewall match the store, at start: sessions from before brokers had their own address, or handed
+    /// out on this broker's earlier address (the one it last reported as a node), become this broker's; its sessions
+    /// caught halfway through starting are dropped; every ready session it forwards gets its rule back, orphans
+    /// removed. Other brokers' sessions are theirs to forward.
     public func restoreForwarding() async throws {
         let former = try await store.nodes().first { $0.name == settings.nodeName }?.publicAddress
         let adopted = try await store.adoptSessions(

@@ -3828,8 +3828,7 @@ enum OpenAPIDocument {
           },
           "forwardedSessions": {
             "type": "integer",
-            "nullable": true,
-            "description": "Sessions its firewall forwarded at its last report; null when it could not tell"
+            "description": "The sessions it forwards: ready sessions handed out on its address"
           },
           "startedAt": {
             "type": "string",

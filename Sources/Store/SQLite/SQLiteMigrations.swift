@@ -194,7 +194,6 @@ enum SQLiteMigrations {
                         name TEXT PRIMARY KEY NOT NULL,
                         public_address TEXT NOT NULL,
                         port_range TEXT NOT NULL,
-                        forwarded_sessions INTEGER,
                         started_at DATETIME NOT NULL,
                         last_seen DATETIME NOT NULL
                     )

@@ -50,25 +50,7 @@ enum Remote {
 
     struct Groups: Decodable { let groups: [GroupRecord] }
 
-    struct Nodes: Decodable { let nodes: [Node] }
-
-    /// One node of `GET /admin/nodes`, shown as `node list` shows a local one.
-    struct Node: Decodable {
-        let name: String
-        let publicAddress: String
-        let portRange: String
-        let forwardedSessions: Int?
-        let startedAt: Date
-        let lastSeen: Date
-        let isUp: Bool
-        let keptPools: [String]
-
-        var status: NodeStatus {
-            NodeStatus(
-                name: name, publicAddress: publicAddress, portRange: portRange, forwardedSessions: forwardedSessions,
-                startedAt: startedAt, lastSeen: lastSeen, isUp: isUp, keptPools: keptPools)
-        }
-    }
+    struct Nodes: Decodable { let nodes: [NodeStatus] }
 
     struct AuditPage: Decodable { let events: [AuditEvent] }
 
