@@ -28,6 +28,9 @@ extension LibvirtConnection {
     }
 
     /// The live graphics update of both ticket calls; `expiry` is asked on the queue, just before the update.
+    ///
+    /// `passwdValidTo` holds whole seconds, so the expiry is cut to the second before it is written, and the date
+    /// returned is exactly the one libvirt holds.
     private func setSpiceTicket(
         ofDomain name: String, ticket: String, connected: GraphicsConnectedPolicy, expiry: @escaping @Sendable () -> Date
     ) async throws -> Date {
@@ -38,7 +41,7 @@ extension LibvirtConnection {
                 guard let element = try DomainXML.spiceGraphicsElement(in: live) else {
                     throw LibvirtError.xml("domain '\(name)' has no SPICE graphics")
                 }
-                let validUntil = expiry()
+                let validUntil = Date(timeIntervalSince1970: expiry().timeIntervalSince1970.rounded(.down))
                 let updated = try DomainXML.settingTicket(
                     onGraphicsElement: element, ticket: ticket, validTo: validUntil, connected: connected)
                 try Self.updateDevice(domain, xml: updated, live: true, config: false, on: connection)

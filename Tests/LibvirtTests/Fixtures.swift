@@ -83,8 +83,10 @@ enum Fixtures {
         "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
     }
 
-    /// `YYYY-MM-DDTHH:MM:SS` in UTC, formatted independently of the code under test.
+    /// `YYYY-MM-DDTHH:MM:SS` in UTC, formatted independently of the code under test; the fraction of a second is
+    /// cut off, as libvirt's `passwdValidTo` does (DateFormatter alone may round it up).
     static func utcTimestamp(_ date: Date) -> String {
+        let date = Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
