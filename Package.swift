@@ -201,9 +201,15 @@ let package = Package(
         .testTarget(
             name: "StoreTests",
             dependencies: [
-                "Store", "PostgresStore", .product(name: "Logging", package: "swift-log"),
+                "Store", "PostgresStore", "PostgresTestSupport", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: testSettings),
+        .target(
+            name: "PostgresTestSupport",
+            dependencies: ["PostgresStore", "Store", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/PostgresTestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "SaffronAppTests",
             dependencies: [
@@ -220,7 +226,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "BrokerTests", dependencies: ["Broker", "BrokerTestSupport", "Store", "Firewall", "ConsoleFile", "Libvirt"],
+            name: "BrokerTests",
+            dependencies: [
+                "Broker", "BrokerTestSupport", "Store", "PostgresStore", "PostgresTestSupport", "Firewall", "ConsoleFile",
+                "Libvirt",
+            ],
             swiftSettings: testSettings),
         .testTarget(
             name: "HTTPAPITests",

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresStore
+import PostgresTestSupport
 import Store
 import Testing
 
