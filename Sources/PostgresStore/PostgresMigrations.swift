@@ -70,6 +70,49 @@ enum PostgresMigrations {
             ]
         ),
         (SchemaMigrations.sessionAddresses, ["ALTER TABLE sessions ADD COLUMN public_address TEXT"]),
+        (SchemaMigrations.sessionAnnouncements, sessionAnnouncements),
+    ]
+
+    /// A trigger that announces, on channel `PostgresStore.sessionChannel` and at commit, every session added or
+    /// ended and every change of what forwarding depends on (state, addresses, SPICE endpoint): the session's
+    /// fields as `SessionChange` decodes them, and the `application_name` of the connection that made the change.
+    private static let sessionAnnouncements = [
+        """
+        CREATE FUNCTION saffron_announce_session_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            changed sessions;
+        BEGIN
+            IF TG_OP = 'DELETE' THEN
+                changed := OLD;
+            ELSE
+                changed := NEW;
+            END IF;
+            IF TG_OP = 'UPDATE' AND (OLD.state, OLD.client_address, OLD.public_address, OLD.target_address,
+                    OLD.target_port, OLD.target_tls_port)
+                IS NOT DISTINCT FROM (NEW.state, NEW.client_address, NEW.public_address, NEW.target_address,
+                    NEW.target_port, NEW.target_tls_port) THEN
+                RETURN NULL;
+            END IF;
+            PERFORM pg_notify('\(PostgresStore.sessionChannel)', json_build_object(
+                'kind', CASE TG_OP WHEN 'INSERT' THEN 'added' WHEN 'UPDATE' THEN 'updated' ELSE 'ended' END,
+                'origin', current_setting('application_name', true),
+                'formerClientAddress', CASE WHEN TG_OP = 'UPDATE' AND OLD.client_address IS DISTINCT FROM
+                    NEW.client_address THEN OLD.client_address END,
+                'session', json_build_object(
+                    'id', changed.id, 'user', changed.user_name, 'pool', changed.pool_name, 'vm', changed.vm_name,
+                    'publicPort', changed.public_port, 'publicAddress', changed.public_address,
+                    'clientAddress', changed.client_address, 'state', changed.state,
+                    'targetAddress', changed.target_address, 'targetPort', changed.target_port,
+                    'targetTLSPort', changed.target_tls_port, 'route', changed.route,
+                    'createdAt', extract(epoch FROM changed.created_at)))::text);
+            RETURN NULL;
+        END
+        $$
+        """,
+        """
+        CREATE TRIGGER sessions_announce AFTER INSERT OR UPDATE OR DELETE ON sessions
+            FOR EACH ROW EXECUTE FUNCTION saffron_announce_session_change()
+        """,
     ]
 
     /// Applies the migrations this database lacks, each in its own transaction, under the advisory lock, on a

@@ -16,11 +16,23 @@ public final class PostgresStore: Store {
     /// The schema migration, run once before the first operation.
     private let migrated: Task<Void, any Error>
 
+    let location: PostgresLocation
+    /// The `application_name` of this store's connections: `name` and a random suffix, unique to this instance, so
+    /// that PostgreSQL's own views tell brokers apart and this store skips the session changes it announced itself.
+    let applicationName: String
+
     /// Connects to the database at `location` and migrates its schema before the first operation (`prepare()`
-    /// waits for that and reports a failure at once).
-    public init(location: PostgresLocation, logger: Logger = Logger(label: "saffron.postgres")) throws {
-        let client = PostgresClient(configuration: try location.clientConfiguration, backgroundLogger: logger)
+    /// waits for that and reports a failure at once). `name` shows in PostgreSQL's `pg_stat_activity`.
+    public init(
+        location: PostgresLocation, name: String = "saffron", logger: Logger = Logger(label: "saffron.postgres")
+    ) throws {
+        let applicationName = "\(name.prefix(40)) \(UUID().uuidString.prefix(8).lowercased())"
+        var configuration = try location.clientConfiguration
+        configuration.options.additionalStartupParameters = [("application_name", applicationName)]
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
+        self.location = location
+        self.applicationName = applicationName
         self.logger = logger
         running = Task { await client.run() }
         migrated = Task { try await PostgresMigrations.migrate(location, logger: logger) }

@@ -41,6 +41,9 @@ public struct BrokerServer: Sendable {
             logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: components.gateway)]
         if let proxy = components.proxy { services.append(.init(service: proxy)) }
+        if components.store.announcesSessionChanges {
+            services.append(.init(service: SessionChangeFollower(broker: components.broker)))
+        }
         let group = ServiceGroup(
             configuration: .init(
                 services: services + [

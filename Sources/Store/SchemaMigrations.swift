@@ -6,4 +6,7 @@ public enum SchemaMigrations {
     public static let nodes = "v17: the brokers sharing the database, as each last reported itself"
     public static let sessionGrants = "v18: browser-console tokens and phone links, redeemable by any broker"
     public static let sessionAddresses = "v19: the gateway address each session is forwarded on"
+    /// On PostgreSQL a trigger announces every session change (`NOTIFY saffron_sessions`); SQLite, used by one
+    /// broker, has nothing to announce and records the step only.
+    public static let sessionAnnouncements = "v20: session changes announced to every broker"
 }

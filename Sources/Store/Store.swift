@@ -161,8 +161,26 @@ public protocol Store: Sendable {
     /// Writes `snapshot` into this store in one transaction: all or nothing. Throws `notEmpty` unless the store
     /// holds no user, pool, group or session.
     func restore(_ snapshot: StoreSnapshot) async throws
+
+    // MARK: Announcements
+    /// Whether session changes made through other store instances are announced (`watchSessionChanges`): true for
+    /// PostgreSQL, which several brokers share; SQLite serves one broker and announces nothing.
+    var announcesSessionChanges: Bool { get }
+    /// Calls `listening` once announcements are being received, then `changed` with each session change another
+    /// store instance commits, in commit order, until the task is cancelled (returns) or the database connection is
+    /// lost (throws). Changes made meanwhile are missed: callers reconcile from `listening`.
+    func watchSessionChanges(
+        listening: @escaping @Sendable () async -> Void, changed: @escaping @Sendable (SessionChange) async -> Void
+    ) async throws
 }
 
 extension Store {
     public func prepare() async throws {}
+
+    public var announcesSessionChanges: Bool { false }
+
+    /// Nothing is announced: returns at once.
+    public func watchSessionChanges(
+        listening: @escaping @Sendable () async -> Void, changed: @escaping @Sendable (SessionChange) async -> Void
+    ) async throws {}
 }

@@ -39,7 +39,7 @@ extension SaffronConfig {
     /// fail at start.
     public func openStore(logger: Logger = Logger(label: "saffron")) throws -> any Store {
         if let location = try postgresLocation() {
-            return try PostgresStore(location: location, logger: logger)
+            return try PostgresStore(location: location, name: "saffron \(nodeName)", logger: logger)
         }
         return try SQLiteStore(path: database.path)
     }

@@ -216,6 +216,7 @@ enum SQLiteMigrations {
         migrator.registerMigration(SchemaMigrations.sessionAddresses) { db in
             try db.execute(sql: "ALTER TABLE sessions ADD COLUMN public_address TEXT")
         }
+        migrator.registerMigration(SchemaMigrations.sessionAnnouncements) { _ in }
         return migrator
     }
 }
