@@ -18,7 +18,8 @@ enum BrokerFixture {
 
     static func run(
         _ label: String, ticketValidity: Int = 60, firewall: String = "iptables", tls: Bool = false, spiceTLS: Bool = false,
-        authMethods: [String] = ["local"], extraConfig: String = "", _ body: (BrokerUnderTest) throws -> Void
+        authMethods: [String] = ["local"], extraConfig: String = "", databaseURL: String? = nil,
+        _ body: (BrokerUnderTest) throws -> Void
     ) throws {
         guard getuid() == 0 else { throw CommandError(description: "the end-to-end tests need root") }
         TestVMs.cleanup()
@@ -30,7 +31,8 @@ enum BrokerFixture {
         try TestVMs.recreate()
         let broker = try BrokerUnderTest(
             label: label, ticketValidity: ticketValidity, firewall: firewall, tls: tls ? try TLSFolder.make(label) : nil,
-            spiceTLS: spiceTLS ? try SpiceTLSBed.folder() : nil, authMethods: authMethods, extraConfig: extraConfig)
+            spiceTLS: spiceTLS ? try SpiceTLSBed.folder() : nil, authMethods: authMethods, extraConfig: extraConfig,
+            databaseURL: databaseURL)
         defer { broker.stop() }
         try broker.cli(["init"])
         for user in [TestUsers.alice] + TestUsers.crowd {

@@ -16,16 +16,27 @@ final class BrokerUnderTest {
     let log: URL
     /// The `saffron tls init` files when the broker serves HTTPS and wss.
     let tls: TLSFolder?
+    /// Where its API answers, from the client namespace.
+    let apiBase: String
+    /// The port of its WebSocket gateway.
+    let webSocketPort: Int
     private var server: BackgroundProcess?
+
+    private init(config: URL, log: URL, tls: TLSFolder?, apiBase: String, webSocketPort: Int) {
+        self.config = config
+        self.log = log
+        self.tls = tls
+        self.apiBase = apiBase
+        self.webSocketPort = webSocketPort
+    }
 
     /// Writes the config file; `ticketValidity` is `tickets.validitySeconds`, `firewall` is `firewall.backend`, `tls`
     /// the certificates for HTTPS and wss, `spiceTLS` the certificates of the hypervisor's SPICE TLS, `authMethods`
-    /// `auth.methods`.
-    init(
+    /// `auth.methods`, `databaseURL` a PostgreSQL database instead of its own SQLite file.
+    convenience init(
         label: String, ticketValidity: Int = 60, firewall: String = "iptables", tls: TLSFolder? = nil,
-        spiceTLS: TLSFolder? = nil, authMethods: [String] = ["local"], extraConfig: String = ""
+        spiceTLS: TLSFolder? = nil, authMethods: [String] = ["local"], extraConfig: String = "", databaseURL: String? = nil
     ) throws {
-        self.tls = tls
         let webSocketScheme = tls == nil ? "ws" : "wss"
         let origin = tls == nil ? Self.portalOrigin : "https://\(Topology.gatewayPublicAddress):\(Self.httpPort)"
         let tlsSection = tls.map { #""tls": {"certificate": "\#($0.serverCertificate)", "key": "\#($0.serverKey)"},"# } ?? ""
@@ -33,9 +44,11 @@ final class BrokerUnderTest {
             #""spice": {"tlsCA": "\#($0.caCertificate)", "hostSubject": "\#(SpiceTLSBed.hostSubject)"},"#
         } ?? ""
         let directory = try Scratch.directory("broker-\(label)")
-        config = directory.appendingPathComponent("saffron.json")
-        log = E2E.artifact("broker-\(label).log")
+        let config = directory.appendingPathComponent("saffron.json")
+        let log = E2E.artifact("broker-\(label).log")
         try? FileManager.default.removeItem(at: log)
+        let database = databaseURL.map { #""url": "\#($0)""# }
+            ?? #""path": "\#(directory.appendingPathComponent("saffron.sqlite").path)""#
         let text = """
             {
               "http": {"listen": "\(Topology.gatewayPublicAddress):\(Self.httpPort)"},
@@ -47,7 +60,7 @@ final class BrokerUnderTest {
               "proxy": {"listen": "\(Topology.gatewayPublicAddress):\(Self.proxyPort)"},
               "web": {"root": "\(FileManager.default.currentDirectoryPath)/web", "spiceHTML5": "/usr/share/spice-html5"},
               "firewall": {"backend": "\(firewall)", "chain": "SAFFRON", "table": "saffron", "masquerade": true},
-              "database": {"path": "\(directory.appendingPathComponent("saffron.sqlite").path)"},
+              "database": {\(database)},
               "tickets": {"validitySeconds": \(ticketValidity)},
               "auth": {"tokenLifetimeSeconds": 3600, "bcryptCost": 6, \
             "methods": [\(authMethods.map { "\"\($0)\"" }.joined(separator: ", "))], "pamService": "\(PAMBed.service)"}
@@ -55,6 +68,34 @@ final class BrokerUnderTest {
 
             """
         try text.write(to: config, atomically: true, encoding: .utf8)
+        self.init(config: config, log: log, tls: tls, apiBase: API.base, webSocketPort: Self.webSocketPort)
+    }
+
+    /// Another broker on this one's PostgreSQL database, as a second machine would run it: node `label`, gateway
+    /// address `publicAddress`, its API, gateway and proxy on this broker's listen address 100 ports up, and no
+    /// firewall of its own (in one namespace the first broker's rules are the only ones).
+    func anotherNode(_ label: String, publicAddress: String) throws -> BrokerUnderTest {
+        guard var settings = try JSONSerialization.jsonObject(with: Data(contentsOf: config)) as? [String: Any] else {
+            throw CommandError(description: "\(config.path) holds no JSON object")
+        }
+        let moved = { (port: Int) in "\(Topology.gatewayPublicAddress):\(port + 100)" }
+        settings["http"] = ["listen": moved(Self.httpPort)]
+        var webSocket = settings["websocket"] as? [String: Any] ?? [:]
+        webSocket["listen"] = moved(Self.webSocketPort)
+        settings["websocket"] = webSocket
+        settings["proxy"] = ["listen": moved(Self.proxyPort)]
+        var gateway = settings["gateway"] as? [String: Any] ?? [:]
+        gateway["publicAddress"] = publicAddress
+        settings["gateway"] = gateway
+        settings["firewall"] = ["backend": "none"]
+        settings["node"] = ["name": label]
+        let directory = try Scratch.directory("broker-\(label)")
+        let config = directory.appendingPathComponent("saffron.json")
+        try JSONSerialization.data(withJSONObject: settings, options: [.prettyPrinted, .sortedKeys]).write(to: config)
+        let log = E2E.artifact("broker-\(label).log")
+        try? FileManager.default.removeItem(at: log)
+        return BrokerUnderTest(
+            config: config, log: log, tls: nil, apiBase: "http://\(moved(Self.httpPort))", webSocketPort: Self.webSocketPort + 100)
     }
 
     /// Points the config at the PostgreSQL database at `url` instead of its SQLite file (the broker reads it when
@@ -82,14 +123,15 @@ final class BrokerUnderTest {
             Topology.inGateway([E2E.binary, "serve", "--config", config.path]), stdout: log, stderr: log)
         server = process
         print("E2E broker log: \(log.path)")
-        try waitUntil("the broker's HTTP port \(API.base) to answer", timeout: 60, interval: 0.3) {
+        try waitUntil("the broker's HTTP port \(apiBase) to answer", timeout: 60, interval: 0.3) {
             if let status = process.wait(timeout: 0) {
                 throw CommandError(description: "saffron serve exited with \(status):\n\(logTail())")
             }
             if let tls {
                 return try Command.run(Topology.inClient(tls.curl(["-o", "/dev/null", "\(tls.apiBase)/api/v1/pools"]))).status == 0
             }
-            return (try? API.request("GET", "/api/v1/pools", timeout: 3)) != nil
+            return try Command.run(Topology.inClient(
+                ["curl", "-sS", "-o", "/dev/null", "--connect-timeout", "3", "--max-time", "3", "\(apiBase)/api/v1/pools"])).status == 0
         }
     }
 

@@ -12,12 +12,17 @@ extension EndToEnd {
             return (url, folder)
         }
 
-        @Test("a broker's users, sessions and rules survive its move to PostgreSQL, and it serves from there")
-        func moveToPostgres() throws {
-            let (_, folder) = try Self.cluster()
+        /// A new, empty database on the test run's cluster; its URL.
+        static func newDatabase() throws -> String {
+            let (_, folder) = try cluster()
             let database = "saffron_e2e_\(UUID().uuidString.prefix(8).lowercased())"
             try Command.check(["runuser", "-u", "postgres", "--", "psql", "-h", folder, "-q", "-c", "CREATE DATABASE \(database)"])
-            let url = "postgres://postgres@/\(database)?host=\(folder)&sslmode=disable"
+            return "postgres://postgres@/\(database)?host=\(folder)&sslmode=disable"
+        }
+
+        @Test("a broker's users, sessions and rules survive its move to PostgreSQL, and it serves from there")
+        func moveToPostgres() throws {
+            let url = try Self.newDatabase()
 
             try BrokerFixture.run("postgres") { broker in
                 let token = try API.login(TestUsers.alice)
@@ -54,6 +59,41 @@ extension EndToEnd {
                 #expect(try Topology.dnatRule(session: session.id) == nil)
                 let audit = try broker.cli(["audit", "--json", "--limit", "20"]).output
                 #expect(audit.contains("\"handout\"") && audit.contains("\"session_end\""), "\(audit)")
+            }
+        }
+    
+        @Test("a session ended through one broker closes its browser console on another broker's gateway within a second")
+        func endThroughAnotherBroker() throws {
+            try BrokerFixture.run("postgres-a", databaseURL: try Self.newDatabase()) { a in
+                let b = try a.anotherNode("postgres-b", publicAddress: "198.18.1.3")
+                try b.start()
+                defer { b.stop() }
+                try waitUntil("broker b to follow the session changes", timeout: 30, interval: 0.1) {
+                    b.logTail(20_000).contains("following the session changes of other brokers")
+                }
+                let token = try API.login(TestUsers.alice)
+                let (_, maybeSession) = try API.requestDesktop(BrokerFixture.pool, token: token)
+                let session = try #require(maybeSession)
+                // A's grant, redeemed at B's gateway; the console holds the WebSocket without linking SPICE, so only
+                // B's gateway can close it (the SPICE server has no client to drop when A revokes the ticket).
+                let grant = try WebConsoleGrant.request(session.id, token: token)
+                let throughB = grant.url.replacingOccurrences(
+                    of: ":\(BrokerUnderTest.webSocketPort)/", with: ":\(b.webSocketPort)/")
+                #expect(throughB != grant.url)
+                let output = E2E.artifact("web-console-other-gateway.log")
+                let probe = try SpiceLinkProbe.holdWebSocket(
+                    throughB, origin: BrokerUnderTest.portalOrigin, ticket: grant.password, from: Topology.client,
+                    output: output, linking: false)
+                defer { probe.stop(grace: 2) }
+                let held = { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
+                try waitUntil("gateway b to accept the console", timeout: 20, interval: 0.1) { held().contains("open") }
+
+                let ended = Date()
+                #expect(try API.release(session.id, token: token).status == 204, "ended through broker a")
+                // "Within a second", with room for a loaded CI machine.
+                try waitUntil("gateway b to close the console", timeout: 2, interval: 0.05) { held().contains("closed") }
+                print("E2E: gateway b closed the console \(String(format: "%.2f", Date().timeIntervalSince(ended))) s after DELETE at a")
+                #expect(held().contains("closed 4410"), "closed by b for the session's end: \(held())\n\(b.logTail())")
             }
         }
     }

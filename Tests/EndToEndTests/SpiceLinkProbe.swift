@@ -44,13 +44,15 @@ enum SpiceLinkProbe {
     }
 
     /// Starts a WebSocket link that stays open after the handshake; its output file gets `result N` once linked and
-    /// `closed CODE REASON` when the gateway closes it.
-    static func holdWebSocket(_ url: String, origin: String?, ticket: String, from namespace: String, output: URL) throws
-        -> BackgroundProcess
-    {
+    /// `closed CODE REASON` when the gateway closes it. With `linking` false no SPICE byte is sent: the output gets
+    /// `open` once the gateway accepted the WebSocket, and the SPICE server has no client to drop.
+    static func holdWebSocket(
+        _ url: String, origin: String?, ticket: String, from namespace: String, output: URL, linking: Bool = true
+    ) throws -> BackgroundProcess {
         try? FileManager.default.removeItem(at: output)
         return try BackgroundProcess(
-            ["ip", "netns", "exec", namespace, "/usr/bin/python3", "-u", try helperScript().path, "ws", url, origin ?? "", "hold"],
+            ["ip", "netns", "exec", namespace, "/usr/bin/python3", "-u", try helperScript().path, "ws", url, origin ?? "",
+             linking ? "hold" : "idle"],
             input: Data((ticket + "\n").utf8), stdout: output, stderr: output)
     }
 
@@ -130,8 +132,16 @@ enum SpiceLinkProbe {
 
         ticket = sys.stdin.buffer.readline().rstrip(b"\n")
         hold = sys.argv[-1] == "hold"
+        idle = sys.argv[-1] == "idle"
         try:
             link = TCP(sys.argv[2], sys.argv[3]) if sys.argv[1] == "tcp" else WS(sys.argv[2], sys.argv[3])
+            if idle:
+                link.ws.settimeout(None)
+                print("open", flush=True)
+                while link.recv():
+                    pass
+                print("closed 0 connection ended")
+                sys.exit(0)
             mess = struct.pack("<IBBIII", 0, 1, 0, 0, 0, 18)
             link.send(b"REDQ" + struct.pack("<III", 2, 2, len(mess)) + mess)
             magic, major, minor, size = struct.unpack("<4sIII", recv_exact(link, 16))
