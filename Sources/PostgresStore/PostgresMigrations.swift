@@ -71,6 +71,13 @@ enum PostgresMigrations {
         ),
         (SchemaMigrations.sessionAddresses, ["ALTER TABLE sessions ADD COLUMN public_address TEXT"]),
         (SchemaMigrations.sessionAnnouncements, sessionAnnouncements),
+        (
+            SchemaMigrations.poolHosts,
+            [
+                "ALTER TABLE pools ADD COLUMN other_connect_uris TEXT NOT NULL DEFAULT '[]'",
+                "ALTER TABLE vms ADD COLUMN connect_uri TEXT",
+            ]
+        ),
     ]
 
     /// A trigger that announces, on channel `PostgresStore.sessionChannel` and at commit, every session added or

@@ -35,6 +35,7 @@ extension PoolRecord {
             consoleRoute: ConsoleRoute(rawValue: try row.get("console_route")) ?? .direct)
         self.init(
             name: try row.get("name"), connectURI: try row.get("connect_uri"),
+            otherConnectURIs: ConnectURIList.uris(inColumn: try row.get("other_connect_uris")),
             desktopMode: DesktopMode(rawValue: try row.get("desktop_mode")) ?? .pooled, template: template,
             policy: policy, createdAt: try row.get("created_at"))
     }
@@ -45,7 +46,8 @@ extension VMRecord {
         self.init(
             name: try row.get("name"), pool: try row.get("pool_name"), assignedUser: try row.get("assigned_user"),
             isProvisioned: try row.get("provisioned"), needsReset: try row.get("needs_reset"),
-            brokenReason: try row.get("broken_reason"), addedAt: try row.get("added_at"))
+            brokenReason: try row.get("broken_reason"), addedAt: try row.get("added_at"),
+            connectURI: try row.get("connect_uri"))
     }
 }
 

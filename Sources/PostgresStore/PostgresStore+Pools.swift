@@ -51,7 +51,18 @@ extension PostgresStore {
         }
     }
 
-    public func addVMs(_ names: [String], toPool pool: String, now: Date) async throws {
+    public func setConnectURI(_ connectURI: String, others: [String], ofPool pool: String) async throws {
+        try await statement { db, logger in
+            let updated = try await db.count(
+                """
+                UPDATE pools SET connect_uri = \(connectURI), other_connect_uris = \(ConnectURIList.column(others))
+                WHERE name = \(pool) RETURNING 1
+                """, logger: logger)
+            guard updated == 1 else { throw StoreError.poolNotFound(pool) }
+        }
+    }
+
+    public func addVMs(_ names: [String], toPool pool: String, hosts: [String: String], now: Date) async throws {
         try await transaction { db, logger in
             guard try await Self.lockPool(db, logger, named: pool) != nil else { throw StoreError.poolNotFound(pool) }
             for name in names {
@@ -61,7 +72,8 @@ extension PostgresStore {
                     throw StoreError.vmInPool(vm: name, pool: holder)
                 }
                 try await db.run(
-                    "INSERT INTO vms (name, pool_name, added_at) VALUES (\(name), \(pool), \(now))", logger: logger)
+                    "INSERT INTO vms (name, pool_name, added_at, connect_uri) VALUES (\(name), \(pool), \(now), \(hosts[name]))",
+                    logger: logger)
             }
         }
     }
@@ -90,9 +102,10 @@ extension PostgresStore {
         let template = pool.template
         let added = try await db.count(
             """
-            INSERT INTO pools (name, connect_uri, desktop_mode, template_xml, base_image, storage_pool, max_vms,
-                gpu_mode, gpu_mdev_type, hide_hypervisor, hyperv_vendor_id, created_at)
-            VALUES (\(pool.name), \(pool.connectURI), \(pool.desktopMode.rawValue), \(template?.domainXML),
+            INSERT INTO pools (name, connect_uri, other_connect_uris, desktop_mode, template_xml, base_image,
+                storage_pool, max_vms, gpu_mode, gpu_mdev_type, hide_hypervisor, hyperv_vendor_id, created_at)
+            VALUES (\(pool.name), \(pool.connectURI), \(ConnectURIList.column(pool.otherConnectURIs)),
+                \(pool.desktopMode.rawValue), \(template?.domainXML),
                 \(template?.baseImage), \(template?.storagePool), \(template?.maxVMs), \(template?.gpu?.modeColumn),
                 \(template?.gpu?.mediatedTypeColumn), \(template?.hideHypervisor ?? false), \(template?.hypervVendorID),
                 \(pool.createdAt))

@@ -58,9 +58,10 @@ extension PostgresStore {
             for vm in snapshot.vms {
                 try await db.run(
                     """
-                    INSERT INTO vms (name, pool_name, added_at, assigned_user, provisioned, needs_reset, broken_reason)
+                    INSERT INTO vms (name, pool_name, added_at, assigned_user, provisioned, needs_reset, broken_reason,
+                        connect_uri)
                     VALUES (\(vm.name), \(vm.pool), \(vm.addedAt), \(vm.assignedUser), \(vm.isProvisioned), \(vm.needsReset),
-                        \(vm.brokenReason))
+                        \(vm.brokenReason), \(vm.connectURI))
                     """, logger: logger)
             }
             for session in snapshot.sessions {

@@ -53,6 +53,14 @@ extension PostgresStore {
         }
     }
 
+    public func setConnectURI(_ connectURI: String?, ofVM vm: String, inPool pool: String) async throws {
+        try await updateVM(vm, pool: pool) { db, logger in
+            try await db.count(
+                "UPDATE vms SET connect_uri = \(connectURI) WHERE pool_name = \(pool) AND name = \(vm) RETURNING 1",
+                logger: logger)
+        }
+    }
+
     public func markProvisioned(vm: String, pool: String, _ provisioned: Bool) async throws {
         try await updateVM(vm, pool: pool) { db, logger in
             try await db.count(

@@ -127,20 +127,27 @@ public enum ConsoleRoute: String, Sendable, CaseIterable, Codable {
 /// A pool of desktops that live on one libvirt connection.
 public struct PoolRecord: Sendable, Equatable, Codable {
     public var name: String
-    /// libvirt connection URI of the hypervisor holding the pool's VMs, e.g. `qemu:///system`.
+    /// libvirt connection URI of the pool's first hypervisor host, e.g. `qemu:///system`: where its VMs live unless
+    /// they say otherwise.
     public var connectURI: String
+    /// The connection URIs of the pool's other hosts, in the order the admin gave them.
+    public var otherConnectURIs: [String]
     public var desktopMode: DesktopMode
     /// Set for pools whose VMs the broker creates itself; nil for pools of existing VMs.
     public var template: PoolTemplate?
     public var policy: PoolPolicy
     public var createdAt: Date
 
+    /// Every host of the pool, its first one first.
+    public var connectURIs: [String] { [connectURI] + otherConnectURIs }
+
     public init(
-        name: String, connectURI: String, desktopMode: DesktopMode = .pooled, template: PoolTemplate? = nil,
-        policy: PoolPolicy = PoolPolicy(), createdAt: Date
+        name: String, connectURI: String, otherConnectURIs: [String] = [], desktopMode: DesktopMode = .pooled,
+        template: PoolTemplate? = nil, policy: PoolPolicy = PoolPolicy(), createdAt: Date
     ) {
         self.name = name
         self.connectURI = connectURI
+        self.otherConnectURIs = otherConnectURIs
         self.desktopMode = desktopMode
         self.template = template
         self.policy = policy
@@ -163,11 +170,14 @@ public struct VMRecord: Sendable, Equatable, Codable {
     /// Why the broker stopped handing the VM out; nil for a healthy VM.
     public var brokenReason: String?
     public var addedAt: Date
+    /// The libvirt connection URI of the host the VM lives on; nil: its pool's first host.
+    public var connectURI: String?
 
     public init(
         name: String, pool: String, assignedUser: String? = nil, isProvisioned: Bool = true, needsReset: Bool = false,
-        brokenReason: String? = nil, addedAt: Date
+        brokenReason: String? = nil, addedAt: Date, connectURI: String? = nil
     ) {
+        self.connectURI = connectURI
         self.name = name
         self.pool = pool
         self.assignedUser = assignedUser

@@ -9,4 +9,5 @@ public enum SchemaMigrations {
     /// On PostgreSQL a trigger announces every session change (`NOTIFY saffron_sessions`); SQLite, used by one
     /// broker, has nothing to announce and records the step only.
     public static let sessionAnnouncements = "v20: session changes announced to every broker"
+    public static let poolHosts = "v21: pools over several libvirt hosts, each VM on one of them"
 }

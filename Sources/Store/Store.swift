@@ -50,8 +50,11 @@ public protocol Store: Sendable {
     func pools() async throws -> [PoolRecord]
     /// Replaces a pool's policy.
     func updatePolicy(_ policy: PoolPolicy, ofPool pool: String) async throws
-    /// Adds domains to a pool in one transaction: all or none.
-    func addVMs(_ names: [String], toPool pool: String, now: Date) async throws
+    /// Replaces a pool's hosts: its first one and the others.
+    func setConnectURI(_ connectURI: String, others: [String], ofPool pool: String) async throws
+    /// Adds domains to a pool in one transaction: all or none. `hosts` names the host of each VM that does not live
+    /// on the pool's first host.
+    func addVMs(_ names: [String], toPool pool: String, hosts: [String: String], now: Date) async throws
     func vms(inPool pool: String) async throws -> [VMRecord]
     /// One VM of a pool, or nil when the pool has none of that name.
     func vm(named name: String, inPool pool: String) async throws -> VMRecord?
@@ -60,6 +63,8 @@ public protocol Store: Sendable {
     func spareCandidate(inPool pool: String, excluding: Set<String>, now: Date) async throws -> String?
     /// Records whether a template pool's VM exists in libvirt (domain and overlay).
     func markProvisioned(vm: String, pool: String, _ provisioned: Bool) async throws
+    /// Records the host a VM lives on (nil: its pool's first host), before a template pool's VM is created there.
+    func setConnectURI(_ connectURI: String?, ofVM vm: String, inPool pool: String) async throws
     /// A reset VM is free again: no longer waiting for its reset, and to be created anew (not provisioned).
     func finishReset(vm: String, pool: String) async throws
     /// Marks a VM broken with a reason for admins (claims pass it over), or healthy again with nil.
@@ -176,6 +181,11 @@ public protocol Store: Sendable {
 
 extension Store {
     public func prepare() async throws {}
+
+    /// Adds domains that live on the pool's first host.
+    public func addVMs(_ names: [String], toPool pool: String, now: Date) async throws {
+        try await addVMs(names, toPool: pool, hosts: [:], now: now)
+    }
 
     public var announcesSessionChanges: Bool { false }
 

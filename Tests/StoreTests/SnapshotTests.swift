@@ -8,8 +8,9 @@ import Testing
     static func filledStore(_ backend: Backend) async throws -> any Store {
         let at = Date(timeIntervalSince1970: 1_800_000_000)
         let (store, _) = try await makeEmptyStore(backend)
-        try await store.addPool(PoolRecord(name: "office", connectURI: "test:///default", createdAt: at))
-        try await store.addVMs(["desk1", "desk2"], toPool: "office", now: at)
+        try await store.addPool(
+            PoolRecord(name: "office", connectURI: "test:///default", otherConnectURIs: ["qemu+tcp://198.18.5.2/system"], createdAt: at))
+        try await store.addVMs(["desk1", "desk2"], toPool: "office", hosts: ["desk2": "qemu+tcp://198.18.5.2/system"], now: at)
         for (name, admin) in [("alice", true), ("bob", false)] {
             try await store.addUser(UserRecord(name: name, passwordHash: "hash-\(name)", isAdmin: admin, createdAt: at))
         }

@@ -217,6 +217,10 @@ enum SQLiteMigrations {
             try db.execute(sql: "ALTER TABLE sessions ADD COLUMN public_address TEXT")
         }
         migrator.registerMigration(SchemaMigrations.sessionAnnouncements) { _ in }
+        migrator.registerMigration(SchemaMigrations.poolHosts) { db in
+            try db.execute(sql: "ALTER TABLE pools ADD COLUMN other_connect_uris TEXT NOT NULL DEFAULT '[]'")
+            try db.execute(sql: "ALTER TABLE vms ADD COLUMN connect_uri TEXT")
+        }
         return migrator
     }
 }

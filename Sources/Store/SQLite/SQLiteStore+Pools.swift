@@ -35,7 +35,16 @@ extension SQLiteStore {
         }
     }
 
-    public func addVMs(_ names: [String], toPool pool: String, now: Date) async throws {
+    public func setConnectURI(_ connectURI: String, others: [String], ofPool pool: String) async throws {
+        try await write { db in
+            guard try Self.fetchPool(db, named: pool) != nil else { throw StoreError.poolNotFound(pool) }
+            try db.execute(
+                sql: "UPDATE pools SET connect_uri = ?, other_connect_uris = ? WHERE name = ?",
+                arguments: [connectURI, ConnectURIList.column(others), pool])
+        }
+    }
+
+    public func addVMs(_ names: [String], toPool pool: String, hosts: [String: String], now: Date) async throws {
         try await write { db in
             guard try Self.fetchPool(db, named: pool) != nil else { throw StoreError.poolNotFound(pool) }
             for name in names {
@@ -43,8 +52,8 @@ extension SQLiteStore {
                     throw StoreError.vmInPool(vm: name, pool: holder)
                 }
                 try db.execute(
-                    sql: "INSERT INTO vms (name, pool_name, added_at) VALUES (?, ?, ?)",
-                    arguments: [name, pool, now])
+                    sql: "INSERT INTO vms (name, pool_name, added_at, connect_uri) VALUES (?, ?, ?, ?)",
+                    arguments: [name, pool, now, hosts[name]])
             }
         }
     }
@@ -71,12 +80,13 @@ extension SQLiteStore {
     static func insertPool(_ db: Database, _ pool: PoolRecord) throws {
         try db.execute(
             sql: """
-                INSERT INTO pools (name, connect_uri, desktop_mode, template_xml, base_image, storage_pool, max_vms,
-                    gpu_mode, gpu_mdev_type, hide_hypervisor, hyperv_vendor_id, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO pools (name, connect_uri, other_connect_uris, desktop_mode, template_xml, base_image,
+                    storage_pool, max_vms, gpu_mode, gpu_mdev_type, hide_hypervisor, hyperv_vendor_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                pool.name, pool.connectURI, pool.desktopMode.rawValue, pool.template?.domainXML,
+                pool.name, pool.connectURI, ConnectURIList.column(pool.otherConnectURIs), pool.desktopMode.rawValue,
+                pool.template?.domainXML,
                 pool.template?.baseImage, pool.template?.storagePool, pool.template?.maxVMs,
                 pool.template?.gpu?.modeColumn, pool.template?.gpu?.mediatedTypeColumn,
                 pool.template?.hideHypervisor ?? false, pool.template?.hypervVendorID, pool.createdAt,
@@ -123,6 +133,7 @@ extension PoolRecord {
             consoleRoute: ConsoleRoute(rawValue: row["console_route"]) ?? .direct)
         self.init(
             name: row["name"], connectURI: row["connect_uri"],
+            otherConnectURIs: ConnectURIList.uris(inColumn: row["other_connect_uris"]),
             desktopMode: DesktopMode(rawValue: row["desktop_mode"]) ?? .pooled, template: template, policy: policy,
             createdAt: row["created_at"])
     }
@@ -133,6 +144,6 @@ extension VMRecord {
         self.init(
             name: row["name"], pool: row["pool_name"], assignedUser: row["assigned_user"],
             isProvisioned: row["provisioned"], needsReset: row["needs_reset"], brokenReason: row["broken_reason"],
-            addedAt: row["added_at"])
+            addedAt: row["added_at"], connectURI: row["connect_uri"])
     }
 }

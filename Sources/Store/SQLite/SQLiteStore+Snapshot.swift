@@ -49,10 +49,14 @@ extension SQLiteStore {
             for vm in snapshot.vms {
                 try db.execute(
                     sql: """
-                        INSERT INTO vms (name, pool_name, added_at, assigned_user, provisioned, needs_reset, broken_reason)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO vms (name, pool_name, added_at, assigned_user, provisioned, needs_reset, broken_reason,
+                            connect_uri)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                         """,
-                    arguments: [vm.name, vm.pool, vm.addedAt, vm.assignedUser, vm.isProvisioned, vm.needsReset, vm.brokenReason])
+                    arguments: [
+                        vm.name, vm.pool, vm.addedAt, vm.assignedUser, vm.isProvisioned, vm.needsReset, vm.brokenReason,
+                        vm.connectURI,
+                    ])
             }
             for session in snapshot.sessions {
                 try db.execute(

@@ -59,6 +59,10 @@ extension SQLiteStore {
         try await updateVM(vm, pool: pool, set: "provisioned = ?", [provisioned])
     }
 
+    public func setConnectURI(_ connectURI: String?, ofVM vm: String, inPool pool: String) async throws {
+        try await updateVM(vm, pool: pool, set: "connect_uri = ?", [connectURI])
+    }
+
     public func finishReset(vm: String, pool: String) async throws {
         try await updateVM(vm, pool: pool, set: "needs_reset = 0, provisioned = 0", [])
     }
