@@ -29,15 +29,13 @@ extension Broker {
         let sessions = try await store.sessions()
         let grants = try await store.poolGrants()
         var views: [PoolView] = []
-        var censuses: [String: DomainCensus?] = [:]  // one per connection, however many pools share it
+        var censuses: [String: Result<DomainCensus, BrokerError>] = [:]  // one per host, however many pools share it
         for summary in try await store.poolSummaries() where name == nil || summary.pool.name == name {
-            let uri = summary.pool.connectURI
-            if censuses[uri] == nil { censuses[uri] = .some(try? await hypervisor.domainCensus(on: uri)) }
-            let running = censuses[uri] ?? nil
+            let census = await self.census(of: summary.pool, known: &censuses)
             let vms = try await store.vms(inPool: summary.pool.name).map { vm in
                 PoolVMView(
                     record: vm, session: sessions.first { $0.pool == vm.pool && $0.vm == vm.name },
-                    running: running.map { $0.running.contains(vm.name) })
+                    running: census.knows(vm, of: summary.pool) ? census.domains.running.contains(vm.name) : nil)
             }
             views.append(
                 PoolView(pool: summary.pool, vms: vms, freeVMCount: summary.freeVMCount, access: grants[summary.pool.name] ?? []))

@@ -40,12 +40,17 @@ extension Broker {
     /// Every libvirt host some pool lives on, with whether it answers and what runs there.
     public func hosts() async throws -> [HostView] {
         let pools = try await store.pools()
-        let byHost = Dictionary(grouping: pools, by: \.connectURI)
+        var byHost: [String: [PoolRecord]] = [:]
+        for pool in pools {
+            for host in pool.connectURIs { byHost[host, default: []].append(pool) }
+        }
         var views: [HostView] = []
         for connect in byHost.keys.sorted() {
             let hostPools = byHost[connect] ?? []
             var vmNames: Set<String> = []
-            for pool in hostPools { vmNames.formUnion(try await store.vms(inPool: pool.name).map(\.name)) }
+            for pool in hostPools {
+                vmNames.formUnion(try await store.vms(inPool: pool.name).filter { Self.ref($0, of: pool).connectURI == connect }.map(\.name))
+            }
             var view = HostView(
                 connect: connect, pools: hostPools.map(\.name).sorted(), reachable: false, poolVMs: vmNames.count)
             do {

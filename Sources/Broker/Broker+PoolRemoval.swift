@@ -8,18 +8,18 @@ extension Broker {
     public func removeVMs(_ names: [String], fromPool poolName: String, by actor: String = AuditLog.cliActor) async throws {
         guard let pool = try await store.pool(named: poolName) else { throw BrokerError(StoreError.poolNotFound(poolName)) }
         guard !names.isEmpty else { throw BrokerError.badRequest("Name at least one VM to remove.") }
-        let known = Set(try await store.vms(inPool: poolName).map(\.name))
+        let records = Dictionary(try await store.vms(inPool: poolName).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let held = Set(try await store.sessions().filter { $0.pool == poolName }.map(\.vm))
         for name in names {
-            guard known.contains(name) else {
+            guard records[name] != nil else {
                 throw BrokerError.vmNotInPool(name, pool: poolName)
             }
             guard !held.contains(name) else { throw BrokerError(StoreError.vmInUse(name)) }
         }
         for name in names {
             try await BrokerError.mapping { try await store.removeVM(name, fromPool: poolName) }
-            if let template = pool.template {
-                try await hypervisor.discard(VMRef(connectURI: pool.connectURI, domain: name), from: template)
+            if let template = pool.template, let record = records[name] {
+                try await hypervisor.discard(Self.ref(record, of: pool), from: template)
             }
             logger.info("removed \(name) from pool \(poolName)\(pool.template == nil ? "" : " and threw it away")")
             await audit.record(
@@ -50,7 +50,7 @@ extension Broker {
         if let template = pool.template {
             for vm in vms {
                 do {
-                    try await hypervisor.discard(VMRef(connectURI: pool.connectURI, domain: vm.name), from: template)
+                    try await hypervisor.discard(Self.ref(vm, of: pool), from: template)
                 } catch {
                     logger.error("pool \(poolName) is deleted but \(vm.name) could not be thrown away: \(error)")
                 }

@@ -3,21 +3,34 @@ import Logging
 import Store
 
 extension Broker {
-    /// Creates a template pool's VM if it does not exist yet (first handout of that VM, or after a reset). A VM
-    /// that cannot be created leaves the pool again, so its name is free for a later try.
-    func provisionIfNeeded(_ vm: String, of pool: PoolRecord) async throws {
+    /// Creates a template pool's VM if it does not exist yet (first handout of that VM, or after a reset), on the
+    /// pool's host with the most room that answers (see `placementOrder`); a host that fails to create it is
+    /// passed over for the next. Returns where the VM lives. A VM that cannot be created leaves the pool again, so
+    /// its name is free for a later try.
+    @discardableResult
+    func provisionIfNeeded(_ vm: String, of pool: PoolRecord) async throws -> VMRef {
         guard let template = pool.template,
             let record = try await store.vm(named: vm, inPool: pool.name), !record.isProvisioned
-        else { return }
+        else { return try await ref(ofVM: vm, in: pool) }
         let started = ContinuousClock.now
-        do {
-            try await hypervisor.provision(VMRef(connectURI: pool.connectURI, domain: vm), from: template)
-        } catch {
-            logger.error("could not create \(vm) of pool \(pool.name) from its template: \(error)")
-            throw error
+        var failure: (any Error)?
+        for host in try await placementOrder(for: pool) {
+            let placed = VMRef(connectURI: host, domain: vm)
+            do {
+                // Recorded first, so that a broker stopped halfway knows where to throw leftovers away.
+                try await store.setConnectURI(host == pool.connectURI ? nil : host, ofVM: vm, inPool: pool.name)
+                try await hypervisor.provision(placed, from: template)
+            } catch {
+                logger.error("could not create \(vm) of pool \(pool.name) from its template on \(host): \(error)")
+                failure = error
+                continue
+            }
+            try await store.markProvisioned(vm: vm, pool: pool.name, true)
+            let whereText = pool.otherConnectURIs.isEmpty ? "" : " on \(host)"
+            logger.info("created \(vm) of pool \(pool.name) from its template\(whereText) in \((ContinuousClock.now - started).millisecondsText)")
+            return placed
         }
-        try await store.markProvisioned(vm: vm, pool: pool.name, true)
-        logger.info("created \(vm) of pool \(pool.name) from its template in \((ContinuousClock.now - started).millisecondsText)")
+        throw failure ?? BrokerError.hypervisor("No host of pool \(pool.name) could create \(vm).")
     }
 
     /// Resets a VM marked for it (a volatile desktop whose session ended, an unassigned one): powered off, domain
@@ -27,7 +40,7 @@ extension Broker {
             let record = try? await store.vm(named: vm, inPool: pool.name), record.needsReset
         else { return }
         do {
-            try await hypervisor.discard(VMRef(connectURI: pool.connectURI, domain: vm), from: template)
+            try await hypervisor.discard(Self.ref(record, of: pool), from: template)
             try await store.finishReset(vm: vm, pool: pool.name)
             logger.info("reset \(vm) of pool \(pool.name): its overlay is gone, the next user gets a fresh one")
         } catch {
@@ -58,14 +71,14 @@ extension Broker {
     /// handout; any other VM (a persistent desktop keeps its user's data) is handed out as it is: fix it first.
     public func repair(vm: String, inPool poolName: String, by actor: String = AuditLog.cliActor) async throws {
         guard let pool = try await store.pool(named: poolName) else { throw BrokerError(StoreError.poolNotFound(poolName)) }
-        guard try await store.vm(named: vm, inPool: poolName) != nil else {
+        guard let record = try await store.vm(named: vm, inPool: poolName) else {
             throw BrokerError.vmNotInPool(vm, pool: poolName)
         }
         if try await store.sessions().contains(where: { $0.pool == poolName && $0.vm == vm }) {
             throw BrokerError(StoreError.vmInUse(vm))
         }
         if let template = pool.template, pool.desktopMode == .volatile {
-            try await hypervisor.discard(VMRef(connectURI: pool.connectURI, domain: vm), from: template)
+            try await hypervisor.discard(Self.ref(record, of: pool), from: template)
             try await BrokerError.mapping { try await store.markProvisioned(vm: vm, pool: poolName, false) }
         }
         try await BrokerError.mapping { try await store.markBroken(vm: vm, pool: poolName, reason: nil) }

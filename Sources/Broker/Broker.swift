@@ -99,6 +99,6 @@ public struct Broker: Sendable {
 
     func vmRef(for session: SessionRecord) async throws -> VMRef {
         guard let pool = try await store.pool(named: session.pool) else { throw BrokerError(StoreError.poolNotFound(session.pool)) }
-        return VMRef(connectURI: pool.connectURI, domain: session.vm)
+        return try await ref(ofVM: session.vm, in: pool)
     }
 }

@@ -20,8 +20,40 @@ public actor FakeHypervisor: Hypervisor {
     /// Runs inside `startIfNeeded` before the VM counts as running (something happening while it boots).
     var whileStarting: (@Sendable (String) async -> Void)?
 
-    public init(_ names: [String]) {
+    /// The host each VM lives on, by connection URI; a VM not named here is on every host (one-host tests).
+    public private(set) var hostOf: [String: String]
+    /// Hosts that do not answer: every call to them fails as an unreachable libvirt does.
+    public private(set) var downHosts: Set<String> = []
+    /// Free memory per host; 8 GiB for a host not named.
+    public private(set) var freeMemory: [String: UInt64] = [:]
+    /// Where each VM was last started.
+    public private(set) var startedOn: [String: String] = [:]
+
+    public init(_ names: [String], hosts: [String: String] = [:]) {
         vms = Dictionary(uniqueKeysWithValues: names.map { ($0, VM()) })
+        hostOf = hosts
+    }
+
+    public func setDown(_ host: String, _ down: Bool = true) {
+        if down { downHosts.insert(host) } else { downHosts.remove(host) }
+    }
+    public func setFreeMemory(_ bytes: UInt64, on host: String) { freeMemory[host] = bytes }
+
+    /// Throws as `LibvirtHypervisor` does for a host that does not answer.
+    private func reach(_ host: String) throws {
+        guard !downHosts.contains(host) else {
+            throw BrokerError(code: "hypervisor_unavailable", message: "libvirt at \(host) does not answer", httpStatus: 503)
+        }
+    }
+
+    /// Whether `vm` is defined on the host it is asked on.
+    private func lives(_ vm: VMRef) -> Bool {
+        vms[vm.domain] != nil && (hostOf[vm.domain] ?? vm.connectURI) == vm.connectURI
+    }
+
+    public func freeMemory(on connectURI: String) async throws -> UInt64 {
+        try reach(connectURI)
+        return freeMemory[connectURI] ?? 8 << 30
     }
 
     /// Makes the VMs' SPICE servers offer TLS from their next start.
@@ -30,7 +62,8 @@ public actor FakeHypervisor: Hypervisor {
     }
 
     public func prepareForPool(_ vm: VMRef) async throws {
-        guard let state = vms[vm.domain] else {
+        try reach(vm.connectURI)
+        guard let state = vms[vm.domain], lives(vm) else {
             throw BrokerError(code: "vm_not_found", message: "Domain not found: \(vm.domain)", httpStatus: 404)
         }
         if state.running && !state.ticketable {
@@ -39,9 +72,11 @@ public actor FakeHypervisor: Hypervisor {
     }
 
     public func startIfNeeded(_ vm: VMRef) async throws -> SpiceEndpoint {
-        if failStart || brokenVMs.contains(vm.domain) {
+        try reach(vm.connectURI)
+        if failStart || brokenVMs.contains(vm.domain) || !lives(vm) {
             throw BrokerError(code: "hypervisor_error", message: "boom", httpStatus: 502)
         }
+        startedOn[vm.domain] = vm.connectURI
         await whileStarting?(vm.domain)
         vms[vm.domain]!.running = true
         let index = vms.keys.sorted().firstIndex(of: vm.domain)!
@@ -68,19 +103,23 @@ public actor FakeHypervisor: Hypervisor {
     var failProvision = false
 
     public func checkTemplate(_ template: PoolTemplate, connectURI: String) async throws {
+        try reach(connectURI)
         if let templateProblem { throw templateProblem }
     }
 
     public func provision(_ vm: VMRef, from template: PoolTemplate) async throws {
+        try reach(vm.connectURI)
         if failProvision { throw BrokerError(code: "hypervisor_error", message: "no space left", httpStatus: 502) }
         if let gpu = template.gpu { gpus[vm.domain] = try placeGPU(gpu, for: vm.domain) }
         vms[vm.domain] = VM()
+        hostOf[vm.domain] = vm.connectURI
         provisioned.append(vm.domain)
     }
 
     public func discard(_ vm: VMRef, from template: PoolTemplate) async throws {
         vms[vm.domain] = nil
         gpus[vm.domain] = nil
+        hostOf[vm.domain] = nil
         discarded.append(vm.domain)
     }
 
@@ -109,8 +148,10 @@ public actor FakeHypervisor: Hypervisor {
     public private(set) var censuses = 0
 
     public func domainCensus(on connectURI: String) async throws -> DomainCensus {
+        try reach(connectURI)
         censuses += 1
-        return DomainCensus(defined: Set(vms.keys), running: Set(vms.filter(\.value.running).map(\.key)))
+        let here = vms.filter { (hostOf[$0.key] ?? connectURI) == connectURI }
+        return DomainCensus(defined: Set(here.keys), running: Set(here.filter(\.value.running).map(\.key)))
     }
 
     /// Forgets a VM, as `virsh undefine` behind the broker's back would.

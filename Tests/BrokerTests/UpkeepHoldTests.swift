@@ -27,7 +27,7 @@ struct UpkeepHoldTests {
         let (claimRead, claimReadSignal) = AsyncStream<Void>.makeStream()
         let (finishClaim, finishClaimSignal) = AsyncStream<Void>.makeStream()
         let earlier = Task {
-            await upkeep.claiming(onConnection: Self.ref.connectURI) { held in
+            await upkeep.claiming(onConnections: [Self.ref.connectURI]) { held in
                 claimReadSignal.yield()
                 for await _ in finishClaim { break }
                 return held
@@ -41,8 +41,8 @@ struct UpkeepHoldTests {
             settled.withLock { $0 = true }
             return held
         }
-        try await Self.waitUntil("the hold") { upkeep.preparing(onConnection: Self.ref.connectURI).contains("lab-001") }
-        let later = await upkeep.claiming(onConnection: Self.ref.connectURI) { $0 }
+        try await Self.waitUntil("the hold") { upkeep.preparing(onConnections: [Self.ref.connectURI]).contains("lab-001") }
+        let later = await upkeep.claiming(onConnections: [Self.ref.connectURI]) { $0 }
         #expect(later == ["lab-001"], "a handout after the hold must leave the VM alone")
         #expect(settled.withLock { $0 } == false, "the hold settled while an earlier handout was still claiming")
 

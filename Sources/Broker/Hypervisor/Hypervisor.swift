@@ -58,6 +58,8 @@ public protocol Hypervisor: Sendable {
 
     /// The domains defined on the connection, and which of them run.
     func domainCensus(on connectURI: String) async throws -> DomainCensus
+    /// The host's free memory in bytes, for placing new VMs on the host with the most room.
+    func freeMemory(on connectURI: String) async throws -> UInt64
     /// Asks the guest to shut down (ACPI power button); it may take its time, or ignore it.
     func shutDown(_ vm: VMRef) async throws
     /// Stops the VM at once, like pulling the power cord; a VM already off is fine.

@@ -10,6 +10,12 @@ extension LibvirtHypervisor {
         }
     }
 
+    public func freeMemory(on connectURI: String) async throws -> UInt64 {
+        try await withConnection(to: VMRef(connectURI: connectURI, domain: "")) { connection in
+            try await connection.freeMemory()
+        }
+    }
+
     public func shutDown(_ vm: VMRef) async throws {
         try await withConnection(to: vm) { connection in
             guard try await connection.domain(named: vm.domain).state == .running else { return }

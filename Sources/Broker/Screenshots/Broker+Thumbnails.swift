@@ -19,7 +19,7 @@ extension Broker {
             throw BrokerError.vmNotInPool(vm, pool: poolName)
         }
         guard record.isProvisioned else { throw BrokerError.vmNotRunning(vm) }
-        let shot = try await hypervisor.screenshot(of: VMRef(connectURI: pool.connectURI, domain: vm))
+        let shot = try await hypervisor.screenshot(of: Self.ref(record, of: pool))
         let made = await Blocking.run {
             Result { try Thumbnail.png(of: shot.bytes, mimeType: shot.mimeType, maxWidth: Self.thumbnailWidth) }
         }

@@ -52,12 +52,12 @@ extension Broker {
         claim.publicAddress = settings.publicAddress
         claim.another = another
         claim.preferredVMs = upkeep.readySpares(ofPool: pool)
-        let connectURI = try await store.pool(named: pool)?.connectURI ?? ""
+        guard let record = try await store.pool(named: pool) else { throw BrokerError(StoreError.poolNotFound(pool)) }
         var lastVMFailure: BrokerError?
-        while claim.excludedVMs.count < Self.maxStartAttempts {
+        for _ in 0..<Self.maxStartAttempts {
             let result: ClaimResult
             do {
-                result = try await self.claim(claim, onConnection: connectURI)
+                result = try await self.claim(claim, onConnections: Set(record.connectURIs))
             } catch let error as BrokerError where error.code == "no_free_vm" && lastVMFailure != nil {
                 throw lastVMFailure!
             }
@@ -70,8 +70,15 @@ extension Broker {
                     return Handout(session: try await bringUp(session), isNew: true)
                 } catch {
                     logger.error("handout of \(session.vm) to \(user.name) failed: \(error)")
+                    let host = try? await ref(ofVM: session.vm, in: record).connectURI
                     await giveBack(session, after: error)
-                    guard let failure = error as? BrokerError, Self.vmFaultCodes.contains(failure.code) else { throw error }
+                    guard let failure = error as? BrokerError else { throw error }
+                    if failure.code == "hypervisor_unavailable", let host, record.connectURIs.count > 1 {
+                        // A host of the pool is down: its VMs wait, the others' are tried.
+                        claim.excludedVMs.formUnion(try await vmNames(onHost: host, of: record))
+                    } else if !Self.vmFaultCodes.contains(failure.code) {
+                        throw error
+                    }
                     lastVMFailure = failure
                     claim.excludedVMs.insert(session.vm)
                     claim.newSessionID = UUID().uuidString.lowercased()
@@ -83,11 +90,11 @@ extension Broker {
 
     /// Claims a VM in the store, leaving alone the VMs pool upkeep holds. The user's own persistent desktop, held
     /// for a moment (a shutdown being requested), is waited for up to `busyPatience`.
-    private func claim(_ claim: DesktopClaim, onConnection connectURI: String) async throws -> ClaimResult {
+    private func claim(_ claim: DesktopClaim, onConnections connectURIs: Set<String>) async throws -> ClaimResult {
         let deadline = ContinuousClock.now + Self.busyPatience
         while true {
             do {
-                return try await upkeep.claiming(onConnection: connectURI) { held in
+                return try await upkeep.claiming(onConnections: connectURIs) { held in
                     var claim = claim
                     claim.busyVMs = held
                     return try await BrokerError.mapping { try await store.claimDesktop(claim) }
@@ -110,8 +117,7 @@ extension Broker {
     /// forwarding rule.
     private func bringUp(_ session: SessionRecord) async throws -> SessionRecord {
         guard let pool = try await store.pool(named: session.pool) else { throw BrokerError(StoreError.poolNotFound(session.pool)) }
-        try await provisionIfNeeded(session.vm, of: pool)
-        let vm = VMRef(connectURI: pool.connectURI, domain: session.vm)
+        let vm = try await provisionIfNeeded(session.vm, of: pool)
         try await awaitRequestedShutdown(of: vm)
         let endpoint = try await hypervisor.startIfNeeded(vm)
         let ready = try await store.markReady(

@@ -30,7 +30,7 @@ extension Broker {
         let ticket = TicketGenerator.newTicket()
         let validity = pool.policy.ticketValiditySeconds.map(TimeInterval.init) ?? settings.ticketValidity
         let validUntil = try await hypervisor.setTicket(
-            ticket, on: VMRef(connectURI: pool.connectURI, domain: session.vm), validFor: validity)
+            ticket, on: try await ref(ofVM: session.vm, in: pool), validFor: validity)
         upkeep.noteTicket(session: session.id, at: now)
         return (ticket, validUntil)
     }

@@ -14,7 +14,7 @@ extension Broker {
     ) async {
         guard pool.desktopMode == .persistent, let idleLimit = pool.policy.idleShutdownSeconds else { return }
         for vm in vms where vm.assignedUser != nil {
-            let ref = VMRef(connectURI: pool.connectURI, domain: vm.name)
+            let ref = Self.ref(vm, of: pool)
             guard running.contains(vm.name), !held.contains(vm.name) else {
                 upkeep.state.withLock { state in
                     state.idleSince[ref] = nil

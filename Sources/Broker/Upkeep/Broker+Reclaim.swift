@@ -6,9 +6,12 @@ extension Broker {
     /// Ends the pool's sessions that nobody uses, as its policy says: no viewer attached within the attach window
     /// after the handout (or the last ticket), or the viewer left longer ago than the disconnect grace. A persistent
     /// desktop stays its user's; a volatile one is reset.
-    func reclaimUnusedSessions(of pool: PoolRecord, _ sessions: [SessionRecord], now: Date) async {
+    /// `vms` are the pool's VMs, to know where each lives.
+    func reclaimUnusedSessions(of pool: PoolRecord, _ sessions: [SessionRecord], vms: [VMRecord], now: Date) async {
+        let hosts = Dictionary(vms.map { ($0.name, Self.ref($0, of: pool).connectURI) }, uniquingKeysWith: { first, _ in first })
         for session in sessions where session.state == .ready {
-            guard let reason = reclaimReason(session, of: pool, now: now) else { continue }
+            let vm = VMRef(connectURI: hosts[session.vm] ?? pool.connectURI, domain: session.vm)
+            guard let reason = reclaimReason(session, on: vm, of: pool, now: now) else { continue }
             do {
                 try await endSession(id: session.id, requestedBy: nil, reason: "the pool's policy: \(reason)")
             } catch let error as BrokerError where error.code == "session_not_found" {
@@ -20,8 +23,8 @@ extension Broker {
     }
 
     /// Why the session should be taken back now, or nil while it is in use or within its windows.
-    func reclaimReason(_ session: SessionRecord, of pool: PoolRecord, now: Date) -> String? {
-        let presence = presence.presence(of: VMRef(connectURI: pool.connectURI, domain: session.vm))
+    func reclaimReason(_ session: SessionRecord, on vm: VMRef, of pool: PoolRecord, now: Date) -> String? {
+        let presence = presence.presence(of: vm)
         guard !presence.isAttached else { return nil }
         let ticket = upkeep.lastTicket(session: session.id)
         if let changed = presence.changedAt, changed >= session.createdAt {

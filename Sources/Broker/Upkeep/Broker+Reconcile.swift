@@ -12,9 +12,11 @@ extension Broker {
     /// a volatile template pool, to be created again.
     ///
     /// `sessions` must have been read before `census` was taken, so a session handed out meanwhile is not taken
-    /// for one whose VM stopped.
-    func reconcile(_ pool: PoolRecord, sessions: [SessionRecord], vms: [VMRecord], census: DomainCensus) async {
-        for session in sessions where session.state == .ready && !census.running.contains(session.vm) {
+    /// for one whose VM stopped. VMs on a host that did not answer are left as they are.
+    func reconcile(_ pool: PoolRecord, sessions: [SessionRecord], vms: [VMRecord], census: PoolCensus) async {
+        let known = Set(vms.filter { census.knows($0, of: pool) }.map(\.name))
+        for session in sessions
+        where session.state == .ready && known.contains(session.vm) && !census.domains.running.contains(session.vm) {
             do {
                 try await endSession(id: session.id, requestedBy: nil, reason: "reconciliation: its VM \(session.vm) is not running")
             } catch let error as BrokerError where error.code == "session_not_found" {
@@ -24,7 +26,10 @@ extension Broker {
             }
         }
         let held = Set(sessions.map(\.vm))
-        for vm in vms where vm.isProvisioned && vm.brokenReason == nil && !held.contains(vm.name) && !census.defined.contains(vm.name) {
+        for vm in vms
+        where vm.isProvisioned && vm.brokenReason == nil && !held.contains(vm.name) && known.contains(vm.name)
+            && !census.domains.defined.contains(vm.name)
+        {
             do {
                 if pool.template != nil, pool.desktopMode == .volatile {
                     try await store.markProvisioned(vm: vm.name, pool: pool.name, false)

@@ -6,43 +6,49 @@ import Store
 extension Broker {
     /// Keeps the pool's spares: free VMs running so a handout never waits for a boot. Missing spares are created
     /// (template pools) and booted, at most `bootLimit` at once; spares beyond the wanted number are powered off
-    /// once they have run unused for the pool's linger time.
-    func tendSpares(of pool: PoolRecord, vms: [VMRecord], held: Set<String>, running: Set<String>, now: Date) async {
-        let preparing = upkeep.preparing(onConnection: pool.connectURI).intersection(vms.map(\.name))
+    /// once they have run unused for the pool's linger time. VMs in `unreachable` (on a host that does not answer)
+    /// are not booted.
+    func tendSpares(
+        of pool: PoolRecord, vms: [VMRecord], held: Set<String>, running: Set<String>, unreachable: Set<String> = [],
+        now: Date
+    ) async {
+        let preparing = upkeep.preparing(onConnections: Set(pool.connectURIs)).intersection(vms.map(\.name))
         let ready = vms.filter { vm in
             vm.isProvisioned && vm.assignedUser == nil && !vm.needsReset && vm.brokenReason == nil
                 && !held.contains(vm.name) && running.contains(vm.name) && !preparing.contains(vm.name)
         }.map(\.name).sorted()
         upkeep.state.withLock { $0.readySpares[pool.name] = ready }
-        await powerOffSurplus(Array(ready.dropFirst(pool.policy.spares)), of: pool, vms: Set(vms.map(\.name)), now: now)
+        await powerOffSurplus(Array(ready.dropFirst(pool.policy.spares)), of: pool, vms: vms, now: now)
 
         let boots = min(pool.policy.spares - ready.count - preparing.count, pool.policy.bootLimit - preparing.count)
         guard boots > 0 else { return }
-        var chosen: [String] = []
+        var chosen: [(name: String, held: VMRef)] = []
         for _ in 0..<boots {
-            let excluded = running.union(preparing).union(chosen)
+            let excluded = running.union(preparing).union(chosen.map(\.name)).union(unreachable)
             guard let name = try? await store.spareCandidate(inPool: pool.name, excluding: excluded, now: now) else { break }
-            // Held meanwhile by other upkeep: leave it to that.
-            guard upkeep.hold(VMRef(connectURI: pool.connectURI, domain: name)) else { break }
-            chosen.append(name)
+            // Held meanwhile by other upkeep: leave it to that. A VM not created yet is held on the pool's first host.
+            guard let held = try? await ref(ofVM: name, in: pool), upkeep.hold(held) else { break }
+            chosen.append((name, held))
         }
         await withTaskGroup(of: Void.self) { group in
-            for name in chosen {
-                group.addTask { await self.bootSpare(name, of: pool) }
+            for (name, held) in chosen {
+                group.addTask { await self.bootSpare(name, held: held, of: pool) }
             }
         }
     }
 
     /// Creates (if needed) and starts one spare; a VM that fails is handled as in a failed handout.
-    private func bootSpare(_ name: String, of pool: PoolRecord) async {
-        let ref = VMRef(connectURI: pool.connectURI, domain: name)
-        defer { upkeep.release([ref]) }
+    private func bootSpare(_ name: String, held: VMRef, of pool: PoolRecord) async {
+        defer { upkeep.release([held]) }
         let started = ContinuousClock.now
+        var ref = held
         do {
-            try await provisionIfNeeded(name, of: pool)
+            ref = try await provisionIfNeeded(name, of: pool)
             _ = try await hypervisor.startIfNeeded(ref)
             guard await !discardIfRemoved(ref, of: pool) else { return }
             logger.info("spare \(name) of pool \(pool.name) is up after \((ContinuousClock.now - started).millisecondsText)")
+        } catch let error as BrokerError where error.code == "hypervisor_unavailable" {
+            logger.warning("spare \(name) of pool \(pool.name) waits for its host: \(error.message)")
         } catch {
             guard await !discardIfRemoved(ref, of: pool) else { return }
             logger.error("could not prepare spare \(name) of pool \(pool.name): \(error)")
@@ -75,13 +81,14 @@ extension Broker {
 
     /// Powers off spares beyond the wanted number that have run unused for the pool's linger time. Each is held
     /// meanwhile (after handouts already claiming have finished) and checked once more for a session, so a handout
-    /// never gets a VM that is going down. `vms` are all of the pool's VMs: the linger clocks of those no longer
-    /// surplus stop, while other pools on the same connection keep theirs.
-    private func powerOffSurplus(_ surplus: [String], of pool: PoolRecord, vms: Set<String>, now: Date) async {
-        let surplusRefs = Set(surplus.map { VMRef(connectURI: pool.connectURI, domain: $0) })
+    /// never gets a VM that is going down. `vms` are the pool's VMs: the linger clocks of those no longer surplus
+    /// stop, while other pools on the same connection keep theirs.
+    private func powerOffSurplus(_ surplus: [String], of pool: PoolRecord, vms: [VMRecord], now: Date) async {
+        let refs = Dictionary(vms.map { ($0.name, Self.ref($0, of: pool)) }, uniquingKeysWith: { first, _ in first })
+        let surplusRefs = Set(surplus.compactMap { refs[$0] })
+        let poolRefs = Set(refs.values)
         let due = upkeep.state.withLock { state in
-            for ref in state.surplusSince.keys
-            where ref.connectURI == pool.connectURI && vms.contains(ref.domain) && !surplusRefs.contains(ref) {
+            for ref in state.surplusSince.keys where poolRefs.contains(ref) && !surplusRefs.contains(ref) {
                 state.surplusSince[ref] = nil
             }
             return surplusRefs.filter { ref in

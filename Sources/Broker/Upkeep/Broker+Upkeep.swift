@@ -22,25 +22,27 @@ extension Broker {
             return
         }
         let reconciling = upkeep.reconcileDue(at: now, every: Self.reconcileInterval)
-        var censuses: [String: DomainCensus] = [:]  // one per connection, however many pools share it
+        var censuses: [String: Result<DomainCensus, BrokerError>] = [:]  // one per host, however many pools share it
         for pool in pools where await holdsUpkeep(of: pool.name, now: now) {
             let poolSessions = sessions.filter { $0.pool == pool.name }
             do {
-                let census: DomainCensus
-                if let known = censuses[pool.connectURI] {
-                    census = known
-                } else {
-                    census = try await hypervisor.domainCensus(on: pool.connectURI)
-                    censuses[pool.connectURI] = census
+                let census = await census(of: pool, known: &censuses)
+                guard census.unreachable.count < pool.connectURIs.count else {
+                    let why = census.unreachable.values.first ?? ""
+                    throw BrokerError(code: "hypervisor_unavailable", message: why, httpStatus: 503)
                 }
                 if reconciling {
                     await reconcile(pool, sessions: poolSessions, vms: try await store.vms(inPool: pool.name), census: census)
                 }
-                await reclaimUnusedSessions(of: pool, poolSessions, now: now)
-                let vms = try await store.vms(inPool: pool.name)
+                await reclaimUnusedSessions(of: pool, poolSessions, vms: try await store.vms(inPool: pool.name), now: now)
+                // VMs on a host that does not answer are left out of this round: neither idle nor spares.
+                let vms = try await store.vms(inPool: pool.name).filter { census.knows($0, of: pool) }
                 let held = Set(try await store.sessions().filter { $0.pool == pool.name }.map(\.vm))
-                await shutDownIdleDesktops(of: pool, vms: vms, held: held, running: census.running, now: now)
-                await tendSpares(of: pool, vms: vms, held: held, running: census.running, now: now)
+                await shutDownIdleDesktops(of: pool, vms: vms, held: held, running: census.domains.running, now: now)
+                await tendSpares(
+                    of: pool, vms: vms, held: held, running: census.domains.running,
+                    unreachable: Set(try await store.vms(inPool: pool.name).filter { !census.knows($0, of: pool) }.map(\.name)),
+                    now: now)
             } catch {
                 logger.warning("upkeep of pool \(pool.name) skipped: \(error)")
             }

@@ -34,13 +34,14 @@ extension UpkeepState {
         return true
     }
 
-    /// Runs a handout's claim: `body` gets the held VMs of `connectURI`, to leave alone, and claims in the store.
-    func claiming<T>(onConnection connectURI: String, _ body: (Set<String>) async throws -> T) async rethrows -> T {
+    /// Runs a handout's claim: `body` gets the held VMs of `connectURIs` (a pool's hosts), to leave alone, and
+    /// claims in the store.
+    func claiming<T>(onConnections connectURIs: Set<String>, _ body: (Set<String>) async throws -> T) async rethrows -> T {
         let (number, held) = self.state.withLock { state in
             let number = state.nextClaim
             state.nextClaim += 1
             state.claimsInFlight.insert(number)
-            return (number, Set(state.preparing.filter { $0.connectURI == connectURI }.map(\.domain)))
+            return (number, Set(state.preparing.filter { connectURIs.contains($0.connectURI) }.map(\.domain)))
         }
         defer { _ = self.state.withLock { $0.claimsInFlight.remove(number) } }
         return try await body(held)

@@ -87,9 +87,10 @@ public final class UpkeepState: Sendable {
         _ = self.state.withLock { $0.lastTicket.removeValue(forKey: session) }
     }
 
-    /// VMs of the libvirt connection `connectURI` being prepared right now: a handout must not take them.
-    func preparing(onConnection connectURI: String) -> Set<String> {
-        self.state.withLock { state in Set(state.preparing.filter { $0.connectURI == connectURI }.map(\.domain)) }
+    /// VMs of the libvirt connections `connectURIs` (a pool's hosts) being prepared right now: a handout must not
+    /// take them.
+    func preparing(onConnections connectURIs: Set<String>) -> Set<String> {
+        self.state.withLock { state in Set(state.preparing.filter { connectURIs.contains($0.connectURI) }.map(\.domain)) }
     }
 
     /// Spares of `pool` found running and free at the last round, to hand out first.

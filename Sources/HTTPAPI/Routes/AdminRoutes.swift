@@ -72,7 +72,7 @@ struct AdminRoutes {
             access = view.access.map(\.description)
             policy = view.pool.policy
             vms = view.vms.map { vm in
-                let presence = broker.presence.presence(of: VMRef(connectURI: view.pool.connectURI, domain: vm.name))
+                let presence = broker.presence(ofVM: vm.record, in: view.pool)
                 return VM(
                     name: vm.name, created: vm.record.isProvisioned, owner: vm.record.assignedUser,
                     resetting: vm.record.needsReset, broken: vm.record.brokenReason, running: vm.running,
