@@ -10,7 +10,7 @@ struct PoolCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pool", abstract: "Manage desktop pools.", subcommands: [
             Create.self, AddVM.self, List.self, VMs.self, Set.self, Grant.self, Revoke.self, Unassign.self, Repair.self,
-            RemoveVM.self, Delete.self,
+            RemoveVM.self, AddHost.self, RemoveHost.self, Delete.self,
         ])
 
     struct Create: AsyncParsableCommand {
@@ -26,10 +26,15 @@ struct PoolCommand: AsyncParsableCommand {
                 room. When every board is full, users asking for a desktop get 503 gpu_capacity_exhausted until one \
                 is freed. --hide-hypervisor (and --hyperv-vendor-id) hide the VM from guest drivers that refuse to \
                 run under KVM.
+
+                Repeat --connect to spread the pool over several libvirt hosts: a template pool creates each VM on \
+                the host with the most free memory that answers; add-vm finds each existing VM on whichever host \
+                defines it. Add and remove hosts later with add-host and remove-host.
                 """)
         @OptionGroup var options: TargetOptions
         @Argument(help: "Pool name.") var name: String
-        @Option(help: "libvirt connection URI of the pool's hypervisor, e.g. qemu:///system.") var connect: String
+        @Option(help: "libvirt connection URI of a hypervisor host of the pool, e.g. qemu:///system; repeat for several hosts.")
+        var connect: [String] = []
         @Option(help: "What a desktop becomes when its session ends: pooled (existing VMs only), volatile (reset; templates only) or persistent (stays its user's). Default: pooled, or volatile with a template.")
         var desktops: DesktopMode?
         @Option(help: "File with the domain XML the pool's VMs are defined from.") var template: String?
@@ -42,6 +47,7 @@ struct PoolCommand: AsyncParsableCommand {
         @OptionGroup(title: "GPU (template pools)") var gpu: GPUOptions
 
         func validate() throws {
+            if connect.isEmpty { throw ValidationError("Name the pool's host: --connect URI (repeat it for several hosts).") }
             if template == nil, baseImage != nil { throw ValidationError("--base-image goes with --template.") }
             if template != nil, baseImage == nil { throw ValidationError("A template pool needs --base-image too.") }
             try gpu.validate(template: template != nil)
@@ -67,26 +73,29 @@ struct PoolCommand: AsyncParsableCommand {
             }
             if !policy.isEmpty { print("Policy: \(PolicyOptions.describe(pool.policy)).") }
             guard let poolTemplate else {
-                print("Created pool \(name) of \(pool.desktopMode.rawValue) desktops on \(connect). Add VMs: saffron pool add-vm \(name) VM...")
+                print("Created pool \(name) of \(pool.desktopMode.rawValue) desktops on \(hostsText). Add VMs: saffron pool add-vm \(name) VM...")
                 return
             }
             let extras = GPUOptions.describe(poolTemplate).map { ", each with \($0)" } ?? ""
-            print("Created pool \(name) of up to \(maxVMs) \(pool.desktopMode.rawValue) desktops from \(poolTemplate.baseImage)\(extras) on \(connect).")
+            print("Created pool \(name) of up to \(maxVMs) \(pool.desktopMode.rawValue) desktops from \(poolTemplate.baseImage)\(extras) on \(hostsText).")
         }
+
+        private var hostsText: String { connect.joined(separator: ", ") }
 
         private func createLocally(with broker: Broker, template: PoolTemplate?) async throws -> PoolRecord {
             guard let template else {
                 return try await broker.createPool(
-                    name: name, connectURI: connect, desktopMode: desktops ?? .pooled, policy: chosenPolicy, access: access)
+                    name: name, connectURI: connect[0], otherConnectURIs: Array(connect.dropFirst()),
+                    desktopMode: desktops ?? .pooled, policy: chosenPolicy, access: access)
             }
             return try await broker.createTemplatePool(
-                name: name, connectURI: connect, desktopMode: desktops ?? .volatile, template: template,
-                policy: chosenPolicy, access: access)
+                name: name, connectURI: connect[0], otherConnectURIs: Array(connect.dropFirst()),
+                desktopMode: desktops ?? .volatile, template: template, policy: chosenPolicy, access: access)
         }
 
         /// Creates the pool through `POST /admin/pools`; answers it as the broker made it.
         private func createRemotely(with client: BrokerClient, template: PoolTemplate?) async throws -> PoolRecord {
-            var body: [String: Any] = ["name": name, "connect": connect, "private": self.private, "policy": policy.patch]
+            var body: [String: Any] = ["name": name, "hosts": connect, "private": self.private, "policy": policy.patch]
             if let desktops { body["desktops"] = desktops.rawValue }
             if let template {
                 var fields: [String: Any] = [
@@ -100,8 +109,9 @@ struct PoolCommand: AsyncParsableCommand {
             let data = try await client.call(.post, BrokerClient.apiPath("admin", "pools"), json: try JSONSerialization.data(withJSONObject: body))
             let made = try BrokerClient.decode(Remote.Pool.self, from: data)
             return PoolRecord(
-                name: made.name, connectURI: made.connect, desktopMode: DesktopMode(rawValue: made.desktops) ?? .pooled,
-                template: template, policy: made.policy, createdAt: Date())
+                name: made.name, connectURI: made.connect, otherConnectURIs: Array(made.hosts.dropFirst()),
+                desktopMode: DesktopMode(rawValue: made.desktops) ?? .pooled, template: template, policy: made.policy,
+                createdAt: Date())
         }
 
         private var access: [PoolGrant] { self.private ? [] : [.everyone] }
@@ -145,7 +155,7 @@ struct PoolCommand: AsyncParsableCommand {
                 if json { return try Output.apiJSON(data) }
                 let pools = try BrokerClient.decode(Remote.Pools.self, from: data).pools
                 return Self.printTable(pools.map {
-                    Self.Line(name: $0.name, connect: $0.connect, desktops: $0.desktops, vms: $0.vms.count, maxVMs: $0.maxVMs,
+                    Self.Line(name: $0.name, hosts: $0.hosts, desktops: $0.desktops, vms: $0.vms.count, maxVMs: $0.maxVMs,
                               freeVMs: $0.freeVMs, spares: $0.policy.spares, access: $0.access)
                 })
             }
@@ -156,6 +166,8 @@ struct PoolCommand: AsyncParsableCommand {
             if json {
                 struct Row: Encodable {
                     let name: String, connect: String, desktops: String, template: Bool, maxVMs: Int?, vms: Int, freeVMs: Int
+                    /// Every host of the pool, `connect` first.
+                    let hosts: [String]
                     /// `everyone`, `user:NAME`, `group:NAME`; empty: admins only.
                     let access: [String]
                     let policy: PoolPolicy
@@ -166,13 +178,14 @@ struct PoolCommand: AsyncParsableCommand {
                 return try Output.json(pools.map {
                     Row(name: $0.pool.name, connect: $0.pool.connectURI, desktops: $0.pool.desktopMode.rawValue,
                         template: $0.pool.template != nil, maxVMs: $0.pool.template?.maxVMs, vms: $0.vmCount, freeVMs: $0.freeVMCount,
+                        hosts: $0.pool.connectURIs,
                         access: access($0.pool.name),
                         policy: $0.pool.policy, gpu: $0.pool.template?.gpu?.argument,
                         hideHypervisor: $0.pool.template?.hideHypervisor ?? false, hypervVendorID: $0.pool.template?.hypervVendorID)
                 })
             }
             Self.printTable(pools.map {
-                Self.Line(name: $0.pool.name, connect: $0.pool.connectURI, desktops: $0.pool.desktopMode.rawValue, vms: $0.vmCount,
+                Self.Line(name: $0.pool.name, hosts: $0.pool.connectURIs, desktops: $0.pool.desktopMode.rawValue, vms: $0.vmCount,
                           maxVMs: $0.pool.template?.maxVMs, freeVMs: $0.freeVMCount, spares: $0.pool.policy.spares,
                           access: access($0.pool.name))
             })
@@ -180,16 +193,16 @@ struct PoolCommand: AsyncParsableCommand {
 
         /// One pool's row of the table.
         struct Line {
-            let name: String, connect: String, desktops: String, vms: Int, maxVMs: Int?, freeVMs: Int, spares: Int
+            let name: String, hosts: [String], desktops: String, vms: Int, maxVMs: Int?, freeVMs: Int, spares: Int
             let access: [String]
         }
 
         static func printTable(_ lines: [Line]) {
             if lines.isEmpty { return print("No pools yet. Create one: saffron pool create NAME --connect qemu:///system") }
             Output.table(
-                ["POOL", "CONNECT", "DESKTOPS", "VMS", "FREE", "SPARES", "ACCESS"],
+                ["POOL", "HOSTS", "DESKTOPS", "VMS", "FREE", "SPARES", "ACCESS"],
                 lines.map {
-                    [Output.oneLine($0.name), $0.connect, $0.desktops, "\($0.vms)" + ($0.maxVMs.map { " (\($0) max)" } ?? ""),
+                    [Output.oneLine($0.name), Output.oneLine($0.hosts.joined(separator: ", ")), $0.desktops, "\($0.vms)" + ($0.maxVMs.map { " (\($0) max)" } ?? ""),
                      "\($0.freeVMs)", "\($0.spares)", $0.access.joined(separator: ", ").nonEmpty ?? "admins only"]
                 })
         }

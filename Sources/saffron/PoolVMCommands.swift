@@ -17,33 +17,51 @@ extension PoolCommand {
             if let client = try options.remote() {
                 let data = try await client.call(.get, BrokerClient.apiPath("admin", "pools", pool))
                 if json { return try Output.apiJSON(data) }
-                let vms = try BrokerClient.decode(Remote.Pool.self, from: data).vms
+                let remote = try BrokerClient.decode(Remote.Pool.self, from: data)
+                let vms = remote.vms
                 if vms.isEmpty { return print("Pool \(pool) has no VMs yet.") }
-                return Output.table(["VM", "STATE", "OWNER", "SESSION"], vms.map { vm in
-                    [vm.name, Self.state(broken: vm.broken, resetting: vm.resetting, created: vm.created, held: vm.session != nil),
-                     vm.owner ?? "-", vm.session?.user ?? "-"].map(Output.oneLine)
-                })
+                return Self.printTable(
+                    vms.map { vm in
+                        [vm.name, Self.state(broken: vm.broken, resetting: vm.resetting, created: vm.created, held: vm.session != nil),
+                         vm.owner ?? "-", vm.session?.user ?? "-"]
+                    }, hosts: remote.hosts.count > 1 ? vms.map { $0.host ?? "-" } : nil)
             }
             let broker = try options.components().broker
             let vms = try await broker.vms(inPool: pool)
+            guard let record = try await broker.store.pool(named: pool) else { return }
             let holders = Dictionary(
                 try await broker.store.sessions().filter { $0.pool == pool }.map { ($0.vm, $0.user) },
                 uniquingKeysWith: { first, _ in first })
             if json {
                 struct Row: Encodable {
                     let name: String, created: Bool, assignedTo: String?, heldBy: String?, resetting: Bool, broken: String?
+                    /// The libvirt connection URI of the host it lives on; null for a template pool's VM not created yet.
+                    let host: String?
                 }
                 try Output.json(vms.map {
                     Row(name: $0.name, created: $0.isProvisioned, assignedTo: $0.assignedUser, heldBy: holders[$0.name],
-                        resetting: $0.needsReset, broken: $0.brokenReason)
+                        resetting: $0.needsReset, broken: $0.brokenReason, host: Self.host(of: $0, in: record))
                 })
             } else if vms.isEmpty {
                 print("Pool \(pool) has no VMs yet.")
             } else {
-                Output.table(["VM", "STATE", "OWNER", "SESSION"], vms.map { vm in
-                    [vm.name, Self.state(of: vm, held: holders[vm.name] != nil), vm.assignedUser ?? "-", holders[vm.name] ?? "-"]
-                })
+                Self.printTable(
+                    vms.map { vm in
+                        [vm.name, Self.state(of: vm, held: holders[vm.name] != nil), vm.assignedUser ?? "-", holders[vm.name] ?? "-"]
+                    }, hosts: record.connectURIs.count > 1 ? vms.map { Self.host(of: $0, in: record) ?? "-" } : nil)
             }
+        }
+
+        /// The VMs' rows, with a HOST column when the pool has several hosts (`hosts`, one per row).
+        static func printTable(_ rows: [[String]], hosts: [String]?) {
+            guard let hosts else { return Output.table(["VM", "STATE", "OWNER", "SESSION"], rows.map { $0.map(Output.oneLine) }) }
+            Output.table(
+                ["VM", "STATE", "OWNER", "SESSION", "HOST"], zip(rows, hosts).map { ($0 + [$1]).map(Output.oneLine) })
+        }
+
+        /// Where the VM lives; nil for a template pool's VM not created yet.
+        static func host(of vm: VMRecord, in pool: PoolRecord) -> String? {
+            vm.isProvisioned || pool.template == nil ? vm.connectURI ?? pool.connectURI : nil
         }
 
         static func state(of vm: VMRecord, held: Bool) -> String {

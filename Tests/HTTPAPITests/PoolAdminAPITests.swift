@@ -7,6 +7,38 @@ import Testing
 
 /// Pools, VMs, users, sessions, hosts and the firewall through the admin API, as `saffron` drives them remotely.
 @Suite struct PoolAdminAPITests {
+    @Test func adminsSpreadAPoolOverHostsAndTakeThemAway() async throws {
+        try await withLiveAPI { client, fixture in
+            try await fixture.user("boss", admin: true)
+            let boss = try await client.login("boss")
+            let created = try await client.call(
+                .post, "/api/v1/admin/pools", token: boss,
+                body: #"{"name":"lab","hosts":["test:///default","qemu+ssh://host2/system"]}"#)
+            #expect(created.status == .created, "\(created.json)")
+            #expect(created.json["connect"] as? String == "test:///default")
+            #expect(created.json["hosts"] as? [String] == ["test:///default", "qemu+ssh://host2/system"])
+            for body in [#"{"name":"x","connect":"test:///default","hosts":["qemu:///system"]}"#, #"{"name":"x","hosts":[]}"#, #"{"name":"x"}"#] {
+                let refused = try await client.call(.post, "/api/v1/admin/pools", token: boss, body: body)
+                #expect(refused.status == .badRequest && errorCode(refused.json) == "bad_request", "\(body)")
+            }
+
+            let added = try await client.call(.post, "/api/v1/admin/pools/office/hosts", token: boss, body: #"{"connect":"qemu:///system"}"#)
+            #expect(added.status == .ok && added.json["hosts"] as? [String] == ["test:///default", "qemu:///system"], "\(added.json)")
+            let twice = try await client.call(.post, "/api/v1/admin/pools/office/hosts", token: boss, body: #"{"connect":"qemu:///system"}"#)
+            #expect(twice.status == .badRequest)
+            let vms = try #require(added.json["vms"] as? [[String: Any]])
+            #expect(vms.allSatisfy { $0["host"] as? String == "test:///default" }, "\(vms)")
+
+            let inUse = try await client.call(.delete, "/api/v1/admin/pools/office/hosts?connect=test%3A%2F%2F%2Fdefault", token: boss)
+            #expect(inUse.status == .conflict && errorCode(inUse.json) == "host_in_use")
+            let unknown = try await client.call(.delete, "/api/v1/admin/pools/office/hosts?connect=qemu%2Bssh%3A%2F%2Fhost2%2Fsystem", token: boss)
+            #expect(unknown.status == .notFound && errorCode(unknown.json) == "host_not_found")
+            #expect(try await client.call(.delete, "/api/v1/admin/pools/office/hosts", token: boss).status == .badRequest)
+            let removed = try await client.call(.delete, "/api/v1/admin/pools/office/hosts?connect=qemu%3A%2F%2F%2Fsystem", token: boss)
+            #expect(removed.status == .ok && removed.json["hosts"] as? [String] == ["test:///default"], "\(removed.json)")
+        }
+    }
+
     @Test func adminsCreateChangeFillAndDeletePools() async throws {
         try await withLiveAPI { client, fixture in
             try await fixture.user("boss", admin: true)

@@ -46,7 +46,7 @@ extension Broker {
     /// The GPU boards of a host some pool lives on; `404 host_not_found` for any other connection, so that the API
     /// never makes the broker open a libvirt connection of a caller's choosing.
     public func gpuBoards(on connect: String) async throws -> [GPUBoardView] {
-        guard try await store.pools().contains(where: { $0.connectURI == connect }) else {
+        guard try await store.pools().contains(where: { $0.connectURIs.contains(connect) }) else {
             throw BrokerError(
                 code: "host_not_found",
                 message: "No pool lives on \(connect); GET /api/v1/admin/hosts lists the hosts whose GPUs can be shown.",

@@ -2536,6 +2536,212 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/api/v1/admin/pools/{pool}/hosts": {
+      "post": {
+        "summary": "Spread a pool over another libvirt host (a template pool's template is checked there first)",
+        "operationId": "addPoolHost",
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "pool",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "Pool name"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/NewHost"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The pool, with its hosts",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AdminPool"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "bad_request (a host named twice), connect_not_allowed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Not logged in, or the token expired",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "forbidden",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "pool_not_found",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "Body over 64 KiB",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "502": {
+            "description": "hypervisor_error: the template does not fit the host",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "hypervisor_unavailable: the host does not answer",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      },
+      "delete": {
+        "summary": "Take a libvirt host from a pool; refused while VMs of the pool live there",
+        "operationId": "removePoolHost",
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "pool",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "Pool name"
+          },
+          {
+            "name": "connect",
+            "in": "query",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "minLength": 1
+            },
+            "description": "The host's libvirt connection URI, percent-encoded (+ as %2B)"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The pool, with its hosts",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AdminPool"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "No host named",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Not logged in, or the token expired",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "forbidden",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "pool_not_found, host_not_found",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "host_in_use: VMs live there, or it is the pool's only host",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/api/v1/admin/pools/{pool}/vms": {
       "post": {
         "summary": "Add existing libvirt domains to a pool",
@@ -3633,7 +3839,8 @@ enum OpenAPIDocument {
           "resetting",
           "broken",
           "running",
-          "session"
+          "session",
+          "host"
         ],
         "properties": {
           "name": {
@@ -3665,6 +3872,11 @@ enum OpenAPIDocument {
               }
             ],
             "nullable": true
+          },
+          "host": {
+            "type": "string",
+            "nullable": true,
+            "description": "libvirt connection URI of the host the VM lives on; null for a template pool's VM not created yet"
           }
         }
       },
@@ -3674,6 +3886,7 @@ enum OpenAPIDocument {
         "required": [
           "name",
           "connect",
+          "hosts",
           "desktops",
           "freeVMs",
           "access",
@@ -3685,7 +3898,15 @@ enum OpenAPIDocument {
             "type": "string"
           },
           "connect": {
-            "type": "string"
+            "type": "string",
+            "description": "The pool's first host"
+          },
+          "hosts": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "description": "Every libvirt host of the pool, its first one first"
           },
           "desktops": {
             "type": "string"
@@ -4033,12 +4254,26 @@ enum OpenAPIDocument {
           }
         }
       },
-      "NewPool": {
+      "NewHost": {
         "type": "object",
         "additionalProperties": false,
         "required": [
-          "name",
           "connect"
+        ],
+        "properties": {
+          "connect": {
+            "type": "string",
+            "minLength": 1,
+            "description": "libvirt connection URI of the host, e.g. qemu+tcp://hv2.example/system"
+          }
+        }
+      },
+      "NewPool": {
+        "type": "object",
+        "additionalProperties": false,
+        "description": "Give connect (one host) or hosts (several), not both",
+        "required": [
+          "name"
         ],
         "properties": {
           "name": {
@@ -4048,7 +4283,15 @@ enum OpenAPIDocument {
           },
           "connect": {
             "type": "string",
-            "description": "libvirt connection URI, e.g. qemu:///system"
+            "description": "libvirt connection URI of the pool's host, e.g. qemu:///system"
+          },
+          "hosts": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+              "type": "string"
+            },
+            "description": "libvirt connection URIs of the pool's hosts, its first one first (instead of connect)"
           },
           "desktops": {
             "type": "string",

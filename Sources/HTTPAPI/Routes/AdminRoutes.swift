@@ -37,6 +37,8 @@ struct AdminRoutes {
             let running: Bool?
             /// The session holding the VM, as `GET /sessions/{id}` shows it.
             let session: SessionPayload?
+            /// The libvirt connection URI of the host the VM lives on; null for a template pool's VM not created yet.
+            let host: String?
 
             /// Absent values say so with `null` rather than leaving the key out.
             func encode(to encoder: any Encoder) throws {
@@ -48,12 +50,16 @@ struct AdminRoutes {
                 try container.encode(broken, forKey: .broken)
                 try container.encode(running, forKey: .running)
                 try container.encode(session, forKey: .session)
+                try container.encode(host, forKey: .host)
             }
 
-            private enum CodingKeys: String, CodingKey { case name, created, owner, resetting, broken, running, session }
+            private enum CodingKeys: String, CodingKey { case name, created, owner, resetting, broken, running, session, host }
         }
         let name: String
+        /// The pool's first host.
         let connect: String
+        /// Every host of the pool, its first one first.
+        let hosts: [String]
         let desktops: String
         /// For template pools: how many VMs the pool may create; null for pools of existing VMs.
         let maxVMs: Int?
@@ -66,6 +72,7 @@ struct AdminRoutes {
         init(_ view: PoolView, broker: Broker) {
             name = view.pool.name
             connect = view.pool.connectURI
+            hosts = view.pool.connectURIs
             desktops = view.pool.desktopMode.rawValue
             maxVMs = view.pool.template?.maxVMs
             freeVMs = view.freeVMCount
@@ -78,7 +85,9 @@ struct AdminRoutes {
                     resetting: vm.record.needsReset, broken: vm.record.brokenReason, running: vm.running,
                     session: vm.session.map {
                         SessionPayload($0, publicAddress: broker.settings.publicAddress, presence: presence)
-                    })
+                    },
+                    host: vm.record.isProvisioned || view.pool.template == nil
+                        ? vm.record.connectURI ?? view.pool.connectURI : nil)
             }
         }
     }

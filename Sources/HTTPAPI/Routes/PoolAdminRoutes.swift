@@ -7,11 +7,13 @@ import Store
 struct PoolAdminRoutes {
     let broker: Broker
 
-    /// `POST /admin/pools` body: a pool of existing VMs, or with `template` one the broker makes VMs for.
+    /// `POST /admin/pools` body: a pool of existing VMs, or with `template` one the broker makes VMs for; on the host
+    /// `connect`, or the hosts `hosts` (the first first).
     struct NewPool: Decodable {
-        static let keys: Set<String> = ["name", "connect", "desktops", "private", "policy", "template"]
+        static let keys: Set<String> = ["name", "connect", "hosts", "desktops", "private", "policy", "template"]
         let name: String
-        let connect: String
+        let connect: String?
+        let hosts: [String]?
         let desktops: DesktopMode?
         let `private`: Bool?
         let policy: PolicyPatch?
@@ -43,6 +45,12 @@ struct PoolAdminRoutes {
         }
     }
 
+    /// `POST /admin/pools/{pool}/hosts` body: another libvirt host for the pool.
+    struct NewHost: Decodable {
+        static let keys: Set<String> = ["connect"]
+        let connect: String
+    }
+
     /// `POST /admin/pools/{pool}/vms` body: existing libvirt domains to add.
     struct NewVMs: Decodable {
         static let keys: Set<String> = ["vms"]
@@ -56,14 +64,21 @@ struct PoolAdminRoutes {
             var policy = PoolPolicy()
             new.policy?.apply(to: &policy)
             let access: [PoolGrant] = new.private == true ? [] : [.everyone]
+            let hosts: [String]
+            switch (new.connect, new.hosts) {
+            case (let connect?, nil): hosts = [connect]
+            case (nil, let list?) where !list.isEmpty: hosts = list
+            default: throw APIError.badRequest("Give the pool's host as connect, or its hosts as a non-empty hosts list, not both.")
+            }
             if let template = new.template {
                 _ = try await broker.createTemplatePool(
-                    name: new.name, connectURI: new.connect, desktopMode: new.desktops ?? .volatile,
-                    template: try template.poolTemplate(), policy: policy, access: access, by: admin.name)
+                    name: new.name, connectURI: hosts[0], otherConnectURIs: Array(hosts.dropFirst()),
+                    desktopMode: new.desktops ?? .volatile, template: try template.poolTemplate(), policy: policy, access: access,
+                    by: admin.name)
             } else {
                 _ = try await broker.createPool(
-                    name: new.name, connectURI: new.connect, desktopMode: new.desktops ?? .pooled, policy: policy,
-                    access: access, by: admin.name)
+                    name: new.name, connectURI: hosts[0], otherConnectURIs: Array(hosts.dropFirst()),
+                    desktopMode: new.desktops ?? .pooled, policy: policy, access: access, by: admin.name)
             }
             return JSONResponse.make(status: .created, try await pool(new.name, readBy: admin))
         }
@@ -85,6 +100,22 @@ struct PoolAdminRoutes {
                 patch.apply(to: &$0)
             }
             return JSONResponse.make(status: .ok, policy)
+        }
+        group.post("admin/pools/:pool/hosts") { request, context in
+            let admin = try context.requireAdmin()
+            let new = try await StrictJSON.decode(NewHost.self, allowedKeys: NewHost.keys, from: request, context: context)
+            let name = try context.pathParameter("pool")
+            try await broker.addHost(new.connect, toPool: name, by: admin.name)
+            return JSONResponse.make(status: .ok, try await pool(name, readBy: admin))
+        }
+        group.delete("admin/pools/:pool/hosts") { request, context in
+            let admin = try context.requireAdmin()
+            guard let host = request.uri.queryParameters.get("connect"), !host.isEmpty else {
+                throw APIError.badRequest("Name the host to remove: ?connect=URI (percent-encoded).")
+            }
+            let name = try context.pathParameter("pool")
+            try await broker.removeHost(host, fromPool: name, by: admin.name)
+            return JSONResponse.make(status: .ok, try await pool(name, readBy: admin))
         }
         group.post("admin/pools/:pool/vms") { request, context in
             let admin = try context.requireAdmin()

@@ -9,6 +9,7 @@ enum Remote {
     struct Pool: Decodable {
         let name: String
         let connect: String
+        let hosts: [String]
         let desktops: String
         let maxVMs: Int?
         let freeVMs: Int
@@ -24,6 +25,7 @@ enum Remote {
         let resetting: Bool
         let broken: String?
         let session: Session?
+        let host: String?
     }
 
     struct Sessions: Decodable { let sessions: [Session] }

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Broker
+import Foundation
+import SaffronApp
+import SaffronClient
+
+extension PoolCommand {
+    struct AddHost: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add-host",
+            abstract: "Spread a pool over another libvirt host (a template pool's template is checked there first).")
+        @OptionGroup var options: TargetOptions
+        @Argument(help: "Pool name.") var pool: String
+        @Argument(help: "libvirt connection URI of the host, e.g. qemu+tcp://hv2.example/system.") var connect: String
+
+        func run() async throws {
+            try await options.perform(
+                local: { try await $0.broker.addHost(connect, toPool: pool) },
+                remote: { try await $0.call(.post, BrokerClient.apiPath("admin", "pools", pool, "hosts"), body: ["connect": connect]) })
+            print("Pool \(pool) now also uses \(connect).")
+        }
+    }
+
+    struct RemoveHost: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "remove-host",
+            abstract: "Take a libvirt host from a pool; refused while VMs of the pool live there.")
+        @OptionGroup var options: TargetOptions
+        @Argument(help: "Pool name.") var pool: String
+        @Argument(help: "libvirt connection URI of the host, as `saffron pool list` shows it.") var connect: String
+
+        func run() async throws {
+            try await options.perform(
+                local: { try await $0.broker.removeHost(connect, fromPool: pool) },
+                remote: { client in
+                    var query = URLComponents()
+                    query.queryItems = [URLQueryItem(name: "connect", value: connect)]
+                    // `+` is a space in a query; URLComponents leaves it alone, so it is encoded here.
+                    let encoded = (query.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
+                    _ = try await client.call(.delete, BrokerClient.apiPath("admin", "pools", pool, "hosts") + "?" + encoded)
+                })
+            print("Pool \(pool) no longer uses \(connect).")
+        }
+    }
+}
