@@ -210,8 +210,12 @@ function renderPools(pools) {
     if (broken > 0) head.append(element("span", "badge broken", `${broken} broken`));
     const meta = element("p", "meta");
     const access = (pool.access ?? []).length > 0 ? pool.access.join(", ") : "admins only";
-    meta.append(`${pool.desktops ?? "pooled"} desktops · ${vms.length} VMs${size} · spares ${pool.policy?.spares ?? 0} · for ${access} · hypervisor `,
-      element("code", null, pool.connect));
+    const hosts = pool.hosts ?? [pool.connect];
+    meta.append(`${pool.desktops ?? "pooled"} desktops · ${vms.length} VMs${size} · spares ${pool.policy?.spares ?? 0} · for ${access} · ${hosts.length > 1 ? "hypervisors" : "hypervisor"} `);
+    hosts.forEach((host, index) => {
+      if (index > 0) meta.append(", ");
+      meta.append(element("code", null, host));
+    });
     card.append(head, meta);
     if (vms.length > 0) {
       const wrap = element("div", "table-scroll");
@@ -247,6 +251,9 @@ function vmTable(pool, vms) {
     const tr = element("tr", vm.broken ? "broken" : vm.session ? "held" : "free");
     tr.dataset.vm = vm.name;
     const name = element("th", null, vm.name);
+    if ((pool.hosts ?? []).length > 1 && vm.host) {
+      name.append(element("br"), element("small", "host", `on ${vm.host}`));
+    }
     name.scope = "row";
     name.dataset.label = "VM";
     const held = vm.session;
