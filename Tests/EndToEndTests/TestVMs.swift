@@ -12,8 +12,8 @@ enum TestVMs {
     /// `virsh` with `arguments` on the system connection.
     static func virsh(_ arguments: [String]) -> [String] { ["virsh", "-q", "-c", connectURI] + arguments }
 
-    /// The domain XML: KVM when /dev/kvm exists, software emulation otherwise.
-    static func domainXML(name: String, locked: Bool) -> String {
+    /// The domain XML: KVM when /dev/kvm exists, software emulation otherwise; its SPICE server listens on `listen`.
+    static func domainXML(name: String, locked: Bool, listen: String = Topology.hypervisorAddress) -> String {
         let type = FileManager.default.fileExists(atPath: "/dev/kvm") ? "kvm" : "qemu"
         let lock = locked ? " passwd='\(lockedTicket)' passwdValidTo='1970-01-01T00:00:00'" : ""
         return """
@@ -23,7 +23,7 @@ enum TestVMs {
               <vcpu>1</vcpu>
               <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os>
               <devices>
-                <graphics type='spice' autoport='yes' listen='\(Topology.hypervisorAddress)'\(lock)/>
+                <graphics type='spice' autoport='yes' listen='\(listen)'\(lock)/>
                 <video><model type='qxl'/></video>
               </devices>
             </domain>
