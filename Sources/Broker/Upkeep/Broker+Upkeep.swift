@@ -22,6 +22,13 @@ extension Broker {
             return
         }
         let reconciling = upkeep.reconcileDue(at: now, every: Self.reconcileInterval)
+        var nodes: [NodeRecord]?  // read once a round, only when some handout is under way
+        let readNodes = { [store] () async throws -> [NodeRecord] in
+            if let nodes { return nodes }
+            let read = try await store.nodes()
+            nodes = read
+            return read
+        }
         var censuses: [String: Result<DomainCensus, BrokerError>] = [:]  // one per host, however many pools share it
         for pool in pools where await holdsUpkeep(of: pool.name, now: now) {
             let poolSessions = sessions.filter { $0.pool == pool.name }
@@ -34,6 +41,7 @@ extension Broker {
                 if reconciling {
                     await reconcile(pool, sessions: poolSessions, vms: try await store.vms(inPool: pool.name), census: census)
                 }
+                await takeBackAbandonedHandouts(of: pool, poolSessions, nodes: readNodes, now: now)
                 await reclaimUnusedSessions(of: pool, poolSessions, vms: try await store.vms(inPool: pool.name), now: now)
                 // VMs on a host that does not answer are left out of this round: neither idle nor spares.
                 let vms = try await store.vms(inPool: pool.name).filter { census.knows($0, of: pool) }
