@@ -14,6 +14,8 @@ public struct NodeStatus: Sendable, Equatable, Codable {
     public var isUp: Bool
     /// The pools whose upkeep lease it holds now.
     public var keptPools: [String]
+    /// What it does: `api`, `gateway`, `proxy`, `upkeep` (all of them for a node that reported before roles existed).
+    public var roles: [String]
 }
 
 extension Broker {
@@ -26,7 +28,9 @@ extension Broker {
     public func reportNode(startedAt: Date, now: Date = Date()) async throws {
         let range = "\(settings.portRange.lowerBound)-\(settings.portRange.upperBound)"
         try await store.recordNode(
-            NodeRecord(name: settings.nodeName, publicAddress: settings.publicAddress, portRange: range, startedAt: startedAt, lastSeen: now))
+            NodeRecord(
+                name: settings.nodeName, publicAddress: settings.publicAddress, portRange: range, startedAt: startedAt,
+                lastSeen: now, roles: settings.roles.sorted().map(\.rawValue)))
     }
 
     /// Every broker that reported, by name, with whether it is up, what it forwards and the pools it keeps.
@@ -39,7 +43,8 @@ extension Broker {
                 forwardedSessions: forwarded.filter { $0.publicAddress == node.publicAddress }.count,
                 startedAt: node.startedAt, lastSeen: node.lastSeen,
                 isUp: now.timeIntervalSince(node.lastSeen) < Self.nodeSilenceLimit,
-                keptPools: leases.filter { $0.holder == node.name }.map(\.pool).sorted())
+                keptPools: leases.filter { $0.holder == node.name }.map(\.pool).sorted(),
+                roles: node.roles.isEmpty ? NodeRole.allCases.map(\.rawValue) : node.roles)
         }
     }
 }

@@ -17,13 +17,16 @@ public struct BrokerSettings: Sendable {
     public var connectURIs: ConnectURIPolicy
     /// This broker's name among the brokers sharing a database (the host's name unless configured).
     public var nodeName: String
+    /// What this broker does among them; without `upkeep` it keeps no pool.
+    public var roles: Set<NodeRole>
 
     public init(
         publicAddress: String, portRange: ClosedRange<Int>, ticketValidity: TimeInterval, proxyURL: String? = nil,
         spiceTLS: SpiceTLSSettings? = nil, connectURIs: ConnectURIPolicy = .localOnly,
-        nodeName: String = ProcessInfo.processInfo.hostName
+        nodeName: String = ProcessInfo.processInfo.hostName, roles: Set<NodeRole> = Set(NodeRole.allCases)
     ) {
         self.nodeName = nodeName
+        self.roles = roles
         self.connectURIs = connectURIs
         self.publicAddress = publicAddress
         self.portRange = portRange

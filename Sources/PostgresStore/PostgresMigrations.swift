@@ -78,6 +78,7 @@ enum PostgresMigrations {
                 "ALTER TABLE vms ADD COLUMN connect_uri TEXT",
             ]
         ),
+        (SchemaMigrations.nodeRoles, ["ALTER TABLE nodes ADD COLUMN roles TEXT NOT NULL DEFAULT '[]'"]),
     ]
 
     /// A trigger that announces, on channel `PostgresStore.sessionChannel` and at commit, every session added or

@@ -35,7 +35,7 @@ extension PoolRecord {
             consoleRoute: ConsoleRoute(rawValue: try row.get("console_route")) ?? .direct)
         self.init(
             name: try row.get("name"), connectURI: try row.get("connect_uri"),
-            otherConnectURIs: ConnectURIList.uris(inColumn: try row.get("other_connect_uris")),
+            otherConnectURIs: StringListColumn.strings(inColumn: try row.get("other_connect_uris")),
             desktopMode: DesktopMode(rawValue: try row.get("desktop_mode")) ?? .pooled, template: template,
             policy: policy, createdAt: try row.get("created_at"))
     }

@@ -7,10 +7,11 @@ extension PostgresStore {
         try await statement { db, logger in
             try await db.run(
                 """
-                INSERT INTO nodes (name, public_address, port_range, started_at, last_seen)
-                VALUES (\(node.name), \(node.publicAddress), \(node.portRange), \(node.startedAt), \(node.lastSeen))
+                INSERT INTO nodes (name, public_address, port_range, started_at, last_seen, roles)
+                VALUES (\(node.name), \(node.publicAddress), \(node.portRange), \(node.startedAt), \(node.lastSeen),
+                    \(StringListColumn.column(node.roles)))
                 ON CONFLICT (name) DO UPDATE SET public_address = excluded.public_address, port_range = excluded.port_range,
-                    started_at = excluded.started_at, last_seen = excluded.last_seen
+                    started_at = excluded.started_at, last_seen = excluded.last_seen, roles = excluded.roles
                 """, logger: logger)
         }
     }
@@ -20,7 +21,8 @@ extension PostgresStore {
             try await db.rows("SELECT * FROM nodes ORDER BY name", logger: logger).map { row in
                 NodeRecord(
                     name: try row.get("name"), publicAddress: try row.get("public_address"), portRange: try row.get("port_range"),
-                    startedAt: try row.get("started_at"), lastSeen: try row.get("last_seen"))
+                    startedAt: try row.get("started_at"), lastSeen: try row.get("last_seen"),
+                    roles: StringListColumn.strings(inColumn: try row.get("roles")))
             }
         }
     }

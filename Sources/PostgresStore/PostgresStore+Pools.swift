@@ -55,7 +55,7 @@ extension PostgresStore {
         try await statement { db, logger in
             let updated = try await db.count(
                 """
-                UPDATE pools SET connect_uri = \(connectURI), other_connect_uris = \(ConnectURIList.column(others))
+                UPDATE pools SET connect_uri = \(connectURI), other_connect_uris = \(StringListColumn.column(others))
                 WHERE name = \(pool) RETURNING 1
                 """, logger: logger)
             guard updated == 1 else { throw StoreError.poolNotFound(pool) }
@@ -104,7 +104,7 @@ extension PostgresStore {
             """
             INSERT INTO pools (name, connect_uri, other_connect_uris, desktop_mode, template_xml, base_image,
                 storage_pool, max_vms, gpu_mode, gpu_mdev_type, hide_hypervisor, hyperv_vendor_id, created_at)
-            VALUES (\(pool.name), \(pool.connectURI), \(ConnectURIList.column(pool.otherConnectURIs)),
+            VALUES (\(pool.name), \(pool.connectURI), \(StringListColumn.column(pool.otherConnectURIs)),
                 \(pool.desktopMode.rawValue), \(template?.domainXML),
                 \(template?.baseImage), \(template?.storagePool), \(template?.maxVMs), \(template?.gpu?.modeColumn),
                 \(template?.gpu?.mediatedTypeColumn), \(template?.hideHypervisor ?? false), \(template?.hypervVendorID),

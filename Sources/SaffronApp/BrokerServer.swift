@@ -6,8 +6,9 @@ import ServiceLifecycle
 import Store
 import UnixSignals
 
-/// `saffron serve`: restores forwarding from the store, then runs the WebSocket gateway, the CONNECT proxy (when
-/// configured), the HTTP API and a sweeper of expired login tokens until SIGTERM or SIGINT.
+/// `saffron serve`: restores forwarding from the store, then runs what the node's roles say (the WebSocket gateway,
+/// the CONNECT proxy when configured, the HTTP API), its share of pool upkeep, desktop presence, a sweeper of expired
+/// login tokens and, on a shared database, the session changes of other brokers, until SIGTERM or SIGINT.
 public struct BrokerServer: Sendable {
     let components: Components
     let logger: Logger
@@ -39,15 +40,18 @@ public struct BrokerServer: Sendable {
             router: router, server: .http1(limits: limits, tls: components.tls?.configuration, logger: logger),
             configuration: .api(host: values.listenHost, port: values.listenPort, limits: limits, logger: logger),
             logger: logger)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: components.gateway)]
-        if let proxy = components.proxy { services.append(.init(service: proxy)) }
+        let roles = components.broker.settings.roles
+        logger.info("node roles", metadata: ["node": "\(config.nodeName)", "roles": "\(roles.sorted().map(\.rawValue))"])
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if roles.contains(.gateway) { services.append(.init(service: components.gateway)) }
+        if roles.contains(.proxy), let proxy = components.proxy { services.append(.init(service: proxy)) }
+        if roles.contains(.api) { services.append(.init(service: app)) }
         if components.store.announcesSessionChanges {
             services.append(.init(service: SessionChangeFollower(broker: components.broker)))
         }
         let group = ServiceGroup(
             configuration: .init(
                 services: services + [
-                    .init(service: app),
                     .init(service: StoreSweeper(
                         store: components.store, interval: .seconds(600), auditRetention: config.auditRetention, logger: logger)),
                     .init(service: PresenceService(broker: components.broker, logger: logger)),

@@ -63,7 +63,7 @@ public struct Components: Sendable {
         let settings = BrokerSettings(
             publicAddress: config.gateway.publicAddress, portRange: values.portRange, ticketValidity: values.ticketValidity,
             proxyURL: values.proxy?.publicURL, spiceTLS: values.spiceTLS, connectURIs: try config.connectURIPolicy(),
-            nodeName: config.nodeName)
+            nodeName: config.nodeName, roles: try config.nodeRoles())
         let proxy = values.proxy.map { values in
             var configuration = ProxyConfiguration(host: values.host, port: values.port)
             configuration.connectionsPerClient = values.connectionsPerClient

@@ -12,8 +12,13 @@ public struct NodeRecord: Sendable, Equatable, Codable {
     public var startedAt: Date
     /// When it last reported.
     public var lastSeen: Date
+    /// What it does (`api`, `gateway`, `proxy`, `upkeep`); empty for a node that reported before roles existed.
+    public var roles: [String]
 
-    public init(name: String, publicAddress: String, portRange: String, startedAt: Date, lastSeen: Date) {
+    public init(
+        name: String, publicAddress: String, portRange: String, startedAt: Date, lastSeen: Date, roles: [String] = []
+    ) {
+        self.roles = roles
         self.name = name
         self.publicAddress = publicAddress
         self.portRange = portRange

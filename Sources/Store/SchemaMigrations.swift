@@ -10,4 +10,5 @@ public enum SchemaMigrations {
     /// broker, has nothing to announce and records the step only.
     public static let sessionAnnouncements = "v20: session changes announced to every broker"
     public static let poolHosts = "v21: pools over several libvirt hosts, each VM on one of them"
+    public static let nodeRoles = "v22: what each broker does: api, gateway, proxy, upkeep"
 }

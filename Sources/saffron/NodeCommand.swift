@@ -11,7 +11,7 @@ struct NodeCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List the nodes: their public address and ports, when each was last seen, what it forwards and which pools it keeps.",
+            abstract: "List the nodes: their roles, public address and ports, when each was last seen, what it forwards and which pools it keeps.",
             discussion: "A serving broker reports itself every 5 s; one silent for 20 s is shown as down.")
         @OptionGroup var options: TargetOptions
         @Flag(help: "Print JSON.") var json = false
@@ -28,10 +28,10 @@ struct NodeCommand: AsyncParsableCommand {
             }
             if nodes.isEmpty { return print("No node has reported yet: nodes report while `saffron serve` runs.") }
             Output.table(
-                ["NODE", "STATE", "ADDRESS", "PORTS", "FORWARDS", "KEEPS POOLS", "LAST SEEN", "STARTED"],
+                ["NODE", "STATE", "ROLES", "ADDRESS", "PORTS", "FORWARDS", "KEEPS POOLS", "LAST SEEN", "STARTED"],
                 nodes.map {
                     [
-                        $0.name, $0.isUp ? "up" : "down", $0.publicAddress, $0.portRange,
+                        $0.name, $0.isUp ? "up" : "down", $0.roles.joined(separator: ","), $0.publicAddress, $0.portRange,
                         "\($0.forwardedSessions)", $0.keptPools.isEmpty ? "-" : $0.keptPools.joined(separator: ","),
                         Output.date($0.lastSeen), Output.date($0.startedAt),
                     ]

@@ -33,6 +33,24 @@ import Testing
         #expect(try await fixture.store.upkeepLeases().map(\.holder) == ["broker-b"])
     }
 
+    @Test func aBrokerWithoutTheUpkeepRoleKeepsNoPool() async throws {
+        let fixture = try await BrokerFixture()
+        let otherHypervisor = FakeHypervisor(["desk1", "desk2", "desk3"])
+        let gatewayOnly = Broker(
+            store: fixture.store, hypervisor: otherHypervisor, forwarder: RecordingForwarder(),
+            settings: BrokerSettings(
+                publicAddress: "198.51.100.2", portRange: 20000...20009, ticketValidity: 30,
+                connectURIs: BrokerFixture.connectURIs, nodeName: "broker-b", roles: [.api, .gateway]))
+        let start = Date(timeIntervalSince1970: 1_900_000_000)
+        await gatewayOnly.tendPools(now: start)
+        #expect(await otherHypervisor.censuses == 0)
+        #expect(try await fixture.store.upkeepLeases().isEmpty, "a free lease, left alone")
+        try await gatewayOnly.reportNode(startedAt: start, now: start)
+        #expect(try await fixture.broker.nodes(now: start).first { $0.name == "broker-b" }?.roles == ["api", "gateway"])
+        await fixture.broker.tendPools(now: start)
+        #expect(await fixture.hypervisor.censuses == 1)
+    }
+
     @Test func nodesShowTheirReportWhetherTheyAreUpAndThePoolsTheyKeep() async throws {
         let fixture = try await BrokerFixture()
         let other = Broker(
@@ -48,6 +66,7 @@ import Testing
         let nodes = try await fixture.broker.nodes(now: start.addingTimeInterval(31))
         let b = try #require(nodes.first { $0.name == "broker-b" })
         #expect(b.isUp && b.keptPools == ["office"] && b.publicAddress == "198.51.100.2" && b.portRange == "21000-21099")
+        #expect(b.roles == ["api", "gateway", "proxy", "upkeep"])
         #expect(b.forwardedSessions == 0)
         let bob = try await fixture.user("bob")
         _ = try await other.desktop(inPool: "office", for: bob, clientAddress: "203.0.113.6")

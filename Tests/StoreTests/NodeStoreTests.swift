@@ -18,6 +18,7 @@ import Testing
         var later = a
         later.lastSeen = start.addingTimeInterval(5)
         later.portRange = "21000-21999"
+        later.roles = ["api", "gateway"]
         try await store.recordNode(later)
         #expect(try await store.nodes() == [later, b])
     }

@@ -58,9 +58,10 @@ extension Broker {
         if reconciling { await reconcileForwarding() }
     }
 
-    /// Whether this broker keeps `pool` this round: it took or renewed the pool's lease. A store that does not answer
-    /// keeps it from the pool this round.
+    /// Whether this broker keeps `pool` this round: it plays the `upkeep` role and took or renewed the pool's lease.
+    /// A store that does not answer keeps it from the pool this round.
     private func holdsUpkeep(of pool: String, now: Date) async -> Bool {
+        guard settings.roles.contains(.upkeep) else { return false }
         do {
             return try await store.holdUpkeepLease(
                 pool: pool, holder: settings.nodeName, now: now, duration: Self.upkeepLeaseDuration)

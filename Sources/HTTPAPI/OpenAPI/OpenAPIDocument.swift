@@ -4034,7 +4034,8 @@ enum OpenAPIDocument {
           "startedAt",
           "lastSeen",
           "isUp",
-          "keptPools"
+          "keptPools",
+          "roles"
         ],
         "properties": {
           "name": {
@@ -4068,6 +4069,19 @@ enum OpenAPIDocument {
             "description": "Pools whose upkeep lease it holds",
             "items": {
               "type": "string"
+            }
+          },
+          "roles": {
+            "type": "array",
+            "description": "What it does (node.roles)",
+            "items": {
+              "type": "string",
+              "enum": [
+                "api",
+                "gateway",
+                "proxy",
+                "upkeep"
+              ]
             }
           }
         }

@@ -34,6 +34,7 @@ extension SaffronConfig {
         ("SAFFRON_METRICS_TOKEN", "metrics.token"),
         ("SAFFRON_LDAP_BIND_PASSWORD", "ldap.bindPassword"),
         ("SAFFRON_NODE_NAME", "node.name"),
+        ("SAFFRON_NODE_ROLES", "node.roles"),
     ]
 
     /// Reads the file at `path` (missing keys take their defaults, unknown keys are an error), applies the
@@ -111,6 +112,8 @@ extension SaffronConfig {
             case "SAFFRON_METRICS_TOKEN": metrics.token = value
             case "SAFFRON_LDAP_BIND_PASSWORD": ldap.bindPassword = value
             case "SAFFRON_NODE_NAME": node.name = value
+            case "SAFFRON_NODE_ROLES":
+                node.roles = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             default: break
             }
         }

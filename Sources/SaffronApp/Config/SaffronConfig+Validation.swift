@@ -44,6 +44,7 @@ extension SaffronConfig {
         _ = try publicBaseURL()
         _ = try connectURIPolicy()
         _ = try postgresLocation()
+        _ = try nodeRoles()
         let nodeCharacters = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: ".-_"))
         guard node.name.count <= 64, node.name.unicodeScalars.allSatisfy({ $0.isASCII && nodeCharacters.contains($0) }) else {
             throw ConfigError(message: "node.name takes at most 64 letters, digits, dots, dashes and underscores, not \(node.name.debugDescription).")

@@ -1,3 +1,4 @@
+import Broker
 import DirectoryAuth
 import Foundation
 
@@ -196,11 +197,30 @@ extension SaffronConfig {
     public struct Node: Codable, Sendable, Equatable {
         /// Its name, unique among them (letters, digits, `.`, `-`, `_`; at most 64); empty: the host's name.
         public var name = ""
+        /// What it does: `api` (the HTTP API and web pages; it hands out desktops, forwarded on its own address),
+        /// `gateway` (the WebSocket gateway), `proxy` (the CONNECT proxy, when `proxy.listen` is set), `upkeep`
+        /// (takes its turn keeping pools).
+        public var roles = NodeRole.allCases.map(\.rawValue)
     }
 
     /// The node's name: `node.name`, else the host's name.
     public var nodeName: String {
         node.name.isEmpty ? ProcessInfo.processInfo.hostName : node.name
+    }
+
+    /// The node's roles, checked: known, named once, at least one.
+    public func nodeRoles() throws -> Set<NodeRole> {
+        let roles = try node.roles.map { name in
+            guard let role = NodeRole(rawValue: name) else {
+                throw ConfigError(
+                    message: "node.roles takes \(NodeRole.allCases.map(\.rawValue).joined(separator: ", ")), not \(name.debugDescription).")
+            }
+            return role
+        }
+        guard !roles.isEmpty, Set(roles).count == roles.count else {
+            throw ConfigError(message: "node.roles names at least one role, each once: \(node.roles).")
+        }
+        return Set(roles)
     }
 }
 

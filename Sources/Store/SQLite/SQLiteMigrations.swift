@@ -221,6 +221,9 @@ enum SQLiteMigrations {
             try db.execute(sql: "ALTER TABLE pools ADD COLUMN other_connect_uris TEXT NOT NULL DEFAULT '[]'")
             try db.execute(sql: "ALTER TABLE vms ADD COLUMN connect_uri TEXT")
         }
+        migrator.registerMigration(SchemaMigrations.nodeRoles) { db in
+            try db.execute(sql: "ALTER TABLE nodes ADD COLUMN roles TEXT NOT NULL DEFAULT '[]'")
+        }
         return migrator
     }
 }

@@ -40,7 +40,7 @@ extension SQLiteStore {
             guard try Self.fetchPool(db, named: pool) != nil else { throw StoreError.poolNotFound(pool) }
             try db.execute(
                 sql: "UPDATE pools SET connect_uri = ?, other_connect_uris = ? WHERE name = ?",
-                arguments: [connectURI, ConnectURIList.column(others), pool])
+                arguments: [connectURI, StringListColumn.column(others), pool])
         }
     }
 
@@ -85,7 +85,7 @@ extension SQLiteStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                pool.name, pool.connectURI, ConnectURIList.column(pool.otherConnectURIs), pool.desktopMode.rawValue,
+                pool.name, pool.connectURI, StringListColumn.column(pool.otherConnectURIs), pool.desktopMode.rawValue,
                 pool.template?.domainXML,
                 pool.template?.baseImage, pool.template?.storagePool, pool.template?.maxVMs,
                 pool.template?.gpu?.modeColumn, pool.template?.gpu?.mediatedTypeColumn,
@@ -133,7 +133,7 @@ extension PoolRecord {
             consoleRoute: ConsoleRoute(rawValue: row["console_route"]) ?? .direct)
         self.init(
             name: row["name"], connectURI: row["connect_uri"],
-            otherConnectURIs: ConnectURIList.uris(inColumn: row["other_connect_uris"]),
+            otherConnectURIs: StringListColumn.strings(inColumn: row["other_connect_uris"]),
             desktopMode: DesktopMode(rawValue: row["desktop_mode"]) ?? .pooled, template: template, policy: policy,
             createdAt: row["created_at"])
     }
