@@ -79,6 +79,13 @@ enum PostgresMigrations {
             ]
         ),
         (SchemaMigrations.nodeRoles, ["ALTER TABLE nodes ADD COLUMN roles TEXT NOT NULL DEFAULT '[]'"]),
+        (
+            SchemaMigrations.portsPerAddress,
+            [
+                "ALTER TABLE sessions DROP CONSTRAINT sessions_public_port_key",
+                "CREATE UNIQUE INDEX sessions_port_per_address ON sessions (COALESCE(public_address, ''), public_port)",
+            ]
+        ),
     ]
 
     /// A trigger that announces, on channel `PostgresStore.sessionChannel` and at commit, every session added or

@@ -16,7 +16,15 @@ extension PostgresStore {
             if !claim.another, let first = held.first { return .existing(first) }
             try ClaimRules.checkSessionLimit(pool, held: held.count)
             let vm = try await Self.chooseVM(db, logger, pool: pool, claim: claim)
-            let leased = Set(try await db.values(Int.self, "SELECT public_port FROM sessions", logger: logger))
+            // Ports are leased per gateway address; sessions without an address (from before addresses) and claims
+            // without one count against every address, so adopting them later never leases a port twice.
+            let leased = Set(try await db.values(
+                Int.self,
+                """
+                SELECT public_port FROM sessions
+                WHERE \(claim.publicAddress)::text IS NULL OR COALESCE(public_address, '') IN (\(claim.publicAddress), '')
+                """,
+                logger: logger))
             guard let port = ClaimRules.freePort(in: claim.portRange, leased: leased) else { throw StoreError.noFreePort }
             if pool.desktopMode == .persistent {
                 try await db.run(

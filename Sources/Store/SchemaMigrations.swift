@@ -11,4 +11,6 @@ public enum SchemaMigrations {
     public static let sessionAnnouncements = "v20: session changes announced to every broker"
     public static let poolHosts = "v21: pools over several libvirt hosts, each VM on one of them"
     public static let nodeRoles = "v22: what each broker does: api, gateway, proxy, upkeep"
+    /// A public port is unique per gateway address, so that every broker may lease its whole port range.
+    public static let portsPerAddress = "v23: public ports leased per gateway address"
 }

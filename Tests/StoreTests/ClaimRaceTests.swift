@@ -67,6 +67,32 @@ import Testing
     }
 
     @Test(arguments: Backend.underTest)
+    func eachGatewayAddressLeasesItsWholeRangeAndNeverAPortTwice(_ backend: Backend) async throws {
+        let users = (0..<30).map { "user\($0)" }
+        let (first, reopen) = try await makeStore(backend, vms: (1...30).map { "desk\($0)" }, users: users)
+        // A session from before gateway addresses holds port 21000 against every address.
+        var legacy = claim(users[0], ports: 21000...21000)
+        legacy.publicAddress = nil
+        _ = try await first.claimDesktop(legacy)
+        let stores = [first, try reopen(), try reopen()]
+        let claims = users.dropFirst().enumerated().map { index, user in
+            var request = claim(user, ports: 21000...21009)
+            request.publicAddress = index.isMultiple(of: 2) ? "198.51.100.1" : "198.51.100.2"
+            return request
+        }
+        let outcomes = await Self.race(claims, across: stores)
+
+        let sessions = outcomes.compactMap { if case .won(let session) = $0 { session } else { nil } }
+        let refusals = outcomes.compactMap { if case .refused(let error) = $0 { error } else { nil } }
+        #expect(sessions.count == 18, "nine free ports on each of two addresses")
+        for address in ["198.51.100.1", "198.51.100.2"] {
+            let ports = sessions.filter { $0.publicAddress == address }.map(\.publicPort)
+            #expect(Set(ports) == Set(21001...21009), "\(address): \(ports.sorted())")
+        }
+        #expect(refusals == Array(repeating: .noFreePort, count: 11))
+    }
+
+    @Test(arguments: Backend.underTest)
     func aTemplatePoolCreatesNoMoreThanItsMaximumUnderARace(_ backend: Backend) async throws {
         let users = (0..<24).map { "user\($0)" }
         let (first, reopen) = try await makeStore(backend, vms: [], users: users)

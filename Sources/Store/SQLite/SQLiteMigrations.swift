@@ -224,6 +224,37 @@ enum SQLiteMigrations {
         migrator.registerMigration(SchemaMigrations.nodeRoles) { db in
             try db.execute(sql: "ALTER TABLE nodes ADD COLUMN roles TEXT NOT NULL DEFAULT '[]'")
         }
+        migrator.registerMigration(SchemaMigrations.portsPerAddress) { db in
+            // SQLite cannot drop a column constraint: the sessions table is copied without UNIQUE (public_port).
+            try db.execute(sql: """
+                CREATE TABLE sessions_v23 (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    user_name TEXT NOT NULL REFERENCES users(name),
+                    pool_name TEXT NOT NULL,
+                    vm_name TEXT NOT NULL,
+                    public_port INTEGER NOT NULL,
+                    client_address TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    target_address TEXT,
+                    target_port INTEGER,
+                    created_at DATETIME NOT NULL,
+                    target_tls_port INTEGER,
+                    route TEXT NOT NULL DEFAULT 'direct',
+                    public_address TEXT,
+                    UNIQUE (pool_name, vm_name),
+                    FOREIGN KEY (pool_name, vm_name) REFERENCES vms(pool_name, name)
+                );
+                INSERT INTO sessions_v23 (id, user_name, pool_name, vm_name, public_port, client_address, state,
+                    target_address, target_port, created_at, target_tls_port, route, public_address)
+                SELECT id, user_name, pool_name, vm_name, public_port, client_address, state, target_address,
+                    target_port, created_at, target_tls_port, route, public_address FROM sessions;
+                DROP TABLE sessions;
+                ALTER TABLE sessions_v23 RENAME TO sessions;
+                CREATE INDEX sessions_by_user ON sessions (pool_name, user_name);
+                CREATE INDEX sessions_by_target ON sessions (target_address);
+                CREATE UNIQUE INDEX sessions_port_per_address ON sessions (COALESCE(public_address, ''), public_port);
+                """)
+        }
         return migrator
     }
 }

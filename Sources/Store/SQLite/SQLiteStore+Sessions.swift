@@ -15,7 +15,11 @@ extension SQLiteStore {
             }
             try ClaimRules.checkSessionLimit(pool, held: held)
             let vm = try Self.chooseVM(db, pool: pool, claim: claim)
-            let leased = Set(try Int.fetchAll(db, sql: "SELECT public_port FROM sessions"))
+            // Ports are leased per gateway address; sessions without an address (from before addresses) and claims
+            // without one count against every address, so adopting them later never leases a port twice.
+            let leased = Set(try Int.fetchAll(
+                db, sql: "SELECT public_port FROM sessions WHERE ? IS NULL OR COALESCE(public_address, '') IN (?, '')",
+                arguments: [claim.publicAddress, claim.publicAddress]))
             guard let port = ClaimRules.freePort(in: claim.portRange, leased: leased) else { throw StoreError.noFreePort }
             if pool.desktopMode == .persistent {
                 try db.execute(
