@@ -86,6 +86,20 @@ enum PostgresMigrations {
                 "CREATE UNIQUE INDEX sessions_port_per_address ON sessions (COALESCE(public_address, ''), public_port)",
             ]
         ),
+        (
+            SchemaMigrations.vmHolds,
+            [
+                """
+                CREATE TABLE vm_holds (
+                    pool_name TEXT NOT NULL,
+                    vm_name TEXT NOT NULL,
+                    holder TEXT NOT NULL,
+                    expires_at TIMESTAMPTZ NOT NULL,
+                    PRIMARY KEY (pool_name, vm_name)
+                )
+                """
+            ]
+        ),
     ]
 
     /// A trigger that announces, on channel `PostgresStore.sessionChannel` and at commit, every session added or

@@ -6,6 +6,8 @@ extension PostgresStore {
     /// The VM a claim gets: the user's own in a persistent pool, else a free one (created ones first), else a new
     /// name within a template pool's maximum. The pool's row is locked by the caller.
     static func chooseVM(_ db: PostgresConnection, _ logger: Logger, pool: PoolRecord, claim: DesktopClaim) async throws -> String {
+        var claim = claim
+        claim.busyVMs.formUnion(try await heldVMs(db, logger, pool: pool.name, now: claim.now))
         if pool.desktopMode == .persistent,
             let own = try await db.row(
                 "SELECT * FROM vms WHERE pool_name = \(pool.name) AND assigned_user = \(claim.user)", logger: logger
@@ -49,7 +51,8 @@ extension PostgresStore {
     public func spareCandidate(inPool pool: String, excluding: Set<String>, now: Date) async throws -> String? {
         try await transaction(retryingConflicts: true) { db, logger in
             guard let record = try await Self.lockPool(db, logger, named: pool) else { throw StoreError.poolNotFound(pool) }
-            return try await Self.freeOrNewVM(db, logger, pool: record, excluding: excluding, now: now)
+            let held = try await Self.heldVMs(db, logger, pool: pool, now: now)
+            return try await Self.freeOrNewVM(db, logger, pool: record, excluding: excluding.union(held), now: now)
         }
     }
 

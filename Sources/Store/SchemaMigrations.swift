@@ -13,4 +13,5 @@ public enum SchemaMigrations {
     public static let nodeRoles = "v22: what each broker does: api, gateway, proxy, upkeep"
     /// A public port is unique per gateway address, so that every broker may lease its whole port range.
     public static let portsPerAddress = "v23: public ports leased per gateway address"
+    public static let vmHolds = "v24: VMs held by a broker's upkeep, which no broker hands out meanwhile"
 }

@@ -167,6 +167,14 @@ public protocol Store: Sendable {
     /// holds no user, pool, group or session.
     func restore(_ snapshot: StoreSnapshot) async throws
 
+    // MARK: Upkeep holds
+    /// Holds a pool's VMs for `holder` (a broker's upkeep preparing them or taking them down) until `until`: no claim
+    /// hands them out meanwhile, whichever broker makes it. All or none, in one transaction that claims of the pool
+    /// wait for: false, holding nothing, when one of them has a session or another holder's hold that has not expired.
+    func holdVMs(_ names: Set<String>, inPool pool: String, holder: String, until: Date, now: Date) async throws -> Bool
+    /// Lets go of `holder`'s holds on the VMs.
+    func releaseVMs(_ names: Set<String>, inPool pool: String, holder: String) async throws
+
     // MARK: Announcements
     /// Whether session changes made through other store instances are announced (`watchSessionChanges`): true for
     /// PostgreSQL, which several brokers share; SQLite serves one broker and announces nothing.

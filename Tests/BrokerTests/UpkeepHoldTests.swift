@@ -91,3 +91,28 @@ struct UpkeepHoldTests {
         #expect(await UpkeepTests.running(fixture) == ["lab-001"])
     }
 }
+
+/// Upkeep holds are kept in the store, so a broker sharing the database never hands out what another's upkeep is
+/// preparing.
+@Suite struct SharedUpkeepHoldTests {
+    @Test func anotherBrokersHandoutPassesOverTheSpareThisOneIsBooting() async throws {
+        let fixture = try await UpkeepTests.templateFixture(.volatile) { $0.spares = 1 }
+        let other = Broker(
+            store: fixture.store, hypervisor: fixture.hypervisor, forwarder: RecordingForwarder(),
+            settings: BrokerSettings(
+                publicAddress: "198.51.100.2", portRange: 20000...20009, ticketValidity: 30,
+                connectURIs: BrokerFixture.connectURIs, nodeName: "broker-b"))
+        let alice = try await fixture.user("alice")
+        let handedOut = Mutex<String?>(nil)
+        // While the first broker boots its spare, a user logs in through the other broker.
+        await fixture.hypervisor.setWhileStarting { name in
+            guard name == "lab-001", handedOut.withLock({ $0 }) == nil else { return }
+            let vm = (try? await other.desktop(inPool: "lab", for: alice, clientAddress: "203.0.113.5"))?.session.vm
+            handedOut.withLock { $0 = vm ?? "none" }
+        }
+        await fixture.broker.tendPools()
+        #expect(handedOut.withLock { $0 } == "lab-002", "the spare being booted is held in the store")
+        #expect(try await fixture.store.holdVMs(["lab-001"], inPool: "lab", holder: "broker-b", until: Date().addingTimeInterval(9), now: Date()),
+                "released once booted")
+    }
+}

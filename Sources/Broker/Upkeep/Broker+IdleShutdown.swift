@@ -31,10 +31,9 @@ extension Broker {
                 ?? (now.timeIntervalSince(idleSince) > Double(idleLimit))
             guard due, await upkeep.holdSettled([ref]) else { continue }
             defer { upkeep.release([ref]) }
-            // A login may have come since the round began: its desktop stays up.
-            guard (try? await store.sessions().contains { $0.pool == pool.name && $0.vm == vm.name }) == false else {
-                continue
-            }
+            // Held in the store too, so no other broker hands it out meanwhile; refused when a login came since the
+            // round began: its desktop stays up.
+            guard await holdInStore([vm.name], of: pool, now: now) else { continue }
             do {
                 if askedAt != nil {
                     try await hypervisor.powerOff(ref)
@@ -47,6 +46,7 @@ extension Broker {
             } catch {
                 logger.warning("could not shut down idle \(vm.name) of pool \(pool.name): \(error)")
             }
+            await releaseInStore([vm.name], of: pool)
         }
     }
 

@@ -28,6 +28,11 @@ extension Broker {
             guard let name = try? await store.spareCandidate(inPool: pool.name, excluding: excluded, now: now) else { break }
             // Held meanwhile by other upkeep: leave it to that. A VM not created yet is held on the pool's first host.
             guard let held = try? await ref(ofVM: name, in: pool), upkeep.hold(held) else { break }
+            // Held in the store too, so no other broker hands it out (or creates it) meanwhile.
+            guard await holdInStore([name], of: pool, now: now) else {
+                upkeep.release([held])
+                break
+            }
             chosen.append((name, held))
         }
         await withTaskGroup(of: Void.self) { group in
@@ -39,7 +44,12 @@ extension Broker {
 
     /// Creates (if needed) and starts one spare; a VM that fails is handled as in a failed handout.
     private func bootSpare(_ name: String, held: VMRef, of pool: PoolRecord) async {
-        defer { upkeep.release([held]) }
+        await prepareSpare(name, held: held, of: pool)
+        await releaseInStore([name], of: pool)
+        upkeep.release([held])
+    }
+
+    private func prepareSpare(_ name: String, held: VMRef, of pool: PoolRecord) async {
         let started = ContinuousClock.now
         var ref = held
         do {
@@ -103,15 +113,15 @@ extension Broker {
                 upkeep.release([ref])
                 upkeep.state.withLock { _ = $0.surplusSince.removeValue(forKey: ref) }
             }
-            guard (try? await store.sessions().contains { $0.pool == pool.name && $0.vm == ref.domain }) == false else {
-                continue
-            }
+            // Held in the store too, so no other broker hands it out meanwhile; refused when it got a session.
+            guard await holdInStore([ref.domain], of: pool, now: now) else { continue }
             do {
                 try await hypervisor.powerOff(ref)
                 logger.info("powered off surplus spare \(ref.domain) of pool \(pool.name)")
             } catch {
                 logger.warning("could not power off surplus spare \(ref.domain) of pool \(pool.name): \(error)")
             }
+            await releaseInStore([ref.domain], of: pool)
         }
     }
 }

@@ -255,6 +255,17 @@ enum SQLiteMigrations {
                 CREATE UNIQUE INDEX sessions_port_per_address ON sessions (COALESCE(public_address, ''), public_port);
                 """)
         }
+        migrator.registerMigration(SchemaMigrations.vmHolds) { db in
+            try db.execute(sql: """
+                CREATE TABLE vm_holds (
+                    pool_name TEXT NOT NULL,
+                    vm_name TEXT NOT NULL,
+                    holder TEXT NOT NULL,
+                    expires_at DATETIME NOT NULL,
+                    PRIMARY KEY (pool_name, vm_name)
+                )
+                """)
+        }
         return migrator
     }
 }

@@ -10,8 +10,11 @@ extension SQLiteStore {
         """
 
     /// The VM a claim gets: the user's own in a persistent pool, else a free one (created ones first), else a new
-    /// name within a template pool's maximum (not provisioned yet: the broker creates it).
+    /// name within a template pool's maximum (not provisioned yet: the broker creates it). VMs some broker's upkeep
+    /// holds count as busy.
     static func chooseVM(_ db: Database, pool: PoolRecord, claim: DesktopClaim) throws -> String {
+        var claim = claim
+        claim.busyVMs.formUnion(try heldVMs(db, pool: pool.name, now: claim.now))
         if pool.desktopMode == .persistent,
             let own = try Row.fetchOne(
                 db, sql: "SELECT * FROM vms WHERE pool_name = ? AND assigned_user = ?", arguments: [pool.name, claim.user]
@@ -51,7 +54,8 @@ extension SQLiteStore {
     public func spareCandidate(inPool pool: String, excluding: Set<String>, now: Date) async throws -> String? {
         try await write { db in
             guard let record = try Self.fetchPool(db, named: pool) else { throw StoreError.poolNotFound(pool) }
-            return try Self.freeOrNewVM(db, pool: record, excluding: excluding, now: now)
+            let held = try Self.heldVMs(db, pool: pool, now: now)
+            return try Self.freeOrNewVM(db, pool: record, excluding: excluding.union(held), now: now)
         }
     }
 
