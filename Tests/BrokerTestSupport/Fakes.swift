@@ -250,6 +250,20 @@ public struct BrokerFixture: Sendable {
         if !vms.isEmpty { try await broker.addVMs(vms, toPool: "office") }
     }
 
+    /// Another broker sharing the fixture's store, as a second machine would run it: node `nodeName` on gateway
+    /// address `publicAddress`, with its own forwarder and, unless given, the fixture's hypervisor.
+    public func otherBroker(
+        nodeName: String = "broker-b", publicAddress: String = "198.51.100.2", ports: ClosedRange<Int> = 20000...20009,
+        hypervisor: FakeHypervisor? = nil, forwarder: RecordingForwarder = RecordingForwarder(),
+        roles: Set<NodeRole> = Set(NodeRole.allCases)
+    ) -> Broker {
+        Broker(
+            store: store, hypervisor: hypervisor ?? self.hypervisor, forwarder: forwarder,
+            settings: BrokerSettings(
+                publicAddress: publicAddress, portRange: ports, ticketValidity: 30, connectURIs: Self.connectURIs,
+                nodeName: nodeName, roles: roles))
+    }
+
     @discardableResult
     public func user(_ name: String, admin: Bool = false) async throws -> UserRecord {
         try await accounts.addUser(name: name, password: "pw-\(name)", isAdmin: admin)

@@ -97,11 +97,7 @@ struct UpkeepHoldTests {
 @Suite struct SharedUpkeepHoldTests {
     @Test func anotherBrokersHandoutPassesOverTheSpareThisOneIsBooting() async throws {
         let fixture = try await UpkeepTests.templateFixture(.volatile) { $0.spares = 1 }
-        let other = Broker(
-            store: fixture.store, hypervisor: fixture.hypervisor, forwarder: RecordingForwarder(),
-            settings: BrokerSettings(
-                publicAddress: "198.51.100.2", portRange: 20000...20009, ticketValidity: 30,
-                connectURIs: BrokerFixture.connectURIs, nodeName: "broker-b"))
+        let other = fixture.otherBroker()
         let alice = try await fixture.user("alice")
         let handedOut = Mutex<String?>(nil)
         // While the first broker boots its spare, a user logs in through the other broker.

@@ -9,11 +9,7 @@ import Testing
     @Test func onlyOneBrokerTendsAPoolAndAnotherTakesOverWhenItStops() async throws {
         let fixture = try await BrokerFixture()
         let otherHypervisor = FakeHypervisor(["desk1", "desk2", "desk3"])
-        let other = Broker(
-            store: fixture.store, hypervisor: otherHypervisor, forwarder: RecordingForwarder(),
-            settings: BrokerSettings(
-                publicAddress: "198.51.100.2", portRange: 20000...20009, ticketValidity: 30,
-                connectURIs: BrokerFixture.connectURIs, nodeName: "broker-b"))
+        let other = fixture.otherBroker(hypervisor: otherHypervisor)
         let start = Date(timeIntervalSince1970: 1_900_000_000)
 
         await fixture.broker.tendPools(now: start)
@@ -36,11 +32,7 @@ import Testing
     @Test func aBrokerWithoutTheUpkeepRoleKeepsNoPool() async throws {
         let fixture = try await BrokerFixture()
         let otherHypervisor = FakeHypervisor(["desk1", "desk2", "desk3"])
-        let gatewayOnly = Broker(
-            store: fixture.store, hypervisor: otherHypervisor, forwarder: RecordingForwarder(),
-            settings: BrokerSettings(
-                publicAddress: "198.51.100.2", portRange: 20000...20009, ticketValidity: 30,
-                connectURIs: BrokerFixture.connectURIs, nodeName: "broker-b", roles: [.api, .gateway]))
+        let gatewayOnly = fixture.otherBroker(hypervisor: otherHypervisor, roles: [.api, .gateway])
         let start = Date(timeIntervalSince1970: 1_900_000_000)
         await gatewayOnly.tendPools(now: start)
         #expect(await otherHypervisor.censuses == 0)
@@ -53,11 +45,7 @@ import Testing
 
     @Test func nodesShowTheirReportWhetherTheyAreUpAndThePoolsTheyKeep() async throws {
         let fixture = try await BrokerFixture()
-        let other = Broker(
-            store: fixture.store, hypervisor: fixture.hypervisor, forwarder: RecordingForwarder(),
-            settings: BrokerSettings(
-                publicAddress: "198.51.100.2", portRange: 21000...21099, ticketValidity: 30,
-                connectURIs: BrokerFixture.connectURIs, nodeName: "broker-b"))
+        let other = fixture.otherBroker(ports: 21000...21099)
         let start = Date(timeIntervalSince1970: 1_900_000_000)
         try await fixture.broker.reportNode(startedAt: start, now: start)
         try await other.reportNode(startedAt: start, now: start.addingTimeInterval(30))
@@ -81,11 +69,7 @@ import Testing
     @Test func eachBrokerForwardsItsOwnSessionsAndNamesTheirGateway() async throws {
         let fixture = try await BrokerFixture()
         let otherForwarder = RecordingForwarder()
-        let other = Broker(
-            store: fixture.store, hypervisor: fixture.hypervisor, forwarder: otherForwarder,
-            settings: BrokerSettings(
-                publicAddress: "198.51.100.2", portRange: 20000...20009, ticketValidity: 30,
-                connectURIs: BrokerFixture.connectURIs, nodeName: "broker-b"))
+        let other = fixture.otherBroker(forwarder: otherForwarder)
         let alice = try await fixture.user("alice")
         let bob = try await fixture.user("bob")
         let onA = try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5").session
@@ -123,11 +107,7 @@ import Testing
         let session = try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5").session
         try await fixture.broker.reportNode(startedAt: Date())
         let forwarder = RecordingForwarder()
-        let moved = Broker(
-            store: fixture.store, hypervisor: fixture.hypervisor, forwarder: forwarder,
-            settings: BrokerSettings(
-                publicAddress: "198.51.100.9", portRange: 20000...20009, ticketValidity: 30,
-                connectURIs: BrokerFixture.connectURIs, nodeName: fixture.broker.settings.nodeName))
+        let moved = fixture.otherBroker(nodeName: fixture.broker.settings.nodeName, publicAddress: "198.51.100.9", forwarder: forwarder)
         try await moved.restoreForwarding()
         #expect(await forwarder.rules.map(\.publicAddress) == ["198.51.100.9"])
         #expect(try await fixture.store.session(id: session.id)?.publicAddress == "198.51.100.9")

@@ -37,11 +37,7 @@ extension BrokerFixture {
 
     @Test func aTokenOrPhoneLinkFromOneBrokerWorksOnAnotherSharingTheDatabase() async throws {
         let fixture = try await BrokerFixture()
-        let other = Broker(
-            store: fixture.store, hypervisor: fixture.hypervisor, forwarder: RecordingForwarder(),
-            settings: BrokerSettings(
-                publicAddress: "198.51.100.2", portRange: 20000...20009, ticketValidity: 30,
-                connectURIs: BrokerFixture.connectURIs, nodeName: "broker-b"))
+        let other = fixture.otherBroker()
         let alice = try await fixture.user("alice")
         let session = try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5").session
         let grant = try await fixture.broker.webConsole(forSession: session.id, user: alice)

@@ -107,9 +107,10 @@ final class PendingRequest {
 enum API {
     static let base = "http://\(Topology.gatewayPublicAddress):\(BrokerUnderTest.httpPort)"
 
-    /// Starts a request without waiting for it (the concurrency test runs ten at once).
+    /// Starts a request without waiting for it (the concurrency test runs ten at once); `base` names another broker.
     static func start(
-        _ method: String, _ path: String, token: String? = nil, body: Data? = nil, timeout: TimeInterval = 20
+        _ method: String, _ path: String, token: String? = nil, body: Data? = nil, timeout: TimeInterval = 20,
+        base: String = API.base
     ) throws -> PendingRequest {
         let bodyURL = Scratch.file("response-body")
         let headersURL = Scratch.file("response-headers")

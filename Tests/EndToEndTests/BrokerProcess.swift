@@ -72,13 +72,13 @@ final class BrokerUnderTest {
     }
 
     /// Another broker on this one's PostgreSQL database, as a second machine would run it: node `label`, gateway
-    /// address `publicAddress`, its API, gateway and proxy on this broker's listen address 100 ports up, and no
-    /// firewall of its own (in one namespace the first broker's rules are the only ones).
-    func anotherNode(_ label: String, publicAddress: String) throws -> BrokerUnderTest {
+    /// address `publicAddress`, its API, gateway and proxy on this broker's listen address `portOffset` ports up, and
+    /// no firewall of its own (in one namespace the first broker's rules are the only ones).
+    func anotherNode(_ label: String, publicAddress: String, portOffset: Int = 100) throws -> BrokerUnderTest {
         guard var settings = try JSONSerialization.jsonObject(with: Data(contentsOf: config)) as? [String: Any] else {
             throw CommandError(description: "\(config.path) holds no JSON object")
         }
-        let moved = { (port: Int) in "\(Topology.gatewayPublicAddress):\(port + 100)" }
+        let moved = { (port: Int) in "\(Topology.gatewayPublicAddress):\(port + portOffset)" }
         settings["http"] = ["listen": moved(Self.httpPort)]
         var webSocket = settings["websocket"] as? [String: Any] ?? [:]
         webSocket["listen"] = moved(Self.webSocketPort)
@@ -95,7 +95,7 @@ final class BrokerUnderTest {
         let log = E2E.artifact("broker-\(label).log")
         try? FileManager.default.removeItem(at: log)
         return BrokerUnderTest(
-            config: config, log: log, tls: nil, apiBase: "http://\(moved(Self.httpPort))", webSocketPort: Self.webSocketPort + 100)
+            config: config, log: log, tls: nil, apiBase: "http://\(moved(Self.httpPort))", webSocketPort: Self.webSocketPort + portOffset)
     }
 
     /// Points the config at the PostgreSQL database at `url` instead of its SQLite file (the broker reads it when

@@ -98,3 +98,55 @@ extension EndToEnd {
         }
     }
 }
+
+extension EndToEnd.PostgresBroker {
+    @Test("three brokers on one database: ten users at once get three VMs, none twice; a killed broker's pool is kept by another")
+    func threeBrokers() throws {
+        try BrokerFixture.run("postgres-three-a", databaseURL: try Self.newDatabase()) { a in
+            let b = try a.anotherNode("postgres-three-b", publicAddress: "198.18.1.3", portOffset: 100)
+            let c = try a.anotherNode("postgres-three-c", publicAddress: "198.18.1.4", portOffset: 200)
+            try b.start()
+            defer { b.stop() }
+            try c.start()
+            defer { c.stop() }
+            let bases = [API.base, b.apiBase, c.apiBase]
+            let tokens = try TestUsers.crowd.map { try API.login($0) }
+            let inFlight = try tokens.enumerated().map { index, token in
+                try API.start(
+                    "POST", "/api/v1/pools/\(BrokerFixture.pool)/desktop", token: token, timeout: 60, base: bases[index % 3])
+            }
+            let responses = try inFlight.map { try $0.finish(timeout: 70) }
+            let statuses = responses.map(\.status)
+            #expect(statuses.filter { $0 == 201 }.count == 3 && statuses.filter { $0 == 503 }.count == 7, "\(statuses)")
+            #expect(responses.filter { $0.status == 503 }.allSatisfy { $0.errorCode == "no_free_vm" }, "\(responses)")
+            let granted = responses.compactMap { try? $0.decode(DesktopSession.self) }
+            #expect(Set(granted.map(\.vm)).count == 3, "no VM twice: \(granted)")
+            #expect(Set(granted.map { "\($0.host):\($0.port)" }).count == 3, "no address and port twice: \(granted)")
+            for session in granted where session.host == Topology.gatewayPublicAddress {
+                #expect(try Topology.dnatRule(session: session.id) != nil, "broker a forwards its own session \(session.id)")
+            }
+
+            // The broker keeping the pool is killed: another takes the pool over within the lease's 8 s.
+            let nodes = { () throws -> [[String: Any]] in
+                let listed = try JSONSerialization.jsonObject(with: b.cli(["node", "list", "--json"]).stdout) as? [String: Any]
+                return listed?["nodes"] as? [[String: Any]] ?? []
+            }
+            let keeper = try #require(
+                try nodes().first { ($0["keptPools"] as? [String])?.contains(BrokerFixture.pool) == true }?["name"] as? String,
+                "some node keeps the pool")
+            let brokers = ["postgres-three-b": b, "postgres-three-c": c]
+            let survivor = keeper == "postgres-three-b" ? c : b
+            (brokers[keeper] ?? a).kill()
+            let killedAt = Date()
+            try waitUntil("another broker to keep the pool", timeout: 20, interval: 0.5) {
+                try nodes().contains {
+                    ($0["keptPools"] as? [String])?.contains(BrokerFixture.pool) == true && $0["isUp"] as? Bool == true
+                        && $0["name"] as? String != keeper
+                }
+            }
+            print("E2E: the pool's upkeep moved \(String(format: "%.1f", Date().timeIntervalSince(killedAt))) s after the SIGKILL")
+            let other = try API.start("GET", "/api/v1/pools", token: tokens[0], base: survivor.apiBase).finish(timeout: 25)
+            #expect(other.status == 200, "the others serve on: \(other)")
+        }
+    }
+}
