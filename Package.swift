@@ -221,7 +221,7 @@ let package = Package(
         ),
         .target(
             name: "BrokerTestSupport",
-            dependencies: ["Broker", "Store", "Firewall"],
+            dependencies: ["Broker", "Store", "PostgresStore", "PostgresTestSupport", "Firewall"],
             path: "Tests/BrokerTestSupport",
             swiftSettings: strict
         ),

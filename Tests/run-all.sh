@@ -24,3 +24,7 @@ trap 'bash Tests/postgres-cluster.sh stop "$postgres_folder"' EXIT
 postgres_url=$(bash Tests/postgres-cluster.sh start "$postgres_folder")
 SAFFRON_TEST_POSTGRES_URL=$postgres_url SAFFRON_E2E=1 SAFFRON_E2E_SPICE_TLS=$spice_tls SAFFRON_E2E_SCHEMATHESIS="$schemathesis_env/bin/schemathesis" \
   SAFFRON_BIN="$bin_path/saffron" swift test "$@"
+# The broker and API tests once more with their stores on PostgreSQL: nothing above the store may lean on SQLite.
+if [ $# -eq 0 ]; then
+  SAFFRON_TEST_POSTGRES_URL=$postgres_url SAFFRON_TEST_BROKER_STORE=postgres swift test --skip-build --filter 'BrokerTests|HTTPAPITests'
+fi

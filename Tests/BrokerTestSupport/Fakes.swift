@@ -1,6 +1,8 @@
 import Broker
 import Firewall
 import Foundation
+import PostgresStore
+import PostgresTestSupport
 import Store
 
 /// An in-memory hypervisor: VMs that start instantly and remember their tickets.
@@ -221,9 +223,11 @@ public actor RecordingForwarder: PortForwarder {
     public func insertOrphan(_ rule: ForwardRule) { rules.insert(rule) }
 }
 
-/// A broker over an in-memory SQLite store, the fake hypervisor and the recording forwarder, with pool `office`.
+/// A broker over a store, the fake hypervisor and the recording forwarder, with pool `office`. The store is an
+/// in-memory SQLite database, or a new PostgreSQL database of the test server when `SAFFRON_TEST_BROKER_STORE` is
+/// `postgres` (README's test command runs the broker and API tests that way too).
 public struct BrokerFixture: Sendable {
-    public let store: SQLiteStore
+    public let store: any Store
     public let hypervisor: FakeHypervisor
     public let forwarder: RecordingForwarder
     public let broker: Broker
@@ -236,7 +240,7 @@ public struct BrokerFixture: Sendable {
         vms: [String] = ["desk1", "desk2", "desk3"], ports: ClosedRange<Int> = 20000...20009, proxyURL: String? = nil,
         spiceTLS: SpiceTLSSettings? = nil, metrics: BrokerMetrics = BrokerMetrics()
     ) async throws {
-        store = try SQLiteStore(inMemoryNamed: UUID().uuidString)
+        store = try await Self.newStore()
         hypervisor = FakeHypervisor(vms)
         forwarder = RecordingForwarder()
         broker = Broker(
@@ -248,6 +252,16 @@ public struct BrokerFixture: Sendable {
         accounts = Accounts(store: store, bcryptCost: 4, tokenLifetime: 3600, metrics: metrics)
         try await broker.createPool(name: "office", connectURI: "test:///default")
         if !vms.isEmpty { try await broker.addVMs(vms, toPool: "office") }
+    }
+
+    /// A new, empty store of the backend under test.
+    public static func newStore() async throws -> any Store {
+        guard ProcessInfo.processInfo.environment["SAFFRON_TEST_BROKER_STORE"] == "postgres" else {
+            return try SQLiteStore(inMemoryNamed: UUID().uuidString)
+        }
+        let store = try PostgresStore(location: try await TestPostgres.newDatabase(), logger: TestPostgres.quietLogger)
+        try await store.prepare()
+        return store
     }
 
     /// Another broker sharing the fixture's store, as a second machine would run it: node `nodeName` on gateway
