@@ -7,7 +7,7 @@ extension PostgresStore {
     /// name within a template pool's maximum. The pool's row is locked by the caller.
     static func chooseVM(_ db: PostgresConnection, _ logger: Logger, pool: PoolRecord, claim: DesktopClaim) async throws -> String {
         var claim = claim
-        claim.busyVMs.formUnion(try await heldVMs(db, logger, pool: pool.name, now: claim.now))
+        claim.busyVMs.formUnion(try await heldVMs(db, logger, pool: pool.name, now: claim.now, exceptBy: claim.holder))
         if pool.desktopMode == .persistent,
             let own = try await db.row(
                 "SELECT * FROM vms WHERE pool_name = \(pool.name) AND assigned_user = \(claim.user)", logger: logger

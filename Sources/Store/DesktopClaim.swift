@@ -13,6 +13,9 @@ public struct DesktopClaim: Sendable {
     public var excludedVMs: Set<String> = []
     /// VMs someone else is preparing right now (a spare being created or booted): never handed out meanwhile.
     public var busyVMs: Set<String> = []
+    /// The broker claiming (its node name): the store's upkeep holds of other brokers count as busy, its own not
+    /// (it knows them as `busyVMs`).
+    public var holder: String?
     /// Free VMs to hand out first, in order (spares already running).
     public var preferredVMs: [String] = []
     /// A further desktop even though the user has one in the pool (up to the pool's `maxSessionsPerUser`); without

@@ -111,4 +111,19 @@ struct UpkeepHoldTests {
         #expect(try await fixture.store.holdVMs(["lab-001"], inPool: "lab", holder: "broker-b", until: Date().addingTimeInterval(9), now: Date()),
                 "released once booted")
     }
+
+    @Test func anotherBrokersLoginWaitsWhileThisOneShutsTheIdleDesktopDown() async throws {
+        let (fixture, alice, t0) = try await UpkeepTests.idleDesktopAskedToShutDown()
+        let other = fixture.otherBroker()
+        let before = other.upkeep.state.withLock { $0.nextClaim }
+        let handout = Task { try await other.desktop(inPool: "lab", for: alice, clientAddress: "203.0.113.5") }
+        try await UpkeepHoldTests.waitUntil("the other broker to find her desktop held") {
+            other.upkeep.state.withLock { $0.nextClaim } >= before + 2
+        }
+        // Its guest ignored the request and is powered off after the patience: the hold ends, and the other broker
+        // starts her desktop afresh.
+        await fixture.broker.tendPools(now: t0.addingTimeInterval(601 + 121))
+        #expect(try await handout.value.session.vm == "lab-001")
+        #expect(await UpkeepTests.running(fixture) == ["lab-001"])
+    }
 }

@@ -50,6 +50,7 @@ extension Broker {
         }
         var claim = DesktopClaim(user: user.name, pool: pool, clientAddress: clientAddress, portRange: settings.portRange)
         claim.publicAddress = settings.publicAddress
+        claim.holder = settings.nodeName
         claim.another = another
         claim.preferredVMs = upkeep.readySpares(ofPool: pool)
         guard let record = try await store.pool(named: pool) else { throw BrokerError(StoreError.poolNotFound(pool)) }

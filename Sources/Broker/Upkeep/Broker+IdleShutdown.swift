@@ -16,10 +16,12 @@ extension Broker {
         for vm in vms where vm.assignedUser != nil {
             let ref = Self.ref(vm, of: pool)
             guard running.contains(vm.name), !held.contains(vm.name) else {
-                upkeep.state.withLock { state in
+                let wasShuttingDown = upkeep.state.withLock { state in
                     state.idleSince[ref] = nil
-                    state.shutdownAskedAt[ref] = nil
+                    return state.shutdownAskedAt.removeValue(forKey: ref) != nil
                 }
+                // Down (or taken by a login): the hold kept while the guest shut down ends.
+                if wasShuttingDown { await releaseInStore([vm.name], of: pool) }
                 continue
             }
             let (idleSince, askedAt) = upkeep.state.withLock { state in
@@ -31,9 +33,10 @@ extension Broker {
                 ?? (now.timeIntervalSince(idleSince) > Double(idleLimit))
             guard due, await upkeep.holdSettled([ref]) else { continue }
             defer { upkeep.release([ref]) }
-            // Held in the store too, so no other broker hands it out meanwhile; refused when a login came since the
-            // round began: its desktop stays up.
-            guard await holdInStore([vm.name], of: pool, now: now) else { continue }
+            // Held in the store too, until the guest is down, so no other broker hands out a desktop going down
+            // (its user hears it is busy for a moment); refused when a login came since the round began: its
+            // desktop stays up.
+            guard await holdInStore([vm.name], of: pool, now: now, for: Self.shutdownPatience + 60) else { continue }
             do {
                 if askedAt != nil {
                     try await hypervisor.powerOff(ref)
@@ -42,6 +45,7 @@ extension Broker {
                     try await hypervisor.shutDown(ref)
                     upkeep.state.withLock { $0.shutdownAskedAt[ref] = now }
                     logger.info("shutting down \(vm.name) of pool \(pool.name): no session for \(idleLimit) s")
+                    continue
                 }
             } catch {
                 logger.warning("could not shut down idle \(vm.name) of pool \(pool.name): \(error)")

@@ -7,14 +7,15 @@ extension Broker {
     /// that a broker killed while holding frees its VMs soon.
     static let upkeepHoldLimit: TimeInterval = 600
 
-    /// Holds the pool's VMs in the store for this broker's upkeep, so that no broker sharing the database hands them
-    /// out meanwhile; false (nothing held) when one has a session or another broker holds it, or the store did not
-    /// answer.
-    func holdInStore(_ names: Set<String>, of pool: PoolRecord, now: Date) async -> Bool {
+    /// Holds the pool's VMs in the store for this broker's upkeep (at most `duration`), so that no other broker sharing
+    /// the database hands them out meanwhile (this broker's own handouts see its holds in memory); false (nothing
+    /// held) when one has a session or another broker holds it, or the store did not answer.
+    func holdInStore(
+        _ names: Set<String>, of pool: PoolRecord, now: Date, for duration: TimeInterval = upkeepHoldLimit
+    ) async -> Bool {
         do {
             return try await store.holdVMs(
-                names, inPool: pool.name, holder: settings.nodeName, until: now.addingTimeInterval(Self.upkeepHoldLimit),
-                now: now)
+                names, inPool: pool.name, holder: settings.nodeName, until: now.addingTimeInterval(duration), now: now)
         } catch {
             logger.warning("could not hold \(names.sorted().joined(separator: ", ")) of pool \(pool.name): \(error)")
             return false

@@ -10,11 +10,11 @@ extension SQLiteStore {
         """
 
     /// The VM a claim gets: the user's own in a persistent pool, else a free one (created ones first), else a new
-    /// name within a template pool's maximum (not provisioned yet: the broker creates it). VMs some broker's upkeep
-    /// holds count as busy.
+    /// name within a template pool's maximum (not provisioned yet: the broker creates it). VMs another broker's
+    /// upkeep holds count as busy.
     static func chooseVM(_ db: Database, pool: PoolRecord, claim: DesktopClaim) throws -> String {
         var claim = claim
-        claim.busyVMs.formUnion(try heldVMs(db, pool: pool.name, now: claim.now))
+        claim.busyVMs.formUnion(try heldVMs(db, pool: pool.name, now: claim.now, exceptBy: claim.holder))
         if pool.desktopMode == .persistent,
             let own = try Row.fetchOne(
                 db, sql: "SELECT * FROM vms WHERE pool_name = ? AND assigned_user = ?", arguments: [pool.name, claim.user]
