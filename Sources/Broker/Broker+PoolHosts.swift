@@ -120,9 +120,12 @@ extension Broker {
     }
 
     /// Takes a host from a pool. Refused (409 `host_in_use`) while VMs of the pool live there (remove them first,
-    /// or for a template pool let them be reset), and for the pool's only host.
+    /// or for a template pool let them be reset), and for the pool's only host. With `gone` the host is declared gone
+    /// for good instead: the sessions of its VMs end and the pool forgets those VMs (libvirt is not asked).
     @discardableResult
-    public func removeHost(_ host: String, fromPool poolName: String, by actor: String = AuditLog.cliActor) async throws -> PoolRecord {
+    public func removeHost(
+        _ host: String, fromPool poolName: String, gone: Bool = false, by actor: String = AuditLog.cliActor
+    ) async throws -> PoolRecord {
         guard var pool = try await store.pool(named: poolName) else { throw BrokerError(StoreError.poolNotFound(poolName)) }
         guard pool.connectURIs.contains(host) else {
             throw BrokerError(
@@ -134,8 +137,12 @@ extension Broker {
                 code: "host_in_use", message: "\(host) is the only host of pool \(poolName); a pool needs one. Delete the pool instead.",
                 httpStatus: 409)
         }
-        let living = try await store.vms(inPool: poolName).filter {
+        var living = try await store.vms(inPool: poolName).filter {
             (pool.template == nil || $0.isProvisioned) && Self.ref($0, of: pool).connectURI == host
+        }
+        if gone {
+            try await forget(living, of: pool, goneWith: host, by: actor)
+            living = []
         }
         guard living.isEmpty else {
             throw BrokerError(
@@ -156,8 +163,26 @@ extension Broker {
         try await BrokerError.mapping {
             try await store.setConnectURI(pool.connectURI, others: pool.otherConnectURIs, ofPool: poolName)
         }
-        logger.info("pool \(poolName) no longer uses host \(host)")
-        await audit.record(.poolUpdate, by: actor, subject: poolName, "host \(host) removed")
+        logger.info("pool \(poolName) no longer uses host \(host)\(gone ? ", declared gone" : "")")
+        await audit.record(.poolUpdate, by: actor, subject: poolName, "host \(host) removed\(gone ? " as gone" : "")")
         return pool
+    }
+
+    /// Ends the sessions of `vms`, which lived on a host declared gone, and takes them out of the pool without asking
+    /// libvirt (there is none to ask).
+    private func forget(_ vms: [VMRecord], of pool: PoolRecord, goneWith host: String, by actor: String) async throws {
+        let names = Set(vms.map(\.name))
+        for session in try await store.sessions() where session.pool == pool.name && names.contains(session.vm) {
+            do {
+                try await endSession(id: session.id, requestedBy: nil, reason: "its host \(host) was declared gone")
+            } catch let error as BrokerError where error.code == "session_not_found" {
+                continue
+            }
+        }
+        for vm in vms {
+            try await BrokerError.mapping { try await store.removeVM(vm.name, fromPool: pool.name) }
+            logger.notice("\(vm.name) left pool \(pool.name) with its host \(host)")
+            await audit.record(.vmRemove, by: actor, subject: "\(pool.name)/\(vm.name)", "its host \(host) was declared gone")
+        }
     }
 }

@@ -24,22 +24,24 @@ extension PoolCommand {
     struct RemoveHost: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "remove-host",
-            abstract: "Take a libvirt host from a pool; refused while VMs of the pool live there.")
+            abstract: "Take a libvirt host from a pool; refused while VMs of the pool live there, unless it is --gone.")
         @OptionGroup var options: TargetOptions
         @Argument(help: "Pool name.") var pool: String
         @Argument(help: "libvirt connection URI of the host, as `saffron pool list` shows it.") var connect: String
+        @Flag(help: "The host is gone for good: end the sessions of its VMs and take those VMs out of the pool.")
+        var gone = false
 
         func run() async throws {
             try await options.perform(
-                local: { try await $0.broker.removeHost(connect, fromPool: pool) },
+                local: { try await $0.broker.removeHost(connect, fromPool: pool, gone: gone) },
                 remote: { client in
                     var query = URLComponents()
-                    query.queryItems = [URLQueryItem(name: "connect", value: connect)]
+                    query.queryItems = [URLQueryItem(name: "connect", value: connect)] + (gone ? [URLQueryItem(name: "gone", value: "true")] : [])
                     // `+` is a space in a query; URLComponents leaves it alone, so it is encoded here.
                     let encoded = (query.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
                     _ = try await client.call(.delete, BrokerClient.apiPath("admin", "pools", pool, "hosts") + "?" + encoded)
                 })
-            print("Pool \(pool) no longer uses \(connect).")
+            print("Pool \(pool) no longer uses \(connect)\(gone ? "; the sessions and VMs that lived there are gone with it" : "").")
         }
     }
 }

@@ -147,4 +147,22 @@ import Testing
         let session = try await bed.desktop("office", for: "alice")
         #expect(await bed.hypervisor.startedOn[session.vm] == Self.hostB)
     }
+
+    @Test func aHostDeclaredGoneTakesItsVMsAndTheirSessionsWithIt() async throws {
+        let bed = try await TwoHosts(vms: ["a1": Self.hostA, "b1": Self.hostB])
+        try await bed.broker.createPool(name: "office", connectURI: Self.hostA, otherConnectURIs: [Self.hostB])
+        try await bed.broker.addVMs(["a1", "b1"], toPool: "office")
+        let onA = try await bed.desktop("office", for: "alice")
+        let onB = try await bed.desktop("office", for: "bob")
+        #expect(onB.vm == "b1")
+        await bed.hypervisor.setDown(Self.hostB)
+
+        let pool = try await bed.broker.removeHost(Self.hostB, fromPool: "office", gone: true)
+        #expect(pool.connectURIs == [Self.hostA])
+        #expect(try await bed.store.session(id: onB.id) == nil, "its session ended")
+        #expect(try await bed.store.session(id: onA.id) != nil)
+        #expect(try await bed.store.vms(inPool: "office").map(\.name) == ["a1"])
+        let events = try await bed.store.auditEvents(before: nil, limit: 20)
+        #expect(events.contains { $0.action == .sessionEnd && $0.subject == onB.id })
+    }
 }

@@ -49,9 +49,8 @@ extension EndToEnd {
                 print("E2E screenshot of the second host's desktop: \(shot.path): \(seen)")
                 #expect(seen.showsGuest, "remote-viewer did not show the second host's guest: \(seen)")
 
-                // The second host's libvirtd stops: its VM is passed over, the first host's is handed out.
+                // The second host's libvirtd stops while alice's desktop runs there: the first host's is handed out.
                 #expect(try API.release(near.id, token: bob).status == 204)
-                #expect(try API.release(far.id, token: alice).status == 204)
                 secondHost.stopLibvirtd()
                 let carol = try API.login(TestUsers.crowd[1])
                 let (answer, next) = try API.requestDesktop("spread", token: carol)
@@ -62,6 +61,14 @@ extension EndToEnd {
                 let listedHosts = (hostList as? [[String: Any]]) ?? ((hostList as? [String: Any])?["hosts"] as? [[String: Any]]) ?? []
                 let second = listedHosts.first { $0["connect"] as? String == SecondHypervisor.connectURI }
                 #expect(second?["reachable"] as? Bool == false, "the second host shows as down: \(hostList)")
+
+                // Declared gone for good, the host takes its VM out of the pool, and alice's session and rule with it.
+                #expect(try Topology.dnatRule(session: far.id) != nil)
+                try broker.cli(["pool", "remove-host", "spread", SecondHypervisor.connectURI, "--gone"])
+                let left = try broker.cli(["pool", "vms", "spread", "--json"]).output
+                #expect(left.contains(Self.nearVM) && !left.contains(Self.farVM), "\(left)")
+                #expect(try API.request("GET", "/api/v1/sessions/\(far.id)", token: alice).status == 404)
+                #expect(try Topology.dnatRule(session: far.id) == nil, "its rule went with it")
             }
         }
     }

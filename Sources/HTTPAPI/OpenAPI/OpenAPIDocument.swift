@@ -2676,6 +2676,15 @@ enum OpenAPIDocument {
               "minLength": 1
             },
             "description": "The host's libvirt connection URI, percent-encoded (+ as %2B)"
+          },
+          {
+            "name": "gone",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "boolean"
+            },
+            "description": "The host is gone for good: end the sessions of its VMs and take those VMs out of the pool"
           }
         ],
         "responses": {

@@ -114,7 +114,7 @@ struct PoolAdminRoutes {
                 throw APIError.badRequest("Name the host to remove: ?connect=URI (percent-encoded).")
             }
             let name = try context.pathParameter("pool")
-            try await broker.removeHost(host, fromPool: name, by: admin.name)
+            try await broker.removeHost(host, fromPool: name, gone: try request.flag("gone"), by: admin.name)
             return JSONResponse.make(status: .ok, try await pool(name, readBy: admin))
         }
         group.post("admin/pools/:pool/vms") { request, context in
