@@ -37,19 +37,32 @@ struct PresenceService: Service {
     }
 
     /// Relays `uri`'s events to the tracker until cancelled. A lost connection is reopened after a pause, and what
-    /// was known of its VMs is forgotten: events were missed meanwhile.
+    /// was known of its VMs is forgotten: events were missed meanwhile. A host that stays down is tried less and less
+    /// often (2 s, doubling up to 30 s), and said so once, not at every try.
     private func watch(_ uri: String) async {
+        var pause: Duration = .seconds(2)
+        var failures = 0
         while !Task.isCancelled {
+            let started = ContinuousClock.now
             do {
                 try await self.relayEvents(of: uri)
             } catch is CancellationError {
                 return
             } catch {
-                self.logger.warning(
-                    "desktop presence events interrupted; reconnecting", metadata: ["connect": "\(uri)", "error": "\(error)"])
+                if ContinuousClock.now - started > .seconds(30) { (pause, failures) = (.seconds(2), 0) }
+                failures += 1
+                if failures == 1 {
+                    self.logger.warning(
+                        "desktop presence events interrupted; reconnecting", metadata: ["connect": "\(uri)", "error": "\(error)"])
+                } else if failures == 3 {
+                    self.logger.warning(
+                        "desktop presence: the host still does not answer; trying every 30 s at most",
+                        metadata: ["connect": "\(uri)", "error": "\(error)"])
+                }
             }
             self.broker.presence.forget(connectURI: uri)
-            try? await Task.sleep(for: .seconds(2))
+            try? await Task.sleep(for: pause)
+            pause = min(pause * 2, .seconds(30))
         }
     }
 
