@@ -38,7 +38,7 @@ struct PresenceService: Service {
 
     /// Relays `uri`'s events to the tracker until cancelled. A lost connection is reopened after a pause, and what
     /// was known of its VMs is forgotten: events were missed meanwhile. A host that stays down is tried less and less
-    /// often (2 s, doubling up to 30 s), and said so once, not at every try.
+    /// often (2 s, doubling up to 30 s), and said so at the first failure and the third, not at every try.
     private func watch(_ uri: String) async {
         var pause: Duration = .seconds(2)
         var failures = 0
