@@ -38,7 +38,7 @@ public struct LoginThrottle: Sendable {
     /// Throws `too_many_attempts` (429, with how long to wait) while the account or the address must wait; else
     /// says whether the account has failures on record (which a successful login then clears).
     @discardableResult
-    func check(account: String, address: String?, now: Date = Date(), in store: any Store) async throws -> Bool {
+    func check(account: String, address: String?, now: Date = Date(), in store: any AccountRepository) async throws -> Bool {
         let records = try await store.loginFailures(Self.keys(account, address))
         guard let until = records.values.map(\.blockedUntil).filter({ $0 > now }).max() else {
             return records[Self.accountPrefix + account] != nil
@@ -52,7 +52,7 @@ public struct LoginThrottle: Sendable {
     }
 
     /// Counts a failed login for the account name and the address, and starts their backoff past the free ones.
-    func recordFailure(account: String, address: String?, now: Date = Date(), in store: any Store) async throws {
+    func recordFailure(account: String, address: String?, now: Date = Date(), in store: any AccountRepository) async throws {
         let policy = policy
         try await store.updateLoginFailures(Self.keys(account, address)) { key, current in
             var record = current.flatMap { now.timeIntervalSince($0.last) < policy.window.seconds ? $0 : nil }
@@ -70,7 +70,7 @@ public struct LoginThrottle: Sendable {
     }
 
     /// A successful login: the account's failures are forgotten (the address's stay).
-    func recordSuccess(account: String, in store: any Store) async throws {
+    func recordSuccess(account: String, in store: any AccountRepository) async throws {
         try await store.clearLoginFailures(Self.accountPrefix + account)
     }
 

@@ -16,10 +16,10 @@ public struct AuditLog: Sendable {
     /// entries of admin changes made through the API say where they came from.
     @TaskLocal public static var requestAddress: String?
 
-    let store: any Store
+    let store: any AuditRepository
     let logger: Logger
 
-    public init(store: any Store, logger: Logger = Logger(label: "saffron.audit")) {
+    public init(store: any AuditRepository, logger: Logger = Logger(label: "saffron.audit")) {
         self.store = store
         self.logger = logger
     }

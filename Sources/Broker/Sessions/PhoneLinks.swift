@@ -6,11 +6,11 @@ import Store
 /// The link stands in for the user's login on a device that has none, so it works once and for two minutes. Links are
 /// kept in the store by their hash, so any broker sharing the database serves them; they go with their session.
 public struct PhoneLinks: Sendable {
-    private let store: any Store
+    private let store: any SessionRepository
     /// How long a link works if unused.
     public let lifetime: TimeInterval
 
-    public init(store: any Store, lifetime: TimeInterval = 120) {
+    public init(store: any SessionRepository, lifetime: TimeInterval = 120) {
         self.store = store
         self.lifetime = lifetime
     }

@@ -12,13 +12,13 @@ import Store
 /// so a console opened through one broker's API may reach the desktop through another broker's gateway; they go
 /// with their session.
 public struct WebConsoleTokens: Sendable {
-    private let store: any Store
+    private let store: any SessionRepository
     /// How long a token may wait for its first WebSocket.
     public let lifetime: TimeInterval
     /// How long after its first use a token still opens the console's other channels.
     public let channelWindow: TimeInterval
 
-    public init(store: any Store, lifetime: TimeInterval = 30, channelWindow: TimeInterval = 10) {
+    public init(store: any SessionRepository, lifetime: TimeInterval = 30, channelWindow: TimeInterval = 10) {
         self.store = store
         self.lifetime = lifetime
         self.channelWindow = channelWindow
