@@ -100,7 +100,7 @@ extension EndToEnd {
 }
 
 extension EndToEnd.PostgresBroker {
-    @Test("three brokers on one database: ten users at once get three VMs, none twice; a killed broker's pool is kept by another")
+    @Test("three brokers on one database: 300 requests of 30 users at once get three VMs, none twice; a killed broker's pool is kept by another")
     func threeBrokers() throws {
         try BrokerFixture.run("postgres-three-a", databaseURL: try Self.newDatabase()) { a in
             let b = try a.anotherNode("postgres-three-b", publicAddress: "198.18.1.3", portOffset: 100)
@@ -110,19 +110,28 @@ extension EndToEnd.PostgresBroker {
             try c.start()
             defer { c.stop() }
             let bases = [API.base, b.apiBase, c.apiBase]
-            let tokens = try TestUsers.crowd.map { try API.login($0) }
-            let inFlight = try tokens.enumerated().map { index, token in
-                try API.start(
-                    "POST", "/api/v1/pools/\(BrokerFixture.pool)/desktop", token: token, timeout: 60, base: bases[index % 3])
+            let racers = (0..<20).map { String(format: "race%02d", $0) }
+            for user in racers { try a.cli(["user", "add", user], input: TestUsers.password(user) + "\n") }
+            let users = TestUsers.crowd + racers
+            let tokens = try users.map { try API.login($0) }
+            // Ten requests of each user, spread over the three brokers, all at once.
+            let asked = (0..<300).map { (user: $0 % users.count, base: bases[($0 / users.count) % 3]) }
+            let inFlight = try asked.map {
+                try API.start("POST", "/api/v1/pools/\(BrokerFixture.pool)/desktop", token: tokens[$0.user], timeout: 90, base: $0.base)
             }
-            let responses = try inFlight.map { try $0.finish(timeout: 70) }
-            let statuses = responses.map(\.status)
-            #expect(statuses.filter { $0 == 201 }.count == 3 && statuses.filter { $0 == 503 }.count == 7, "\(statuses)")
-            #expect(responses.filter { $0.status == 503 }.allSatisfy { $0.errorCode == "no_free_vm" }, "\(responses)")
-            let granted = responses.compactMap { try? $0.decode(DesktopSession.self) }
-            #expect(Set(granted.map(\.vm)).count == 3, "no VM twice: \(granted)")
-            #expect(Set(granted.map { "\($0.host):\($0.port)" }).count == 3, "no address and port twice: \(granted)")
-            for session in granted where session.host == Topology.gatewayPublicAddress {
+            let responses = try inFlight.map { try $0.finish(timeout: 100) }
+            let statuses = Dictionary(grouping: responses.map(\.status), by: { $0 }).mapValues(\.count)
+            #expect(statuses == [201: 3, 200: 27, 503: 270], "three new desktops, their users' other requests the same ones, every other a 503: \(statuses)")
+            #expect(responses.filter { $0.status == 503 }.allSatisfy { $0.errorCode == "no_free_vm" })
+            let sessions = zip(asked, responses).compactMap { ask, response in
+                (try? response.decode(DesktopSession.self)).map { (user: ask.user, session: $0) }
+            }
+            let granted = Dictionary(grouping: sessions, by: \.user).mapValues { Set($0.map(\.session.id)) }
+            #expect(granted.count == 3 && granted.values.allSatisfy { $0.count == 1 }, "one session per winning user: \(granted)")
+            let distinct = Dictionary(sessions.map { ($0.session.id, $0.session) }, uniquingKeysWith: { first, _ in first }).values
+            #expect(Set(distinct.map(\.vm)).count == 3, "no VM twice: \(distinct)")
+            #expect(Set(distinct.map { "\($0.host):\($0.port)" }).count == 3, "no address and port twice: \(distinct)")
+            for session in distinct where session.host == Topology.gatewayPublicAddress {
                 #expect(try Topology.dnatRule(session: session.id) != nil, "broker a forwards its own session \(session.id)")
             }
 

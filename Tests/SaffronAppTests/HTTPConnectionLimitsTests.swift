@@ -72,10 +72,14 @@ import Testing
         limits.requestTimeout = .seconds(300)
         limits.idleTimeout = .seconds(1)
         try await withLimitedAPI(limits) { port in
-            let clients = try (0..<20).map { _ in try LoopbackClient(port: port) }
-            for client in clients {
+            // Each connects just before its request: one opened early would sit idle past the timeout before it
+            // asked anything on a loaded machine.
+            var clients: [LoopbackClient] = []
+            for _ in 0..<20 {
+                let client = try LoopbackClient(port: port)
                 try client.send(Self.request)
                 #expect(await client.statusLine(by: .now + .seconds(20)) == "HTTP/1.1 200 OK")
+                clients.append(client)
             }
             let answered = ContinuousClock.now
             #expect(await openCount(clients, by: answered + .seconds(30)) == 0)
