@@ -107,10 +107,11 @@ final class PendingRequest {
 enum API {
     static let base = "http://\(Topology.gatewayPublicAddress):\(BrokerUnderTest.httpPort)"
 
-    /// Starts a request without waiting for it (the concurrency test runs ten at once); `base` names another broker.
+    /// Starts a request without waiting for it (the concurrency test runs ten at once); `base` names another broker,
+    /// `source` another address of the client namespace to send from.
     static func start(
         _ method: String, _ path: String, token: String? = nil, body: Data? = nil, timeout: TimeInterval = 20,
-        base: String = API.base
+        base: String = API.base, source: String? = nil
     ) throws -> PendingRequest {
         let bodyURL = Scratch.file("response-body")
         let headersURL = Scratch.file("response-headers")
@@ -119,6 +120,7 @@ enum API {
             "-o", bodyURL.path, "-D", headersURL.path, "-w", "%{http_code}", "-X", method,
         ]
         if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
+        if let source { arguments += ["--interface", source] }
         if let body {
             let requestURL = Scratch.file("request-body")
             try body.write(to: requestURL)

@@ -114,10 +114,14 @@ extension EndToEnd.PostgresBroker {
             for user in racers { try a.cli(["user", "add", user], input: TestUsers.password(user) + "\n") }
             let users = TestUsers.crowd + racers
             let tokens = try users.map { try API.login($0) }
-            // Ten requests of each user, spread over the three brokers, all at once.
+            // Ten requests of each user, spread over the three brokers, all at once, from five client addresses (each
+            // user from one of them), so that no client passes a broker's connections-per-client cap.
+            let sources = try [Topology.clientAddress] + (20..<24).map { try Topology.addClientAddress(index: $0) }
             let asked = (0..<300).map { (user: $0 % users.count, base: bases[($0 / users.count) % 3]) }
             let inFlight = try asked.map {
-                try API.start("POST", "/api/v1/pools/\(BrokerFixture.pool)/desktop", token: tokens[$0.user], timeout: 90, base: $0.base)
+                try API.start(
+                    "POST", "/api/v1/pools/\(BrokerFixture.pool)/desktop", token: tokens[$0.user], timeout: 90, base: $0.base,
+                    source: sources[$0.user % sources.count])
             }
             let responses = try inFlight.map { try $0.finish(timeout: 100) }
             let statuses = Dictionary(grouping: responses.map(\.status), by: { $0 }).mapValues(\.count)
