@@ -34,12 +34,9 @@ extension PoolCommand {
         func run() async throws {
             try await options.perform(
                 local: { try await $0.broker.removeHost(connect, fromPool: pool, gone: gone) },
-                remote: { client in
-                    var query = URLComponents()
-                    query.queryItems = [URLQueryItem(name: "connect", value: connect)] + (gone ? [URLQueryItem(name: "gone", value: "true")] : [])
-                    // `+` is a space in a query; URLComponents leaves it alone, so it is encoded here.
-                    let encoded = (query.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
-                    _ = try await client.call(.delete, BrokerClient.apiPath("admin", "pools", pool, "hosts") + "?" + encoded)
+                remote: {
+                    let query = BrokerClient.query([("connect", connect)] + (gone ? [("gone", "true")] : []))
+                    _ = try await $0.call(.delete, BrokerClient.apiPath("admin", "pools", pool, "hosts") + query)
                 })
             print("Pool \(pool) no longer uses \(connect)\(gone ? "; the sessions and VMs that lived there are gone with it" : "").")
         }

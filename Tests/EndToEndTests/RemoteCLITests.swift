@@ -28,7 +28,7 @@ extension EndToEnd {
 
         @Test("an admin logs in from another machine, manages pools, users and groups, ends a session, and it is all audited")
         func remoteAdministration() throws {
-            try BrokerFixture.run("remote-cli") { broker in
+            try BrokerFixture.run("remote-cli", extraConfig: EndToEnd.MultiHostPool.allowedURIs) { broker in
                 try broker.cli(["user", "add", Self.admin, "--admin"], input: TestUsers.password(Self.admin) + "\n")
                 let remote = RemoteSaffron()
 
@@ -69,6 +69,13 @@ extension EndToEnd {
                 let labJSON = try remote.run(["pool", "list", "--json"]).stdout
                 let lab = (try JSONSerialization.jsonObject(with: labJSON) as? [String: Any])?["pools"] as? [[String: Any]]
                 #expect(lab?.first { $0["name"] as? String == "lab" }?["access"] as? [String] == ["group:staff"], "\(lab ?? [])")
+                // A second host, its URI with a `+` that must reach the API as one.
+                let farHost = "qemu+tcp://198.18.3.1/system"
+                _ = try remote.check(["pool", "add-host", "lab", farHost])
+                let spread = try remote.check(["pool", "list"])
+                #expect(spread.contains(farHost), "\(spread)")
+                _ = try remote.check(["pool", "remove-host", "lab", farHost])
+                #expect(try !remote.check(["pool", "list"]).contains(farHost))
                 let users = try remote.check(["user", "list"])
                 #expect(users.contains("carol"), "\(users)")
                 let lastAdmin = try remote.run(["user", "remove", Self.admin])
