@@ -38,19 +38,19 @@ extension Broker {
                     let why = census.unreachable.values.first ?? ""
                     throw BrokerError(code: "hypervisor_unavailable", message: why, httpStatus: 503)
                 }
-                if reconciling {
-                    await reconcile(pool, sessions: poolSessions, vms: try await store.vms(inPool: pool.name), census: census)
-                }
+                let vmsBefore = try await store.vms(inPool: pool.name)
+                if reconciling { await reconcile(pool, sessions: poolSessions, vms: vmsBefore, census: census) }
                 await takeBackAbandonedHandouts(of: pool, poolSessions, nodes: readNodes, now: now)
-                await reclaimUnusedSessions(of: pool, poolSessions, vms: try await store.vms(inPool: pool.name), now: now)
-                // VMs on a host that does not answer are left out of this round: neither idle nor spares.
-                let vms = try await store.vms(inPool: pool.name).filter { census.knows($0, of: pool) }
+                await reclaimUnusedSessions(of: pool, poolSessions, vms: vmsBefore, now: now)
+                // Read again: the steps above end sessions and mark VMs. VMs on a host that does not answer are left
+                // out of this round: neither idle nor spares.
+                let all = try await store.vms(inPool: pool.name)
+                let vms = all.filter { census.knows($0, of: pool) }
+                let unreachable = Set(all.filter { !census.knows($0, of: pool) }.map(\.name))
                 let held = Set(try await store.sessions().filter { $0.pool == pool.name }.map(\.vm))
                 await shutDownIdleDesktops(of: pool, vms: vms, held: held, running: census.domains.running, now: now)
                 await tendSpares(
-                    of: pool, vms: vms, held: held, running: census.domains.running,
-                    unreachable: Set(try await store.vms(inPool: pool.name).filter { !census.knows($0, of: pool) }.map(\.name)),
-                    now: now)
+                    of: pool, vms: vms, held: held, running: census.domains.running, unreachable: unreachable, now: now)
             } catch {
                 logger.warning("upkeep of pool \(pool.name) skipped: \(error)")
             }
