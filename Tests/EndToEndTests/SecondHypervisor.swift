@@ -70,14 +70,9 @@ final class SecondHypervisor {
         let holder = try BackgroundProcess(
             ["ip", "netns", "exec", namespace, "unshare", "-m", "--propagation", "private", "sleep", "infinity"])
         processes.append(holder)
-        // `ip netns exec` remounts /sys; the holder's pid is the child of unshare once the namespace exists.
-        var inside: [String] = []
-        try waitUntil("the mount namespace of the second hypervisor", timeout: 10, interval: 0.05) {
-            guard let pid = Self.sleeperPID(under: holder.pid) else { return false }
-            inside = ["nsenter", "-t", String(pid), "-m", "-n", "--"]
-            try String(pid).write(to: root.appendingPathComponent("run-holder.pid"), atomically: true, encoding: .utf8)
-            return true
-        }
+        try waitUntil("the mount namespace of the second hypervisor", timeout: 10, interval: 0.05) { Self.isSleeping(holder.pid) }
+        let inside = ["nsenter", "-t", String(holder.pid), "-m", "-n", "--"]
+        try String(holder.pid).write(to: root.appendingPathComponent("run-holder.pid"), atomically: true, encoding: .utf8)
         for (name, target) in mounts {
             try Command.check(inside + ["mount", "--bind", root.appendingPathComponent(name).path, target])
         }
@@ -135,27 +130,9 @@ final class SecondHypervisor {
         _ = Glibc.kill(pid, SIGKILL)
     }
 
-    /// The `sleep` that `ip netns exec` and `unshare` became (they exec without forking), or one they started, by
-    /// walking /proc from `parent`.
-    private static func sleeperPID(under parent: Int32) -> Int32? {
-        if let stat = try? String(contentsOfFile: "/proc/\(parent)/stat", encoding: .utf8), stat.contains("(sleep)") {
-            return parent
-        }
-        var frontier: Set<Int32> = [parent]
-        for _ in 0..<4 {
-            var next: Set<Int32> = []
-            for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-                guard let pid = Int32(entry),
-                    let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                    let close = stat.lastIndex(of: ")")
-                else { continue }
-                let fields = stat[stat.index(after: close)...].split(separator: " ")
-                guard fields.count > 2, let ppid = Int32(fields[1]), frontier.contains(ppid) else { continue }
-                if stat.contains("(sleep)") { return pid }
-                next.insert(pid)
-            }
-            frontier = next
-        }
-        return nil
+    /// Whether `pid` runs `sleep` by now: `ip netns exec` and `unshare` exec what they run without forking, so the
+    /// holder becomes the sleeper once both namespaces exist.
+    private static func isSleeping(_ pid: Int32) -> Bool {
+        (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.hasPrefix("sleep") == true
     }
 }
