@@ -23,9 +23,11 @@ extension Broker {
         VMRef(connectURI: vm.connectURI ?? pool.connectURI, domain: vm.name)
     }
 
-    /// The pool's VM `name` as libvirt knows it; on the pool's first host when the store has no record of it.
+    /// The pool's VM `name` as libvirt knows it; on the pool's first host when the store has no record of it. A pool
+    /// of one host needs no lookup (every VM of it lives there: `removeHost` keeps it so), which spares the store a
+    /// read on every ticket.
     func ref(ofVM name: String, in pool: PoolRecord) async throws -> VMRef {
-        guard let record = try await store.vm(named: name, inPool: pool.name) else {
+        guard !pool.otherConnectURIs.isEmpty, let record = try await store.vm(named: name, inPool: pool.name) else {
             return VMRef(connectURI: pool.connectURI, domain: name)
         }
         return Self.ref(record, of: pool)

@@ -12,13 +12,13 @@ import Testing
 
     /// A broker over a fake hypervisor whose VMs live on `hosts`, with users alice, bob and carol.
     struct TwoHosts {
-        let store: SQLiteStore
+        let store: any Store
         let hypervisor: FakeHypervisor
         let broker: Broker
         let users: [String: UserRecord]
 
         init(vms: [String: String] = [:]) async throws {
-            store = try SQLiteStore(inMemoryNamed: UUID().uuidString)
+            store = try await BrokerFixture.newStore()
             hypervisor = FakeHypervisor(Array(vms.keys), hosts: vms)
             broker = Broker(
                 store: store, hypervisor: hypervisor, forwarder: RecordingForwarder(),

@@ -54,10 +54,4 @@ import Testing
         #expect(await heard.changes.map(\.kind) == [.added, .updated, .ended])
         #expect(await heard.changes.allSatisfy { $0.session.id == theirs.id })
     }
-
-    @Test(arguments: Backend.underTest.filter { $0 == .sqlite })
-    func sqliteAnnouncesNothing(_ backend: Backend) async throws {
-        let (store, _) = try await makeStore(backend)
-        #expect(!store.announcesSessionChanges)
-    }
 }
