@@ -30,6 +30,18 @@ struct QemuSystemTests {
             """
     }
 
+    @Test(.enabled("qemu:///system answers") { await reachable() })
+    func theHostsFreeMemoryIsWhatTheKernelCountsFree() async throws {
+        let connection = try await LibvirtConnection.open(Self.uri)
+        defer { connection.close() }
+        let free = try await connection.freeMemory()
+        // libvirt reports MemFree (not MemAvailable) of /proc/meminfo, in bytes; it moves a little between the reads.
+        let meminfo = try String(contentsOfFile: "/proc/meminfo", encoding: .utf8)
+        let line = try #require(meminfo.split(separator: "\n").first { $0.hasPrefix("MemFree:") })
+        let kernel = try #require(UInt64(line.split(separator: " ")[1])) * 1024
+        #expect(free > 0 && Double(free) > Double(kernel) * 0.5 && Double(free) < Double(kernel) * 2, "\(free) against \(kernel)")
+    }
+
     @Test(.enabled("qemu:///system answers") { await reachable() }, .timeLimit(.minutes(1)))
     func lockStartAndSetTicket() async throws {
         let connection = try await LibvirtConnection.open(Self.uri)
