@@ -24,6 +24,8 @@ struct PoolPayload: Encodable {
     let vms: Int
     /// Desktops a new user could get now, counting those a template pool may still create.
     let freeVMs: Int
+    /// How many desktops the pool can hand out at once: its VMs, and for a template pool those it may still create.
+    let capacity: Int
     /// How many desktops of the pool one user may hold at once (`POST .../desktop?another=true` for each further one).
     let desktopsPerUser: Int
     /// How the pool's console files reach the desktop: `direct` (a forwarded port) or `proxy` (the CONNECT proxy).
@@ -35,6 +37,7 @@ struct PoolPayload: Encodable {
         desktops = summary.pool.desktopMode.rawValue
         vms = summary.vmCount
         freeVMs = summary.freeVMCount
+        capacity = summary.vmCount + ClaimRules.creatableVMs(summary.pool, vmCount: summary.vmCount)
         desktopsPerUser = summary.pool.policy.maxSessionsPerUser
         consoleVia = summary.pool.policy.consoleRoute.rawValue
     }

@@ -1,11 +1,29 @@
 import BrokerTestSupport
 import ConsoleFile
+import Store
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
 
 @Suite struct DesktopAPITests {
+    @Test func aTemplatePoolCountsTheDesktopsItMayStillCreate() async throws {
+        try await withLiveAPI { client, fixture in
+            let template = PoolTemplate(domainXML: "<domain/>", baseImage: "/images/base.qcow2", storagePool: "default", maxVMs: 5)
+            try await fixture.broker.createTemplatePool(
+                name: "lab", connectURI: "test:///default", desktopMode: .volatile, template: template)
+            let token = try await client.login("alice")
+            let before = try #require(try await client.call(.get, "/api/v1/pools", token: token).json["pools"] as? [[String: Any]])
+            let lab = try #require(before.first { $0["name"] as? String == "lab" })
+            #expect(lab["vms"] as? Int == 0 && lab["freeVMs"] as? Int == 5 && lab["capacity"] as? Int == 5, "\(lab)")
+
+            #expect(try await client.call(.post, "/api/v1/pools/lab/desktop", token: token).status == .created)
+            let after = try #require(try await client.call(.get, "/api/v1/pools", token: token).json["pools"] as? [[String: Any]])
+            let held = try #require(after.first { $0["name"] as? String == "lab" })
+            #expect(held["vms"] as? Int == 1 && held["freeVMs"] as? Int == 4 && held["capacity"] as? Int == 5, "\(held)")
+        }
+    }
+
     @Test func aUserLogsInListsPoolsGetsADesktopAndItsConsoleFile() async throws {
         try await withLiveAPI { client, fixture in
             let token = try await client.login("alice")
@@ -13,6 +31,7 @@ import Testing
             let list = try #require(pools.json["pools"] as? [[String: Any]])
             #expect(list.first?["name"] as? String == "office")
             #expect(list.first?["freeVMs"] as? Int == 3)
+            #expect(list.first?["capacity"] as? Int == 3)
             #expect(list.first?["desktops"] as? String == "pooled")
 
             let created = try await client.call(.post, "/api/v1/pools/office/desktop", token: token)

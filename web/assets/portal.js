@@ -120,7 +120,7 @@ function renderPools(pools) {
     const item = element("li", "card pool");
     item.dataset.pool = pool.name;
     const free = element("span", pool.freeVMs > 0 ? "badge ok" : "badge busy",
-      pool.freeVMs > 0 ? `${pool.freeVMs} of ${pool.vms} free` : `all ${pool.vms} in use`);
+      pool.freeVMs > 0 ? `${pool.freeVMs} of ${pool.capacity} free` : `all ${pool.capacity} in use`);
     const title = element("h3", null, pool.name);
     const actions = element("div", "actions");
     actions.append(

@@ -3642,6 +3642,7 @@ enum OpenAPIDocument {
           "desktops",
           "vms",
           "freeVMs",
+          "capacity",
           "desktopsPerUser",
           "consoleVia"
         ],
@@ -3665,6 +3666,10 @@ enum OpenAPIDocument {
           },
           "freeVMs": {
             "type": "integer"
+          },
+          "capacity": {
+            "type": "integer",
+            "description": "Desktops the pool can hand out at once: its VMs, and for a template pool those it may still create"
           },
           "desktopsPerUser": {
             "type": "integer"
