@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a Debian 12 host (a container-like one without systemd too) for Saffron and its end-to-end tests:
-# installs libvirt, QEMU/KVM (with qemu-img for template pools' overlays), the viewer tools and PostgreSQL (for the
-# store tests' throwaway cluster), then starts
+# installs libvirt, QEMU/KVM (with qemu-img for template pools' overlays), the viewer tools, PostgreSQL (for the
+# store tests' throwaway cluster) and what builds and checks the desktop image (mmdebstrap, xdotool, tesseract), then starts
 # virtlogd and libvirtd and waits until they answer.
 # Idempotent: a second run installs nothing, starts nothing and takes well under a second.
 set -euo pipefail
@@ -14,6 +14,7 @@ packages=(
   virt-viewer xvfb x11-apps x11-utils imagemagick fonts-dejavu-core
   curl openssl python3 python3-cryptography python3-websocket python3-venv spice-html5
   chromium chromium-driver python3-selenium zbar-tools websockify postgresql-15
+  mmdebstrap xdotool tesseract-ocr tesseract-ocr-eng
 )
 
 # 1. Packages, only those missing (one dpkg-query for all, one apt-get update at most).
