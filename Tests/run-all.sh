@@ -18,11 +18,13 @@ if [ ! -x "$schemathesis_env/bin/schemathesis" ]; then
   python3 -m venv "$schemathesis_env"
   "$schemathesis_env/bin/pip" install -q "schemathesis>=4,<5"
 fi
+# The desktop image the end-to-end suites hand out (built once, then cached by its recipe; see deploy/desktop-image).
+desktop_image=$(bash deploy/desktop-image/build.sh)
 # A throwaway PostgreSQL cluster (Unix socket only) on which every store test also runs.
 postgres_folder=$(mktemp -d /tmp/saffron-postgres.XXXXXX)
 trap 'bash Tests/postgres-cluster.sh stop "$postgres_folder"' EXIT
 postgres_url=$(bash Tests/postgres-cluster.sh start "$postgres_folder")
-SAFFRON_TEST_POSTGRES_URL=$postgres_url SAFFRON_E2E=1 SAFFRON_E2E_SPICE_TLS=$spice_tls SAFFRON_E2E_SCHEMATHESIS="$schemathesis_env/bin/schemathesis" \
+SAFFRON_TEST_POSTGRES_URL=$postgres_url SAFFRON_E2E=1 SAFFRON_DESKTOP_IMAGE=$desktop_image SAFFRON_E2E_SPICE_TLS=$spice_tls SAFFRON_E2E_SCHEMATHESIS="$schemathesis_env/bin/schemathesis" \
   SAFFRON_BIN="$bin_path/saffron" swift test "$@"
 # The broker and API tests once more with their stores on PostgreSQL: nothing above the store may lean on SQLite.
 if [ $# -eq 0 ]; then

@@ -22,8 +22,9 @@ enum TemplateImages {
     /// Removes the pools' domains, the storage pool and its directory; best effort.
     static func cleanup() {
         let names = (try? Command.run(TestVMs.virsh(["list", "--all", "--name"])).output) ?? ""
+        let pools = [volatilePool, persistentPool, DesktopImage.volatilePool, DesktopImage.persistentPool]
         for name in names.split(separator: "\n").map(String.init)
-        where name.hasPrefix("\(volatilePool)-") || name.hasPrefix("\(persistentPool)-") {
+        where pools.contains(where: { name.hasPrefix("\($0)-") }) {
             _ = try? Command.run(TestVMs.virsh(["destroy", name]))
             _ = try? Command.run(TestVMs.virsh(["undefine", name]))
         }

@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+
+extension EndToEnd {
+    /// A real desktop (`DesktopImage`) handed out by the broker and used through real clients from the client
+    /// namespace: what the user types and clicks reaches it, its screen follows the viewer's window, and what the
+    /// user leaves on it lasts as long as the pool's desktops do.
+    @Suite struct Desktops {
+        /// A broker with a volatile and a persistent pool of real desktops, serving.
+        static func run(_ label: String, _ body: (BrokerUnderTest) throws -> Void) throws {
+            guard getuid() == 0 else { throw CommandError(description: "the end-to-end tests need root") }
+            TemplateImages.cleanup()
+            try Topology.up()
+            defer {
+                TemplateImages.cleanup()
+                Topology.down()
+            }
+            try TemplateImages.create()
+            try DesktopImage.install()
+            let broker = try BrokerUnderTest(label: label)
+            defer { broker.stop() }
+            try broker.cli(["init"])
+            for user in [TestUsers.alice, TestUsers.crowd[0]] {
+                try broker.cli(["user", "add", user], input: TestUsers.password(user) + "\n")
+            }
+            let template = try DesktopImage.templateFile().path
+            for (pool, mode) in [(DesktopImage.volatilePool, "volatile"), (DesktopImage.persistentPool, "persistent")] {
+                try broker.cli([
+                    "pool", "create", pool, "--connect", TestVMs.connectURI, "--template", template,
+                    "--base-image", DesktopImage.baseImage, "--storage-pool", TemplateImages.storagePool,
+                    "--max-vms", "1", "--desktops", mode,
+                ])
+            }
+            try broker.start()
+            try body(broker)
+        }
+
+        /// Types a command that prints `word` reversed in capitals, and waits to read that: only the desktop's shell
+        /// running what was typed puts it on the screen.
+        static func typeAndReadBack(_ word: String, on viewer: DesktopViewer) throws {
+            try viewer.click(x: 250, y: 250)
+            try viewer.typeLine("echo \(word) | rev | tr a-z A-Z")
+            let answer = String(word.reversed()).uppercased()
+            try viewer.waitForText("the shell's answer \(answer)") { $0.contains(answer) }
+        }
+
+        @Test("a user types and clicks in a real desktop through remote-viewer over DNAT and over the CONNECT proxy, its screen follows the viewer's window, and the next user of the volatile pool starts clean")
+        func typingClickingResizingAndStartingClean() throws {
+            try Self.run("desktop-volatile") { _ in
+                let pool = DesktopImage.volatilePool
+                let alice = try API.login(TestUsers.alice)
+                let (created, maybeSession) = try API.requestDesktop(pool, token: alice)
+                #expect(created.status == 201, "\(created)")
+                let session = try #require(maybeSession)
+                let note = RandomWord.make()
+
+                let direct = try DesktopViewer(session: session, token: alice, label: "desktop-dnat")
+                do {
+                    defer { direct.stop() }
+                    try direct.waitForDesktop()
+                    try Self.typeAndReadBack(RandomWord.make(), on: direct)
+                    try direct.typeLine("echo \(note) > note; sync")
+
+                    // A right click on the desktop's background (right of and below the terminal) opens IceWM's menu.
+                    try direct.click(x: 900, y: 600, button: 3)
+                    try direct.waitForText("IceWM's menu") { $0.contains("Logout") || $0.contains("Programs") }
+                    try direct.press("Escape")
+
+                    // The viewer's window shrinks; spice-vdagent and the QXL display give the guest its size.
+                    let before = try DesktopImage.screenSize(of: session.vm)
+                    try direct.resizeWindow(width: 820, height: 620)
+                    let after = try waitFor("the guest's screen to follow the window", timeout: 30, interval: 0.5) { () -> (width: Int, height: Int)? in
+                        let size = try DesktopImage.screenSize(of: session.vm)
+                        return size.width <= 820 && size.width != before.width ? size : nil
+                    }
+                    print("E2E: the guest's screen went from \(before.width)x\(before.height) to \(after.width)x\(after.height) with the window")
+                    #expect(after.height < before.height)
+
+                }
+
+                let proxied = try DesktopViewer(session: session, token: alice, label: "desktop-proxy", via: "proxy")
+                do {
+                    defer { proxied.stop() }
+                    try proxied.waitForDesktop(timeout: 60)
+                    try Self.typeAndReadBack(RandomWord.make(), on: proxied)
+                }
+
+                #expect(try API.release(session.id, token: alice).status == 204)
+                let bob = try API.login(TestUsers.crowd[0])
+                let (again, maybeNext) = try API.requestDesktop(pool, token: bob)
+                #expect(again.status == 201, "\(again)")
+                let next = try #require(maybeNext)
+                #expect(next.vm == session.vm, "the pool's one VM, made anew")
+                let fresh = try DesktopViewer(session: next, token: bob, label: "desktop-volatile-next")
+                defer { fresh.stop() }
+                try fresh.waitForDesktop()
+                try fresh.click(x: 250, y: 250)
+                try fresh.typeLine("cat note")
+                let text = try fresh.waitForText("that note is gone") { $0.contains("No such file") }
+                #expect(!text.contains(note))
+            }
+        }
+
+        @Test("a persistent desktop keeps what its user wrote for their next session")
+        func persistentDesktopKeepsFiles() throws {
+            try Self.run("desktop-persistent") { _ in
+                let pool = DesktopImage.persistentPool
+                let alice = try API.login(TestUsers.alice)
+                let (_, maybeSession) = try API.requestDesktop(pool, token: alice)
+                let session = try #require(maybeSession)
+                let note = RandomWord.make()
+                let first = try DesktopViewer(session: session, token: alice, label: "desktop-persistent-first")
+                do {
+                    defer { first.stop() }
+                    try first.waitForDesktop()
+                    try first.click(x: 250, y: 250)
+                    try first.typeLine("echo \(note) > note; sync; echo saved | tr a-z A-Z")
+                    try first.waitForText("the note saved") { $0.contains("SAVED") }
+                }
+                #expect(try API.release(session.id, token: alice).status == 204)
+
+                let (_, maybeNext) = try API.requestDesktop(pool, token: alice)
+                let next = try #require(maybeNext)
+                #expect(next.vm == session.vm, "her own desktop")
+                let second = try DesktopViewer(session: next, token: alice, label: "desktop-persistent-second")
+                defer { second.stop() }
+                try second.waitForDesktop()
+                try second.click(x: 250, y: 250)
+                try second.typeLine("rev note | tr a-z A-Z")
+                let answer = String(note.reversed()).uppercased()
+                try second.waitForText("the note kept: \(answer)") { $0.contains(answer) }
+            }
+        }
+    }
+}
