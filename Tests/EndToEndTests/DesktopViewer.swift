@@ -94,3 +94,8 @@ enum RandomWord {
         String((0..<length).map { _ in "acdefhkmnprtuvwxy".randomElement()! })
     }
 }
+
+extension String {
+    /// The text without its spaces: tesseract now and then reads a gap into a word.
+    var withoutSpaces: String { replacingOccurrences(of: " ", with: "") }
+}
