@@ -179,7 +179,7 @@ let package = Package(
         .executableTarget(
             name: "saffron-bench",
             dependencies: [
-                "Broker", "Store", "PostgresStore", "Firewall", "Libvirt", "Gateway", "ConsoleFile",
+                "Broker", "Store", "PostgresStore", "Firewall", "Libvirt", "Gateway", "ConsoleFile", "Thumbnail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -58,6 +58,13 @@ final class DesktopViewer {
         try xdotool(["key", "Return"])
     }
 
+    /// Clicks into the desktop's terminal (it opens at 40,40 of the desktop, below the viewer's toolbar) and types
+    /// `line` and Return there.
+    func typeInTerminal(_ line: String) throws {
+        try click(x: 250, y: 250)
+        try typeLine(line)
+    }
+
     /// Presses one key, e.g. `Escape`.
     func press(_ key: String) throws {
         try xdotool(["key", key])

@@ -65,3 +65,38 @@ enum TemplateImages {
         ((try? Command.run(TestVMs.virsh(["domstate", vm])).output) ?? "").contains("running")
     }
 }
+
+extension TemplateImages {
+    /// A broker serving template pools of the test storage pool, on fresh namespaces: `pools` (name and `--desktops`
+    /// mode) of `maxVMs` each from `template()` and `baseImage`, and `users`. `prepare` runs once the storage pool
+    /// exists (with its empty base image), to put another base image beside it. Everything is removed afterwards.
+    static func serving(
+        _ label: String, users: [String], pools: [(name: String, mode: String)], maxVMs: Int, baseImage: String,
+        prepare: () throws -> Void = {}, template: () throws -> URL, _ body: (BrokerUnderTest) throws -> Void
+    ) throws {
+        guard getuid() == 0 else { throw CommandError(description: "the end-to-end tests need root") }
+        cleanup()
+        try Topology.up()
+        defer {
+            cleanup()
+            Topology.down()
+        }
+        try create()
+        try prepare()
+        let broker = try BrokerUnderTest(label: label)
+        defer { broker.stop() }
+        try broker.cli(["init"])
+        for user in users {
+            try broker.cli(["user", "add", user], input: TestUsers.password(user) + "\n")
+        }
+        let templatePath = try template().path
+        for pool in pools {
+            try broker.cli([
+                "pool", "create", pool.name, "--connect", TestVMs.connectURI, "--template", templatePath,
+                "--base-image", baseImage, "--storage-pool", storagePool, "--max-vms", "\(maxVMs)", "--desktops", pool.mode,
+            ])
+        }
+        try broker.start()
+        try body(broker)
+    }
+}

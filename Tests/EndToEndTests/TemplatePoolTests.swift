@@ -7,30 +7,10 @@ extension EndToEnd {
     @Suite struct TemplatePools {
         /// A broker with the volatile and the persistent template pool, serving.
         static func run(_ label: String, _ body: (BrokerUnderTest) throws -> Void) throws {
-            guard getuid() == 0 else { throw CommandError(description: "the end-to-end tests need root") }
-            TemplateImages.cleanup()
-            try Topology.up()
-            defer {
-                TemplateImages.cleanup()
-                Topology.down()
-            }
-            try TemplateImages.create()
-            let broker = try BrokerUnderTest(label: label)
-            defer { broker.stop() }
-            try broker.cli(["init"])
-            for user in [TestUsers.alice] + TestUsers.crowd.prefix(2) {
-                try broker.cli(["user", "add", user], input: TestUsers.password(user) + "\n")
-            }
-            let template = try TemplateImages.templateFile().path
-            for (pool, mode) in [(TemplateImages.volatilePool, "volatile"), (TemplateImages.persistentPool, "persistent")] {
-                try broker.cli([
-                    "pool", "create", pool, "--connect", TestVMs.connectURI, "--template", template,
-                    "--base-image", TemplateImages.baseImage, "--storage-pool", TemplateImages.storagePool,
-                    "--max-vms", "2", "--desktops", mode,
-                ])
-            }
-            try broker.start()
-            try body(broker)
+            try TemplateImages.serving(
+                label, users: [TestUsers.alice] + TestUsers.crowd.prefix(2),
+                pools: [(TemplateImages.volatilePool, "volatile"), (TemplateImages.persistentPool, "persistent")],
+                maxVMs: 2, baseImage: TemplateImages.baseImage, template: TemplateImages.templateFile, body)
         }
 
         @Test("a volatile desktop is created on demand, and the next user gets it back clean from the base image")

@@ -21,6 +21,11 @@ struct BootStormBench: AsyncParsableCommand {
     var bootLimit = 4
     @Option(help: "libvirt URI the pool's VMs run on.")
     var connect = "qemu:///system"
+    @Option(help: """
+        A desktop image folder from deploy/desktop-image/build.sh: the desktops boot it (each takes about 640 MiB), \
+        and each user also waits until their desktop's session shows (time to a usable desktop).
+        """)
+    var desktopImage: String?
 
     var spareCount: Int { spares ?? users }
 
@@ -28,20 +33,27 @@ struct BootStormBench: AsyncParsableCommand {
         guard (1...999).contains(users) else { throw ValidationError("--users must be 1 to 999 (a pool's largest size).") }
         guard (0...users).contains(spareCount) else { throw ValidationError("--spares must be 0 to --users.") }
         guard (1...64).contains(bootLimit) else { throw ValidationError("--boot-limit must be 1 to 64.") }
-        if let available = Self.availableMemory(), users * Self.memoryPerVM > available {
+        if let desktopImage {
+            for file in ["desktop.qcow2", "template.xml"] where !FileManager.default.fileExists(atPath: "\(desktopImage)/\(file)") {
+                throw ValidationError("--desktop-image \(desktopImage) has no \(file): give the folder deploy/desktop-image/build.sh prints.")
+            }
+        }
+        let perVM = desktopImage == nil ? Self.memoryPerVM : Self.memoryPerDesktop
+        if let available = Self.availableMemory(), users * perVM > available {
             throw ValidationError(
-                "\(users) VMs need about \(users * Self.memoryPerVM >> 20) MiB; only \(available >> 20) MiB are available.")
+                "\(users) VMs need about \(users * perVM >> 20) MiB; only \(available >> 20) MiB are available.")
         }
     }
 
     func run() async throws {
         guard getuid() == 0 else { throw ValidationError("Run as root: the benchmark makes a libvirt storage pool in /var/tmp.") }
         signal(SIGPIPE, SIG_IGN)  // a SPICE server that hangs up makes a write fail instead of killing the benchmark
-        let environment = try await StormEnvironment.open(connect: connect)
+        let environment = try await StormEnvironment.open(connect: connect, desktopImage: desktopImage)
         let report = BootStormReport.self
         await environment.tearDown()
         do {
-            report.progress("creating storage pool \(StormEnvironment.storagePool) in \(StormEnvironment.directory)")
+            report.progress("creating storage pool \(StormEnvironment.storagePool) in \(StormEnvironment.directory)"
+                + (desktopImage.map { " with the desktop image of \($0)" } ?? ""))
             try await environment.create()
             let scenarios = try await Interruption.cancellingOnSignal { [self] in try await self.scenarios(environment) }
             report.print(scenarios, bootLimit: bootLimit)
@@ -68,13 +80,20 @@ struct BootStormBench: AsyncParsableCommand {
                 report.progress("\(name): booting \(spares) spares, \(bootLimit) at once")
                 do {
                     fillTime = try await stage.fillSpares(spares, bootLimit: bootLimit, progress: report.progress)
+                    if desktopImage != nil {
+                        // A spare desktop is ready for its user once its session shows, not when QEMU runs.
+                        let started = ContinuousClock.now
+                        try await environment.waitUntilDesktopsUsable()
+                        fillTime = fillTime.map { $0 + (ContinuousClock.now - started) }
+                        report.progress("\(name): every spare shows its session")
+                    }
                 } catch {
                     stage.removeStore()
                     throw error
                 }
             }
             report.progress("\(name): \(users) users ask for desktops at once")
-            let result = await StormRun(stage: stage).run()
+            let result = await StormRun(stage: stage, desktops: desktopImage == nil ? nil : environment.connection).run()
             report.progress("\(name): done, \(result.failures.count) failures; ending sessions and removing the VMs")
             await stage.finish()
             await environment.removeDesktops()
@@ -85,6 +104,9 @@ struct BootStormBench: AsyncParsableCommand {
 
     /// Guest memory plus QEMU's own, with room to spare, per VM.
     static let memoryPerVM = 256 << 20
+    /// The same for a desktop of the desktop image: 384 MiB of guest memory, QEMU's video memory and (under software
+    /// emulation) its translation cache.
+    static let memoryPerDesktop = 640 << 20
 
     /// `MemAvailable` of /proc/meminfo in bytes, or nil where it cannot be read.
     static func availableMemory() -> Int? {

@@ -23,6 +23,11 @@ enum BootStormReport {
                 attached(result), "\(result.failures.count)",
             ]))
         }
+        for scenario in scenarios where !scenario.result.usables.isEmpty {
+            let usables = scenario.result.usables
+            say("\(scenario.name): usable desktop (session shown) p50 \(time(usables[usables.count / 2])), "
+                + "all \(time(scenario.result.allUsable)) after the storm began (\(usables.count)/\(scenario.result.users))")
+        }
         for scenario in scenarios {
             if let fill = scenario.fillTime {
                 say("filling \(scenario.spares) spares (boot limit \(bootLimit)) took \(StormBroker.seconds(fill)) before the storm")
@@ -33,7 +38,8 @@ enum BootStormReport {
         {
             say("ratio cold/spares: handout p50 \(ratio(cold.handoutPercentile(0.5), warm.handoutPercentile(0.5))), "
                 + "all handed out \(ratio(cold.allHandedOut, warm.allHandedOut)), "
-                + "all attached \(ratio(cold.allAttached, warm.allAttached))")
+                + "all attached \(ratio(cold.allAttached, warm.allAttached))"
+                + (cold.allUsable == nil ? "" : ", all usable \(ratio(cold.allUsable, warm.allUsable))"))
         }
         if let warm = scenarios.first(where: { $0.spares > 0 }) {
             say(goal(warm))

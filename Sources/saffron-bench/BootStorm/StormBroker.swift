@@ -41,7 +41,7 @@ struct StormBroker: Sendable {
         try await broker.createTemplatePool(
             name: StormEnvironment.brokerPool, connectURI: environment.connect, desktopMode: .volatile,
             template: PoolTemplate(
-                domainXML: StormEnvironment.templateXML(), baseImage: environment.baseImage,
+                domainXML: try environment.templateXML(), baseImage: environment.baseImage,
                 storagePool: StormEnvironment.storagePool, maxVMs: count),
             policy: policy)
         return StormBroker(broker: broker, users: users, connect: environment.connect, folder: folder)

@@ -1,29 +1,39 @@
 import Foundation
 import Libvirt
 
-/// The libvirt side of the boot storm: a transient storage pool in a directory of its own holding an empty base
-/// image, the template every desktop is made from, and the sweep that removes all of it again.
+/// The libvirt side of the boot storm: a transient storage pool in a directory of its own holding the base image
+/// (an empty one, or the desktop image's), the template every desktop is made from, and the sweep that removes all of
+/// it again.
 struct StormEnvironment: Sendable {
     static let storagePool = "saf-bench-images"
     static let directory = "/var/tmp/saf-bench-images"
     static let baseVolume = "saf-bench-base.qcow2"
+    static let desktopVolume = "saf-bench-desktop.qcow2"
     /// The broker pool; its desktops are the domains `storm-001`, `storm-002`, …
     static let brokerPool = "storm"
 
     /// The benchmark's own connection, apart from the broker's, for setting up and sweeping.
     let connection: LibvirtConnection
+    /// The folder `deploy/desktop-image/build.sh` printed, when the desktops boot that image.
+    let desktopImage: String?
     var connect: String { connection.uri }
-    var baseImage: String { "\(Self.directory)/\(Self.baseVolume)" }
+    var baseImage: String { "\(Self.directory)/\(desktopImage == nil ? Self.baseVolume : Self.desktopVolume)" }
 
-    static func open(connect: String) async throws -> StormEnvironment {
-        StormEnvironment(connection: try await LibvirtConnection.open(connect))
+    static func open(connect: String, desktopImage: String? = nil) async throws -> StormEnvironment {
+        StormEnvironment(connection: try await LibvirtConnection.open(connect), desktopImage: desktopImage)
     }
 
-    /// Starts the storage pool in a fresh directory and creates the empty 32 MiB qcow2 base image in it.
+    /// Starts the storage pool in a fresh directory with the base image in it: a copy of the desktop image's, or an
+    /// empty 32 MiB qcow2 one.
     func create() async throws {
         try FileManager.default.createDirectory(atPath: Self.directory, withIntermediateDirectories: true)
+        if let desktopImage {
+            try FileManager.default.copyItem(atPath: "\(desktopImage)/desktop.qcow2", toPath: baseImage)
+        }
         try Virsh(connect: connect).run(["pool-create-as", Self.storagePool, "dir", "--target", Self.directory])
-        _ = try await connection.createBlankVolume(named: Self.baseVolume, inStoragePool: Self.storagePool, capacity: 32 << 20)
+        if desktopImage == nil {
+            _ = try await connection.createBlankVolume(named: Self.baseVolume, inStoragePool: Self.storagePool, capacity: 32 << 20)
+        }
     }
 
     /// Destroys and undefines the storm's domains and deletes their overlays, keeping the base image; returns how
@@ -49,6 +59,13 @@ struct StormEnvironment: Sendable {
         return removed
     }
 
+    /// Waits until every running desktop of the storm shows its session (`DesktopReadiness`).
+    func waitUntilDesktopsUsable() async throws {
+        for info in try await connection.domains() where info.name.hasPrefix("\(Self.brokerPool)-") && info.state == .running {
+            try await DesktopReadiness.waitUntilUsable(info.name, on: connection)
+        }
+    }
+
     /// Removes the desktops, the storage pool and its directory; best effort, also for what an earlier,
     /// interrupted run left behind.
     func tearDown() async {
@@ -57,10 +74,17 @@ struct StormEnvironment: Sendable {
         try? FileManager.default.removeItem(atPath: Self.directory)
     }
 
+    /// The desktop image's own template (SPICE on 127.0.0.1 where the benchmark's client attaches), or else the
+    /// empty one below.
+    func templateXML() throws -> String {
+        guard let desktopImage else { return Self.emptyTemplateXML() }
+        return try String(contentsOfFile: "\(desktopImage)/template.xml", encoding: .utf8)
+    }
+
     /// The template: no disk of its own (the broker adds the overlay), SPICE with qxl on 127.0.0.1 where the
     /// benchmark's client attaches, 96 MiB; KVM when /dev/kvm exists. The guest finds nothing to boot and idles
     /// in SeaBIOS, so a boot is QEMU starting, not an operating system.
-    static func templateXML() -> String {
+    static func emptyTemplateXML() -> String {
         let type = FileManager.default.fileExists(atPath: "/dev/kvm") ? "kvm" : "qemu"
         return """
             <domain type='\(type)'>

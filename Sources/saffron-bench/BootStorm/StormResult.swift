@@ -13,6 +13,10 @@ struct StormResult: Sendable {
     var allHandedOut: Double? { Self.last(outcomes.map(\.handedOut)) }
     /// When the last user was attached, or nil unless every user was.
     var allAttached: Double? { Self.last(outcomes.map(\.attached)) }
+    /// When the last user's desktop session showed, or nil unless every user's did (or no desktop image ran).
+    var allUsable: Double? { Self.last(outcomes.map(\.usable)) }
+    /// Times to a usable desktop, from the start of the storm, sorted.
+    var usables: [Double] { outcomes.compactMap(\.usable).map(Self.milliseconds).sorted() }
     /// When the last user who attached did so, and how many did; for a storm with failures.
     var lastAttached: (milliseconds: Double, users: Int)? {
         let times = outcomes.compactMap(\.attached).map(Self.milliseconds)

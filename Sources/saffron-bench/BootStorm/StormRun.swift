@@ -1,19 +1,23 @@
 import Broker
 import ConsoleFile
 import Foundation
+import Libvirt
 import Store
 
 /// The storm itself: every user at once asks for a desktop, fetches its console file (a fresh ticket) and attaches
-/// to the desktop's SPICE server with that ticket.
+/// to the desktop's SPICE server with that ticket; with a desktop image, each then waits until their desktop's
+/// session shows.
 struct StormRun {
     let stage: StormBroker
+    /// The connection that reads the desktops' screens, when they boot the desktop image.
+    let desktops: LibvirtConnection?
 
     func run() async -> StormResult {
         let broker = stage.broker
         let start = ContinuousClock.now
         let outcomes = await withTaskGroup(of: UserOutcome.self) { group in
             for user in stage.users {
-                group.addTask { await Self.oneUser(user, broker: broker, stormStart: start) }
+                group.addTask { [desktops] in await Self.oneUser(user, broker: broker, desktops: desktops, stormStart: start) }
             }
             return await group.reduce(into: []) { $0.append($1) }
         }
@@ -21,7 +25,9 @@ struct StormRun {
     }
 
     /// One user's way from asking to attached, timed from the start of the storm.
-    private static func oneUser(_ user: UserRecord, broker: Broker, stormStart: ContinuousClock.Instant) async -> UserOutcome {
+    private static func oneUser(
+        _ user: UserRecord, broker: Broker, desktops: LibvirtConnection?, stormStart: ContinuousClock.Instant
+    ) async -> UserOutcome {
         var outcome = UserOutcome()
         do {
             let asked = ContinuousClock.now
@@ -35,6 +41,10 @@ struct StormRun {
             }
             try await SpiceAttach.attach(address: address, port: port, ticket: console.password)
             outcome.attached = ContinuousClock.now - stormStart
+            if let desktops {
+                try await DesktopReadiness.waitUntilUsable(handout.session.vm, on: desktops)
+                outcome.usable = ContinuousClock.now - stormStart
+            }
         } catch {
             outcome.failure = "\(user.name): \(error)"
         }
@@ -50,5 +60,7 @@ struct UserOutcome: Sendable {
     var handedOut: Duration?
     /// When the SPICE server accepted the ticket, from the start of the storm.
     var attached: Duration?
+    /// When the desktop's session showed, from the start of the storm (desktop image only).
+    var usable: Duration?
     var failure: String?
 }
