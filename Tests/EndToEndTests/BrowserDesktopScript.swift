@@ -58,8 +58,12 @@ final class BrowserDesktopScript: BrowserRun {
             width, height = screen.size["width"], screen.size["height"]
             # Into the terminal (its top left corner sits at 40,40 of the desktop), then type.
             ActionChains(driver).move_to_element_with_offset(screen, 250 - width // 2, 200 - height // 2).click().perform()
-            # Keys typed before rev starts wait in the terminal, as they would for a person typing ahead.
-            ActionChains(driver).send_keys("rev", Keys.ENTER, word, Keys.ENTER).perform()
+            # Typed at a person's pace (the guest's keyboard drops keys that come in one burst); keys typed before
+            # rev starts wait in the terminal, as they would for a person typing ahead.
+            typing = ActionChains(driver)
+            for key in list("rev") + [Keys.ENTER] + list(word) + [Keys.ENTER]:
+                typing.send_keys(key).pause(0.05)
+            typing.perform()
             answer = word[::-1]
             def reversed_shown():
                 last["text"] = read(driver)
