@@ -4,7 +4,8 @@ import Foundation
 /// sign in, Connect in browser, click into the desktop's terminal and type on the canvas, then read the canvas back
 /// with tesseract.
 final class BrowserDesktopScript: BrowserRun {
-    /// Starts the script as `user` on `pool`; it types `rev`, then `word`, and waits to read `word` reversed.
+    /// Starts the script as `user` on `pool`; it starts `tr` turning lower case into capitals, types `word`, and
+    /// waits to read it in capitals.
     init(user: String, pool: String, word: String) throws {
         let profile = try Scratch.directory("chromium-profile")
         try super.init(
@@ -17,8 +18,9 @@ final class BrowserDesktopScript: BrowserRun {
 
     /// Arguments: portal base URL, user, password, pool, word, screenshot path, Chromium profile folder. Prints
     /// `prompt` with the text read once the terminal's prompt shows, then `read` with the text read once the word
-    /// came back reversed (only `rev` running in the desktop's shell writes it so). Keys are typed without Shift, as
-    /// plain key presses reach spice-html5.
+    /// came back in capitals (only `tr` running in the desktop's shell writes it so; capitals read back more surely
+    /// than lower case). Keys are typed without Shift, as plain key presses reach spice-html5, so the capitals are
+    /// named by their octal codes.
     static let source = BrowserScriptPrelude.source + #"""
         import subprocess
         from selenium.webdriver.common.action_chains import ActionChains
@@ -61,16 +63,16 @@ final class BrowserDesktopScript: BrowserRun {
             # Typed at a person's pace (the guest's keyboard drops keys that come in one burst); keys typed before
             # rev starts wait in the terminal, as they would for a person typing ahead.
             typing = ActionChains(driver)
-            for key in list("rev") + [Keys.ENTER] + list(word) + [Keys.ENTER]:
+            for key in list("tr a-z '\\101-\\132'") + [Keys.ENTER] + list(word) + [Keys.ENTER]:
                 typing.send_keys(key).pause(0.05)
             typing.perform()
-            answer = word[::-1]
-            def reversed_shown():
+            answer = word.upper()
+            def answer_shown():
                 last["text"] = read(driver)
                 # tesseract now and then reads a gap into a word: spaces do not count.
                 return answer in last["text"].replace(" ", "") and last["text"]
             try:
-                say("read", json.dumps(until("the word reversed on the canvas", 30, reversed_shown, interval=1)))
+                say("read", json.dumps(until("the word in capitals on the canvas", 30, answer_shown, interval=1)))
             finally:
                 say("last-read", json.dumps(last.get("text")))
             driver.save_screenshot(screenshot)
