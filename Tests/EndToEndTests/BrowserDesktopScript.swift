@@ -19,8 +19,8 @@ final class BrowserDesktopScript: BrowserRun {
     /// Arguments: portal base URL, user, password, pool, word, screenshot path, Chromium profile folder. Prints
     /// `prompt` with the text read once the terminal's prompt shows, then `read` with the text read once the word
     /// came back in capitals (only `tr` running in the desktop's shell writes it so; capitals read back more surely
-    /// than lower case). Keys are typed without Shift, as plain key presses reach spice-html5, so the capitals are
-    /// named by their octal codes.
+    /// than lower case). Keys are typed without Shift (shifted ones through spice-html5 are not what this checks), so
+    /// the capitals are named by their octal codes.
     static let source = BrowserScriptPrelude.source + #"""
         import subprocess
         from selenium.webdriver.common.action_chains import ActionChains

@@ -46,13 +46,14 @@ final class DesktopViewer {
         return text
     }
 
-    /// Clicks `button` (1 left, 3 right) at `x`, `y` of the virtual display.
+    /// Clicks `button` (1 left, 3 right) at `x`, `y` of the viewer's window (its top left corner; the desktop starts
+    /// below the viewer's toolbar), wherever the window was placed.
     func click(x: Int, y: Int, button: Int = 1) throws {
-        try xdotool(["mousemove", "--sync", "\(x)", "\(y)"])
+        try xdotool(["mousemove", "--window", try window(), "--sync", "\(x)", "\(y)"])
         try xdotool(["click", "\(button)"])
     }
 
-    /// Types `line` and Return into whatever has the focus under the mouse.
+    /// Types `line` and Return into the viewer (the window that has the keyboard).
     func typeLine(_ line: String) throws {
         try xdotool(["type", "--delay", "40", line])
         try xdotool(["key", "Return"])

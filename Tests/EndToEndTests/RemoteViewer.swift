@@ -48,10 +48,27 @@ enum ViewerOutcome: Equatable, CustomStringConvertible {
 final class RemoteViewer {
     private let process: BackgroundProcess
 
+    /// Starts remote-viewer and waits until it has opened the display (its leader window shows) or quit. Now and
+    /// then, under load, it finds a display that just answered `xwininfo` closed ("cannot open display") and quits
+    /// before touching the .vv file; it is then started again, twice at most.
     init(file: URL, display: VirtualDisplay, log: URL) throws {
-        process = try BackgroundProcess(
-            Topology.inClient(["env", "DISPLAY=\(display.name)", "remote-viewer", file.path]),
-            stdout: log, stderr: log)
+        var attempt = 1
+        while true {
+            let process = try BackgroundProcess(
+                Topology.inClient(["env", "DISPLAY=\(display.name)", "remote-viewer", file.path]),
+                stdout: log, stderr: log)
+            let opened = try waitFor("remote-viewer to open \(display.name) or quit", timeout: 30, interval: 0.2) { () -> Bool? in
+                if process.wait(timeout: 0) != nil { return false }
+                return try display.windowNames().isEmpty ? nil : true
+            }
+            let refused = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("cannot open display")
+            if opened || !refused || attempt == 3 {
+                self.process = process
+                return
+            }
+            print("E2E: remote-viewer could not open \(display.name) (try \(attempt)); starting it again")
+            attempt += 1
+        }
     }
 
     var exitStatus: Int32? { process.wait(timeout: 0) }
