@@ -15,6 +15,15 @@ import Thumbnail
         #expect(image.pixels == pixels)
     }
 
+    @Test func screenshotsDecodeByTheirMIMEType() throws {
+        let bytes = Self.ppm("P6 1 1 255\n", [1, 2, 3])
+        for type in ["image/x-portable-pixmap", "Image/X-PPM; charset=binary"] {
+            #expect(try RGBImage(bytes: bytes, mimeType: type).pixels == [1, 2, 3], "\(type)")
+        }
+        #expect(throws: ThumbnailError.unsupportedType("image/gif")) { try RGBImage(bytes: bytes, mimeType: "image/gif") }
+        #expect(throws: ThumbnailError.self) { try RGBImage(bytes: bytes, mimeType: "image/png") }
+    }
+
     @Test func aSmallerMaxvalIsStretchedAndTrailingBytesIgnored() throws {
         let image = try RGBImage(ppm: Self.ppm("P6 1 1 15\t", [15, 0, 8, 99, 99]))
         #expect(image.pixels == [255, 0, 136])

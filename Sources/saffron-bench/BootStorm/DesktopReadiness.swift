@@ -14,7 +14,8 @@ enum DesktopReadiness {
         let deadline = ContinuousClock.now + timeout
         while true {
             try Task.checkCancellation()
-            if let shot = try? await connection.screenshot(ofDomain: vm), let image = try? image(of: shot), showsSession(image) {
+            if let shot = try? await connection.screenshot(ofDomain: vm), let image = try? RGBImage(bytes: shot.bytes, mimeType: shot.mimeType),
+                showsSession(image) {
                 return
             }
             guard ContinuousClock.now < deadline else { throw BenchFailure("\(vm) showed no desktop session within \(timeout)") }
@@ -28,9 +29,5 @@ enum DesktopReadiness {
         guard image.width >= 640, image.height >= 480 else { return false }
         let pixel = image[image.width - 24, image.height / 2]
         return zip(pixel, background).allSatisfy { abs(Int($0) - Int($1)) <= 8 }
-    }
-
-    private static func image(of shot: DomainScreenshot) throws -> RGBImage {
-        shot.mimeType == Thumbnail.pngType ? try RGBImage(png: shot.bytes) : try RGBImage(ppm: shot.bytes)
     }
 }
