@@ -52,7 +52,9 @@ extension EndToEnd {
                 let session = try #require(maybeSession)
                 let viewer = try SessionViewer(session: session.id, token: token, label: "reclaim-restart")
                 defer { viewer.stop() }
-                let before = try viewer.waitUntilAttached(session: session.id, token: token)
+                // All four of remote-viewer's channels (main, display, inputs, cursor), so that the count compared
+                // after the restart is not one taken while the viewer was still opening channels.
+                let before = try viewer.waitUntilAttached(session: session.id, token: token, channels: 4)
 
                 broker.stop()
                 try broker.start()
