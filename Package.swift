@@ -95,12 +95,18 @@ let package = Package(
         .target(
             name: "Broker",
             dependencies: [
-                "Store", "Libvirt", "Firewall", "ConsoleFile", "Thumbnail",
+                "Store", "Firewall", "ConsoleFile", "Thumbnail",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict
+        ),
+        /// Broker's `Hypervisor` over libvirt: VMs, tickets, templates, GPUs and events in Broker's own types.
+        .target(
+            name: "LibvirtHypervisor",
+            dependencies: ["Broker", "Store", "Libvirt", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .target(
@@ -141,7 +147,8 @@ let package = Package(
         .target(
             name: "SaffronApp",
             dependencies: [
-                "HTTPAPI", "Broker", "Store", "PostgresStore", "Libvirt", "Firewall", "Gateway", "PAMAuth", "DirectoryAuth",
+                "HTTPAPI", "Broker", "Store", "PostgresStore", "LibvirtHypervisor", "Firewall", "Gateway", "PAMAuth",
+                "DirectoryAuth",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -170,7 +177,7 @@ let package = Package(
         .executableTarget(
             name: "saffron",
             dependencies: [
-                "SaffronApp", "SaffronClient", "Broker", "Store", "PostgresStore",
+                "SaffronApp", "SaffronClient", "Broker", "Store", "PostgresStore", "LibvirtHypervisor",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -179,7 +186,8 @@ let package = Package(
         .executableTarget(
             name: "saffron-bench",
             dependencies: [
-                "Broker", "Store", "PostgresStore", "Firewall", "Libvirt", "Gateway", "ConsoleFile", "Thumbnail",
+                "Broker", "Store", "PostgresStore", "Firewall", "Libvirt", "LibvirtHypervisor", "Gateway", "ConsoleFile",
+                "Thumbnail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -221,7 +229,7 @@ let package = Package(
         ),
         .target(
             name: "BrokerTestSupport",
-            dependencies: ["Broker", "Store", "PostgresStore", "PostgresTestSupport", "Firewall"],
+            dependencies: ["Broker", "Store", "PostgresStore", "PostgresTestSupport", "Firewall", "LibvirtHypervisor"],
             path: "Tests/BrokerTestSupport",
             swiftSettings: strict
         ),
@@ -229,8 +237,11 @@ let package = Package(
             name: "BrokerTests",
             dependencies: [
                 "Broker", "BrokerTestSupport", "Store", "PostgresStore", "PostgresTestSupport", "Firewall", "ConsoleFile",
-                "Libvirt",
             ],
+            swiftSettings: testSettings),
+        .testTarget(
+            name: "LibvirtHypervisorTests",
+            dependencies: ["LibvirtHypervisor", "Libvirt", "Broker", "BrokerTestSupport", "Store"],
             swiftSettings: testSettings),
         .testTarget(
             name: "HTTPAPITests",

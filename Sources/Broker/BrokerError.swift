@@ -20,7 +20,7 @@ public struct BrokerError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String { message }
 
-    static func badRequest(_ message: String) -> BrokerError {
+    public static func badRequest(_ message: String) -> BrokerError {
         BrokerError(code: "bad_request", message: message, httpStatus: 400)
     }
     static let invalidCredentials = BrokerError(
@@ -28,7 +28,7 @@ public struct BrokerError: Error, Equatable, Sendable, CustomStringConvertible {
     static func sessionNotFound(_ id: String) -> BrokerError {
         BrokerError(code: "session_not_found", message: "No session \(id) of yours exists.", httpStatus: 404)
     }
-    static func hypervisor(_ message: String) -> BrokerError {
+    public static func hypervisor(_ message: String) -> BrokerError {
         BrokerError(code: "hypervisor_error", message: message, httpStatus: 502)
     }
     static func forwarding(_ message: String) -> BrokerError {
@@ -45,10 +45,10 @@ public struct BrokerError: Error, Equatable, Sendable, CustomStringConvertible {
     public static func vmNotRunning(_ vm: String) -> BrokerError {
         BrokerError(code: "vm_not_running", message: "VM \(vm) is not running, so it shows no screen.", httpStatus: 409)
     }
-    static func gpuCapacityExhausted(_ message: String) -> BrokerError {
+    public static func gpuCapacityExhausted(_ message: String) -> BrokerError {
         BrokerError(code: "gpu_capacity_exhausted", message: message, httpStatus: 503)
     }
-    static func gpuTypeNotOffered(_ typeID: String) -> BrokerError {
+    public static func gpuTypeNotOffered(_ typeID: String) -> BrokerError {
         BrokerError(
             code: "gpu_type_not_offered",
             message: "No GPU board of this host offers vGPU type \(typeID). Ask an admin to check the pool's GPU type.",

@@ -4,6 +4,7 @@ import Foundation
 import Gateway
 import HTTPAPI
 import DirectoryAuth
+import LibvirtHypervisor
 import Logging
 import PAMAuth
 import Prometheus

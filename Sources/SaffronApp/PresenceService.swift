@@ -1,18 +1,14 @@
 import Broker
-import Libvirt
 import Logging
 import ServiceLifecycle
 
-/// Feeds the broker's presence tracker with the graphics and lifecycle events of every pool's libvirt connection
-/// (one event connection per URI, picked up as pools appear), reconnecting when a connection is lost; a desktop that
-/// stops under its session gets that session ended. Connections `libvirt.allowedURIs` does not name are not opened.
+/// Has the broker watch the events of every pool's hypervisor connection (one watch per URI, picked up as pools
+/// appear), watching again when a connection is lost. Connections `libvirt.allowedURIs` does not name are not opened.
 struct PresenceService: Service {
     let broker: Broker
     let logger: Logger
     /// How often the pools are checked for connection URIs not watched yet.
     var poolCheckInterval: Duration = .seconds(10)
-    /// How often a watched connection is checked for being alive (events stop silently when libvirtd goes away).
-    var livenessInterval: Duration = .seconds(5)
 
     /// Watches until graceful shutdown, then returns without error.
     func run() async throws {
@@ -45,7 +41,7 @@ struct PresenceService: Service {
         while !Task.isCancelled {
             let started = ContinuousClock.now
             do {
-                try await self.relayEvents(of: uri)
+                try await self.broker.watchPresence(on: uri)
             } catch is CancellationError {
                 return
             } catch {
@@ -65,64 +61,4 @@ struct PresenceService: Service {
             pause = min(pause * 2, .seconds(30))
         }
     }
-
-    private func relayEvents(of uri: String) async throws {
-        let connection = try await LibvirtConnection.open(uri)
-        defer { connection.close() }
-        let events = try await connection.domainEvents()
-        self.logger.info("watching desktop presence", metadata: ["connect": "\(uri)"])
-        await self.seedPresence(from: connection, uri: uri)
-        let (broker, interval) = (self.broker, self.livenessInterval)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await event in events {
-                    broker.presence.record(event, connectURI: uri)
-                    if case .lifecycle(let domain, let change) = event, change.endsRunning {
-                        await self.endSessionOfStopped(VMRef(connectURI: uri, domain: domain), change: change)
-                    }
-                }
-            }
-            group.addTask {
-                while await connection.isAlive() { try await Task.sleep(for: interval) }
-                throw PresenceConnectionLost(uri: uri)
-            }
-            try await group.next()
-            group.cancelAll()
-        }
-    }
-}
-
-extension PresenceService {
-    /// Asks QEMU which SPICE clients are attached to each running VM of the pools, for the viewers that attached
-    /// before we watched (events only tell of changes). Other domains of the host are left alone (the query marks a
-    /// domain as tainted in libvirt's log). A driver that cannot tell is skipped.
-    private func seedPresence(from connection: LibvirtConnection, uri: String) async {
-        do {
-            let ours = try await self.broker.poolVMNames(onConnection: uri)
-            for domain in try await connection.domains() where domain.state == .running && ours.contains(domain.name) {
-                let clients = try await connection.spiceClients(ofDomain: domain.name)
-                self.broker.presence.seed(VMRef(connectURI: uri, domain: domain.name), clients: clients)
-                if !clients.isEmpty {
-                    self.logger.info("viewer already attached", metadata: ["vm": "\(domain.name)", "channels": "\(clients.count)"])
-                }
-            }
-        } catch {
-            self.logger.debug("attached viewers could not be asked of the hypervisor", metadata: ["connect": "\(uri)", "error": "\(error)"])
-        }
-    }
-
-    /// Ends the session of a desktop that stopped behind the broker's back, logging what could not be done.
-    private func endSessionOfStopped(_ vm: VMRef, change: LifecycleChange) async {
-        do {
-            try await self.broker.desktopStopped(vm, change: change)
-        } catch {
-            self.logger.error("desktop \(vm.domain) stopped, but its session could not be ended: \(error)")
-        }
-    }
-}
-
-/// libvirt stopped answering on a connection whose events were being watched.
-struct PresenceConnectionLost: Error, CustomStringConvertible {
-    let uri: String
-    var description: String { "the connection to \(uri) was lost" }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Broker
 import Foundation
+import LibvirtHypervisor
 import SaffronClient
 
 /// `saffron gpu ...`: the GPUs of a libvirt host.
@@ -33,7 +34,7 @@ struct GPUCommand: AsyncParsableCommand {
                 if json { return try Output.apiJSON(data) }
                 boards = try BrokerClient.decode(Remote.GPUBoards.self, from: data).boards
             } else {
-                boards = try await GPUInventory.read(connectURI: connect).devices.map(GPUBoardView.init)
+                boards = try await LibvirtHypervisor().gpuBoards(on: connect)
             }
             if json {
                 try Output.json(boards)

@@ -1,6 +1,7 @@
 import Broker
 import Firewall
 import Foundation
+import LibvirtHypervisor
 import PostgresStore
 import PostgresTestSupport
 import Store
@@ -31,6 +32,13 @@ public actor FakeHypervisor: Hypervisor {
     /// Where each VM was last started.
     public private(set) var startedOn: [String: String] = [:]
 
+    /// Where events go while the broker watches a host, by connection URI (see `FakeHypervisor+Events.swift`).
+    var eventWatchers: [String: AsyncThrowingStream<HypervisorEvent, any Error>.Continuation] = [:]
+    /// The viewers `attachedViewers` reports per VM, as QEMU would answer when asked.
+    public internal(set) var viewers: [String: [String]] = [:]
+    /// The VMs `attachedViewers` was asked about, in order.
+    public internal(set) var viewerQueries: [String] = []
+
     public init(_ names: [String], hosts: [String: String] = [:]) {
         vms = Dictionary(uniqueKeysWithValues: names.map { ($0, VM()) })
         hostOf = hosts
@@ -42,7 +50,7 @@ public actor FakeHypervisor: Hypervisor {
     public func setFreeMemory(_ bytes: UInt64, on host: String) { freeMemory[host] = bytes }
 
     /// Throws as `LibvirtHypervisor` does for a host that does not answer.
-    private func reach(_ host: String) throws {
+    func reach(_ host: String) throws {
         guard !downHosts.contains(host) else {
             throw BrokerError(code: "hypervisor_unavailable", message: "libvirt at \(host) does not answer", httpStatus: 503)
         }

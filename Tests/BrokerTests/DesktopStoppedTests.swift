@@ -1,14 +1,11 @@
 import Broker
 import BrokerTestSupport
 import Foundation
-import Libvirt
 import Store
 import Testing
 
 /// A desktop's VM that stops behind the broker's back ends its session cleanly.
 @Suite struct DesktopStoppedTests {
-    let destroyed = LifecycleChange(kind: .stopped, detail: LifecycleChange.stoppedDestroyed)
-
     @Test func aDestroyedDesktopEndsItsSessionAndFreesEverything() async throws {
         let fixture = try await BrokerFixture()
         let alice = try await fixture.user("alice")
@@ -16,7 +13,7 @@ import Testing
         #expect(await fixture.forwarder.rules.count == 1)
 
         let ended = try await fixture.broker.desktopStopped(
-            VMRef(connectURI: "test:///default", domain: session.vm), change: destroyed)
+            VMRef(connectURI: "test:///default", domain: session.vm), reason: "destroyed")
         #expect(ended == session.id)
         #expect(try await fixture.store.session(id: session.id) == nil)
         #expect(await fixture.forwarder.rules.isEmpty, "the DNAT rule is gone")
@@ -24,15 +21,13 @@ import Testing
         #expect(try await fixture.broker.pools().first?.freeVMCount == 3)
     }
 
-    @Test func otherChangesAndOtherHostsLeaveTheSessionAlone() async throws {
+    @Test func otherHostsAndOtherVMsLeaveTheSessionAlone() async throws {
         let fixture = try await BrokerFixture()
         let alice = try await fixture.user("alice")
         let session = try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5").session
-        let vm = VMRef(connectURI: "test:///default", domain: session.vm)
 
-        #expect(try await fixture.broker.desktopStopped(vm, change: LifecycleChange(kind: .suspended, detail: 0)) == nil)
-        #expect(try await fixture.broker.desktopStopped(VMRef(connectURI: "qemu:///system", domain: session.vm), change: destroyed) == nil)
-        #expect(try await fixture.broker.desktopStopped(VMRef(connectURI: "test:///default", domain: "desk9"), change: destroyed) == nil)
+        #expect(try await fixture.broker.desktopStopped(VMRef(connectURI: "qemu:///system", domain: session.vm), reason: "destroyed") == nil)
+        #expect(try await fixture.broker.desktopStopped(VMRef(connectURI: "test:///default", domain: "desk9"), reason: "destroyed") == nil)
         #expect(try await fixture.store.session(id: session.id) != nil)
         #expect(await fixture.forwarder.rules.count == 1)
     }

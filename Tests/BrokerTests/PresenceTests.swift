@@ -1,56 +1,51 @@
 import Broker
 import BrokerTestSupport
 import Foundation
-import Libvirt
 import Store
 import Testing
 
-/// Presence from SPICE's per-channel graphics events: attached from `initialize` to `disconnect`, per VM.
+/// Presence from the hypervisor's per-channel viewer events: attached from authenticated to closed, per VM.
 @Suite struct PresenceTests {
     let uri = "qemu+ssh://host-a/system"
     let vm = VMRef(connectURI: "qemu+ssh://host-a/system", domain: "desk1")
 
-    @Test func aViewersChannelsCountFromInitializeToDisconnect() {
+    @Test func aViewersChannelsCountFromAttachedToDetached() {
         let tracker = PresenceTracker()
         let start = Date(timeIntervalSince1970: 1_000)
         #expect(tracker.presence(of: vm) == .detached)
 
-        tracker.record(.graphics(domain: "desk1", phase: .connect, client: "198.51.100.7:50001"), connectURI: uri, at: start)
-        #expect(!tracker.presence(of: vm).isAttached, "a socket that has not authenticated is not a viewer")
-        tracker.record(.graphics(domain: "desk1", phase: .initialize, client: "198.51.100.7:50001"), connectURI: uri, at: start)
+        tracker.record(.viewerAttached(domain: "desk1", client: "198.51.100.7:50001"), connectURI: uri, at: start)
         for port in 50002...50004 {
             let client = "198.51.100.7:\(port)"
-            tracker.record(.graphics(domain: "desk1", phase: .connect, client: client), connectURI: uri, at: start + 1)
-            tracker.record(.graphics(domain: "desk1", phase: .initialize, client: client), connectURI: uri, at: start + 1)
+            tracker.record(.viewerAttached(domain: "desk1", client: client), connectURI: uri, at: start + 1)
         }
         #expect(tracker.presence(of: vm) == DesktopPresence(channels: 4, changedAt: start), "attached since the first")
 
         for port in 50001...50004 {
             let client = "198.51.100.7:\(port)"
-            tracker.record(.graphics(domain: "desk1", phase: .disconnect, client: client), connectURI: uri, at: start + 9)
+            tracker.record(.viewerDetached(domain: "desk1", client: client), connectURI: uri, at: start + 9)
         }
         #expect(tracker.presence(of: vm) == DesktopPresence(channels: 0, changedAt: start + 9))
     }
 
-    @Test func aRefusedClientNeverCountsAndOtherVMsAreApart() {
+    @Test func aClientThatNeverAttachedDoesNotCountAndOtherVMsAreApart() {
         let tracker = PresenceTracker()
-        tracker.record(.graphics(domain: "desk1", phase: .connect, client: "203.0.113.9:40000"), connectURI: uri)
-        tracker.record(.graphics(domain: "desk1", phase: .disconnect, client: "203.0.113.9:40000"), connectURI: uri)
+        tracker.record(.viewerDetached(domain: "desk1", client: "203.0.113.9:40000"), connectURI: uri)
         #expect(tracker.presence(of: vm) == .detached)
 
-        tracker.record(.graphics(domain: "desk2", phase: .initialize, client: "203.0.113.9:40001"), connectURI: uri)
-        tracker.record(.graphics(domain: "desk1", phase: .initialize, client: "203.0.113.9:40002"), connectURI: "qemu:///system")
+        tracker.record(.viewerAttached(domain: "desk2", client: "203.0.113.9:40001"), connectURI: uri)
+        tracker.record(.viewerAttached(domain: "desk1", client: "203.0.113.9:40002"), connectURI: "qemu:///system")
         #expect(tracker.presence(of: vm) == .detached, "same name on another host, another VM")
         #expect(tracker.presence(of: VMRef(connectURI: uri, domain: "desk2")).channels == 1)
     }
 
     @Test func aStoppedVMOrALostConnectionDetaches() {
         let tracker = PresenceTracker()
-        tracker.record(.graphics(domain: "desk1", phase: .initialize, client: "203.0.113.9:40000"), connectURI: uri)
-        tracker.record(.lifecycle(domain: "desk1", change: LifecycleChange(kind: .stopped, detail: LifecycleChange.stoppedDestroyed)), connectURI: uri)
+        tracker.record(.viewerAttached(domain: "desk1", client: "203.0.113.9:40000"), connectURI: uri)
+        tracker.record(.stopped(domain: "desk1", reason: "destroyed"), connectURI: uri)
         #expect(!tracker.presence(of: vm).isAttached, "destroyed under the viewer")
 
-        tracker.record(.graphics(domain: "desk1", phase: .initialize, client: "203.0.113.9:40001"), connectURI: uri)
+        tracker.record(.viewerAttached(domain: "desk1", client: "203.0.113.9:40001"), connectURI: uri)
         tracker.forget(connectURI: "qemu:///system")
         #expect(tracker.presence(of: vm).isAttached, "another connection's loss changes nothing here")
         tracker.forget(connectURI: uri)
@@ -66,7 +61,7 @@ import Testing
 
         let at = Date()
         fixture.broker.presence.record(
-            .graphics(domain: session.vm, phase: .initialize, client: "203.0.113.5:51000"), connectURI: "test:///default", at: at)
+            .viewerAttached(domain: session.vm, client: "203.0.113.5:51000"), connectURI: "test:///default", at: at)
         #expect(try await fixture.broker.presence(of: [session])[session.id] == DesktopPresence(channels: 1, changedAt: at))
     }
 
@@ -79,7 +74,7 @@ import Testing
         tracker.seed(vm, clients: [], at: start.addingTimeInterval(5))
         #expect(tracker.presence(of: vm).channels == 2, "an empty answer changes nothing")
         for port in [4000, 4001] {
-            tracker.record(.graphics(domain: "desk1", phase: .disconnect, client: "10.0.0.5:\(port)"), connectURI: vm.connectURI, at: start.addingTimeInterval(9))
+            tracker.record(.viewerDetached(domain: "desk1", client: "10.0.0.5:\(port)"), connectURI: vm.connectURI, at: start.addingTimeInterval(9))
         }
         #expect(tracker.presence(of: vm) == DesktopPresence(channels: 0, changedAt: start.addingTimeInterval(9)))
     }

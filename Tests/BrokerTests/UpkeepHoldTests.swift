@@ -13,15 +13,6 @@ import Testing
 struct UpkeepHoldTests {
     static let ref = VMRef(connectURI: "test:///default", domain: "lab-001")
 
-    /// Polls `condition` every 10 ms for up to 5 s.
-    static func waitUntil(_ what: String, _ condition: () async -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(5)
-        while await !condition() {
-            guard ContinuousClock.now < deadline else { throw CancellationError() }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-    }
-
     @Test func aSettledHoldWaitsForHandoutsThatReadTheHeldSetBeforeIt() async throws {
         let upkeep = UpkeepState()
         let (claimRead, claimReadSignal) = AsyncStream<Void>.makeStream()
@@ -41,7 +32,7 @@ struct UpkeepHoldTests {
             settled.withLock { $0 = true }
             return held
         }
-        try await Self.waitUntil("the hold") { upkeep.preparing(onConnections: [Self.ref.connectURI]).contains("lab-001") }
+        try await waitUntil("the hold") { upkeep.preparing(onConnections: [Self.ref.connectURI]).contains("lab-001") }
         let later = await upkeep.claiming(onConnections: [Self.ref.connectURI]) { $0 }
         #expect(later == ["lab-001"], "a handout after the hold must leave the VM alone")
         #expect(settled.withLock { $0 } == false, "the hold settled while an earlier handout was still claiming")
@@ -61,7 +52,7 @@ struct UpkeepHoldTests {
         #expect(fixture.broker.upkeep.hold(Self.ref))
         let attemptsBefore = fixture.broker.upkeep.state.withLock { $0.nextClaim }
         let handout = Task { try await fixture.broker.desktop(inPool: "lab", for: alice, clientAddress: "203.0.113.5") }
-        try await Self.waitUntil("a retried claim") { fixture.broker.upkeep.state.withLock { $0.nextClaim } >= attemptsBefore + 2 }
+        try await waitUntil("a retried claim") { fixture.broker.upkeep.state.withLock { $0.nextClaim } >= attemptsBefore + 2 }
         fixture.broker.upkeep.release([Self.ref])
         #expect(try await handout.value.session.vm == "lab-001")
     }
@@ -84,7 +75,7 @@ struct UpkeepHoldTests {
             defer { done.withLock { $0 = true } }
             return try await fixture.broker.desktop(inPool: "lab", for: alice, clientAddress: "203.0.113.5")
         }
-        try await Self.waitUntil("the handout to watch the guest") { await fixture.hypervisor.censuses >= censusesBefore + 2 }
+        try await waitUntil("the handout to watch the guest") { await fixture.hypervisor.censuses >= censusesBefore + 2 }
         #expect(done.withLock { $0 } == false, "handed out a desktop that is shutting down")
         try await fixture.hypervisor.powerOff(Self.ref)  // the guest finished its shutdown
         #expect(try await handout.value.session.vm == "lab-001")
@@ -117,7 +108,7 @@ struct UpkeepHoldTests {
         let other = fixture.otherBroker()
         let before = other.upkeep.state.withLock { $0.nextClaim }
         let handout = Task { try await other.desktop(inPool: "lab", for: alice, clientAddress: "203.0.113.5") }
-        try await UpkeepHoldTests.waitUntil("the other broker to find her desktop held") {
+        try await waitUntil("the other broker to find her desktop held") {
             other.upkeep.state.withLock { $0.nextClaim } >= before + 2
         }
         // Its guest ignored the request and is powered off after the patience: the hold ends, and the other broker

@@ -1,7 +1,6 @@
 import Broker
 import BrokerTestSupport
 import Foundation
-import Libvirt
 import Store
 import Testing
 
@@ -88,13 +87,13 @@ struct UpkeepTests {
         let session = try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5").session
         let t0 = session.createdAt
         fixture.broker.presence.record(
-            .graphics(domain: session.vm, phase: .initialize, client: "203.0.113.5:5000"), connectURI: "test:///default",
+            .viewerAttached(domain: session.vm, client: "203.0.113.5:5000"), connectURI: "test:///default",
             at: t0.addingTimeInterval(5))
         await fixture.broker.tendPools(now: t0.addingTimeInterval(1000))
         #expect(try await fixture.store.session(id: session.id) != nil, "attached: kept however long")
 
         fixture.broker.presence.record(
-            .graphics(domain: session.vm, phase: .disconnect, client: "203.0.113.5:5000"), connectURI: "test:///default",
+            .viewerDetached(domain: session.vm, client: "203.0.113.5:5000"), connectURI: "test:///default",
             at: t0.addingTimeInterval(1000))
         await fixture.broker.tendPools(now: t0.addingTimeInterval(1200))
         #expect(try await fixture.store.session(id: session.id) != nil, "within the grace period")

@@ -13,6 +13,19 @@ public struct GPUBoardView: Sendable, Codable, Equatable {
         public let maxPerBoard: Int
         public let inUse: Int
         public let available: Int
+
+        /// Creates a profile's view from its parts.
+        public init(
+            type: String, name: String?, framebufferMiB: Int?, deviceAPI: String, maxPerBoard: Int, inUse: Int, available: Int
+        ) {
+            self.type = type
+            self.name = name
+            self.framebufferMiB = framebufferMiB
+            self.deviceAPI = deviceAPI
+            self.maxPerBoard = maxPerBoard
+            self.inUse = inUse
+            self.available = available
+        }
     }
 
     public let address: String
@@ -25,20 +38,20 @@ public struct GPUBoardView: Sendable, Codable, Equatable {
     public let passthroughDomains: [String]
     public let freeForPassthrough: Bool
 
-    public init(_ device: GPUDevice) {
-        address = "\(device.address)"
-        nodeName = device.nodeName
-        vendor = device.vendor
-        product = device.product
-        pciClass = String(format: "0x%06x", device.pciClass)
-        profiles = device.mediatedTypes.map {
-            Profile(
-                type: $0.id, name: $0.name, framebufferMiB: $0.framebufferMiB, deviceAPI: $0.deviceAPI,
-                maxPerBoard: $0.maxInstances, inUse: $0.instancesInUse, available: $0.availableInstances)
-        }
-        vgpusInUse = device.mediatedInUse
-        passthroughDomains = device.passthroughDomains
-        freeForPassthrough = device.isFreeForPassthrough
+    /// Creates a view from its parts; the hypervisor backend builds it from what the host reports.
+    public init(
+        address: String, nodeName: String, vendor: String?, product: String?, pciClass: String, profiles: [Profile],
+        vgpusInUse: Int, passthroughDomains: [String], freeForPassthrough: Bool
+    ) {
+        self.address = address
+        self.nodeName = nodeName
+        self.vendor = vendor
+        self.product = product
+        self.pciClass = pciClass
+        self.profiles = profiles
+        self.vgpusInUse = vgpusInUse
+        self.passthroughDomains = passthroughDomains
+        self.freeForPassthrough = freeForPassthrough
     }
 }
 
@@ -53,6 +66,6 @@ extension Broker {
                 httpStatus: 404)
         }
         try settings.connectURIs.check(connect)
-        return try await GPUInventory.read(connectURI: connect).devices.map(GPUBoardView.init)
+        return try await hypervisor.gpuBoards(on: connect)
     }
 }

@@ -68,6 +68,19 @@ public protocol Hypervisor: Sendable {
     /// Throws `BrokerError.vmNotRunning` (409) unless the VM runs.
     func screenshot(of vm: VMRef) async throws -> Screenshot
 
+    /// The host's GPU boards with their vGPU profiles and what uses them.
+    func gpuBoards(on connectURI: String) async throws -> [GPUBoardView]
+
+    /// Watches the VMs of `connectURI`: calls `watching` once events flow (so that state asked for then misses
+    /// nothing), then `handle` with each event in order. Returns when the task is cancelled; throws when the
+    /// connection is lost, since events may have been missed.
+    func watchEvents(
+        on connectURI: String, watching: @Sendable () async -> Void, handle: @escaping @Sendable (HypervisorEvent) async -> Void
+    ) async throws
+    /// The SPICE clients (`address:port`, one per channel) attached to the running VM now, asked of the hypervisor
+    /// rather than learnt from events: for viewers that attached before the broker watched.
+    func attachedViewers(of vm: VMRef) async throws -> [String]
+
     /// Checks that `template` can make desktops on the connection: the domain XML has SPICE graphics, the storage
     /// pool runs and libvirt knows the base image. Throws a `BrokerError` that says what to fix.
     func checkTemplate(_ template: PoolTemplate, connectURI: String) async throws

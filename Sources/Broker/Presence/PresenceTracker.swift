@@ -1,12 +1,10 @@
 import Foundation
-import Libvirt
 import Synchronization
 
-/// Keeps, per VM, the SPICE channels that are attached, from libvirt's graphics and lifecycle events.
+/// Keeps, per VM, the SPICE channels that are attached, from the hypervisor's viewer and lifecycle events.
 ///
-/// SPICE reports every channel separately: `connect` when its socket opens, `initialize` once the client
-/// authenticated, `disconnect` when it closes. A channel counts as attached from `initialize` to `disconnect`, so a
-/// client refused for a wrong ticket never shows as attached.
+/// A channel counts as attached once its client authenticated until it closes, so a client refused for a wrong
+/// ticket never shows as attached; a VM that stops has none.
 public final class PresenceTracker: Sendable {
     private struct VMState {
         /// Clients ("address:port") of channels that authenticated and are still open.
@@ -18,21 +16,21 @@ public final class PresenceTracker: Sendable {
 
     public init() {}
 
-    /// Takes in one event of the libvirt connection `connectURI`.
-    public func record(_ event: DomainEvent, connectURI: String, at now: Date = Date()) {
+    /// Takes in one event of the hypervisor connection `connectURI`.
+    public func record(_ event: HypervisorEvent, connectURI: String, at now: Date = Date()) {
         let vm = VMRef(connectURI: connectURI, domain: event.domain)
         self.states.withLock { states in
             var state = states[vm] ?? VMState()
             let wasAttached = !state.attached.isEmpty
             switch event {
-            case .graphics(_, .initialize, let client):
+            case .viewerAttached(_, let client):
                 state.attached.insert(client)
-            case .graphics(_, .disconnect, let client):
+            case .viewerDetached(_, let client):
                 state.attached.remove(client)
-            case .graphics(_, .connect, _):
+            case .stopped:
+                state.attached.removeAll()
+            case .started:
                 break
-            case .lifecycle(_, let change):
-                if change.endsRunning { state.attached.removeAll() }
             }
             if wasAttached != !state.attached.isEmpty { state.changedAt = now }
             states[vm] = state

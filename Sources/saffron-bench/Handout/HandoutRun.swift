@@ -1,6 +1,7 @@
 import Broker
 import Firewall
 import Foundation
+import LibvirtHypervisor
 import Logging
 import Store
 

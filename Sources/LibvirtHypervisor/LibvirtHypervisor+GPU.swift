@@ -1,8 +1,14 @@
+import Broker
 import Foundation
 import Libvirt
 import Store
 
 extension LibvirtHypervisor {
+    public func gpuBoards(on connectURI: String) async throws -> [GPUBoardView] {
+        let host = VMRef(connectURI: connectURI, domain: "")
+        return try await withConnection(to: host) { try await GPUInventory.read(from: $0) }.devices.map(GPUBoardView.init)
+    }
+
     /// Refuses a template whose GPU the host can never give: a vGPU type no board offers, or pass-through on a host
     /// without GPUs. Capacity is not checked here; a full host is answered at handout.
     func checkGPU(_ gpu: TemplateGPU, connectURI: String) async throws {

@@ -1,3 +1,4 @@
+import Broker
 import Foundation
 import Libvirt
 import Logging
@@ -18,7 +19,7 @@ public actor LibvirtHypervisor: Hypervisor {
     private let handedIn: Set<String>
     private let connectionsPerURI: Int
     /// The URIs it opens connections to; others are refused before libvirt sees them.
-    private let policy: ConnectURIPolicy?
+    let policy: ConnectURIPolicy?
     private let logger: Logger
 
     /// - Parameters:

@@ -1,6 +1,7 @@
 import Broker
 import Foundation
 import Libvirt
+import LibvirtHypervisor
 import Testing
 
 @Suite("GPU inventory from node devices")

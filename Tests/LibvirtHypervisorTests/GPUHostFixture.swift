@@ -1,5 +1,6 @@
 import Foundation
 import Libvirt
+import LibvirtHypervisor
 
 /// A GPU host for libvirt's test driver (`test:///path/to/file.xml`): two NVIDIA vGPU boards, one plain GPU passed
 /// through to a running domain, and PCI devices that are not GPUs.

@@ -1,10 +1,11 @@
 import BrokerTestSupport
 import Foundation
 import Libvirt
+@testable import LibvirtHypervisor
 import Store
 import Testing
 
-@testable import Broker
+import Broker
 
 /// Template pools that ask for a GPU, through the broker with the fake hypervisor: placed while a board has room,
 /// a clear 503 and no leftover VM once it is full.

@@ -1,7 +1,7 @@
 import Libvirt
 
 extension GPUInventory {
-    /// Reads the GPU inventory of the host behind `connectURI`; see `read(from:)`.
+    /// Reads the GPU inventory of the host behind `connectURI` on a connection of its own; see `read(from:)`.
     public static func read(connectURI: String) async throws -> GPUInventory {
         let connection = try await LibvirtConnection.open(connectURI)
         defer { connection.close() }
