@@ -95,7 +95,7 @@ let package = Package(
         .target(
             name: "Broker",
             dependencies: [
-                "Store", "Firewall", "ConsoleFile", "Thumbnail",
+                "Store", "ConsoleFile", "Thumbnail",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -109,6 +109,10 @@ let package = Package(
             dependencies: ["Broker", "Store", "Libvirt", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        /// The `direct` access path: a leased public port forwarded (DNAT) to the desktop by the firewall.
+        .target(name: "DNATAccess", dependencies: ["Broker", "Store", "Firewall"], swiftSettings: strict),
+        /// The `proxy` access path: console files through the CONNECT proxy, and which tunnels it may open.
+        .target(name: "ProxyAccess", dependencies: ["Broker", "Store"], swiftSettings: strict),
         .target(
             name: "HTTPAPI",
             dependencies: [
@@ -147,7 +151,8 @@ let package = Package(
         .target(
             name: "SaffronApp",
             dependencies: [
-                "HTTPAPI", "Broker", "Store", "PostgresStore", "LibvirtHypervisor", "Firewall", "Gateway", "PAMAuth",
+                "HTTPAPI", "Broker", "Store", "PostgresStore", "LibvirtHypervisor", "DNATAccess", "ProxyAccess", "Firewall",
+                "Gateway", "PAMAuth",
                 "DirectoryAuth",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -186,7 +191,8 @@ let package = Package(
         .executableTarget(
             name: "saffron-bench",
             dependencies: [
-                "Broker", "Store", "PostgresStore", "Firewall", "Libvirt", "LibvirtHypervisor", "Gateway", "ConsoleFile",
+                "Broker", "Store", "PostgresStore", "Firewall", "Libvirt", "LibvirtHypervisor", "DNATAccess", "Gateway",
+                "ConsoleFile",
                 "Thumbnail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -229,7 +235,10 @@ let package = Package(
         ),
         .target(
             name: "BrokerTestSupport",
-            dependencies: ["Broker", "Store", "PostgresStore", "PostgresTestSupport", "Firewall", "LibvirtHypervisor"],
+            dependencies: [
+                "Broker", "Store", "PostgresStore", "PostgresTestSupport", "Firewall", "LibvirtHypervisor", "DNATAccess",
+                "ProxyAccess", .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/BrokerTestSupport",
             swiftSettings: strict
         ),
@@ -237,6 +246,7 @@ let package = Package(
             name: "BrokerTests",
             dependencies: [
                 "Broker", "BrokerTestSupport", "Store", "PostgresStore", "PostgresTestSupport", "Firewall", "ConsoleFile",
+                "ProxyAccess",
             ],
             swiftSettings: testSettings),
         .testTarget(

@@ -58,16 +58,14 @@ extension Broker {
     /// Throws `forbidden` (403) unless `user` is an admin.
     public static func requireAdmin(_ user: UserRecord) throws {
         guard user.isAdmin else {
-            throw BrokerError(
-                code: "forbidden", message: user.isAuditor ? "Auditors may look, not change: only admins may do this." : "Only admins may do this.",
-                httpStatus: 403)
+            throw BrokerError(.forbidden, user.isAuditor ? "Auditors may look, not change: only admins may do this." : "Only admins may do this.")
         }
     }
 
     /// Throws `forbidden` (403) unless `user` may read what admins read: an admin or an auditor.
     public static func requireReader(_ user: UserRecord) throws {
         guard user.isAdmin || user.isAuditor else {
-            throw BrokerError(code: "forbidden", message: "Only admins and auditors may see this.", httpStatus: 403)
+            throw BrokerError(.forbidden, "Only admins and auditors may see this.")
         }
     }
 }

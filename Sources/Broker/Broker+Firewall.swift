@@ -1,4 +1,3 @@
-import Firewall
 import Foundation
 import Store
 
@@ -29,28 +28,30 @@ public struct FirewallReport: Sendable, Codable, Equatable {
 }
 
 extension Broker {
-    /// Checks the firewall against the live sessions now, as upkeep does every round, and rebuilds it if rules were
-    /// flushed or added behind the broker's back; true when it had to.
+    /// Checks the access paths (the firewall's forwarding rules) against the live sessions now, as upkeep does every
+    /// round, and rebuilds what was flushed or added behind the broker's back; true when it had to.
     @discardableResult
     public func reconcileFirewall(by actor: String = AuditLog.cliActor) async throws -> Bool {
         let drifted: Bool
         do {
-            drifted = try await BrokerError.mapping { try await rebuildForwardingIfDrifted() }
+            drifted = try await BrokerError.mapping { try await reconcileAccess() }
         } catch let error as BrokerError {
             throw error
         } catch {
             throw BrokerError.forwarding("Could not check the firewall against the live sessions: \(error)")
         }
-        await audit.record(.firewallReconcile, by: actor, subject: forwarder.summary, drifted ? "rules rebuilt" : "already in step")
+        await audit.record(.firewallReconcile, by: actor, subject: try accessPath(for: .direct).summary, drifted ? "rules rebuilt" : "already in step")
         return drifted
     }
 
-    /// The firewall backend's state: whether it works, and how many sessions it forwards against the store's count.
+    /// The firewall backend's state, as the `direct` route's access path reports it: whether it works, and how many
+    /// sessions it forwards against the store's count.
     public func firewallReport() async throws -> FirewallReport {
         let live = try await store.sessions().count
-        var report = FirewallReport(backend: forwarder.summary, ready: false, liveSessions: live)
+        let forwarding = try accessPath(for: .direct)
+        var report = FirewallReport(backend: forwarding.summary, ready: false, liveSessions: live)
         do {
-            report.forwarded = try await forwarder.forwardedSessions()
+            report.forwarded = try await forwarding.servedSessions()
             report.ready = true
         } catch {
             report.error = "\(error)"

@@ -12,10 +12,7 @@ extension Broker {
         var policy = pool.policy
         change(&policy)
         try Self.check(policy, of: pool)
-        if policy.consoleRoute == .proxy, settings.proxyURL == nil {
-            throw BrokerError.badRequest(
-                "This broker runs no CONNECT proxy: set proxy.listen in the configuration before routing a pool through it.")
-        }
+        try accessPath(for: policy.consoleRoute).checkAvailable()
         try await BrokerError.mapping { try await store.updatePolicy(policy, ofPool: poolName) }
         await audit.record(.poolUpdate, by: actor, subject: poolName, PolicyChange.describe(from: pool.policy, to: policy))
         upkeep.nudge()

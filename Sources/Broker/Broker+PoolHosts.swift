@@ -82,10 +82,7 @@ extension Broker {
             }
         }
         guard !room.isEmpty else {
-            throw BrokerError(
-                code: "hypervisor_unavailable",
-                message: "No host of pool \(pool.name) answers (\(failures.joined(separator: "; "))); try again shortly.",
-                httpStatus: 503)
+            throw BrokerError(.hypervisorUnavailable, "No host of pool \(pool.name) answers (\(failures.joined(separator: "; "))); try again shortly.")
         }
         return room.enumerated().sorted { ($0.element.free, -$0.offset) > ($1.element.free, -$1.offset) }.map(\.element.host)
     }
@@ -130,14 +127,10 @@ extension Broker {
     ) async throws -> PoolRecord {
         guard var pool = try await store.pool(named: poolName) else { throw BrokerError(StoreError.poolNotFound(poolName)) }
         guard pool.connectURIs.contains(host) else {
-            throw BrokerError(
-                code: "host_not_found", message: "Pool \(poolName) has no host \(host) (its hosts: \(pool.connectURIs.joined(separator: ", "))).",
-                httpStatus: 404)
+            throw BrokerError(.hostNotFound, "Pool \(poolName) has no host \(host) (its hosts: \(pool.connectURIs.joined(separator: ", "))).")
         }
         guard pool.connectURIs.count > 1 else {
-            throw BrokerError(
-                code: "host_in_use", message: "\(host) is the only host of pool \(poolName); a pool needs one. Delete the pool instead.",
-                httpStatus: 409)
+            throw BrokerError(.hostInUse, "\(host) is the only host of pool \(poolName); a pool needs one. Delete the pool instead.")
         }
         var living = try await store.vms(inPool: poolName).filter {
             (pool.template == nil || $0.isProvisioned) && Self.ref($0, of: pool).connectURI == host
@@ -147,13 +140,10 @@ extension Broker {
             living = []
         }
         guard living.isEmpty else {
-            throw BrokerError(
-                code: "host_in_use",
-                message: """
+            throw BrokerError(.hostInUse, """
                     \(living.count) VM(s) of pool \(poolName) live on \(host) (\(living.map(\.name).prefix(5).joined(separator: ", "))); \
                     remove them from the pool first.
-                    """,
-                httpStatus: 409)
+                    """)
         }
         let remaining = pool.connectURIs.filter { $0 != host }
         pool.connectURI = remaining[0]
@@ -177,7 +167,7 @@ extension Broker {
         for session in try await store.sessions() where session.pool == pool.name && names.contains(session.vm) {
             do {
                 try await endSession(id: session.id, requestedBy: nil, reason: "its host \(host) was declared gone")
-            } catch let error as BrokerError where error.code == "session_not_found" {
+            } catch let error as BrokerError where error.code == .sessionNotFound {
                 continue
             }
         }

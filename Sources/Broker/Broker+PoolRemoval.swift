@@ -37,14 +37,11 @@ extension Broker {
         guard let pool = try await store.pool(named: poolName) else { throw BrokerError(StoreError.poolNotFound(poolName)) }
         let owned = try await store.vms(inPool: poolName).filter { $0.assignedUser != nil }
         if pool.template != nil, !owned.isEmpty, !discardingOwned {
-            throw BrokerError(
-                code: "pool_has_owned_desktops",
-                message: """
+            throw BrokerError(.poolHasOwnedDesktops, """
                     Pool \(poolName) has \(owned.count) persistent desktop(s) owned by users \
                     (\(owned.compactMap(\.assignedUser).joined(separator: ", "))); deleting it throws their data away. \
                     Unassign them first, or delete with --discard-owned.
-                    """,
-                httpStatus: 409)
+                    """)
         }
         let vms = try await BrokerError.mapping { try await store.deletePool(named: poolName) }
         if let template = pool.template {

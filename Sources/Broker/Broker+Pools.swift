@@ -87,11 +87,8 @@ extension Broker {
             for name in names {
                 guard let host = census.hostOf[name] else {
                     let silent = census.unreachable.keys.sorted()
-                    throw BrokerError(
-                        code: "vm_not_found",
-                        message: "No host of pool \(poolName) defines VM \(name)"
-                            + (silent.isEmpty ? "." : "; these hosts did not answer: \(silent.joined(separator: ", ")).") ,
-                        httpStatus: 404)
+                    throw BrokerError(.vmNotFound, "No host of pool \(poolName) defines VM \(name)"
+                            + (silent.isEmpty ? "." : "; these hosts did not answer: \(silent.joined(separator: ", ")).") )
                 }
                 if host != pool.connectURI { hosts[name] = host }
             }

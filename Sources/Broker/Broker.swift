@@ -1,17 +1,17 @@
 import ConsoleFile
-import Firewall
 import Foundation
 import Logging
 import Store
 
-/// The domain of Saffron: pools of VMs handed out to users as sessions, each reached through one public port.
+/// The domain of Saffron: pools of VMs handed out to users as sessions, each reached through an access path.
 ///
-/// It speaks to the world only through `Store`, `Hypervisor` and `PortForwarder`, so it runs the same under the
+/// It speaks to the world only through `Store`, `Hypervisor` and `AccessPath`, so it runs the same under the
 /// HTTP API, the CLI and unit tests.
 public struct Broker: Sendable {
     public let store: any Store
     public let hypervisor: any Hypervisor
-    public let forwarder: any PortForwarder
+    /// The ways clients reach desktops, by the route that selects each.
+    let accessPaths: [ConsoleRoute: any AccessPath]
     public let settings: BrokerSettings
     /// Gateway tokens of browser consoles.
     public let webConsoleTokens: WebConsoleTokens
@@ -30,14 +30,14 @@ public struct Broker: Sendable {
     let logger: Logger
 
     public init(
-        store: any Store, hypervisor: any Hypervisor, forwarder: any PortForwarder, settings: BrokerSettings,
+        store: any Store, hypervisor: any Hypervisor, accessPaths: [any AccessPath], settings: BrokerSettings,
         webConsoleTokens: WebConsoleTokens? = nil, sessionObservers: [any SessionObserver] = [],
         presence: PresenceTracker = PresenceTracker(), upkeep: UpkeepState = UpkeepState(),
         metrics: BrokerMetrics = BrokerMetrics(), logger: Logger = Logger(label: "saffron.broker")
     ) {
         self.store = store
         self.hypervisor = hypervisor
-        self.forwarder = TimedForwarder(forwarder: forwarder, metrics: metrics)
+        self.accessPaths = Dictionary(accessPaths.map { ($0.route, $0) }, uniquingKeysWith: { first, _ in first })
         self.metrics = metrics
         self.settings = settings
         self.webConsoleTokens = webConsoleTokens ?? WebConsoleTokens(store: store)
@@ -68,32 +68,14 @@ public struct Broker: Sendable {
         try await store.sessions().filter { user.isAdmin || $0.user == user.name }
     }
 
-    /// The forwarding rule of a ready session.
-    func forwardRule(for session: SessionRecord) -> ForwardRule? {
-        Self.forwardRule(for: session, settings: settings)
-    }
-
-    /// The rule forwarding the session's public port to its VM's SPICE port, the TLS one when clients are sent
-    /// over TLS (see `usesSpiceTLS`); none for a session reached through the proxy only, or one another broker
-    /// forwards (handed out on another gateway address: that broker installs and removes its rule).
-    static func forwardRule(for session: SessionRecord, settings: BrokerSettings) -> ForwardRule? {
-        guard session.route == .direct, session.publicAddress == nil || session.publicAddress == settings.publicAddress,
-            let address = session.targetAddress,
-            let port = spicePort(of: session, settings: settings)
-        else { return nil }
-        return ForwardRule(
-            sessionID: session.id, clientAddress: session.clientAddress, publicAddress: settings.publicAddress,
-            publicPort: session.publicPort, targetAddress: address, targetPort: port)
-    }
-
     /// Whether the session's clients are sent over SPICE TLS: the broker is configured for it and the VM's SPICE
     /// server offers a TLS port.
-    static func usesSpiceTLS(_ session: SessionRecord, settings: BrokerSettings) -> Bool {
+    public static func usesSpiceTLS(_ session: SessionRecord, settings: BrokerSettings) -> Bool {
         settings.spiceTLS != nil && session.targetTLSPort != nil
     }
 
     /// The VM's SPICE port clients reach: the TLS port under SPICE TLS, else the plain one.
-    static func spicePort(of session: SessionRecord, settings: BrokerSettings) -> Int? {
+    public static func spicePort(of session: SessionRecord, settings: BrokerSettings) -> Int? {
         usesSpiceTLS(session, settings: settings) ? session.targetTLSPort : session.targetPort
     }
 

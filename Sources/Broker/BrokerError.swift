@@ -1,58 +1,64 @@
 import Store
 
-/// An error the broker shows to people: a stable code for scripts, a message that says what to do, and the HTTP
-/// status it maps to.
+/// An error the broker shows to people: a typed code for programs, a message that says what to do. The code alone
+/// decides the HTTP status, WebSocket close code and CLI exit status (see `BrokerError.Code`).
 public struct BrokerError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// Stable, machine-readable error code, e.g. `no_free_vm`.
-    public let code: String
+    /// What failed, e.g. `.noFreeVM`.
+    public let code: Code
     /// What went wrong and, where it helps, what to do about it.
     public let message: String
-    /// The HTTP status this error is answered with.
-    public let httpStatus: Int
     /// For `429`: how long to wait before asking again (`Retry-After`).
     public var retryAfterSeconds: Int?
 
-    public init(code: String, message: String, httpStatus: Int) {
+    public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
-        self.httpStatus = httpStatus
     }
+
+    /// The HTTP status this error is answered with.
+    public var httpStatus: Int { code.httpStatus }
 
     public var description: String { message }
 
-    public static func badRequest(_ message: String) -> BrokerError {
-        BrokerError(code: "bad_request", message: message, httpStatus: 400)
+    /// No valid bearer token came with a request that needs one.
+    public static let unauthorized = BrokerError(
+        .unauthorized, "Log in first: send 'Authorization: Bearer TOKEN' from POST /api/v1/login.")
+    /// A request body over the upload limit.
+    public static func payloadTooLarge(limit: Int) -> BrokerError {
+        BrokerError(.payloadTooLarge, "The request body is over \(limit) bytes.")
     }
-    static let invalidCredentials = BrokerError(
-        code: "invalid_credentials", message: "Unknown user or wrong password.", httpStatus: 401)
+    /// Something unexpected failed; the details are logged, never answered.
+    public static let internalError = BrokerError(
+        .internalError, "Something went wrong inside the broker; the broker log says what.")
+    public static func badRequest(_ message: String) -> BrokerError {
+        BrokerError(.badRequest, message)
+    }
+    static let invalidCredentials = BrokerError(.invalidCredentials, "Unknown user or wrong password.")
     static func sessionNotFound(_ id: String) -> BrokerError {
-        BrokerError(code: "session_not_found", message: "No session \(id) of yours exists.", httpStatus: 404)
+        BrokerError(.sessionNotFound, "No session \(id) of yours exists.")
     }
     public static func hypervisor(_ message: String) -> BrokerError {
-        BrokerError(code: "hypervisor_error", message: message, httpStatus: 502)
+        BrokerError(.hypervisorError, message)
     }
-    static func forwarding(_ message: String) -> BrokerError {
-        BrokerError(code: "forwarding_failed", message: message, httpStatus: 500)
+    public static func forwarding(_ message: String) -> BrokerError {
+        BrokerError(.forwardingFailed, message)
     }
-    static func vmNotReady(_ message: String) -> BrokerError {
-        BrokerError(code: "vm_not_ready", message: message, httpStatus: 409)
+    public static func vmNotReady(_ message: String) -> BrokerError {
+        BrokerError(.vmNotReady, message)
     }
     /// A pool has no VM of that name (404 `vm_not_found`).
     static func vmNotInPool(_ vm: String, pool: String) -> BrokerError {
-        BrokerError(code: "vm_not_found", message: "Pool \(pool) has no VM named \(vm).", httpStatus: 404)
+        BrokerError(.vmNotFound, "Pool \(pool) has no VM named \(vm).")
     }
     /// A VM that must run for what was asked (a screenshot) is off, paused or not created yet.
     public static func vmNotRunning(_ vm: String) -> BrokerError {
-        BrokerError(code: "vm_not_running", message: "VM \(vm) is not running, so it shows no screen.", httpStatus: 409)
+        BrokerError(.vmNotRunning, "VM \(vm) is not running, so it shows no screen.")
     }
     public static func gpuCapacityExhausted(_ message: String) -> BrokerError {
-        BrokerError(code: "gpu_capacity_exhausted", message: message, httpStatus: 503)
+        BrokerError(.gpuCapacityExhausted, message)
     }
     public static func gpuTypeNotOffered(_ typeID: String) -> BrokerError {
-        BrokerError(
-            code: "gpu_type_not_offered",
-            message: "No GPU board of this host offers vGPU type \(typeID). Ask an admin to check the pool's GPU type.",
-            httpStatus: 503)
+        BrokerError(.gpuTypeNotOffered, "No GPU board of this host offers vGPU type \(typeID). Ask an admin to check the pool's GPU type.")
     }
 }
 
@@ -61,65 +67,41 @@ extension BrokerError {
     public init(_ error: StoreError) {
         switch error {
         case .userExists(let name):
-            self.init(code: "user_exists", message: "A user named \(name) already exists.", httpStatus: 409)
+            self.init(.userExists, "A user named \(name) already exists.")
         case .userNotFound(let name):
-            self.init(code: "user_not_found", message: "There is no user named \(name).", httpStatus: 404)
+            self.init(.userNotFound, "There is no user named \(name).")
         case .groupExists(let name):
-            self.init(code: "group_exists", message: "A group named \(name) already exists.", httpStatus: 409)
+            self.init(.groupExists, "A group named \(name) already exists.")
         case .groupNotFound(let name):
-            self.init(code: "group_not_found", message: "There is no group named \(name).", httpStatus: 404)
+            self.init(.groupNotFound, "There is no group named \(name).")
         case .poolExists(let name):
-            self.init(code: "pool_exists", message: "A pool named \(name) already exists.", httpStatus: 409)
+            self.init(.poolExists, "A pool named \(name) already exists.")
         case .poolNotFound(let name):
-            self.init(code: "pool_not_found", message: "There is no pool named \(name).", httpStatus: 404)
+            self.init(.poolNotFound, "There is no pool named \(name).")
         case .vmInPool(let vm, let pool):
-            self.init(code: "vm_in_pool", message: "VM \(vm) is already in pool \(pool).", httpStatus: 409)
+            self.init(.vmInPool, "VM \(vm) is already in pool \(pool).")
         case .vmNotFound(let name):
-            self.init(code: "vm_not_found", message: "There is no VM named \(name).", httpStatus: 404)
+            self.init(.vmNotFound, "There is no VM named \(name).")
         case .noFreeVM(let pool):
-            self.init(
-                code: "no_free_vm",
-                message: "Every desktop of pool \(pool) is in use. Try again later or ask an admin to add VMs.",
-                httpStatus: 503)
+            self.init(.noFreeVM, "Every desktop of pool \(pool) is in use. Try again later or ask an admin to add VMs.")
         case .noFreePort:
-            self.init(
-                code: "no_free_port",
-                message: "The gateway has no free public port. Ask an admin to widen gateway.portRange.",
-                httpStatus: 503)
+            self.init(.noFreePort, "The gateway has no free public port. Ask an admin to widen gateway.portRange.")
         case .sessionNotFound(let id):
             self = .sessionNotFound(id)
         case .vmInUse(let name):
-            self.init(code: "vm_in_use", message: "VM \(name) has a live session; end it first.", httpStatus: 409)
+            self.init(.vmInUse, "VM \(name) has a live session; end it first.")
         case .poolInUse(let name, let sessions):
-            self.init(
-                code: "pool_in_use",
-                message: "Pool \(name) has \(sessions) live session(s); end them first (saffron session list).",
-                httpStatus: 409)
+            self.init(.poolInUse, "Pool \(name) has \(sessions) live session(s); end them first (saffron session list).")
         case .vmBroken(let vm, let reason):
-            self.init(
-                code: "desktop_broken",
-                message: "Your desktop \(vm) is out of order (\(reason)). Ask an admin to repair or unassign it.",
-                httpStatus: 503)
+            self.init(.desktopBroken, "Your desktop \(vm) is out of order (\(reason)). Ask an admin to repair or unassign it.")
         case .sessionLimit(let pool, let limit):
-            self.init(
-                code: "session_limit",
-                message: "You already have \(limit) desktop(s) of pool \(pool), the most it allows each user; end one first.",
-                httpStatus: 409)
+            self.init(.sessionLimit, "You already have \(limit) desktop(s) of pool \(pool), the most it allows each user; end one first.")
         case .vmBusy(let vm):
-            self.init(
-                code: "desktop_busy",
-                message: "Your desktop \(vm) is being shut down or prepared right now; try again in a few seconds.",
-                httpStatus: 503)
+            self.init(.desktopBusy, "Your desktop \(vm) is being shut down or prepared right now; try again in a few seconds.")
         case .userHasSessions(let name, let sessions):
-            self.init(
-                code: "user_has_sessions",
-                message: "User \(name) holds \(sessions) live session(s); end them first (saffron session list).",
-                httpStatus: 409)
+            self.init(.userHasSessions, "User \(name) holds \(sessions) live session(s); end them first (saffron session list).")
         case .notEmpty:
-            self.init(
-                code: "database_not_empty",
-                message: "The target database already holds users, pools, groups or sessions; move into an empty one.",
-                httpStatus: 409)
+            self.init(.databaseNotEmpty, "The target database already holds users, pools, groups or sessions; move into an empty one.")
         }
     }
 

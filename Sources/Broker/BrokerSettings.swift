@@ -8,9 +8,6 @@ public struct BrokerSettings: Sendable {
     public var portRange: ClosedRange<Int>
     /// How long a SPICE ticket from a `.vv` stays valid; it must cover the client opening all its channels.
     public var ticketValidity: TimeInterval
-    /// The CONNECT proxy as clients reach it (`http://HOST:PORT`), written as `proxy=` into `.vv` files asked for
-    /// through the proxy; nil when the broker runs no proxy.
-    public var proxyURL: String?
     /// SPICE over TLS for VMs whose SPICE server offers it; nil sends every client to the plain port.
     public var spiceTLS: SpiceTLSSettings?
     /// The libvirt connections pools may be created on.
@@ -21,7 +18,7 @@ public struct BrokerSettings: Sendable {
     public var roles: Set<NodeRole>
 
     public init(
-        publicAddress: String, portRange: ClosedRange<Int>, ticketValidity: TimeInterval, proxyURL: String? = nil,
+        publicAddress: String, portRange: ClosedRange<Int>, ticketValidity: TimeInterval,
         spiceTLS: SpiceTLSSettings? = nil, connectURIs: ConnectURIPolicy = .localOnly,
         nodeName: String = ProcessInfo.processInfo.hostName, roles: Set<NodeRole> = Set(NodeRole.allCases)
     ) {
@@ -31,7 +28,6 @@ public struct BrokerSettings: Sendable {
         self.publicAddress = publicAddress
         self.portRange = portRange
         self.ticketValidity = ticketValidity
-        self.proxyURL = proxyURL
         self.spiceTLS = spiceTLS
     }
 }

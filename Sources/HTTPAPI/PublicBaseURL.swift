@@ -1,3 +1,4 @@
+import Broker
 import Hummingbird
 
 /// Where links the broker hands out for other devices (phone links) point: the configured public URL, or else the
@@ -19,7 +20,7 @@ public struct PublicBaseURL: Sendable, Equatable {
         if let configured { return configured }
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")
         guard let host = request.head.authority, !host.isEmpty, host.allSatisfy(allowed.contains) else {
-            throw APIError.badRequest("The request's Host is missing or not a plain host[:port]; set http.publicURL.")
+            throw BrokerError.badRequest("The request's Host is missing or not a plain host[:port]; set http.publicURL.")
         }
         let scheme = context.forwardedScheme ?? (servesTLS ? "https" : "http")
         return "\(scheme)://\(host)"

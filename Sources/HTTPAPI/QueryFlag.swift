@@ -1,3 +1,4 @@
+import Broker
 import Hummingbird
 
 extension Request {
@@ -6,7 +7,7 @@ extension Request {
         switch uri.queryParameters.get(name) {
         case nil, "false", "0": return false
         case "true", "1": return true
-        case let other?: throw APIError.badRequest("\(name) must be true or false, not \(other.debugDescription).")
+        case let other?: throw BrokerError.badRequest("\(name) must be true or false, not \(other.debugDescription).")
         }
     }
 }

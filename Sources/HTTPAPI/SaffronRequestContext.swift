@@ -41,14 +41,14 @@ public struct SaffronRequestContext: RequestContext {
     func pathParameter(_ name: String) throws -> String {
         let raw = try self.parameters.require(name)
         guard let decoded = raw.removingPercentEncoding else {
-            throw APIError.badRequest("The \(name) in the path is not valid percent-encoding: \(raw.debugDescription).")
+            throw BrokerError.badRequest("The \(name) in the path is not valid percent-encoding: \(raw.debugDescription).")
         }
         return decoded
     }
 
     /// The authenticated user; routes behind `BearerAuthMiddleware` can rely on it.
     func requireUser() throws -> UserRecord {
-        guard let user else { throw APIError.unauthorized }
+        guard let user else { throw BrokerError.unauthorized }
         return user
     }
 

@@ -1,3 +1,4 @@
+import Broker
 import Foundation
 import Hummingbird
 
@@ -11,22 +12,22 @@ enum StrictJSON {
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)
         let data = Data(buffer.readableBytesView)
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw APIError.badRequest("The body must be a JSON object.")
+            throw BrokerError.badRequest("The body must be a JSON object.")
         }
         let unknown = Set(object.keys).subtracting(allowedKeys)
         guard unknown.isEmpty else {
-            throw APIError.badRequest("Unknown field(s): \(unknown.sorted().joined(separator: ", ")).")
+            throw BrokerError.badRequest("Unknown field(s): \(unknown.sorted().joined(separator: ", ")).")
         }
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch DecodingError.keyNotFound(let key, _) {
-            throw APIError.badRequest("Missing field: \(key.stringValue).")
+            throw BrokerError.badRequest("Missing field: \(key.stringValue).")
         } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw APIError.badRequest("Field \(field) has the wrong type.")
+            throw BrokerError.badRequest("Field \(field) has the wrong type.")
         } catch DecodingError.dataCorrupted(let context) {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw APIError.badRequest("Field \(field) has a value that is not allowed: \(context.debugDescription)")
+            throw BrokerError.badRequest("Field \(field) has a value that is not allowed: \(context.debugDescription)")
         }
     }
 }

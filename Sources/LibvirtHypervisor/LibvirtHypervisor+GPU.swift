@@ -18,10 +18,7 @@ extension LibvirtHypervisor {
         switch gpu {
         case .passthrough:
             guard inventory.devices.isEmpty else { return }
-            throw BrokerError(
-                code: "gpu_not_on_host",
-                message: "\(connectURI) has no GPU to pass through: `\(listing)` shows no PCI display controller.",
-                httpStatus: 409)
+            throw BrokerError(.gpuNotOnHost, "\(connectURI) has no GPU to pass through: `\(listing)` shows no PCI display controller.")
         case .vgpu(let typeID):
             guard !inventory.devices.contains(where: { $0.mediatedType(typeID) != nil }) else { return }
             let offered = Set(inventory.devices.flatMap(\.mediatedTypes).map { type in
@@ -29,10 +26,7 @@ extension LibvirtHypervisor {
             }).sorted()
             let shown = offered.isEmpty
                 ? "shows no vGPU types on any board" : "shows the types its boards offer: \(offered.joined(separator: ", "))"
-            throw BrokerError(
-                code: "gpu_not_on_host",
-                message: "No GPU board of \(connectURI) offers vGPU type \(typeID); `\(listing)` \(shown).",
-                httpStatus: 409)
+            throw BrokerError(.gpuNotOnHost, "No GPU board of \(connectURI) offers vGPU type \(typeID); `\(listing)` \(shown).")
         }
     }
 

@@ -16,10 +16,7 @@ extension LibvirtHypervisor {
         let probe = VMRef(connectURI: connectURI, domain: "")
         try await withConnection(to: probe) { connection in
             guard try await connection.storagePoolIsActive(template.storagePool) else {
-                throw BrokerError(
-                    code: "storage_pool_inactive",
-                    message: "Storage pool \(template.storagePool) is not running; start it (virsh pool-start \(template.storagePool)).",
-                    httpStatus: 409)
+                throw BrokerError(.storagePoolInactive, "Storage pool \(template.storagePool) is not running; start it (virsh pool-start \(template.storagePool)).")
             }
         } explainingFailure: { error in
             "Storage pool \(template.storagePool) is not usable (\(error.message)); name one from `virsh pool-list`."
@@ -78,10 +75,7 @@ extension LibvirtHypervisor {
             return .some(try DomainXML.firstDiskPath(in: try await connection.xml(ofDomain: vm.domain, inactive: true)))
         }
         if case .some(let path) = diskPath, path.map({ URL(fileURLWithPath: $0).lastPathComponent }) != Self.overlayName(vm) {
-            throw BrokerError(
-                code: "vm_name_taken",
-                message: "libvirt already has a domain named \(vm.domain) that this pool did not create; rename or remove it.",
-                httpStatus: 409)
+            throw BrokerError(.vmNameTaken, "libvirt already has a domain named \(vm.domain) that this pool did not create; rename or remove it.")
         }
         try await discard(vm, from: template)
     }

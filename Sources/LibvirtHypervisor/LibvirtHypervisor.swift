@@ -43,21 +43,15 @@ public actor LibvirtHypervisor: Hypervisor {
         try await withConnection(to: vm) { connection in
             let info = try await connection.domain(named: vm.domain)
             guard try await connection.spiceGraphics(ofDomain: vm.domain, inactive: true) != nil else {
-                throw BrokerError(
-                    code: "vm_without_spice",
-                    message: "VM \(vm.domain) has no SPICE graphics. Add <graphics type='spice' autoport='yes'/> to it.",
-                    httpStatus: 409)
+                throw BrokerError(.vmWithoutSpice, "VM \(vm.domain) has no SPICE graphics. Add <graphics type='spice' autoport='yes'/> to it.")
             }
             if info.state == .running || info.state == .paused,
                 try await connection.spiceGraphics(ofDomain: vm.domain)?.hasPassword != true
             {
-                throw BrokerError(
-                    code: "vm_needs_restart",
-                    message: """
+                throw BrokerError(.vmNeedsRestart, """
                         VM \(vm.domain) is running with SPICE ticketing off, so anyone could connect to it. \
                         Shut it down (virsh shutdown \(vm.domain)) and add it again; the broker starts it with ticketing on.
-                        """,
-                    httpStatus: 409)
+                        """)
             }
             try await connection.lockSpicePassword(ofDomain: vm.domain)
         }
@@ -72,10 +66,7 @@ public actor LibvirtHypervisor: Hypervisor {
                 throw BrokerError.hypervisor("VM \(vm.domain) is running but shows no SPICE port.")
             }
             guard graphics.hasPassword else {
-                throw BrokerError(
-                    code: "vm_needs_restart",
-                    message: "VM \(vm.domain) runs with SPICE ticketing off; shut it down so the broker can start it locked.",
-                    httpStatus: 409)
+                throw BrokerError(.vmNeedsRestart, "VM \(vm.domain) runs with SPICE ticketing off; shut it down so the broker can start it locked.")
             }
             return SpiceEndpoint(
                 address: Self.reachableAddress(listen: graphics.listen, connectURI: vm.connectURI), port: port,
@@ -119,7 +110,7 @@ public actor LibvirtHypervisor: Hypervisor {
             if error.isNotFound {
                 throw missingVMIsServerError
                     ? BrokerError.hypervisor("VM \(vm.domain) is gone from libvirt; an admin must remove or restore it.")
-                    : BrokerError(code: "vm_not_found", message: "libvirt: \(error.message)", httpStatus: 404)
+                    : BrokerError(.vmNotFound, "libvirt: \(error.message)")
             }
             throw BrokerError.hypervisor("libvirt: \(error.message)")
         }
@@ -156,10 +147,7 @@ public actor LibvirtHypervisor: Hypervisor {
     }
 
     private static func unavailable(_ uri: String, _ error: LibvirtError) -> BrokerError {
-        BrokerError(
-            code: "hypervisor_unavailable",
-            message: "libvirt at \(uri) does not answer (\(error.message)); try again shortly.",
-            httpStatus: 503)
+        BrokerError(.hypervisorUnavailable, "libvirt at \(uri) does not answer (\(error.message)); try again shortly.")
     }
 
     /// The next connection to `uri` in turn, opening one while fewer than `connectionsPerURI` are open.
@@ -178,10 +166,7 @@ public actor LibvirtHypervisor: Hypervisor {
             // libvirt's words can quote what it read (the test driver parses any file it is pointed at): logged, not
             // answered.
             logger.warning("cannot open libvirt connection", metadata: ["connect": "\(uri)", "error": "\(error)"])
-            throw BrokerError(
-                code: "hypervisor_unavailable",
-                message: "libvirt at \(uri) could not be opened (libvirt error \(error.code)); the broker's log says why. Try again shortly.",
-                httpStatus: 503)
+            throw BrokerError(.hypervisorUnavailable, "libvirt at \(uri) could not be opened (libvirt error \(error.code)); the broker's log says why. Try again shortly.")
         }
         if (connections[uri]?.open.count ?? 0) >= connectionsPerURI {  // others opened theirs meanwhile
             connection.close()

@@ -32,7 +32,7 @@ extension PoolRecord {
             idleShutdownSeconds: try row.get("idle_shutdown_seconds"),
             ticketValiditySeconds: try row.get("ticket_validity_seconds"),
             maxSessionsPerUser: try row.get("max_sessions_per_user"),
-            consoleRoute: ConsoleRoute(rawValue: try row.get("console_route")) ?? .direct)
+            consoleRoute: ConsoleRoute(rawValue: try row.get("console_route")))
         self.init(
             name: try row.get("name"), connectURI: try row.get("connect_uri"),
             otherConnectURIs: StringListColumn.strings(inColumn: try row.get("other_connect_uris")),
@@ -59,7 +59,7 @@ extension SessionRecord {
             state: SessionState(rawValue: try row.get("state")) ?? .starting,
             targetAddress: try row.get("target_address"), targetPort: try row.get("target_port"),
             targetTLSPort: try row.get("target_tls_port"),
-            route: ConsoleRoute(rawValue: try row.get("route")) ?? .direct, createdAt: try row.get("created_at"),
+            route: ConsoleRoute(rawValue: try row.get("route")), createdAt: try row.get("created_at"),
             publicAddress: try row.get("public_address"))
     }
 }

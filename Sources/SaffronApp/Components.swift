@@ -1,13 +1,15 @@
 import Broker
+import DNATAccess
+import DirectoryAuth
 import Firewall
 import Foundation
 import Gateway
 import HTTPAPI
-import DirectoryAuth
 import LibvirtHypervisor
 import Logging
 import PAMAuth
 import Prometheus
+import ProxyAccess
 import Store
 
 /// The broker's parts built from a configuration, shared by `saffron serve` and the admin CLI.
@@ -63,7 +65,7 @@ public struct Components: Sendable {
         self.gateway = gateway
         let settings = BrokerSettings(
             publicAddress: config.gateway.publicAddress, portRange: values.portRange, ticketValidity: values.ticketValidity,
-            proxyURL: values.proxy?.publicURL, spiceTLS: values.spiceTLS, connectURIs: try config.connectURIPolicy(),
+            spiceTLS: values.spiceTLS, connectURIs: try config.connectURIPolicy(),
             nodeName: config.nodeName, roles: try config.nodeRoles())
         let proxy = values.proxy.map { values in
             var configuration = ProxyConfiguration(host: values.host, port: values.port)
@@ -79,7 +81,11 @@ public struct Components: Sendable {
         if let proxy { observers.append(ProxySessionCutter(proxy: proxy)) }
         self.broker = Broker(
             store: store, hypervisor: LibvirtHypervisor(policy: settings.connectURIs, logger: logger),
-            forwarder: Self.forwarder(for: config.firewall, logger: logger), settings: settings,
+            accessPaths: [
+                DNATAccess(forwarder: Self.forwarder(for: config.firewall, logger: logger), settings: settings, metrics: metrics),
+                ProxyAccess(proxyURL: values.proxy?.publicURL, settings: settings),
+            ],
+            settings: settings,
             webConsoleTokens: tokens, sessionObservers: observers, metrics: metrics, logger: logger)
     }
 

@@ -1,5 +1,6 @@
 import Broker
 import Gateway
+import ProxyAccess
 import Store
 
 /// Answers the gateway's one question from the broker's tokens: which desktop may this token reach?

@@ -116,12 +116,28 @@ public struct PoolPolicy: Sendable, Equatable, Codable {
     }
 }
 
-/// How a console file sends its client to the desktop.
-public enum ConsoleRoute: String, Sendable, CaseIterable, Codable {
-    /// To the gateway's public port leased to the session, forwarded (DNAT) to the VM, pinned to the client address.
-    case direct
-    /// Through the CONNECT proxy (`proxy=` in the file) to the VM's own SPICE endpoint.
-    case proxy
+/// How a console file sends its client to the desktop: the name of one of the broker's access paths. `direct`, the
+/// default, goes to the gateway's public port leased to the session, forwarded (DNAT) to the VM; each other access
+/// path names its own route.
+public struct ConsoleRoute: RawRepresentable, Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// To the gateway's public port leased to the session, forwarded to the VM, pinned to the client address.
+    public static let direct = ConsoleRoute(rawValue: "direct")
+
+    public var description: String { rawValue }
+    public static func < (lhs: ConsoleRoute, rhs: ConsoleRoute) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
 }
 
 /// A pool of desktops that live on one libvirt connection.

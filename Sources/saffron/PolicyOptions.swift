@@ -66,7 +66,7 @@ struct PolicyOptions: ParsableArguments {
             spares \(policy.spares) (boot limit \(policy.bootLimit), surplus off after \(policy.spareLingerSeconds) s), \
             attach window \(seconds(policy.attachWindowSeconds)), disconnect grace \(seconds(policy.disconnectGraceSeconds)), \
             idle shutdown \(seconds(policy.idleShutdownSeconds)), ticket validity \(policy.ticketValiditySeconds.map { "\($0) s" } ?? "broker default"), \
-            \(policy.maxSessionsPerUser) desktop(s) per user, consoles \(policy.consoleRoute == .proxy ? "through the proxy" : "direct")
+            \(policy.maxSessionsPerUser) desktop(s) per user, consoles via route \(policy.consoleRoute)
             """
     }
 }

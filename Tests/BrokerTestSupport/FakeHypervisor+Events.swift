@@ -36,7 +36,7 @@ extension FakeHypervisor {
 
     /// Ends the watch of `connectURI` as a lost connection does: with an error.
     public func loseEvents(on connectURI: String) {
-        eventWatchers[connectURI]?.finish(throwing: BrokerError(code: "hypervisor_unavailable", message: "connection lost", httpStatus: 503))
+        eventWatchers[connectURI]?.finish(throwing: BrokerError(.hypervisorUnavailable, "connection lost"))
     }
 
     /// Sets the viewers `attachedViewers` reports for the VM named `domain`.

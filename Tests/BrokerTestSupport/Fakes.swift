@@ -52,7 +52,7 @@ public actor FakeHypervisor: Hypervisor {
     /// Throws as `LibvirtHypervisor` does for a host that does not answer.
     func reach(_ host: String) throws {
         guard !downHosts.contains(host) else {
-            throw BrokerError(code: "hypervisor_unavailable", message: "libvirt at \(host) does not answer", httpStatus: 503)
+            throw BrokerError(.hypervisorUnavailable, "libvirt at \(host) does not answer")
         }
     }
 
@@ -74,17 +74,17 @@ public actor FakeHypervisor: Hypervisor {
     public func prepareForPool(_ vm: VMRef) async throws {
         try reach(vm.connectURI)
         guard let state = vms[vm.domain], lives(vm) else {
-            throw BrokerError(code: "vm_not_found", message: "Domain not found: \(vm.domain)", httpStatus: 404)
+            throw BrokerError(.vmNotFound, "Domain not found: \(vm.domain)")
         }
         if state.running && !state.ticketable {
-            throw BrokerError(code: "vm_needs_restart", message: "running without ticketing", httpStatus: 409)
+            throw BrokerError(.vmNeedsRestart, "running without ticketing")
         }
     }
 
     public func startIfNeeded(_ vm: VMRef) async throws -> SpiceEndpoint {
         try reach(vm.connectURI)
         if failStart || brokenVMs.contains(vm.domain) || !lives(vm) {
-            throw BrokerError(code: "hypervisor_error", message: "boom", httpStatus: 502)
+            throw BrokerError(.hypervisorError, "boom")
         }
         startedOn[vm.domain] = vm.connectURI
         await whileStarting?(vm.domain)
@@ -119,7 +119,7 @@ public actor FakeHypervisor: Hypervisor {
 
     public func provision(_ vm: VMRef, from template: PoolTemplate) async throws {
         try reach(vm.connectURI)
-        if failProvision { throw BrokerError(code: "hypervisor_error", message: "no space left", httpStatus: 502) }
+        if failProvision { throw BrokerError(.hypervisorError, "no space left") }
         if let gpu = template.gpu { gpus[vm.domain] = try placeGPU(gpu, for: vm.domain) }
         vms[vm.domain] = VM()
         hostOf[vm.domain] = vm.connectURI
@@ -142,7 +142,7 @@ public actor FakeHypervisor: Hypervisor {
 
     /// Places `gpu` as `LibvirtHypervisor` does, after the GPUs of the VMs that have one now.
     private func placeGPU(_ gpu: TemplateGPU, for vm: String) throws -> GPUPlacement {
-        guard let gpuHost else { throw BrokerError(code: "hypervisor_error", message: "the fake host has no GPUs", httpStatus: 502) }
+        guard let gpuHost else { throw BrokerError(.hypervisorError, "the fake host has no GPUs") }
         var planner = GPUPlanner(inventory: gpuHost)
         for placed in gpus.filter({ $0.key != vm }).sorted(by: { $0.key < $1.key }).map(\.value) {
             _ = try planner.place(placed.mediatedTypeID.map { .vgpu(typeID: $0) } ?? .passthrough)
@@ -188,7 +188,7 @@ public actor FakeHypervisor: Hypervisor {
 
     public func screenshot(of vm: VMRef) async throws -> Screenshot {
         guard let state = vms[vm.domain] else {
-            throw BrokerError(code: "vm_not_found", message: "Domain not found: \(vm.domain)", httpStatus: 404)
+            throw BrokerError(.vmNotFound, "Domain not found: \(vm.domain)")
         }
         guard state.running else { throw BrokerError.vmNotRunning(vm.domain) }
         screenshots += 1
@@ -254,8 +254,9 @@ public struct BrokerFixture: Sendable {
         broker = Broker(
             store: store, hypervisor: hypervisor, forwarder: forwarder,
             settings: BrokerSettings(
-                publicAddress: "198.51.100.1", portRange: ports, ticketValidity: 30, proxyURL: proxyURL, spiceTLS: spiceTLS,
+                publicAddress: "198.51.100.1", portRange: ports, ticketValidity: 30, spiceTLS: spiceTLS,
                 connectURIs: Self.connectURIs),
+            proxyURL: proxyURL,
             metrics: metrics)
         accounts = Accounts(store: store, bcryptCost: 4, tokenLifetime: 3600, metrics: metrics)
         try await broker.createPool(name: "office", connectURI: "test:///default")

@@ -41,7 +41,7 @@ import Testing
             let error = await #expect(throws: BrokerError.self) {
                 try await fixture.broker.createPool(name: "evil", connectURI: uri)
             }
-            #expect(error?.code == "connect_not_allowed" && error?.httpStatus == 400, "\(uri)")
+            #expect(error?.code == .connectNotAllowed && error?.httpStatus == 400, "\(uri)")
             #expect(error?.message.contains("libvirt.allowedURIs") == true)
         }
         #expect(try await fixture.store.pool(named: "evil") == nil)
@@ -50,6 +50,6 @@ import Testing
             try await fixture.broker.createTemplatePool(
                 name: "evil", connectURI: "test:///etc/shadow", desktopMode: .volatile, template: template)
         }
-        #expect(templated?.code == "connect_not_allowed")
+        #expect(templated?.code == .connectNotAllowed)
     }
 }

@@ -1,6 +1,7 @@
 import Broker
 import BrokerTestSupport
 import ConsoleFile
+import ProxyAccess
 import Store
 import Testing
 
@@ -25,7 +26,7 @@ import Testing
         let direct = await #expect(throws: BrokerError.self) {
             try await fixture.broker.consoleFile(forSession: session.id, user: alice, route: .direct)
         }
-        #expect(direct?.code == "route_unavailable")
+        #expect(direct?.code == .routeUnavailable)
         #expect(direct?.httpStatus == 409)
     }
 
@@ -57,12 +58,29 @@ import Testing
         let refused = await #expect(throws: BrokerError.self) {
             try await fixture.broker.consoleFile(forSession: session.id, user: alice, route: .proxy)
         }
-        #expect(refused?.code == "proxy_disabled")
+        #expect(refused?.code == .proxyDisabled)
         #expect(refused?.httpStatus == 409)
         let policy = await #expect(throws: BrokerError.self) {
             try await fixture.broker.updatePolicy(ofPool: "office") { $0.consoleRoute = .proxy }
         }
         #expect(policy?.message.contains("proxy.listen") == true)
+        #expect(try await fixture.store.pool(named: "office")?.policy.consoleRoute == .direct)
+    }
+
+    @Test func aRouteNoAccessPathServesIsRefusedNamingTheRoutesThereAre() async throws {
+        let fixture = try await BrokerFixture(proxyURL: Self.proxyURL)
+        let alice = try await fixture.user("alice")
+        let session = try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5").session
+        let bogus = ConsoleRoute(rawValue: "carrier-pigeon")
+        let file = await #expect(throws: BrokerError.self) {
+            try await fixture.broker.consoleFile(forSession: session.id, user: alice, route: bogus)
+        }
+        #expect(file?.code == .routeUnknown && file?.httpStatus == 400)
+        #expect(file?.message.contains("direct, proxy") == true, "\(String(describing: file))")
+        let policy = await #expect(throws: BrokerError.self) {
+            try await fixture.broker.updatePolicy(ofPool: "office") { $0.consoleRoute = bogus }
+        }
+        #expect(policy?.code == .routeUnknown)
         #expect(try await fixture.store.pool(named: "office")?.policy.consoleRoute == .direct)
     }
 

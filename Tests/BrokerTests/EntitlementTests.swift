@@ -28,13 +28,13 @@ import Testing
         let refused = await #expect(throws: BrokerError.self) {
             try await fixture.broker.desktop(inPool: "lab", for: alice, clientAddress: "10.0.0.2")
         }
-        #expect(refused?.code == "not_entitled" && refused?.httpStatus == 403)
+        #expect(refused?.code == .notEntitled && refused?.httpStatus == 403)
         #expect(try await fixture.store.sessions().isEmpty, "a refused user holds nothing")
         _ = try await fixture.broker.desktop(inPool: "lab", for: boss, clientAddress: "10.0.0.3")
         let unknown = await #expect(throws: BrokerError.self) {
             try await fixture.broker.desktop(inPool: "nowhere", for: alice, clientAddress: "10.0.0.2")
         }
-        #expect(unknown?.code == "pool_not_found")
+        #expect(unknown?.code == .poolNotFound)
     }
 
     @Test func aGroupsMembersGetItsPoolsUntilTheGrantOrTheGroupGoes() async throws {
@@ -75,7 +75,7 @@ import Testing
         ]
         for (attempt, code) in attempts {
             let error = await #expect(throws: BrokerError.self) { try await attempt() }
-            #expect(error?.code == code)
+            #expect(error?.code.rawValue == code)
         }
         try await fixture.broker.createGroup("staff")
         await #expect(throws: BrokerError.self) { try await fixture.broker.createGroup("staff") }

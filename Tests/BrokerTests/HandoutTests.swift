@@ -59,7 +59,7 @@ import Testing
         let error = await #expect(throws: BrokerError.self) {
             try await fixture.broker.desktop(inPool: "office", for: bob, clientAddress: "203.0.113.6")
         }
-        #expect(error?.code == "no_free_vm")
+        #expect(error?.code == .noFreeVM)
         #expect(error?.httpStatus == 503)
     }
 
@@ -99,7 +99,7 @@ import Testing
         let error = await #expect(throws: BrokerError.self) {
             try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5")
         }
-        #expect(error?.code == "hypervisor_error")
+        #expect(error?.code == .hypervisorError)
         #expect(try await fixture.store.sessions().isEmpty)
     }
 
@@ -142,7 +142,7 @@ import Testing
         let error = await #expect(throws: BrokerError.self) {
             try await broker.desktop(inPool: "office", for: alice, clientAddress: "2001:db8::5")
         }
-        #expect(error?.code == "client_address_unsupported")
+        #expect(error?.code == .clientAddressUnsupported)
         #expect(error?.httpStatus == 400)
         #expect(try await base.store.sessions().isEmpty)
         #expect(await base.hypervisor.vms.values.allSatisfy { !$0.running })

@@ -48,12 +48,12 @@ import Testing
         let pool = await #expect(throws: BrokerError.self) {
             try await fixture.broker.createPool(name: name, connectURI: "test:///default")
         }
-        #expect(pool?.code == "bad_request")
+        #expect(pool?.code == .badRequest)
         let user = await #expect(throws: BrokerError.self) {
             try await fixture.accounts.addUser(name: name, password: "pw", isAdmin: false)
         }
-        #expect(user?.code == "bad_request")
+        #expect(user?.code == .badRequest)
         let group = await #expect(throws: BrokerError.self) { try await fixture.broker.createGroup(name) }
-        #expect(group?.code == "bad_request")
+        #expect(group?.code == .badRequest)
     }
 }

@@ -47,7 +47,7 @@ private final class CaseBlindDirectory: Authenticator {
             _ = try await accounts.login(username: name, password: password, from: address, now: now)
             return nil
         } catch {
-            return (error as? BrokerError)?.code ?? "\(error)"
+            return (error as? BrokerError)?.code.rawValue ?? "\(error)"
         }
     }
 
@@ -62,7 +62,7 @@ private final class CaseBlindDirectory: Authenticator {
             let refused = await #expect(throws: BrokerError.self) {
                 try await accounts.login(username: name, password: "pw-dana", from: "198.51.100.4", now: start)
             }
-            #expect(refused?.code == "invalid_credentials" && refused?.httpStatus == 401, "\(name.prefix(8).debugDescription)")
+            #expect(refused?.code == .invalidCredentials && refused?.httpStatus == 401, "\(name.prefix(8).debugDescription)")
         }
         #expect(directory.asked.withLock { $0 }.isEmpty, "the directory must not be asked about impossible names")
         let audit = try await fixture.broker.audit.events(limit: 1000, requestedBy: nil).filter { $0.action == .loginFailed }

@@ -29,18 +29,18 @@ import Testing
         let (_, accounts) = try await fixture(policy)
         let start = Date(timeIntervalSince1970: 1_900_000_000)
         for index in 0..<4 {
-            #expect(await attempt(accounts, "alice", "wrong", from: "10.0.0.\(index)", at: start)?.code == "invalid_credentials")
+            #expect(await attempt(accounts, "alice", "wrong", from: "10.0.0.\(index)", at: start)?.code == .invalidCredentials)
         }
         // The fourth failure (one past the free three) started a 1 s wait: even the right password is not looked at.
         let throttled = await attempt(accounts, "alice", "pw-alice", from: "10.0.0.9", at: start.addingTimeInterval(0.5))
-        #expect(throttled?.code == "too_many_attempts" && throttled?.httpStatus == 429)
+        #expect(throttled?.code == .tooManyAttempts && throttled?.httpStatus == 429)
         #expect(throttled?.retryAfterSeconds == 1)
-        #expect(await attempt(accounts, "alice", "wrong", from: "10.0.0.9", at: start.addingTimeInterval(1.5))?.code == "invalid_credentials")
+        #expect(await attempt(accounts, "alice", "wrong", from: "10.0.0.9", at: start.addingTimeInterval(1.5))?.code == .invalidCredentials)
         let doubled = await attempt(accounts, "alice", "pw-alice", from: "10.0.0.9", at: start.addingTimeInterval(2))
         #expect(doubled?.retryAfterSeconds == 2, "the fifth failure waits twice as long")
         // Past the wait the right password works, and clears the account's failures.
         #expect(await attempt(accounts, "alice", "pw-alice", from: "10.0.0.9", at: start.addingTimeInterval(4)) == nil)
-        #expect(await attempt(accounts, "alice", "wrong", from: "10.0.0.9", at: start.addingTimeInterval(4))?.code == "invalid_credentials")
+        #expect(await attempt(accounts, "alice", "wrong", from: "10.0.0.9", at: start.addingTimeInterval(4))?.code == .invalidCredentials)
     }
 
     @Test func namesThatDoNotExistAreSlowedDownAlike() async throws {
@@ -50,7 +50,7 @@ import Testing
         let now = Date(timeIntervalSince1970: 1_900_000_000)
         var answers: [String: [String?]] = [:]
         for name in ["alice", "nobody"] {
-            for _ in 0..<4 { answers[name, default: []].append(await attempt(accounts, name, "wrong", from: "10.0.0.1", at: now)?.code) }
+            for _ in 0..<4 { answers[name, default: []].append(await attempt(accounts, name, "wrong", from: "10.0.0.1", at: now)?.code.rawValue) }
         }
         #expect(answers["alice"] == answers["nobody"])
         #expect(answers["alice"] == ["invalid_credentials", "invalid_credentials", "invalid_credentials", "too_many_attempts"])
@@ -62,9 +62,9 @@ import Testing
         let (_, accounts) = try await fixture(policy)
         let now = Date(timeIntervalSince1970: 1_900_000_000)
         for index in 0..<6 {
-            #expect(await attempt(accounts, "user\(index)", "guess", from: "192.0.2.66", at: now)?.code == "invalid_credentials")
+            #expect(await attempt(accounts, "user\(index)", "guess", from: "192.0.2.66", at: now)?.code == .invalidCredentials)
         }
-        #expect(await attempt(accounts, "alice", "pw-alice", from: "192.0.2.66", at: now)?.code == "too_many_attempts")
+        #expect(await attempt(accounts, "alice", "pw-alice", from: "192.0.2.66", at: now)?.code == .tooManyAttempts)
         #expect(await attempt(accounts, "alice", "pw-alice", from: "10.0.0.2", at: now) == nil, "other addresses go on")
     }
 
@@ -76,9 +76,9 @@ import Testing
         let start = Date(timeIntervalSince1970: 1_900_000_000)
         _ = await attempt(accounts, "alice", "wrong", from: "10.0.0.1", at: start)
         _ = await attempt(accounts, "alice", "wrong", from: "10.0.0.1", at: start.addingTimeInterval(5))
-        #expect(await attempt(accounts, "alice", "wrong", from: "10.0.0.1", at: start.addingTimeInterval(5.5))?.code == "too_many_attempts")
+        #expect(await attempt(accounts, "alice", "wrong", from: "10.0.0.1", at: start.addingTimeInterval(5.5))?.code == .tooManyAttempts)
         let later = start.addingTimeInterval(120)
-        #expect(await attempt(accounts, "alice", "wrong", from: "10.0.0.1", at: later)?.code == "invalid_credentials")
+        #expect(await attempt(accounts, "alice", "wrong", from: "10.0.0.1", at: later)?.code == .invalidCredentials)
         #expect(await attempt(accounts, "alice", "pw-alice", from: "10.0.0.1", at: later.addingTimeInterval(0.1)) == nil)
     }
 }
@@ -108,7 +108,7 @@ import Testing
             _ = try await second.login(username: "alice", password: "pw-alice", from: "10.0.0.9", now: now)
             Issue.record("the second broker let the right password through during the wait")
         } catch let error as BrokerError {
-            #expect(error.code == "too_many_attempts")
+            #expect(error.code == .tooManyAttempts)
         }
     }
 }

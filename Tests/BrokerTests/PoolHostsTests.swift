@@ -82,7 +82,7 @@ import Testing
             _ = try await bed.desktop("office", for: "bob")
             Issue.record("a desktop on a host that is down was handed out")
         } catch let error as BrokerError {
-            #expect(error.code == "hypervisor_unavailable" && error.httpStatus == 503, "\(error)")
+            #expect(error.code == .hypervisorUnavailable && error.httpStatus == 503, "\(error)")
         }
         #expect(try await bed.store.vms(inPool: "office").allSatisfy { $0.brokenReason == nil })
         await bed.broker.tendPools()
@@ -113,7 +113,7 @@ import Testing
             try await bed.broker.addVMs(["a1", "ghost"], toPool: "office")
             Issue.record("a VM defined nowhere was added")
         } catch let error as BrokerError {
-            #expect(error.code == "vm_not_found" && error.message.contains("ghost") && error.message.contains(Self.hostB))
+            #expect(error.code == .vmNotFound && error.message.contains("ghost") && error.message.contains(Self.hostB))
         }
         #expect(try await bed.store.vms(inPool: "office").isEmpty, "all or none")
     }
@@ -130,7 +130,7 @@ import Testing
                 try await bed.broker.removeHost(host, fromPool: "office")
                 Issue.record("\(host) was removed")
             } catch let error as BrokerError {
-                #expect(error.code == code, "\(error)")
+                #expect(error.code.rawValue == code, "\(error)")
             }
         }
         await #expect(throws: BrokerError.self) { try await bed.broker.addHost(Self.hostA, toPool: "office") }
@@ -142,7 +142,7 @@ import Testing
             try await bed.broker.removeHost(Self.hostB, fromPool: "office")
             Issue.record("the only host was removed")
         } catch let error as BrokerError {
-            #expect(error.code == "host_in_use")
+            #expect(error.code == .hostInUse)
         }
         let session = try await bed.desktop("office", for: "alice")
         #expect(await bed.hypervisor.startedOn[session.vm] == Self.hostB)

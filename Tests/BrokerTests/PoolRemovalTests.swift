@@ -14,7 +14,7 @@ struct PoolRemovalTests {
         let busy = await #expect(throws: BrokerError.self) {
             try await fixture.broker.removeVMs(["desk3", session.vm], fromPool: "office")
         }
-        #expect(busy?.code == "vm_in_use")
+        #expect(busy?.code == .vmInUse)
         #expect(try await fixture.broker.vms(inPool: "office").count == 3, "all or nothing")
         let unknown = await #expect(throws: BrokerError.self) { try await fixture.broker.removeVMs(["nope"], fromPool: "office") }
         #expect(unknown?.httpStatus == 404)
@@ -24,7 +24,7 @@ struct PoolRemovalTests {
         #expect(await fixture.hypervisor.discarded.isEmpty, "existing VMs stay in libvirt")
 
         let inUse = await #expect(throws: BrokerError.self) { try await fixture.broker.deletePool(named: "office") }
-        #expect(inUse?.code == "pool_in_use")
+        #expect(inUse?.code == .poolInUse)
         try await fixture.broker.endSession(id: session.id, requestedBy: alice)
         try await fixture.broker.deletePool(named: "office")
         #expect(try await fixture.broker.pools().isEmpty)
@@ -39,7 +39,7 @@ struct PoolRemovalTests {
         try await fixture.broker.endSession(id: session.id, requestedBy: alice)
 
         let owned = await #expect(throws: BrokerError.self) { try await fixture.broker.deletePool(named: "lab") }
-        #expect(owned?.code == "pool_has_owned_desktops")
+        #expect(owned?.code == .poolHasOwnedDesktops)
         #expect(owned?.message.contains("alice") == true)
         try await fixture.broker.deletePool(named: "lab", discardingOwned: true)
         #expect(await fixture.hypervisor.discarded == ["lab-001"])

@@ -29,10 +29,11 @@ import Testing
             try await waitUntil("the viewer to come back") { try await presence().channels == 1 }
 
             await fixture.hypervisor.emit(.stopped(domain: session.vm, reason: "destroyed"), on: uri)
-            try await waitUntil("the session of the stopped desktop to end") {
-                try await fixture.store.session(id: session.id) == nil
+            // The store forgets the session first; its DNAT rule goes right after.
+            try await waitUntil("the session of the stopped desktop to end and its DNAT rule to go") {
+                let rules = await fixture.forwarder.rules
+                return try await fixture.store.session(id: session.id) == nil && rules.isEmpty
             }
-            #expect(await fixture.forwarder.rules.isEmpty, "its DNAT rule is gone")
             #expect(broker.presence.presence(of: VMRef(connectURI: uri, domain: session.vm)).isAttached == false)
             group.cancelAll()
         }

@@ -46,7 +46,7 @@ import Testing
         let fixture = try await BrokerFixture()
         await fixture.hypervisor.markRunningUnticketable("desk9")
         let error = await #expect(throws: BrokerError.self) { try await fixture.broker.addVMs(["desk9"], toPool: "office") }
-        #expect(error?.code == "vm_needs_restart")
+        #expect(error?.code == .vmNeedsRestart)
         #expect(try await fixture.store.vms(inPool: "office").count == 3)
     }
 }

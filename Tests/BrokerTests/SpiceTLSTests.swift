@@ -2,6 +2,7 @@ import Broker
 import BrokerTestSupport
 import ConsoleFile
 import Firewall
+import ProxyAccess
 import Store
 import Testing
 

@@ -49,7 +49,7 @@ struct TemplatePoolTests {
         let error = await #expect(throws: BrokerError.self) {
             try await fixture.broker.desktop(inPool: "lab", for: carol, clientAddress: "203.0.113.7")
         }
-        #expect(error?.code == "no_free_vm")
+        #expect(error?.code == .noFreeVM)
         #expect(try await fixture.broker.vms(inPool: "lab").map(\.name) == ["lab-001", "lab-002"])
     }
 
@@ -68,7 +68,7 @@ struct TemplatePoolTests {
         #expect(await fixture.hypervisor.provisioned == ["lab-001", "lab-002"])
 
         let busy = await #expect(throws: BrokerError.self) { try await fixture.broker.unassign(vm: "lab-001", inPool: "lab") }
-        #expect(busy?.code == "vm_in_use")
+        #expect(busy?.code == .vmInUse)
         try await fixture.broker.endSession(id: again.id, requestedBy: alice)
         try await fixture.broker.unassign(vm: "lab-001", inPool: "lab")
         #expect(await fixture.hypervisor.discarded == ["lab-001"])
@@ -127,7 +127,7 @@ struct TemplatePoolTests {
             try await fixture.broker.createTemplatePool(
                 name: "p", connectURI: "test:///default", desktopMode: .pooled, template: Self.template)
         }
-        await fixture.hypervisor.setTemplateProblem(BrokerError(code: "bad_request", message: "no base", httpStatus: 400))
+        await fixture.hypervisor.setTemplateProblem(BrokerError(.badRequest, "no base"))
         let bad = await #expect(throws: BrokerError.self) {
             try await fixture.broker.createTemplatePool(
                 name: "t", connectURI: "test:///default", desktopMode: .volatile, template: Self.template)

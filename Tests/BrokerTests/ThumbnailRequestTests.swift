@@ -46,7 +46,7 @@ struct ThumbnailRequestTests {
             let error = await #expect(throws: BrokerError.self) {
                 try await fixture.broker.thumbnail(ofVM: vm, inPool: pool, requestedBy: user)
             }
-            #expect(error?.code == code && error?.httpStatus == status, "\(vm) of \(pool) for \(user.name): \(String(describing: error))")
+            #expect(error?.code.rawValue == code && error?.httpStatus == status, "\(vm) of \(pool) for \(user.name): \(String(describing: error))")
         }
         #expect(await fixture.hypervisor.screenshots == 0)
 
@@ -55,7 +55,7 @@ struct ThumbnailRequestTests {
         let unreadable = await #expect(throws: BrokerError.self) {
             try await fixture.broker.thumbnail(ofVM: "desk1", inPool: "office", requestedBy: boss)
         }
-        #expect(unreadable?.code == "hypervisor_error" && unreadable?.httpStatus == 502)
+        #expect(unreadable?.code == .hypervisorError && unreadable?.httpStatus == 502)
         #expect(unreadable?.message.contains("needs 12 bytes of pixels") == true, "\(String(describing: unreadable))")
     }
 }

@@ -79,7 +79,7 @@ extension EndToEnd {
                 let users = try remote.check(["user", "list"])
                 #expect(users.contains("carol"), "\(users)")
                 let lastAdmin = try remote.run(["user", "remove", Self.admin])
-                #expect(lastAdmin.status != 0 && lastAdmin.errorOutput.contains("last_admin"), "\(lastAdmin.summary)")
+                #expect(lastAdmin.status == 1 && lastAdmin.errorOutput.contains("last_admin"), "a conflict: 1, \(lastAdmin.summary)")
                 _ = try remote.check(["user", "set", "carol", "--admin"])
                 let carolLogin = try API.request("POST", "/api/v1/login", body: try API.json(["username": "carol", "password": "carol-pw-1"]))
                 #expect(carolLogin.status == 200, "\(carolLogin)")
@@ -87,7 +87,7 @@ extension EndToEnd {
                 #expect(carolMe.json()?["admin"] as? Bool == true, "\(carolMe)")
 
                 let missing = try remote.run(["pool", "delete", "no-such-pool"])
-                #expect(missing.status != 0 && missing.errorOutput.contains("pool_not_found"), "\(missing.summary)")
+                #expect(missing.status == 66 && missing.errorOutput.contains("pool_not_found"), "not found: 66, \(missing.summary)")
 
                 // A user's live session, seen and ended from afar.
                 let token = try API.login(TestUsers.alice)

@@ -37,7 +37,7 @@ import Testing
             let error = await #expect(throws: BrokerError.self) {
                 try await fixture.accounts.changeOwnPassword(of: user, current: "x", new: "y")
             }
-            #expect(error?.code == "not_local" && error?.httpStatus == 409, "\(String(describing: error))")
+            #expect(error?.code == .notLocal && error?.httpStatus == 409, "\(String(describing: error))")
         }
     }
 }

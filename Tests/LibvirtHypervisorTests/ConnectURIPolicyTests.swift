@@ -12,7 +12,7 @@ import Testing
         let refused = await #expect(throws: BrokerError.self) {
             try await hypervisor.domainCensus(on: "test:///etc/passwd")
         }
-        #expect(refused?.code == "hypervisor_unavailable" && refused?.httpStatus == 503, "not the user's fault: \(String(describing: refused))")
+        #expect(refused?.code == .hypervisorUnavailable && refused?.httpStatus == 503, "not the user's fault: \(String(describing: refused))")
         #expect(refused.map { $0.message.contains("libvirt.allowedURIs") && !$0.message.contains("root:") } == true)
         #expect(try await hypervisor.domainCensus(on: "test:///default").defined.contains("test"))
     }

@@ -79,7 +79,7 @@ struct GPUInventoryTests {
         let error = #expect(throws: BrokerError.self) {
             try GPUInventory(nodeDevices: [NodeDevice(name: "pci_bad", xml: "<device><name>pci_bad</name>")])
         }
-        #expect(error?.code == "hypervisor_error")
+        #expect(error?.code == .hypervisorError)
         let noAddress = NodeDevice(name: "pci_x", xml: "<device><name>pci_x</name><capability type='pci'><class>0x030000</class></capability></device>")
         #expect(throws: BrokerError.self) { try GPUInventory(nodeDevices: [noAddress]) }
     }

@@ -39,7 +39,7 @@ struct GPUPlacementTests {
         }
         #expect(uuids.count == 6)
         let error = #expect(throws: BrokerError.self) { try planner.place(.vgpu(typeID: "nvidia-63")) }
-        #expect(error?.code == "gpu_capacity_exhausted")
+        #expect(error?.code == .gpuCapacityExhausted)
         #expect(error?.httpStatus == 503)
         #expect(error?.message.contains("nvidia-63 (GRID P4-1Q)") == true)
         #expect(error?.message.contains("full") == true)
@@ -48,14 +48,14 @@ struct GPUPlacementTests {
     @Test func aProfileTheBoardReportsNoRoomForIsRefused() async throws {
         var planner = GPUPlanner(inventory: try await Self.fixtureInventory())
         let error = #expect(throws: BrokerError.self) { try planner.place(.vgpu(typeID: "nvidia-64")) }
-        #expect(error?.code == "gpu_capacity_exhausted")
+        #expect(error?.code == .gpuCapacityExhausted)
         #expect(error?.message.contains("the one board offering it is full") == true)
     }
 
     @Test func aTypeNoBoardOffersIsNamed() async throws {
         var planner = GPUPlanner(inventory: try await Self.fixtureInventory())
         let error = #expect(throws: BrokerError.self) { try planner.place(.vgpu(typeID: "nvidia-999")) }
-        #expect(error?.code == "gpu_type_not_offered")
+        #expect(error?.code == .gpuTypeNotOffered)
         #expect(error?.httpStatus == 503)
         #expect(error?.message.contains("nvidia-999") == true)
     }
@@ -68,7 +68,7 @@ struct GPUPlacementTests {
         #expect(placement.hostdev == .pciPassthrough(GPUHostFixture.t4))
         #expect(placement.mediatedTypeID == nil)
         let error = #expect(throws: BrokerError.self) { try planner.place(.passthrough) }
-        #expect(error?.code == "gpu_capacity_exhausted")
+        #expect(error?.code == .gpuCapacityExhausted)
         #expect(error?.httpStatus == 503)
         // A board given whole hosts no vGPU either.
         #expect(throws: BrokerError.self) { try planner.place(.vgpu(typeID: "nvidia-231")) }

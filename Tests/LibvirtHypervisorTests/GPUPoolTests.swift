@@ -58,7 +58,7 @@ struct GPUPoolTests {
         let error = await #expect(throws: BrokerError.self) {
             try await fixture.broker.desktop(inPool: "vdi", for: carol, clientAddress: "203.0.113.7")
         }
-        #expect(error?.code == "gpu_capacity_exhausted")
+        #expect(error?.code == .gpuCapacityExhausted)
         #expect(error?.httpStatus == 503)
         #expect(error?.message.contains("nvidia-231 (GRID T4-2Q)") == true)
         let vms = try await fixture.broker.vms(inPool: "vdi")
@@ -143,7 +143,7 @@ struct GPUProvisionTests {
 
             let second = VMRef(connectURI: connection.uri, domain: "cad-002")
             let error = await #expect(throws: BrokerError.self) { try await hypervisor.provision(second, from: template) }
-            #expect(error?.code == "gpu_capacity_exhausted")
+            #expect(error?.code == .gpuCapacityExhausted)
             #expect(error?.httpStatus == 503)
             let leftovers = try await Self.leftovers(of: "cad-002", on: connection)
             #expect(leftovers.isEmpty)
@@ -173,14 +173,14 @@ struct GPUProvisionTests {
             let vm = VMRef(connectURI: connection.uri, domain: "vdi-001")
             let error = await #expect(throws: BrokerError.self) { try await hypervisor.provision(vm, from: template) }
             // The P4 is the one board offering nvidia-63; libvirt's refusal is passed on, not a made-up success.
-            #expect(error?.code == "hypervisor_error")
+            #expect(error?.code == .hypervisorError)
             #expect(error?.message.contains("nvidia-63 vGPU on pci_0000_3b_00_0") == true)
             let leftovers = try await Self.leftovers(of: "vdi-001", on: connection)
             #expect(leftovers.isEmpty)
 
             template.gpu = .vgpu(typeID: "nvidia-64")
             let full = await #expect(throws: BrokerError.self) { try await hypervisor.provision(vm, from: template) }
-            #expect(full?.code == "gpu_capacity_exhausted")
+            #expect(full?.code == .gpuCapacityExhausted)
         }
     }
 
@@ -215,7 +215,7 @@ struct GPUProvisionTests {
             let missing = await #expect(throws: BrokerError.self) {
                 try await hypervisor.checkTemplate(template, connectURI: connection.uri)
             }
-            #expect(missing?.code == "gpu_not_on_host")
+            #expect(missing?.code == .gpuNotOnHost)
             #expect(missing?.httpStatus == 409)
             #expect(missing?.message.contains("saffron gpu list --connect \(connection.uri)") == true)
             #expect(missing?.message.contains("nvidia-63 (GRID P4-1Q)") == true)
@@ -247,7 +247,7 @@ struct GPUProvisionTests {
             let none = await #expect(throws: BrokerError.self) {
                 try await hypervisor.checkTemplate(template, connectURI: connection.uri)
             }
-            #expect(none?.code == "gpu_not_on_host")
+            #expect(none?.code == .gpuNotOnHost)
             #expect(none?.message.contains("no GPU to pass through") == true)
         }
     }
@@ -272,7 +272,7 @@ struct GPUProvisionTests {
             let error = await #expect(throws: BrokerError.self) {
                 try await broker.desktop(inPool: "cad", for: bob, clientAddress: "203.0.113.6")
             }
-            #expect(error?.code == "gpu_capacity_exhausted")
+            #expect(error?.code == .gpuCapacityExhausted)
             #expect(error?.httpStatus == 503)
             let vms = try await broker.vms(inPool: "cad")
             #expect(vms.map(\.name) == ["cad-001"])

@@ -29,7 +29,7 @@ struct LibvirtScreenshotTests {
         let unknown = await #expect(throws: BrokerError.self) {
             try await hypervisor.screenshot(of: VMRef(connectURI: connection.uri, domain: name))
         }
-        #expect(unknown?.code == "vm_not_found" && unknown?.httpStatus == 404)
+        #expect(unknown?.code == .vmNotFound && unknown?.httpStatus == 404)
     }
 
     @Test func theTestDriversPNGIsShrunkToAThumbnail() async throws {

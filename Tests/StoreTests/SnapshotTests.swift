@@ -16,7 +16,7 @@ import Testing
         }
         try await store.updateUser(named: "bob", isAdmin: nil, isAuditor: true, passwordHash: nil)
         try await store.addToken(hash: "t1", user: "alice", expiresAt: at.addingTimeInterval(3600))
-        var policy = PoolPolicy(spares: 1, attachWindowSeconds: nil, ticketValiditySeconds: 90, consoleRoute: .proxy)
+        var policy = PoolPolicy(spares: 1, attachWindowSeconds: nil, ticketValiditySeconds: 90, consoleRoute: ConsoleRoute(rawValue: "proxy"))
         policy.maxSessionsPerUser = 2
         let template = PoolTemplate(
             domainXML: "<domain/>", baseImage: "/b.qcow2", storagePool: "default", maxVMs: 3, gpu: .vgpu(typeID: "nvidia-63"),

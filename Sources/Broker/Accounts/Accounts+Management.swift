@@ -52,10 +52,7 @@ extension Accounts {
 
     private func requireAnotherAdmin(than name: String) async throws {
         guard try await store.users().contains(where: { $0.isAdmin && $0.name != name }) else {
-            throw BrokerError(
-                code: "last_admin",
-                message: "\(name) is the only admin; make another user an admin first (saffron user set NAME --admin).",
-                httpStatus: 409)
+            throw BrokerError(.lastAdmin, "\(name) is the only admin; make another user an admin first (saffron user set NAME --admin).")
         }
     }
 }

@@ -9,10 +9,7 @@ extension Accounts {
         of user: UserRecord, current: String, new: String, from clientAddress: String? = nil, now: Date = Date()
     ) async throws {
         guard user.passwordHash.hasPrefix("$2") else {
-            throw BrokerError(
-                code: "not_local",
-                message: "Your password is kept by the host or your directory, not by Saffron: change it there.",
-                httpStatus: 409)
+            throw BrokerError(.notLocal, "Your password is kept by the host or your directory, not by Saffron: change it there.")
         }
         try await throttle.check(account: user.name, address: clientAddress, now: now, in: store)
         let local = LocalAuthenticator(store: store, bcryptCost: bcryptCost)
@@ -21,7 +18,7 @@ extension Accounts {
             await audit.record(
                 .userUpdate, by: user.name, subject: user.name, from: clientAddress, succeeded: false,
                 "own password not changed: the current one was wrong", now: now)
-            throw BrokerError(code: "wrong_password", message: "The current password is not right.", httpStatus: 403)
+            throw BrokerError(.wrongPassword, "The current password is not right.")
         }
         let hash = try await passwordHash(new)
         try await BrokerError.mapping { try await store.updateUser(named: user.name, isAdmin: nil, isAuditor: nil, passwordHash: hash) }

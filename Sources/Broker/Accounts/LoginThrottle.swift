@@ -44,9 +44,7 @@ public struct LoginThrottle: Sendable {
             return records[Self.accountPrefix + account] != nil
         }
         let seconds = max(1, Int(until.timeIntervalSince(now).rounded(.up)))
-        var error = BrokerError(
-            code: "too_many_attempts",
-            message: "Too many failed logins; try again in \(seconds) second\(seconds == 1 ? "" : "s").", httpStatus: 429)
+        var error = BrokerError(.tooManyAttempts, "Too many failed logins; try again in \(seconds) second\(seconds == 1 ? "" : "s").")
         error.retryAfterSeconds = seconds
         throw error
     }

@@ -16,10 +16,7 @@ extension Broker {
         guard !user.isAdmin else { return }
         guard try await store.entitledPools(ofUser: user.name).contains(pool) else {
             guard try await store.pool(named: pool) != nil else { throw BrokerError(StoreError.poolNotFound(pool)) }
-            throw BrokerError(
-                code: "not_entitled",
-                message: "Pool \(pool) is not granted to you. Ask an admin to grant it to you or to one of your groups.",
-                httpStatus: 403)
+            throw BrokerError(.notEntitled, "Pool \(pool) is not granted to you. Ask an admin to grant it to you or to one of your groups.")
         }
     }
 
@@ -32,7 +29,7 @@ extension Broker {
     /// Withdraws a grant; `grant_not_found` (404) when the pool had no such grant. Live sessions stay.
     public func revoke(_ pool: String, from grant: PoolGrant, by actor: String = AuditLog.cliActor) async throws {
         guard try await BrokerError.mapping({ try await store.revokePool(pool, from: grant) }) else {
-            throw BrokerError(code: "grant_not_found", message: "Pool \(pool) is not granted to \(grant).", httpStatus: 404)
+            throw BrokerError(.grantNotFound, "Pool \(pool) is not granted to \(grant).")
         }
         await audit.record(.poolRevoke, by: actor, subject: pool, "no longer granted to \(grant)")
     }

@@ -60,10 +60,7 @@ extension Broker {
     /// never makes the broker open a libvirt connection of a caller's choosing.
     public func gpuBoards(on connect: String) async throws -> [GPUBoardView] {
         guard try await store.pools().contains(where: { $0.connectURIs.contains(connect) }) else {
-            throw BrokerError(
-                code: "host_not_found",
-                message: "No pool lives on \(connect); GET /api/v1/admin/hosts lists the hosts whose GPUs can be shown.",
-                httpStatus: 404)
+            throw BrokerError(.hostNotFound, "No pool lives on \(connect); GET /api/v1/admin/hosts lists the hosts whose GPUs can be shown.")
         }
         try settings.connectURIs.check(connect)
         return try await hypervisor.gpuBoards(on: connect)

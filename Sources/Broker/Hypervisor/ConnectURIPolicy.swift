@@ -19,21 +19,15 @@ public struct ConnectURIPolicy: Sendable, Equatable {
     /// connection someone asks for now (a new pool, a host's GPUs).
     public func check(_ uri: String) throws {
         guard !allows(uri) else { return }
-        throw BrokerError(
-            code: "connect_not_allowed",
-            message: "The libvirt connection \(uri.prefix(200).debugDescription) is not one the broker may use "
-                + "(allowed: \(allowed.joined(separator: ", "))). An admin adds it to libvirt.allowedURIs in the broker's config.",
-            httpStatus: 400)
+        throw BrokerError(.connectNotAllowed, "The libvirt connection \(uri.prefix(200).debugDescription) is not one the broker may use "
+                + "(allowed: \(allowed.joined(separator: ", "))). An admin adds it to libvirt.allowedURIs in the broker's config.")
     }
 
     /// Throws `503 hypervisor_unavailable` unless `uri` is allowed: for a pool stored before the list was narrowed,
     /// whose users did nothing wrong and whose admin must allow the connection or delete the pool.
     public func checkStored(_ uri: String) throws {
         guard !allows(uri) else { return }
-        throw BrokerError(
-            code: "hypervisor_unavailable",
-            message: "The libvirt connection \(uri.prefix(200).debugDescription) is not among libvirt.allowedURIs, so the "
-                + "broker does not open it; an admin must allow it in the broker's config or delete its pools.",
-            httpStatus: 503)
+        throw BrokerError(.hypervisorUnavailable, "The libvirt connection \(uri.prefix(200).debugDescription) is not among libvirt.allowedURIs, so the "
+                + "broker does not open it; an admin must allow it in the broker's config or delete its pools.")
     }
 }

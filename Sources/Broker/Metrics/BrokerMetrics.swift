@@ -31,11 +31,11 @@ public struct BrokerMetrics: Sendable {
     }
 
     /// How long one firewall change took; `operation` is `install`, `remove` or `rebuild`.
-    func firewallApplied(_ operation: String, nanoseconds: Int64, succeeded: Bool) {
+    public func firewallApplied(_ operation: String, took duration: Duration, succeeded: Bool) {
         Timer(
             label: "saffron_firewall_apply_seconds",
             dimensions: [("operation", operation), ("outcome", succeeded ? "ok" : "failed")], factory: factory
-        ).recordNanoseconds(nanoseconds)
+        ).recordNanoseconds(duration.nanoseconds)
     }
 
     /// Sets a gauge: values that are read when scraped rather than counted as they happen.

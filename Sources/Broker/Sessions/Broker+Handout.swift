@@ -1,5 +1,4 @@
 import ConsoleFile
-import Firewall
 import Foundation
 import Logging
 import Store
@@ -31,7 +30,7 @@ extension Broker {
         } catch {
             let reason = (error as? BrokerError).map { "\($0.code): \($0.message)" } ?? "\(error)"
             await audit.record(.handout, by: user.name, subject: pool, from: clientAddress, succeeded: false, reason)
-            metrics.handout(pool: pool, outcome: (error as? BrokerError)?.code ?? "internal_error")
+            metrics.handout(pool: pool, outcome: ((error as? BrokerError)?.code ?? .internalError).rawValue)
             throw error
         }
     }
@@ -40,26 +39,19 @@ extension Broker {
         inPool pool: String, for user: UserRecord, clientAddress: String, another: Bool
     ) async throws -> Handout {
         try await requireEntitled(user, to: pool)
-        do {
-            try forwarder.checkClientAddress(clientAddress)
-        } catch {
-            throw BrokerError(
-                code: "client_address_unsupported",
-                message: "Desktops can be forwarded to IPv4 clients only; connect to the broker over IPv4 (\(clientAddress) is not).",
-                httpStatus: 400)
-        }
+        guard let record = try await store.pool(named: pool) else { throw BrokerError(StoreError.poolNotFound(pool)) }
+        try accessPath(for: record.policy.consoleRoute).checkClient(clientAddress)
         var claim = DesktopClaim(user: user.name, pool: pool, clientAddress: clientAddress, portRange: settings.portRange)
         claim.publicAddress = settings.publicAddress
         claim.holder = settings.nodeName
         claim.another = another
         claim.preferredVMs = upkeep.readySpares(ofPool: pool)
-        guard let record = try await store.pool(named: pool) else { throw BrokerError(StoreError.poolNotFound(pool)) }
         var lastVMFailure: BrokerError?
         for _ in 0..<Self.maxStartAttempts {
             let result: ClaimResult
             do {
                 result = try await self.claim(claim, onConnections: Set(record.connectURIs))
-            } catch let error as BrokerError where error.code == "no_free_vm" && lastVMFailure != nil {
+            } catch let error as BrokerError where error.code == .noFreeVM && lastVMFailure != nil {
                 throw lastVMFailure!
             }
             switch result {
@@ -74,10 +66,10 @@ extension Broker {
                     let host = try? await ref(ofVM: session.vm, in: record).connectURI
                     await giveBack(session, after: error)
                     guard let failure = error as? BrokerError else { throw error }
-                    if failure.code == "hypervisor_unavailable", let host, record.connectURIs.count > 1 {
+                    if failure.code == .hypervisorUnavailable, let host, record.connectURIs.count > 1 {
                         // A host of the pool is down: its VMs wait, the others' are tried.
                         claim.excludedVMs.formUnion(try await vmNames(onHost: host, of: record))
-                    } else if !Self.vmFaultCodes.contains(failure.code) {
+                    } else if !Self.vmFaults.contains(failure.code) {
                         throw error
                     }
                     lastVMFailure = failure
@@ -100,7 +92,7 @@ extension Broker {
                     claim.busyVMs = held
                     return try await BrokerError.mapping { try await store.claimDesktop(claim) }
                 }
-            } catch let error as BrokerError where error.code == "desktop_busy" && ContinuousClock.now < deadline {
+            } catch let error as BrokerError where error.code == .desktopBusy && ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(50))
             }
         }
@@ -112,10 +104,10 @@ extension Broker {
     /// How many VMs one handout tries before it gives up.
     static let maxStartAttempts = 3
     /// Failures that belong to one VM, so the next free VM may do better.
-    static let vmFaultCodes: Set<String> = ["hypervisor_error", "vm_needs_restart", "vm_not_ready", "vm_name_taken"]
+    static let vmFaults: Set<BrokerError.Code> = [.hypervisorError, .vmNeedsRestart, .vmNotReady, .vmNameTaken]
 
-    /// Starts the session's VM (creating it first in a template pool), records its SPICE endpoint and installs the
-    /// forwarding rule.
+    /// Starts the session's VM (creating it first in a template pool), records its SPICE endpoint and opens the way
+    /// to it on the session's access path.
     private func bringUp(_ session: SessionRecord) async throws -> SessionRecord {
         guard let pool = try await store.pool(named: session.pool) else { throw BrokerError(StoreError.poolNotFound(session.pool)) }
         let vm = try await provisionIfNeeded(session.vm, of: pool)
@@ -123,35 +115,29 @@ extension Broker {
         let endpoint = try await hypervisor.startIfNeeded(vm)
         let ready = try await store.markReady(
             sessionID: session.id, targetAddress: endpoint.address, targetPort: endpoint.port, targetTLSPort: endpoint.tlsPort)
-        if let rule = forwardRule(for: ready) {
-            do {
-                try await forwarder.install(rule)
-            } catch {
-                throw BrokerError.forwarding("Could not forward port \(rule.publicPort) to \(session.vm): \(error)")
-            }
-        }
-        logger.info("handed out \(session.vm) of pool \(session.pool) to \(session.user) from \(session.clientAddress) \(ready.route == .proxy ? "through the proxy" : "on port \(session.publicPort)")")
+        try await accessPath(for: ready.route).open(ready)
+        logger.info("handed out \(session.vm) of pool \(session.pool) to \(session.user) from \(session.clientAddress), route \(ready.route), port \(session.publicPort)")
         return ready
     }
 
-    /// Undoes a handout that failed: the session and its rule go. A VM that could not be created leaves the pool
+    /// Undoes a handout that failed: the session and its access go. A VM that could not be created leaves the pool
     /// (its name is free again); one that exists but failed is marked broken for admins; a volatile one is reset.
     private func giveBack(_ session: SessionRecord, after error: any Error) async {
         _ = try? await store.deleteSession(id: session.id)
-        if let rule = forwardRule(for: session) { try? await forwarder.remove(rule) }
+        try? await accessPath(for: session.route).close(session)
         guard let pool = try? await store.pool(named: session.pool),
             let record = try? await store.vm(named: session.vm, inPool: pool.name)
         else { return }
         if pool.template != nil, !record.isProvisioned {
             try? await store.removeVM(session.vm, fromPool: pool.name)
-        } else if let failure = error as? BrokerError, Self.vmFaultCodes.contains(failure.code) {
+        } else if let failure = error as? BrokerError, Self.vmFaults.contains(failure.code) {
             try? await store.markBroken(vm: session.vm, pool: pool.name, reason: failure.message)
             logger.warning("marked \(session.vm) of pool \(pool.name) broken: \(failure.message)")
         }
         await resetIfNeeded(session.vm, of: pool)
     }
 
-    /// An existing session: wait while another request brings it up, and move its rule if the client moved.
+    /// An existing session: wait while another request brings it up, and move its access if the client moved.
     private func follow(_ session: SessionRecord, to clientAddress: String) async throws -> SessionRecord {
         var current = session
         let deadline = Date().addingTimeInterval(60)
@@ -162,10 +148,7 @@ extension Broker {
         }
         guard current.clientAddress != clientAddress, current.state == .ready else { return current }
         let moved = try await store.updateClientAddress(sessionID: current.id, clientAddress: clientAddress)
-        if let oldRule = forwardRule(for: current), let newRule = forwardRule(for: moved) {
-            try await forwarder.install(newRule)
-            try await forwarder.remove(oldRule)
-        }
+        try await accessPath(for: moved.route).move(moved, from: current.clientAddress)
         for observer in sessionObservers { await observer.sessionMoved(current.id) }
         logger.info("session \(current.id) of \(current.user) now pinned to \(clientAddress)")
         return moved
@@ -177,7 +160,7 @@ extension Broker {
         forSession id: String, user: UserRecord, route: ConsoleRoute? = nil, now: Date = Date()
     ) async throws -> ConsoleFile {
         let session = try await session(id: id, visibleTo: user)
-        let endpoint = try consoleEndpoint(of: session, route: route ?? session.route)
+        let endpoint = try accessPath(for: route ?? session.route).consoleEndpoint(of: session)
         let (ticket, _) = try await setFreshTicket(on: session, now: now)
         await auditConsoleAccess(.consoleFile, to: session, by: user, now: now)
         var file = ConsoleFile(

@@ -14,15 +14,13 @@ extension Broker {
     /// Spends a phone link: the session's `.vv` with a fresh ticket, or `link_not_found` for an unknown, used or
     /// expired link, or one whose session has ended.
     public func consoleFile(forPhoneLink token: String, now: Date = Date()) async throws -> ConsoleFile {
-        let notFound = BrokerError(
-            code: "link_not_found", message: "This link is unknown, used or expired; make a new one in the portal.",
-            httpStatus: 404)
+        let notFound = BrokerError(.linkNotFound, "This link is unknown, used or expired; make a new one in the portal.")
         guard let link = try await phoneLinks.redeem(token, now: now), let user = try await store.user(named: link.user) else {
             throw notFound
         }
         do {
             return try await consoleFile(forSession: link.sessionID, user: user, now: now)
-        } catch let error as BrokerError where error.code == "session_not_found" {
+        } catch let error as BrokerError where error.code == .sessionNotFound {
             throw notFound
         }
     }

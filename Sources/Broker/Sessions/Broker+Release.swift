@@ -1,12 +1,12 @@
-import Firewall
 import Foundation
 import Logging
 import Store
 
 extension Broker {
-    /// Ends a session: the VM goes back to the pool, the port is free, connected clients are cut and the rule is gone.
+    /// Ends a session: the VM goes back to the pool, the port is free, connected clients are cut and its access
+    /// path closed.
     ///
-    /// The store forgets the session first, so a crash midway leaves at worst an orphan rule, which the rebuild at
+    /// The store forgets the session first, so a crash midway leaves at worst an orphan rule, which the restore at
     /// start removes.
     /// - Parameters:
     ///   - user: who asks; nil for the local admin CLI or the broker itself. Non-admins may end only their own
@@ -20,19 +20,14 @@ extension Broker {
         // Its browser-console tokens and phone links go with it (the store deletes them with the session).
         let session = try await BrokerError.mapping { try await store.deleteSession(id: id) }
         for observer in sessionObservers { await observer.sessionEnded(id) }
-        // Disconnect first, then drop the rule and its tracked connections: together they cut a live viewer at once.
+        // Disconnect first, then close the access path (a DNAT rule and its tracked connections): together they cut
+        // a live viewer at once.
         do {
             try await hypervisor.revokeTicket(on: try await vmRef(for: session))
         } catch {
             logger.warning("session \(id) ended but its SPICE ticket could not be revoked on \(session.vm): \(error)")
         }
-        if let rule = forwardRule(for: session) {
-            do {
-                try await forwarder.remove(rule)
-            } catch {
-                logger.error("session \(id) ended but its rule stays until the next rebuild: \(error)")
-            }
-        }
+        await changeAccess("close the access path", of: session) { try await $0.close(session) }
         if let pool = try? await store.pool(named: session.pool) { await resetIfNeeded(session.vm, of: pool) }
         upkeep.forgetSession(id)
         upkeep.nudge()
@@ -46,10 +41,10 @@ extension Broker {
         logger.info("ended session \(id) of \(session.user) (by \(endedBy)): \(session.vm) of pool \(session.pool) is free, port \(session.publicPort) released")
     }
 
-    /// Makes the firewall match the store, at start: sessions from before brokers had their own address, or handed
-    /// out on this broker's earlier address (the one it last reported as a node), become this broker's; its sessions
-    /// caught halfway through starting are dropped; every ready session it forwards gets its rule back, orphans
-    /// removed. Other brokers' sessions are theirs to forward.
+    /// Makes the access paths match the store, at start: sessions from before brokers had their own address, or
+    /// handed out on this broker's earlier address (the one it last reported as a node), become this broker's; its
+    /// sessions caught halfway through starting are dropped; every access path then restores what the live sessions
+    /// need (a forwarded session gets its rule back, orphans removed). Other brokers' sessions are theirs to forward.
     public func restoreForwarding() async throws {
         let former = try await store.nodes().first { $0.name == settings.nodeName }?.publicAddress
         let adopted = try await store.adoptSessions(
@@ -62,8 +57,8 @@ extension Broker {
             _ = try? await store.deleteSession(id: session.id)
             logger.notice("dropped session \(session.id) left starting by an earlier run")
         }
-        let rules = try await store.sessions().compactMap(forwardRule(for:))
-        try await forwarder.rebuild(rules)
-        logger.info("forwarding rebuilt: \(rules.count) session rule(s) via \(forwarder.summary)")
+        let sessions = try await store.sessions()
+        try await restoreAccess(sessions)
+        logger.info("access restored for \(sessions.count) session(s): \(accessPaths.values.map(\.summary).sorted().joined(separator: "; "))")
     }
 }

@@ -1,4 +1,3 @@
-import Firewall
 import Foundation
 import Logging
 import Store
@@ -30,44 +29,26 @@ extension Broker {
         }
     }
 
-    /// Brings this broker in step with a change another made: rules it forwards are installed, moved or removed,
-    /// and the access paths it runs are told of ends and moves.
+    /// Brings this broker in step with a change another made: the session's access path opens, moves or closes its
+    /// way, and the session observers are told of ends and moves.
     func apply(_ change: SessionChange) async {
         let session = change.session
         switch change.kind {
         case .ended:
             for observer in sessionObservers { await observer.sessionEnded(session.id) }
             upkeep.forgetSession(session.id)
-            if let rule = forwardRule(for: session) {
-                await changeForwarding("remove the rule of session \(session.id), ended elsewhere") {
-                    try await forwarder.remove(rule)
-                }
-            }
+            await changeAccess("close the access path of a session ended elsewhere", of: session) { try await $0.close(session) }
         case .added, .updated:
             if let former = change.formerClientAddress {
                 for observer in sessionObservers { await observer.sessionMoved(session.id) }
-                var before = session
-                before.clientAddress = former
-                if let oldRule = forwardRule(for: before) {
-                    await changeForwarding("remove the rule of session \(session.id) for its former client") {
-                        try await forwarder.remove(oldRule)
+                if session.state == .ready {
+                    await changeAccess("move the access path to the new client", of: session) {
+                        try await $0.move(session, from: former)
                     }
                 }
+            } else if session.state == .ready {
+                await changeAccess("open the access path of a session changed elsewhere", of: session) { try await $0.open(session) }
             }
-            if session.state == .ready, let rule = forwardRule(for: session) {
-                await changeForwarding("install the rule of session \(session.id), changed elsewhere") {
-                    try await forwarder.install(rule)
-                }
-            }
-        }
-    }
-
-    /// Runs one firewall change; a failure is logged, and the next reconciliation puts it right.
-    private func changeForwarding(_ what: String, _ change: () async throws -> Void) async {
-        do {
-            try await change()
-        } catch {
-            logger.warning("could not \(what); the next reconciliation will: \(error)")
         }
     }
 }

@@ -24,7 +24,7 @@ extension Broker {
             guard let reason = abandonment(of: session, nodes: known, now: now) else { continue }
             do {
                 try await endSession(id: session.id, requestedBy: nil, reason: "its handout was abandoned: \(reason)")
-            } catch let error as BrokerError where error.code == "session_not_found" {
+            } catch let error as BrokerError where error.code == .sessionNotFound {
                 continue  // finished or ended meanwhile
             } catch {
                 logger.warning("could not take back the abandoned handout \(session.id) of pool \(pool.name): \(error)")

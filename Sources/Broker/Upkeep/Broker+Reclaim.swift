@@ -14,7 +14,7 @@ extension Broker {
             guard let reason = reclaimReason(session, on: vm, of: pool, now: now) else { continue }
             do {
                 try await endSession(id: session.id, requestedBy: nil, reason: "the pool's policy: \(reason)")
-            } catch let error as BrokerError where error.code == "session_not_found" {
+            } catch let error as BrokerError where error.code == .sessionNotFound {
                 continue  // ended meanwhile (by its user, or by reconciliation this round)
             } catch {
                 logger.warning("could not reclaim session \(session.id): \(error)")

@@ -1,4 +1,3 @@
-import Firewall
 import Foundation
 import Logging
 import Store
@@ -19,7 +18,7 @@ extension Broker {
         where session.state == .ready && known.contains(session.vm) && !census.domains.running.contains(session.vm) {
             do {
                 try await endSession(id: session.id, requestedBy: nil, reason: "reconciliation: its VM \(session.vm) is not running")
-            } catch let error as BrokerError where error.code == "session_not_found" {
+            } catch let error as BrokerError where error.code == .sessionNotFound {
                 continue  // ended meanwhile
             } catch {
                 logger.warning("could not end session \(session.id) of stopped \(session.vm): \(error)")
@@ -44,24 +43,13 @@ extension Broker {
         }
     }
 
-    /// Puts back the forwarding rules of the live sessions if the firewall drifted from them (rules flushed or added
-    /// behind the broker's back). The sessions are read inside the forwarder's own serialization.
+    /// Puts the access paths right that drifted from the live sessions (forwarding rules flushed or added behind
+    /// the broker's back). The sessions are read inside each path's own serialization.
     func reconcileForwarding() async {
         do {
-            _ = try await rebuildForwardingIfDrifted()
+            _ = try await reconcileAccess()
         } catch {
-            logger.warning("could not check the forwarding rules: \(error)")
+            logger.warning("could not check the access paths against the sessions: \(error)")
         }
-    }
-
-    /// Compares the firewall with the live sessions and rebuilds it if they differ; true when it had to.
-    func rebuildForwardingIfDrifted() async throws -> Bool {
-        let store = self.store
-        let settings = self.settings
-        let drifted = try await forwarder.reconcile {
-            try await store.sessions().compactMap { Broker.forwardRule(for: $0, settings: settings) }
-        }
-        if drifted { logger.notice("forwarding rules were out of step with the sessions and are rebuilt") }
-        return drifted
     }
 }

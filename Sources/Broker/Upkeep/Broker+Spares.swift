@@ -57,7 +57,7 @@ extension Broker {
             _ = try await hypervisor.startIfNeeded(ref)
             guard await !discardIfRemoved(ref, of: pool) else { return }
             logger.info("spare \(name) of pool \(pool.name) is up after \((ContinuousClock.now - started).millisecondsText)")
-        } catch let error as BrokerError where error.code == "hypervisor_unavailable" {
+        } catch let error as BrokerError where error.code == .hypervisorUnavailable {
             logger.warning("spare \(name) of pool \(pool.name) waits for its host: \(error.message)")
         } catch {
             guard await !discardIfRemoved(ref, of: pool) else { return }

@@ -36,7 +36,7 @@ extension Broker {
                 let census = await census(of: pool, known: &censuses)
                 guard census.unreachable.count < pool.connectURIs.count else {
                     let why = census.unreachable.values.first ?? ""
-                    throw BrokerError(code: "hypervisor_unavailable", message: why, httpStatus: 503)
+                    throw BrokerError(.hypervisorUnavailable, why)
                 }
                 let vmsBefore = try await store.vms(inPool: pool.name)
                 if reconciling { await reconcile(pool, sessions: poolSessions, vms: vmsBefore, census: census) }

@@ -8,7 +8,7 @@ struct BearerAuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let token = Self.bearerToken(in: request), let user = try await accounts.user(forToken: token) else {
-            throw APIError.unauthorized
+            throw BrokerError.unauthorized
         }
         var context = context
         context.user = user

@@ -12,15 +12,17 @@ struct ErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as BrokerError {
-            if error.httpStatus >= 500, error.httpStatus != 503 { context.logger.error("\(request.method) \(request.uri.path): \(error.code): \(error.message)") }
-            return APIError.response(for: error)
+            if error.httpStatus >= 500, error.httpStatus != 503 {
+                context.logger.error("\(request.method) \(request.uri.path): \(error.code): \(error.message)")
+            }
+            return error.jsonResponse
         } catch let error as HTTPError {
-            return APIError.response(for: APIError.translating(error, uploadLimit: context.maxUploadSize))
+            return BrokerError(translating: error, uploadLimit: context.maxUploadSize).jsonResponse
         } catch is NIOTooManyBytesError {
-            return APIError.response(for: APIError.payloadTooLarge(limit: context.maxUploadSize))
+            return BrokerError.payloadTooLarge(limit: context.maxUploadSize).jsonResponse
         } catch {
             context.logger.error("\(request.method) \(request.uri.path) failed: \(String(reflecting: error))")
-            return APIError.response(for: APIError.internalError)
+            return BrokerError.internalError.jsonResponse
         }
     }
 }

@@ -73,7 +73,7 @@ struct AuditRoutes {
 
     private static func integer(_ name: String, in request: Request) throws -> Int? {
         guard let text = request.uri.queryParameters.get(name) else { return nil }
-        guard let value = Int(text) else { throw APIError.badRequest("\(name) must be a whole number, not \(text.debugDescription).") }
+        guard let value = Int(text) else { throw BrokerError.badRequest("\(name) must be a whole number, not \(text.debugDescription).") }
         return value
     }
 }

@@ -17,7 +17,7 @@ struct DesktopRoutes {
         group.post("pools/:pool/desktop") { request, context in
             let user = try context.requireUser()
             let pool = try context.pathParameter("pool")
-            guard let client = context.clientAddress else { throw APIError.badRequest("The client address is unknown.") }
+            guard let client = context.clientAddress else { throw BrokerError.badRequest("The client address is unknown.") }
             // ?another=true: a further desktop although the user has one in the pool; false or absent: their first
             // one there, or a new one if they have none.
             let another = try request.flag("another")
@@ -36,7 +36,7 @@ struct DesktopRoutes {
             let user = try context.requireUser()
             let id = try context.pathParameter("id")
             let profile = try Self.clientProfile(request)
-            let route = try Self.route(request)
+            let route = Self.route(request)
             let file = try await broker.consoleFile(forSession: id, user: user, route: route)
             context.logger.info("console file (\(profile.rawValue), \(route?.rawValue ?? "the session's route")) issued for session \(id) to \(user.name)")
             var headers = HTTPFields()
@@ -54,13 +54,9 @@ struct DesktopRoutes {
 
     /// `?via=direct|proxy`: through the session's forwarded port or through the CONNECT proxy; nil (absent): the
     /// session's own route (its pool's at handout).
-    static func route(_ request: Request) throws -> ConsoleRoute? {
-        guard let name = request.uri.queryParameters.get("via") else { return nil }
-        guard let route = ConsoleRoute(rawValue: name) else {
-            let known = ConsoleRoute.allCases.map(\.rawValue).joined(separator: ", ")
-            throw APIError.badRequest("Unknown route \(name.debugDescription); use one of: \(known).")
-        }
-        return route
+    static func route(_ request: Request) -> ConsoleRoute? {
+        // The broker answers a route none of its access paths serves with `route_unknown`.
+        request.uri.queryParameters.get("via").map { ConsoleRoute(rawValue: String($0)) }
     }
 
     /// `?client=remote-viewer|aspice`, else the client the `User-Agent` suggests.
@@ -70,7 +66,7 @@ struct DesktopRoutes {
         }
         guard let profile = ConsoleFile.ClientProfile(rawValue: name) else {
             let known = ConsoleFile.ClientProfile.allCases.map(\.rawValue).joined(separator: ", ")
-            throw APIError.badRequest("Unknown client \(name.debugDescription); use one of: \(known).")
+            throw BrokerError.badRequest("Unknown client \(name.debugDescription); use one of: \(known).")
         }
         return profile
     }

@@ -18,9 +18,7 @@ public struct MetricsEndpoint: Sendable {
         router.get("metrics") { request, _ in
             if !token.isEmpty {
                 guard Self.matches(BearerAuthMiddleware.bearerToken(in: request) ?? "", token) else {
-                    throw BrokerError(
-                        code: "unauthorized", message: "/metrics needs Authorization: Bearer with the configured metrics.token.",
-                        httpStatus: 401)
+                    throw BrokerError(.unauthorized, "/metrics needs Authorization: Bearer with the configured metrics.token.")
                 }
             }
             var headers = HTTPFields()

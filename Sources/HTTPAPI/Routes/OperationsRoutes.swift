@@ -26,7 +26,7 @@ struct OperationsRoutes {
         group.get("admin/hosts/gpus") { request, context in
             _ = try context.requireReader()
             guard let connect = request.uri.queryParameters.get("connect") else {
-                throw APIError.badRequest("Name the host: ?connect=URI, one of GET /api/v1/admin/hosts.")
+                throw BrokerError.badRequest("Name the host: ?connect=URI, one of GET /api/v1/admin/hosts.")
             }
             return JSONResponse.make(status: .ok, ["boards": try await broker.gpuBoards(on: connect)])
         }

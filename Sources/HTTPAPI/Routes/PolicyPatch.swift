@@ -1,3 +1,4 @@
+import Broker
 import Store
 
 /// A change to a pool's policy as the API takes it: a field left out stays as it is, `null` turns a time limit off.
@@ -13,7 +14,7 @@ struct PolicyPatch: Decodable {
         let container = try decoder.container(keyedBy: Key.self)
         let unknown = container.allKeys.map(\.stringValue).filter { !Self.keys.contains($0) }
         guard unknown.isEmpty else {
-            throw APIError.badRequest("Unknown policy field(s): \(unknown.sorted().joined(separator: ", ")).")
+            throw BrokerError.badRequest("Unknown policy field(s): \(unknown.sorted().joined(separator: ", ")).")
         }
         func number(_ name: String, _ set: @escaping (inout PoolPolicy, Int) -> Void) throws {
             if let value = try container.decodeIfPresent(Int.self, forKey: Key(name)) { edits.append { set(&$0, value) } }

@@ -34,7 +34,7 @@ struct PoolAdminRoutes {
                     domainXML: domainXML, baseImage: baseImage, storagePool: storagePool ?? "default", maxVMs: maxVMs ?? 10)
                 if let gpu {
                     guard let parsed = TemplateGPU(argument: gpu) else {
-                        throw APIError.badRequest("template.gpu must be passthrough or vgpu:TYPE, not \(gpu.debugDescription).")
+                        throw BrokerError.badRequest("template.gpu must be passthrough or vgpu:TYPE, not \(gpu.debugDescription).")
                     }
                     template.gpu = parsed
                 }
@@ -68,7 +68,7 @@ struct PoolAdminRoutes {
             switch (new.connect, new.hosts) {
             case (let connect?, nil): hosts = [connect]
             case (nil, let list?) where !list.isEmpty: hosts = list
-            default: throw APIError.badRequest("Give the pool's host as connect, or its hosts as a non-empty hosts list, not both.")
+            default: throw BrokerError.badRequest("Give the pool's host as connect, or its hosts as a non-empty hosts list, not both.")
             }
             if let template = new.template {
                 _ = try await broker.createTemplatePool(
@@ -95,7 +95,7 @@ struct PoolAdminRoutes {
         group.patch("admin/pools/:pool/policy") { request, context in
             let admin = try context.requireAdmin()
             let patch = try await StrictJSON.decode(PolicyPatch.self, allowedKeys: PolicyPatch.keys, from: request, context: context)
-            guard !patch.isEmpty else { throw APIError.badRequest("Name at least one policy field to change.") }
+            guard !patch.isEmpty else { throw BrokerError.badRequest("Name at least one policy field to change.") }
             let policy = try await broker.updatePolicy(ofPool: try context.pathParameter("pool"), by: admin.name) {
                 patch.apply(to: &$0)
             }
@@ -111,7 +111,7 @@ struct PoolAdminRoutes {
         group.delete("admin/pools/:pool/hosts") { request, context in
             let admin = try context.requireAdmin()
             guard let host = request.uri.queryParameters.get("connect"), !host.isEmpty else {
-                throw APIError.badRequest("Name the host to remove: ?connect=URI (percent-encoded).")
+                throw BrokerError.badRequest("Name the host to remove: ?connect=URI (percent-encoded).")
             }
             let name = try context.pathParameter("pool")
             try await broker.removeHost(host, fromPool: name, gone: try request.flag("gone"), by: admin.name)

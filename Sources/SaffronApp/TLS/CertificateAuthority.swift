@@ -3,6 +3,10 @@ import Foundation
 import SwiftASN1
 import X509
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Creates Saffron's own CA and a server certificate it signs (`saffron tls init`), with swift-certificates.
 ///
 /// Keys are ECDSA P-256, accepted by browsers, curl, spice-gtk and the SPICE server in QEMU alike.

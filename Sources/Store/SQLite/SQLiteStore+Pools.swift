@@ -130,7 +130,7 @@ extension PoolRecord {
             attachWindowSeconds: row["attach_window_seconds"], disconnectGraceSeconds: row["disconnect_grace_seconds"],
             idleShutdownSeconds: row["idle_shutdown_seconds"], ticketValiditySeconds: row["ticket_validity_seconds"],
             maxSessionsPerUser: row["max_sessions_per_user"],
-            consoleRoute: ConsoleRoute(rawValue: row["console_route"]) ?? .direct)
+            consoleRoute: ConsoleRoute(rawValue: row["console_route"]))
         self.init(
             name: row["name"], connectURI: row["connect_uri"],
             otherConnectURIs: StringListColumn.strings(inColumn: row["other_connect_uris"]),

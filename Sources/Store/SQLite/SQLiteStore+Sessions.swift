@@ -124,7 +124,7 @@ extension SessionRecord {
             publicPort: row["public_port"], clientAddress: row["client_address"],
             state: SessionState(rawValue: row["state"]) ?? .starting,
             targetAddress: row["target_address"], targetPort: row["target_port"], targetTLSPort: row["target_tls_port"],
-            route: ConsoleRoute(rawValue: row["route"]) ?? .direct, createdAt: row["created_at"],
+            route: ConsoleRoute(rawValue: row["route"]), createdAt: row["created_at"],
             publicAddress: row["public_address"])
     }
 }

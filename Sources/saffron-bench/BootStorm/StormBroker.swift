@@ -1,4 +1,5 @@
 import Broker
+import DNATAccess
 import Firewall
 import Foundation
 import LibvirtHypervisor
@@ -27,10 +28,10 @@ struct StormBroker: Sendable {
 
     private static func make(environment: StormEnvironment, users count: Int, folder: URL) async throws -> StormBroker {
         let store = try SQLiteStore(path: folder.appendingPathComponent("storm.sqlite").path)
+        let settings = BrokerSettings(publicAddress: "127.0.0.1", portRange: 20000...20999, ticketValidity: 60)
         let broker = Broker(
-            store: store, hypervisor: LibvirtHypervisor(), forwarder: NoForwarder(),
-            settings: BrokerSettings(publicAddress: "127.0.0.1", portRange: 20000...20999, ticketValidity: 60),
-            logger: Self.logger)
+            store: store, hypervisor: LibvirtHypervisor(), accessPaths: [DNATAccess(forwarder: NoForwarder(), settings: settings)],
+            settings: settings, logger: Self.logger)
         // The lowest bcrypt cost: users are made by the hundred here and never log in.
         let accounts = Accounts(store: store, bcryptCost: 4, tokenLifetime: 3600)
         var users: [UserRecord] = []

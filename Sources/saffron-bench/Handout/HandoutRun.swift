@@ -1,4 +1,5 @@
 import Broker
+import DNATAccess
 import Firewall
 import Foundation
 import LibvirtHypervisor
@@ -42,11 +43,12 @@ struct HandoutRun {
 
     func run() async throws -> HandoutStats {
         let instances = brokers.map { store, forwarder in
-            Broker(
-                store: store, hypervisor: LibvirtHypervisor(connections: [pool.connection]), forwarder: forwarder,
-                settings: BrokerSettings(
-                    publicAddress: "198.51.100.1", portRange: 20000...29999, ticketValidity: 60,
-                    connectURIs: ConnectURIPolicy(allowed: [pool.connect])),
+            let settings = BrokerSettings(
+                publicAddress: "198.51.100.1", portRange: 20000...29999, ticketValidity: 60,
+                connectURIs: ConnectURIPolicy(allowed: [pool.connect]))
+            return Broker(
+                store: store, hypervisor: LibvirtHypervisor(connections: [pool.connection]),
+                accessPaths: [DNATAccess(forwarder: forwarder, settings: settings)], settings: settings,
                 logger: Self.quietLogger)
         }
         let first = instances[0]

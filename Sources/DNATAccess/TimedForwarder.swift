@@ -1,3 +1,4 @@
+import Broker
 import Firewall
 import Foundation
 
@@ -36,9 +37,9 @@ struct TimedForwarder: PortForwarder {
         let start = ContinuousClock.now
         do {
             try await body()
-            metrics.firewallApplied(operation, nanoseconds: (ContinuousClock.now - start).nanoseconds, succeeded: true)
+            metrics.firewallApplied(operation, took: ContinuousClock.now - start, succeeded: true)
         } catch {
-            metrics.firewallApplied(operation, nanoseconds: (ContinuousClock.now - start).nanoseconds, succeeded: false)
+            metrics.firewallApplied(operation, took: ContinuousClock.now - start, succeeded: false)
             throw error
         }
     }
