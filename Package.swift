@@ -279,5 +279,7 @@ let package = Package(
             swiftSettings: testSettings
         ),
         .testTarget(name: "EndToEndTests", dependencies: [], swiftSettings: testSettings),
+        /// ARCHITECTURE.md's module rules against Package.swift and the imports.
+        .testTarget(name: "ArchitectureTests", dependencies: [], swiftSettings: testSettings),
     ]
 )
