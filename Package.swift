@@ -227,7 +227,7 @@ let package = Package(
         .testTarget(
             name: "SaffronAppTests",
             dependencies: [
-                "SaffronApp", "Store", "DirectoryAuth", .product(name: "X509", package: "swift-certificates"),
+                "SaffronApp", "Store", .product(name: "X509", package: "swift-certificates"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -278,6 +278,13 @@ let package = Package(
             ],
             swiftSettings: testSettings
         ),
+        .testTarget(name: "DirectoryAuthTests", dependencies: ["DirectoryAuth", "Broker"], swiftSettings: testSettings),
+        .testTarget(name: "PAMAuthTests", dependencies: ["PAMAuth", "Broker"], swiftSettings: testSettings),
+        .testTarget(name: "SaffronClientTests", dependencies: ["SaffronClient"], swiftSettings: testSettings),
+        .testTarget(
+            name: "SaffronCLITests",
+            dependencies: ["saffron", "Store", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: testSettings),
         .testTarget(name: "EndToEndTests", dependencies: [], swiftSettings: testSettings),
         /// ARCHITECTURE.md's module rules against Package.swift and the imports.
         .testTarget(name: "ArchitectureTests", dependencies: [], swiftSettings: testSettings),

@@ -1,4 +1,3 @@
-import SaffronApp
 import Testing
 
 @testable import DirectoryAuth
@@ -37,10 +36,5 @@ import Testing
 
     @Test func aUPNTemplateKeepsTheDomain() {
         #expect(LDAPSettings.bindDN("{user}@corp.example", user: "dana") == "dana@corp.example")
-    }
-
-    @Test func theConfigRefusesAnLDAPMethodWithoutItsDirectory() throws {
-        let error = #expect(throws: ConfigError.self) { try ConfigFile.load(#""auth": {"methods": ["local", "ldap"]}"#) }
-        #expect(error?.message.contains("ldap.uri") == true)
     }
 }
