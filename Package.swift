@@ -285,7 +285,9 @@ let package = Package(
             name: "SaffronCLITests",
             dependencies: ["saffron", "Store", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: testSettings),
-        .testTarget(name: "EndToEndTests", dependencies: [], swiftSettings: testSettings),
+        /// The Python programs the end-to-end tests run are files in Scripts/, copied into the test bundle.
+        .testTarget(
+            name: "EndToEndTests", dependencies: [], resources: [.copy("Scripts")], swiftSettings: testSettings),
         /// ARCHITECTURE.md's module rules against Package.swift and the imports.
         .testTarget(name: "ArchitectureTests", dependencies: [], swiftSettings: testSettings),
     ]

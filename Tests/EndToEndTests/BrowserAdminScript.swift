@@ -1,8 +1,9 @@
 import Foundation
 
-/// Two headless Chromiums in the client namespace, driven by one selenium script: alice's (signed out, then
-/// signed in, on the admin page and then in her browser console) and an admin's (the portal's Admin link, the admin
-/// page, End session). Like `BrowserScript` it prints one `key value` line per step for the test to follow.
+/// Two headless Chromiums in the client namespace, driven by one selenium script (`browser_admin.py`): alice's
+/// (signed out, then signed in, on the admin page and then in her browser console) and an admin's (the portal's Admin
+/// link, the admin page, End session). Like `BrowserScript` it prints one `key value` line per step for the test to
+/// follow.
 final class BrowserAdminScript: BrowserRun {
     /// Where the script saves its screenshots.
     struct Screenshots {
@@ -24,7 +25,7 @@ final class BrowserAdminScript: BrowserRun {
         let aliceProfile = try Scratch.directory("chromium-profile-alice")
         let adminProfile = try Scratch.directory("chromium-profile-admin")
         try super.init(
-            name: "browser-admin", source: BrowserScriptPrelude.source + Self.adminSource,
+            name: "browser-admin", script: "browser_admin.py",
             arguments: [
                 BrokerUnderTest.portalOrigin,
                 TestUsers.alice, TestUsers.password(TestUsers.alice), screenshots.aliceAfter.path, aliceProfile.path,

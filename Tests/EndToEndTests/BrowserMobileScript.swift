@@ -1,8 +1,8 @@
 import Foundation
 
-/// Headless Chromium emulating a phone, driven by the selenium script in `BrowserMobileScript+Source.swift`: it
-/// signs alice in through the form, looks at the portal with her running desktop, then opens that desktop in the
-/// console, and prints how each page lays out at phone width (`sign-in-layout`, `portal-layout`, `console-layout`).
+/// Headless Chromium emulating a phone, driven by the selenium script `browser_mobile.py`: it signs alice in through
+/// the form, looks at the portal with her running desktop, then opens that desktop in the console, and prints how
+/// each page lays out at phone width (`sign-in-layout`, `portal-layout`, `console-layout`).
 final class BrowserMobileScript: BrowserRun {
     /// The phone's screen in CSS pixels: a common Android width, narrower than most iPhones.
     static let phone = (width: 360, height: 780)
@@ -24,7 +24,7 @@ final class BrowserMobileScript: BrowserRun {
         for screenshot in screenshots.all { try? FileManager.default.removeItem(at: screenshot) }
         let profile = try Scratch.directory("chromium-profile")
         try super.init(
-            name: "browser-mobile", source: Self.source,
+            name: "browser-mobile", script: "browser_mobile.py",
             arguments: [
                 BrokerUnderTest.portalOrigin, TestUsers.alice, TestUsers.password(TestUsers.alice), profile.path,
                 session, String(Self.phone.width), String(Self.phone.height),

@@ -1,7 +1,6 @@
 import Foundation
 
-/// Headless Chromium on `phone.html`, driven by the selenium script in `BrowserPhoneScript+Source.swift` inside the
-/// client namespace.
+/// Headless Chromium on `phone.html`, driven by the selenium script `browser_phone.py` inside the client namespace.
 final class BrowserPhoneScript: BrowserRun {
     /// Starts the script as alice: sign in through the portal, then `phone.html` for `session` (and for
     /// `bogusSession`, which must not exist). The screenshot of the QR code goes to `screenshot`.
@@ -9,7 +8,7 @@ final class BrowserPhoneScript: BrowserRun {
         try? FileManager.default.removeItem(at: screenshot)
         let profile = try Scratch.directory("chromium-profile")
         try super.init(
-            name: "browser-phone", source: Self.source,
+            name: "browser-phone", script: "browser_phone.py",
             arguments: [
                 BrokerUnderTest.portalOrigin, TestUsers.alice, TestUsers.password(TestUsers.alice), screenshot.path,
                 profile.path, session, bogusSession,

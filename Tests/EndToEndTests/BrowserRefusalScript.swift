@@ -1,8 +1,8 @@
 import Foundation
 
 /// Headless Chromium opening `console.html` for a session its user cannot have: someone else's, or one that ended
-/// after the portal listed it. The selenium script (`BrowserRefusalScript+Source.swift`) prints what the console
-/// showed once it settled and which WebSockets the browser opened meanwhile.
+/// after the portal listed it. The selenium script (`browser_refusal.py`) prints what the console showed once it
+/// settled and which WebSockets the browser opened meanwhile.
 final class BrowserRefusalScript: BrowserRun {
     enum Mode: String {
         /// Sign in, print the session ids the portal lists (`listed`), open `console.html` for the session (`console`).
@@ -19,7 +19,7 @@ final class BrowserRefusalScript: BrowserRun {
         try? FileManager.default.removeItem(at: screenshot)
         let profile = try Scratch.directory("chromium-profile")
         try super.init(
-            name: "browser-refusal-\(mode.rawValue)", source: Self.source,
+            name: "browser-refusal-\(mode.rawValue)", script: "browser_refusal.py",
             arguments: [
                 mode.rawValue, BrokerUnderTest.portalOrigin, user, TestUsers.password(user), screenshot.path,
                 profile.path, session,

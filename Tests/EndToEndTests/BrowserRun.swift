@@ -2,23 +2,24 @@ import Foundation
 
 /// A selenium script driving headless Chromium inside the client namespace. The script prints one `key value` line
 /// per step (values are JSON where they are more than a word) and `fail REASON` when a step fails, so a test can
-/// follow it and act in between. The portal, admin and phone scripts are subclasses that choose source and arguments.
+/// follow it and act in between. The portal, admin and phone scripts are subclasses that choose script and arguments;
+/// the scripts are files in `Scripts/` that import `saffron_browser.py`.
 class BrowserRun {
     private let process: BackgroundProcess
     let log: URL
     /// How long `stop()` lets the script quit its browsers before killing it.
     private let grace: TimeInterval
 
-    /// Writes `source` to a scratch file and runs it with `/usr/bin/python3 -u` and `arguments` in the client
-    /// namespace; output goes to the artifact `<name>.log`.
-    init(name: String, source: String, arguments: [String], grace: TimeInterval = 15) throws {
+    /// Runs `script` (a file in `Scripts/`) with `/usr/bin/python3 -B -u` and `arguments` in the client namespace;
+    /// output goes to the artifact `<name>.log`. `-B`: importing `saffron_browser` writes no bytecode cache into the
+    /// test bundle.
+    init(name: String, script: String, arguments: [String], grace: TimeInterval = 15) throws {
         log = E2E.artifact("\(name).log")
         self.grace = grace
         try? FileManager.default.removeItem(at: log)
-        let script = Scratch.file("\(name).py")
-        try source.write(to: script, atomically: true, encoding: .utf8)
         process = try BackgroundProcess(
-            Topology.inClient(["/usr/bin/python3", "-u", script.path] + arguments), stdout: log, stderr: log)
+            Topology.inClient(["/usr/bin/python3", "-B", "-u", try TestScripts.path(script)] + arguments),
+            stdout: log, stderr: log)
         print("E2E browser log: \(log.path)")
     }
 

@@ -17,8 +17,8 @@ struct CanvasMeasure: Decodable, CustomStringConvertible {
     }
 }
 
-/// The portal script: headless Chromium signing in as alice. The test waits for `ready-for-end`, ends the session,
-/// and waits for `ended`.
+/// The portal script (`browser_portal.py`): headless Chromium signing in as alice. The test waits for
+/// `ready-for-end`, ends the session, and waits for `ended`.
 final class BrowserScript: BrowserRun {
     enum Mode: String {
         /// Sign in, Connect in browser on the office pool, wait for the drawn desktop, screenshot, then wait for
@@ -35,7 +35,7 @@ final class BrowserScript: BrowserRun {
         try? FileManager.default.removeItem(at: screenshot)
         let profile = try Scratch.directory("chromium-profile")
         try super.init(
-            name: "browser-\(mode.rawValue)", source: Self.source,
+            name: "browser-\(mode.rawValue)", script: "browser_portal.py",
             arguments: [
                 mode.rawValue, BrokerUnderTest.portalOrigin, TestUsers.alice, TestUsers.password(TestUsers.alice),
                 screenshot.path, profile.path, bogusSession,

@@ -121,7 +121,8 @@ extension EndToEnd {
     }
 }
 
-/// A TCP listener on the hypervisor that counts the connections it accepts: a port nothing may reach.
+/// A TCP listener on the hypervisor that counts the connections it accepts: a port nothing may reach. The listener
+/// is `tcp_sentinel.py`.
 final class Sentinel {
     let address: String
     let port: Int
@@ -129,14 +130,7 @@ final class Sentinel {
 
     init(address: String) throws {
         self.address = address
-        let script = """
-            import socket, sys
-            s = socket.socket(); s.bind((sys.argv[1], 0)); s.listen(16)
-            print(s.getsockname()[1], flush=True)
-            while True:
-                c, _ = s.accept(); print("accepted", flush=True); c.close()
-            """
-        process = try BackgroundProcess(["/usr/bin/python3", "-c", script, address])
+        process = try BackgroundProcess(["/usr/bin/python3", try TestScripts.path("tcp_sentinel.py"), address])
         port = try waitFor("the sentinel to listen", timeout: 10, interval: 0.1) { [process] in
             Int(process.output.split(separator: "\n").first ?? "")
         }

@@ -27,19 +27,11 @@ extension EndToEnd {
                 #expect(untrusted.status == 60, "curl without the CA must refuse the certificate: \(untrusted.summary)")
 
                 let gateway = "wss://\(Topology.gatewayPublicAddress):\(BrokerUnderTest.webSocketPort)/ws/unknown-token-0123456789"
-                let refused = try Command.check(Topology.inClient(["/usr/bin/python3", "-c", Self.closeCodeScript, gateway, tls.caCertificate, tls.apiBase]))
+                let closeCode = try TestScripts.path("wss_close_code.py")
+                let refused = try Command.check(
+                    Topology.inClient(["/usr/bin/python3", closeCode, gateway, tls.caCertificate, tls.apiBase]))
                 #expect(refused.output.trimmingCharacters(in: .whitespacesAndNewlines) == "4401")
             }
         }
-
-        /// Connects to a wss URL trusting only the given CA, from a page of the given origin (the HTTPS portal's), and
-        /// prints the close code the gateway sends.
-        static let closeCodeScript = """
-            import ssl, sys, websocket
-            ws = websocket.create_connection(sys.argv[1], subprotocols=["binary"], timeout=10, origin=sys.argv[3],
-                                             sslopt={"cert_reqs": ssl.CERT_REQUIRED, "ca_certs": sys.argv[2]})
-            opcode, frame = ws.recv_data_frame(True)
-            print(int.from_bytes(frame.data[:2], "big") if opcode == websocket.ABNF.OPCODE_CLOSE else "opcode %d" % opcode)
-            """
     }
 }
