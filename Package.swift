@@ -285,7 +285,8 @@ let package = Package(
             name: "SaffronCLITests",
             dependencies: ["saffron", "Store", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: testSettings),
-        /// The Python programs the end-to-end tests run are files in Scripts/, copied into the test bundle.
+        /// The end-to-end suites in Suites/<capability>/, what they stand on in Harness/, and the Python they run in
+        /// Scripts/, copied into the test bundle.
         .testTarget(
             name: "EndToEndTests", dependencies: [], resources: [.copy("Scripts")], swiftSettings: testSettings),
         /// ARCHITECTURE.md's module rules against Package.swift and the imports.
