@@ -35,6 +35,9 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.4.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -113,11 +116,22 @@ let package = Package(
         .target(name: "DNATAccess", dependencies: ["Broker", "Store", "Firewall"], swiftSettings: strict),
         /// The `proxy` access path: console files through the CONNECT proxy, and which tunnels it may open.
         .target(name: "ProxyAccess", dependencies: ["Broker", "Store"], swiftSettings: strict),
+        /// The API's contract: `openapi.yaml`, and the types, server protocol and client generated from it.
+        .target(
+            name: "SaffronAPI",
+            dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            resources: [.embedInCode("openapi.yaml")],
+            // The generated files import with an access level and say so even where nothing uses the import: warnings
+            // about code no one here writes.
+            swiftSettings: [.unsafeFlags(["-suppress-warnings"])],
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+        ),
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "Broker", "Store", "ConsoleFile",
+                "Broker", "Store", "ConsoleFile", "SaffronAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

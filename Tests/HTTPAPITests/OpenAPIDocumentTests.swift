@@ -12,7 +12,9 @@ import Testing
 @Suite struct OpenAPIDocumentTests {
     static var document: [String: Any] { try! JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as! [String: Any] }
     static var paths: [String: [String: Any]] { document["paths"] as! [String: [String: Any]] }
-    static var schemas: [String: Any] { (document["components"] as! [String: Any])["schemas"] as! [String: Any] }
+    static var components: [String: Any] { document["components"] as! [String: Any] }
+    static var schemas: [String: Any] { components["schemas"] as! [String: Any] }
+    static var sharedResponses: [String: Any] { components["responses"] as! [String: Any] }
 
     @Test func everyRouteIsDocumentedAndEveryDocumentedRouteExists() async throws {
         let fixture = try await BrokerFixture()
@@ -73,7 +75,10 @@ import Testing
                 let template = Self.template(of: uri, among: Self.paths.keys)
                 let operation = try #require(Self.paths[template]?[method.rawValue.lowercased()] as? [String: Any], "\(template)")
                 let responses = try #require(operation["responses"] as? [String: Any])
-                let response = try #require(responses[status] as? [String: Any], "\(method) \(template) has no \(status)")
+                var response = try #require(responses[status] as? [String: Any], "\(method) \(template) has no \(status)")
+                if let reference = response["$ref"] as? String {
+                    response = try #require(Self.sharedResponses[String(reference.split(separator: "/").last!)] as? [String: Any], "\(reference)")
+                }
                 let schema = try #require(
                     ((response["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"])
                 let problems = Self.violations(of: answer.json, against: schema, at: "\(method) \(uri)")
