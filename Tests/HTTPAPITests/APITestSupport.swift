@@ -1,3 +1,4 @@
+import Broker
 import BrokerTestSupport
 import Foundation
 import HTTPAPI
@@ -7,11 +8,15 @@ import NIOCore
 import Testing
 
 /// Runs `body` against the API served live on loopback, over a broker with fake hypervisor and forwarder.
-func withLiveAPI(_ body: @escaping @Sendable (any TestClientProtocol, BrokerFixture) async throws -> Void) async throws {
+/// - Parameter throttle: the logins' throttle, when a test needs another than the fixture's.
+func withLiveAPI(
+    throttle: LoginThrottle? = nil, _ body: @escaping @Sendable (any TestClientProtocol, BrokerFixture) async throws -> Void
+) async throws {
     let fixture = try await BrokerFixture()
     try await fixture.user("alice")
     try await fixture.user("bob")
-    let app = Application(router: APIRouter.build(broker: fixture.broker, accounts: fixture.accounts))
+    let accounts = throttle.map { Accounts(store: fixture.store, bcryptCost: 4, tokenLifetime: 3600, throttle: $0) } ?? fixture.accounts
+    let app = Application(router: APIRouter.build(broker: fixture.broker, accounts: accounts))
     try await app.test(.live) { client in try await body(client, fixture) }
 }
 
