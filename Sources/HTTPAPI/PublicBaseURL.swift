@@ -17,9 +17,14 @@ public struct PublicBaseURL: Sendable, Equatable {
 
     /// The base URL for links made while serving `request`; a `Host` that is not a plain `host[:port]` is refused.
     func base(for request: Request, context: SaffronRequestContext) throws -> String {
+        try base(authority: request.head.authority, context: context)
+    }
+
+    /// The base URL for links made while serving a request sent to `authority` (its `Host`).
+    func base(authority: String?, context: SaffronRequestContext) throws -> String {
         if let configured { return configured }
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")
-        guard let host = request.head.authority, !host.isEmpty, host.allSatisfy(allowed.contains) else {
+        guard let host = authority, !host.isEmpty, host.allSatisfy(allowed.contains) else {
             throw BrokerError.badRequest("The request's Host is missing or not a plain host[:port]; set http.publicURL.")
         }
         let scheme = context.forwardedScheme ?? (servesTLS ? "https" : "http")

@@ -1,4 +1,5 @@
 import Broker
+import HTTPTypes
 import Hummingbird
 
 /// Identifies the caller from `Authorization: Bearer TOKEN`; answers 401 when the token is missing, unknown or expired.
@@ -16,7 +17,12 @@ struct BearerAuthMiddleware: RouterMiddleware {
     }
 
     static func bearerToken(in request: Request) -> String? {
-        guard let value = request.headers[.authorization] else { return nil }
+        bearerToken(in: request.headers)
+    }
+
+    /// The token of `Authorization: Bearer TOKEN`, if the headers carry one.
+    static func bearerToken(in headers: HTTPFields) -> String? {
+        guard let value = headers[.authorization] else { return nil }
         let parts = value.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else { return nil }
         return String(parts[1])

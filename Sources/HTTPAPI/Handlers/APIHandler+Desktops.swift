@@ -1,0 +1,58 @@
+import Broker
+import HTTPTypes
+import Hummingbird
+import Logging
+import SaffronAPI
+import Store
+
+/// The pools a user may use, and getting a desktop of one.
+extension APIHandler {
+    func listPools(_ input: Operations.ListPools.Input) async throws -> Operations.ListPools.Output {
+        let user = try RequestScope.context.requireUser()
+        let pools = try await broker.pools(visibleTo: user).map(Components.Schemas.Pool.init)
+        return .ok(.init(body: .json(.init(pools: pools))))
+    }
+
+    func getDesktop(_ input: Operations.GetDesktop.Input) async throws -> Operations.GetDesktop.Output {
+        let context = try RequestScope.context
+        let user = try context.requireUser()
+        guard let client = context.clientAddress else { throw BrokerError.badRequest("The client address is unknown.") }
+        // ?another=true: a further desktop although the user has one in the pool; false or absent: their first one
+        // there, or a new one if they have none.
+        let another = input.query.another.map { $0 == ._true || $0 == ._1 } ?? false
+        let handout = try await broker.desktop(inPool: input.path.pool, for: user, clientAddress: client, another: another)
+        let session = try await Components.Schemas.Session.of([handout.session], broker: broker)[0]
+        return handout.isNew ? .created(.init(body: .json(session))) : .ok(.init(body: .json(session)))
+    }
+}
+
+extension Components.Schemas.Pool {
+    /// A pool as users see it.
+    init(_ summary: PoolSummary) {
+        self.init(
+            name: summary.pool.name, connect: summary.pool.connectURI,
+            desktops: Components.Schemas.DesktopMode(rawValue: summary.pool.desktopMode.rawValue) ?? .pooled,
+            vms: summary.vmCount, freeVMs: summary.freeVMCount,
+            capacity: summary.vmCount + ClaimRules.creatableVMs(summary.pool, vmCount: summary.vmCount),
+            desktopsPerUser: summary.pool.policy.maxSessionsPerUser, consoleVia: summary.pool.policy.consoleRoute.rawValue)
+    }
+}
+
+extension Components.Schemas.Session {
+    /// The sessions as their users see them: where the client connects, whether a viewer is attached, and which
+    /// admins were let in.
+    static func of(_ sessions: [SessionRecord], broker: Broker) async throws -> [Self] {
+        let presence = try await broker.presence(of: sessions)
+        let openings = try await broker.consoleOpenings(of: sessions)
+        return sessions.map { session in
+            let seen = presence[session.id] ?? .detached
+            return Self(
+                id: session.id, pool: session.pool, vm: session.vm, host: session.publicAddress ?? broker.settings.publicAddress,
+                port: session.publicPort, user: session.user, clientAddress: session.clientAddress,
+                state: Components.Schemas.SessionState(rawValue: session.state.rawValue) ?? .starting,
+                via: session.route.rawValue, createdAt: session.createdAt, attached: seen.isAttached,
+                attachedChannels: seen.channels, presenceChangedAt: seen.changedAt,
+                consoleOpenedBy: (openings[session.id] ?? []).map { .init(by: $0.by, at: $0.at) })
+        }
+    }
+}
