@@ -39,20 +39,26 @@ extension Components.Schemas.Pool {
 }
 
 extension Components.Schemas.Session {
-    /// The sessions as their users see them: where the client connects, whether a viewer is attached, and which
-    /// admins were let in.
+    /// A session as its user sees it: where the client connects, whether a viewer is attached, and which admins were
+    /// let in.
+    init(_ session: SessionRecord, publicAddress: String, presence: DesktopPresence, openings: [ConsoleOpening] = []) {
+        self.init(
+            id: session.id, pool: session.pool, vm: session.vm, host: session.publicAddress ?? publicAddress,
+            port: session.publicPort, user: session.user, clientAddress: session.clientAddress,
+            state: Components.Schemas.SessionState(rawValue: session.state.rawValue) ?? .starting,
+            via: session.route.rawValue, createdAt: session.createdAt, attached: presence.isAttached,
+            attachedChannels: presence.channels, presenceChangedAt: presence.changedAt,
+            consoleOpenedBy: openings.map { .init(by: $0.by, at: $0.at) })
+    }
+
+    /// The sessions with whether a viewer is attached to each and who else was let in.
     static func of(_ sessions: [SessionRecord], broker: Broker) async throws -> [Self] {
         let presence = try await broker.presence(of: sessions)
         let openings = try await broker.consoleOpenings(of: sessions)
-        return sessions.map { session in
-            let seen = presence[session.id] ?? .detached
-            return Self(
-                id: session.id, pool: session.pool, vm: session.vm, host: session.publicAddress ?? broker.settings.publicAddress,
-                port: session.publicPort, user: session.user, clientAddress: session.clientAddress,
-                state: Components.Schemas.SessionState(rawValue: session.state.rawValue) ?? .starting,
-                via: session.route.rawValue, createdAt: session.createdAt, attached: seen.isAttached,
-                attachedChannels: seen.channels, presenceChangedAt: seen.changedAt,
-                consoleOpenedBy: (openings[session.id] ?? []).map { .init(by: $0.by, at: $0.at) })
+        return sessions.map {
+            Self(
+                $0, publicAddress: broker.settings.publicAddress, presence: presence[$0.id] ?? .detached,
+                openings: openings[$0.id] ?? [])
         }
     }
 }
