@@ -10,4 +10,6 @@ struct APIHandler: Sendable {
     let gatewayURL: String
     /// Where phone links point.
     let publicURL: PublicBaseURL
+    /// `GET /metrics` for Prometheus; nil answers 404.
+    let metrics: MetricsEndpoint?
 }
