@@ -1,6 +1,9 @@
 import Broker
+import Foundation
 import Hummingbird
 import Logging
+import OpenAPIHummingbird
+import SaffronAPI
 
 /// Builds the router of the HTTP API under `/api/v1`.
 public enum APIRouter {
@@ -22,21 +25,16 @@ public enum APIRouter {
         router.add(middleware: ErrorMiddleware())
         if !trustedProxies.isEmpty { router.add(middleware: TrustedProxyMiddleware(trusted: trustedProxies)) }
         router.add(middleware: AuditAddressMiddleware())
+        router.add(middleware: BearerIdentityMiddleware(accounts: accounts))
+        router.add(middleware: RequestScopeMiddleware())
+        // The portal's and the HTML5 client's files are Hummingbird routes: the document describes the API, not them.
         webFiles?.register(on: router, logger: logger)
-        metrics?.register(on: router)
-        let api = router.group("api/v1")
-        let authenticated = api.group().add(middleware: BearerAuthMiddleware(accounts: accounts))
-        OpenAPIDocument.register(on: api)
-        LoginRoutes(accounts: accounts).register(public: api, authenticated: authenticated)
-        DesktopRoutes(broker: broker).register(on: authenticated)
-        WebConsoleRoutes(broker: broker, gatewayURL: gatewayURL).register(on: authenticated)
-        AdminRoutes(broker: broker, accounts: accounts).register(on: authenticated)
-        PoolAdminRoutes(broker: broker).register(on: authenticated)
-        OperationsRoutes(broker: broker).register(on: authenticated)
-        ScreenshotRoutes(broker: broker).register(on: authenticated)
-        AuditRoutes(broker: broker).register(on: authenticated)
-        IdentityRoutes(broker: broker, accounts: accounts).register(on: authenticated)
-        PhoneRoutes(broker: broker, publicURL: publicURL).register(authenticated: authenticated, on: router)
+        let handler = APIHandler(broker: broker, accounts: accounts, gatewayURL: gatewayURL, publicURL: publicURL, metrics: metrics)
+        do {
+            try handler.registerHandlers(on: router, serverURL: URL(string: "/")!)
+        } catch {
+            preconditionFailure("the API's routes could not be registered: \(error)")  // only a malformed server URL throws
+        }
         return router
     }
 }

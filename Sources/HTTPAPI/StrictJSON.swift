@@ -2,15 +2,18 @@ import Broker
 import Foundation
 import Hummingbird
 
-/// Reads a small JSON request body into a `Decodable`, refusing malformed JSON, non-objects and unknown fields
-/// with a `bad_request` that names the problem.
+/// Request bodies read strictly: a JSON object with only known fields, each of the right type; anything else is a
+/// `400 bad_request` that names the field.
 enum StrictJSON {
     static func decode<T: Decodable>(
         _ type: T.Type, allowedKeys: Set<String>, from request: Request, context: SaffronRequestContext
     ) async throws -> T {
         var request = request
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)
-        let data = Data(buffer.readableBytesView)
+        return try decode(type, allowedKeys: allowedKeys, from: Data(buffer.readableBytesView))
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, allowedKeys: Set<String>, from data: Data) throws -> T {
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw BrokerError.badRequest("The body must be a JSON object.")
         }
@@ -20,14 +23,24 @@ enum StrictJSON {
         }
         do {
             return try JSONDecoder().decode(T.self, from: data)
-        } catch DecodingError.keyNotFound(let key, _) {
-            throw BrokerError.badRequest("Missing field: \(key.stringValue).")
-        } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
+        } catch let error as DecodingError {
+            throw BrokerError.badRequest(message(for: error))
+        }
+    }
+
+    /// What a decoding failure says to the client: the field, and what is wrong with it.
+    static func message(for error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, _):
+            return "Missing field: \(key.stringValue)."
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "Field \(context.codingPath.map(\.stringValue).joined(separator: ".")) has the wrong type."
+        case .dataCorrupted(let context):
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw BrokerError.badRequest("Field \(field) has the wrong type.")
-        } catch DecodingError.dataCorrupted(let context) {
-            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw BrokerError.badRequest("Field \(field) has a value that is not allowed: \(context.debugDescription)")
+            return field.isEmpty
+                ? "The body must be a JSON object." : "Field \(field) has a value that is not allowed: \(context.debugDescription)"
+        @unknown default:
+            return "The body is not what this operation takes."
         }
     }
 }

@@ -72,7 +72,7 @@ extension APIHandler {
 extension Components.Schemas.AdminPool {
     /// A pool as admins see it: its hosts, grants, policy, and each VM with its state and session.
     init(_ view: PoolView, broker: Broker) throws {
-        let policy = try JSONDecoder().decode(OpenAPIObjectContainer.self, from: JSONEncoder().encode(view.pool.policy))
+        let policy = try OpenAPIObjectContainer(view.pool.policy)
         self.init(
             name: view.pool.name, connect: view.pool.connectURI, hosts: view.pool.connectURIs,
             desktops: view.pool.desktopMode.rawValue, maxVMs: view.pool.template?.maxVMs, freeVMs: view.freeVMCount,
@@ -88,5 +88,50 @@ extension Components.Schemas.AdminPool {
                     session: session.map { .init(value1: $0) },
                     host: vm.record.isProvisioned || view.pool.template == nil ? vm.record.connectURI ?? view.pool.connectURI : nil)
             })
+    }
+}
+
+/// Creating a pool and changing its policy. Both read the body as sent rather than the generated input: a policy field
+/// sent as `null` turns that limit off, one left out stays as it is, and generated optionals cannot tell the two apart.
+extension APIHandler {
+    func createPool(_ input: Operations.CreatePool.Input) async throws -> Operations.CreatePool.Output {
+        let admin = try RequestScope.context.requireAdmin()
+        typealias NewPool = PoolAdminRoutes.NewPool
+        let new = try StrictJSON.decode(NewPool.self, allowedKeys: NewPool.keys, from: RequestScope.body)
+        var policy = PoolPolicy()
+        new.policy?.apply(to: &policy)
+        let access: [PoolGrant] = new.private == true ? [] : [.everyone]
+        let hosts: [String]
+        switch (new.connect, new.hosts) {
+        case (let connect?, nil): hosts = [connect]
+        case (nil, let list?) where !list.isEmpty: hosts = list
+        default: throw BrokerError.badRequest("Give the pool's host as connect, or its hosts as a non-empty hosts list, not both.")
+        }
+        if let template = new.template {
+            _ = try await broker.createTemplatePool(
+                name: new.name, connectURI: hosts[0], otherConnectURIs: Array(hosts.dropFirst()),
+                desktopMode: new.desktops ?? .volatile, template: try template.poolTemplate(), policy: policy, access: access,
+                by: admin.name)
+        } else {
+            _ = try await broker.createPool(
+                name: new.name, connectURI: hosts[0], otherConnectURIs: Array(hosts.dropFirst()),
+                desktopMode: new.desktops ?? .pooled, policy: policy, access: access, by: admin.name)
+        }
+        return .created(.init(body: .json(try await pool(new.name, readBy: admin))))
+    }
+
+    func updatePolicy(_ input: Operations.UpdatePolicy.Input) async throws -> Operations.UpdatePolicy.Output {
+        let admin = try RequestScope.context.requireAdmin()
+        let patch = try StrictJSON.decode(PolicyPatch.self, allowedKeys: PolicyPatch.keys, from: RequestScope.body)
+        guard !patch.isEmpty else { throw BrokerError.badRequest("Name at least one policy field to change.") }
+        let policy = try await broker.updatePolicy(ofPool: input.path.pool, by: admin.name) { patch.apply(to: &$0) }
+        return .ok(.init(body: .json(try .init(policy))))
+    }
+}
+
+extension OpenAPIObjectContainer {
+    /// The policy as the document's free-form `PoolPolicy` object, every key there, `null` for a limit that is off.
+    init(_ policy: PoolPolicy) throws {
+        self = try JSONDecoder().decode(Self.self, from: JSONEncoder().encode(policy))
     }
 }

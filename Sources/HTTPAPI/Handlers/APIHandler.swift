@@ -13,3 +13,6 @@ struct APIHandler: Sendable {
     /// `GET /metrics` for Prometheus; nil answers 404.
     let metrics: MetricsEndpoint?
 }
+
+/// Every operation of the document has its method here, or this does not compile.
+extension APIHandler: APIProtocol {}
