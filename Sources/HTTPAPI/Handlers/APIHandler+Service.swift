@@ -16,6 +16,6 @@ extension APIHandler {
                 throw BrokerError(.unauthorized, "/metrics needs Authorization: Bearer with the configured metrics.token.")
             }
         }
-        return .ok(.init(body: .plainText(HTTPBody(try await metrics.render()))))
+        return .ok(.init(headers: .init(cacheControl: .noStore), body: .textPlainVersion_0_0_4(HTTPBody(try await metrics.render()))))
     }
 }
