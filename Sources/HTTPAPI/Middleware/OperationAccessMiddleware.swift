@@ -55,12 +55,17 @@ struct OperationAccess: Sendable {
     }
 }
 
-/// Refuses a call its caller may not make, by `OperationAccess`, before the operation's input is read.
+/// Refuses a call its caller may not make, by `OperationAccess`, and a path that is not valid percent-encoding,
+/// before the operation's input is read.
 struct OperationAccessMiddleware: RouterMiddleware {
     typealias Context = SaffronRequestContext
     var access = OperationAccess.served
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // The generated layer would read a name that is not valid percent-encoding as an empty one.
+        if let bad = request.uri.path.split(separator: "/").first(where: { $0.removingPercentEncoding == nil }) {
+            throw BrokerError.badRequest("A name in the path is not valid percent-encoding: \(String(bad).debugDescription).")
+        }
         switch access.requirement(method: request.method.rawValue, path: request.uri.path) {
         case .user?: _ = try context.requireUser()
         case .reader?: _ = try context.requireReader()
