@@ -9,7 +9,7 @@ public struct SaffronRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The peer address of the connection, as the broker saw it.
     public let remoteAddress: SocketAddress?
-    /// The user a valid bearer token identified; set by `BearerAuthMiddleware`.
+    /// The user a valid bearer token identified; set by `BearerIdentityMiddleware`.
     public var user: UserRecord?
     /// The client's address as a trusted reverse proxy reported it; set by `TrustedProxyMiddleware`.
     var forwardedClientAddress: String?
@@ -46,7 +46,7 @@ public struct SaffronRequestContext: RequestContext {
         return decoded
     }
 
-    /// The authenticated user; routes behind `BearerAuthMiddleware` can rely on it.
+    /// The authenticated user; operations that need a user ask for it (`OperationAccessMiddleware` does first).
     func requireUser() throws -> UserRecord {
         guard let user else { throw BrokerError.unauthorized }
         return user

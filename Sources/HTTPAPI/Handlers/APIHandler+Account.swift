@@ -25,7 +25,7 @@ extension APIHandler {
     }
 
     func logout(_ input: Operations.Logout.Input) async throws -> Operations.Logout.Output {
-        if let token = BearerAuthMiddleware.bearerToken(in: RequestScope.headers) { try await accounts.logout(token: token) }
+        if let token = BearerToken.of(RequestScope.headers) { try await accounts.logout(token: token) }
         return .noContent(.init())
     }
 

@@ -96,8 +96,7 @@ extension Components.Schemas.AdminPool {
 extension APIHandler {
     func createPool(_ input: Operations.CreatePool.Input) async throws -> Operations.CreatePool.Output {
         let admin = try RequestScope.context.requireAdmin()
-        typealias NewPool = PoolAdminRoutes.NewPool
-        let new = try StrictJSON.decode(NewPool.self, allowedKeys: NewPool.keys, from: RequestScope.body)
+        let new = try StrictJSON.decode(NewPoolBody.self, allowedKeys: NewPoolBody.keys, from: RequestScope.body)
         var policy = PoolPolicy()
         new.policy?.apply(to: &policy)
         let access: [PoolGrant] = new.private == true ? [] : [.everyone]

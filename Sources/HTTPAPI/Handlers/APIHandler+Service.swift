@@ -12,7 +12,7 @@ extension APIHandler {
     func metrics(_ input: Operations.Metrics.Input) async throws -> Operations.Metrics.Output {
         guard let metrics else { throw BrokerError(.notFound, "This broker serves no metrics.") }
         if !metrics.token.isEmpty {
-            guard MetricsEndpoint.matches(BearerAuthMiddleware.bearerToken(in: RequestScope.headers) ?? "", metrics.token) else {
+            guard MetricsEndpoint.matches(BearerToken.of(RequestScope.headers) ?? "", metrics.token) else {
                 throw BrokerError(.unauthorized, "/metrics needs Authorization: Bearer with the configured metrics.token.")
             }
         }

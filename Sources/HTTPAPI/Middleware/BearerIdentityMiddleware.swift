@@ -10,7 +10,7 @@ struct BearerIdentityMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        if let token = BearerAuthMiddleware.bearerToken(in: request) {
+        if let token = BearerToken.of(request) {
             context.user = try await accounts.user(forToken: token)
         }
         return try await next(request, context)

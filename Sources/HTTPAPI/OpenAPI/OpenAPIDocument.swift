@@ -1,6 +1,4 @@
 import Foundation
-import HTTPTypes
-import Hummingbird
 import SaffronAPI
 import Yams
 
@@ -16,13 +14,4 @@ enum OpenAPIDocument {
             preconditionFailure("Sources/SaffronAPI/openapi.yaml does not parse: \(error)")
         }
     }()
-
-    /// `GET /api/v1/openapi.json`, for anyone: the document describes the API, not its data.
-    static func register(on group: RouterGroup<SaffronRequestContext>) {
-        group.get("openapi.json") { _, _ in
-            var headers = HTTPFields()
-            headers[.contentType] = "application/json; charset=utf-8"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: json)))
-        }
-    }
 }

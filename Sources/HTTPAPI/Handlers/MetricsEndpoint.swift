@@ -2,7 +2,7 @@ import Broker
 import HTTPTypes
 import Hummingbird
 
-/// `GET /metrics` in Prometheus's text format, for a scraper.
+/// What `GET /metrics` serves a Prometheus scraper (see `APIHandler.metrics`): the token it must carry and the text.
 public struct MetricsEndpoint: Sendable {
     /// The bearer token a scrape must carry; empty lets every request through.
     public var token: String
@@ -12,20 +12,6 @@ public struct MetricsEndpoint: Sendable {
     public init(token: String, render: @escaping @Sendable () async throws -> [UInt8]) {
         self.token = token
         self.render = render
-    }
-
-    func register(on router: Router<SaffronRequestContext>) {
-        router.get("metrics") { request, _ in
-            if !token.isEmpty {
-                guard Self.matches(BearerAuthMiddleware.bearerToken(in: request) ?? "", token) else {
-                    throw BrokerError(.unauthorized, "/metrics needs Authorization: Bearer with the configured metrics.token.")
-                }
-            }
-            var headers = HTTPFields()
-            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-            headers[.cacheControl] = "no-store"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try await render())))
-        }
     }
 
     /// Whether `sent` is `token`, looking at every byte of the token whatever the first difference, so the time
