@@ -15,12 +15,8 @@ public struct PublicBaseURL: Sendable, Equatable {
         self.servesTLS = servesTLS
     }
 
-    /// The base URL for links made while serving `request`; a `Host` that is not a plain `host[:port]` is refused.
-    func base(for request: Request, context: SaffronRequestContext) throws -> String {
-        try base(authority: request.head.authority, context: context)
-    }
-
-    /// The base URL for links made while serving a request sent to `authority` (its `Host`).
+    /// The base URL for links made while serving a request sent to `authority` (its `Host`); a `Host` that is not a
+    /// plain `host[:port]` is refused.
     func base(authority: String?, context: SaffronRequestContext) throws -> String {
         if let configured { return configured }
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")

@@ -37,15 +37,6 @@ public struct SaffronRequestContext: RequestContext {
         address.hasPrefix("::ffff:") && address.contains(".") ? String(address.dropFirst(7)) : address
     }
 
-    /// A path parameter, percent-decoded, so a pool named `büro` is found from `/pools/b%C3%BCro/…`.
-    func pathParameter(_ name: String) throws -> String {
-        let raw = try self.parameters.require(name)
-        guard let decoded = raw.removingPercentEncoding else {
-            throw BrokerError.badRequest("The \(name) in the path is not valid percent-encoding: \(raw.debugDescription).")
-        }
-        return decoded
-    }
-
     /// The authenticated user; operations that need a user ask for it (`OperationAccessMiddleware` does first).
     func requireUser() throws -> UserRecord {
         guard let user else { throw BrokerError.unauthorized }

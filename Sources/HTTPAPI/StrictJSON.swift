@@ -5,14 +5,6 @@ import Hummingbird
 /// Request bodies read strictly: a JSON object with only known fields, each of the right type; anything else is a
 /// `400 bad_request` that names the field.
 enum StrictJSON {
-    static func decode<T: Decodable>(
-        _ type: T.Type, allowedKeys: Set<String>, from request: Request, context: SaffronRequestContext
-    ) async throws -> T {
-        var request = request
-        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
-        return try decode(type, allowedKeys: allowedKeys, from: Data(buffer.readableBytesView))
-    }
-
     static func decode<T: Decodable>(_ type: T.Type, allowedKeys: Set<String>, from data: Data) throws -> T {
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw BrokerError.badRequest("The body must be a JSON object.")
