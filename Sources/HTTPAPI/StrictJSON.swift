@@ -1,6 +1,5 @@
 import Broker
 import Foundation
-import Hummingbird
 
 /// Request bodies read strictly: a JSON object with only known fields, each of the right type; anything else is a
 /// `400 bad_request` that names the field.

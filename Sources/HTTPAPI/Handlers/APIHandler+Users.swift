@@ -69,33 +69,43 @@ extension APIHandler {
     }
 
     func grantEveryone(_ input: Operations.GrantEveryone.Input) async throws -> Operations.GrantEveryone.Output {
-        try await broker.grant(input.path.pool, to: .everyone, by: try RequestScope.context.requireAdmin().name)
+        try await changeAccess(to: input.path.pool, .everyone, granting: true)
         return .noContent(.init())
     }
 
     func revokeEveryone(_ input: Operations.RevokeEveryone.Input) async throws -> Operations.RevokeEveryone.Output {
-        try await broker.revoke(input.path.pool, from: .everyone, by: try RequestScope.context.requireAdmin().name)
+        try await changeAccess(to: input.path.pool, .everyone, granting: false)
         return .noContent(.init())
     }
 
     func grantUser(_ input: Operations.GrantUser.Input) async throws -> Operations.GrantUser.Output {
-        try await broker.grant(input.path.pool, to: .user(input.path.user), by: try RequestScope.context.requireAdmin().name)
+        try await changeAccess(to: input.path.pool, .user(input.path.user), granting: true)
         return .noContent(.init())
     }
 
     func revokeUser(_ input: Operations.RevokeUser.Input) async throws -> Operations.RevokeUser.Output {
-        try await broker.revoke(input.path.pool, from: .user(input.path.user), by: try RequestScope.context.requireAdmin().name)
+        try await changeAccess(to: input.path.pool, .user(input.path.user), granting: false)
         return .noContent(.init())
     }
 
     func grantGroup(_ input: Operations.GrantGroup.Input) async throws -> Operations.GrantGroup.Output {
-        try await broker.grant(input.path.pool, to: .group(input.path.group), by: try RequestScope.context.requireAdmin().name)
+        try await changeAccess(to: input.path.pool, .group(input.path.group), granting: true)
         return .noContent(.init())
     }
 
     func revokeGroup(_ input: Operations.RevokeGroup.Input) async throws -> Operations.RevokeGroup.Output {
-        try await broker.revoke(input.path.pool, from: .group(input.path.group), by: try RequestScope.context.requireAdmin().name)
+        try await changeAccess(to: input.path.pool, .group(input.path.group), granting: false)
         return .noContent(.init())
+    }
+
+    /// Grants `grant` the pool, or takes it back, as an admin.
+    private func changeAccess(to pool: String, _ grant: PoolGrant, granting: Bool) async throws {
+        let admin = try RequestScope.context.requireAdmin()
+        if granting {
+            try await broker.grant(pool, to: grant, by: admin.name)
+        } else {
+            try await broker.revoke(pool, from: grant, by: admin.name)
+        }
     }
 
     func adminNodes(_ input: Operations.AdminNodes.Input) async throws -> Operations.AdminNodes.Output {
