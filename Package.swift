@@ -38,6 +38,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
+        .package(url: "https://github.com/swift-server/swift-openapi-async-http-client.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
     ],
     targets: [
@@ -185,13 +187,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        /// A client of a running broker's admin API, for `saffron --server URL ...`.
+        /// The generated client of a running broker's API over HTTP(S), for `saffron --server URL ...`.
         .target(
             name: "SaffronClient",
             dependencies: [
+                "SaffronAPI",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strict
@@ -199,7 +204,7 @@ let package = Package(
         .executableTarget(
             name: "saffron",
             dependencies: [
-                "SaffronApp", "SaffronClient", "Broker", "Store", "PostgresStore", "LibvirtHypervisor",
+                "SaffronApp", "SaffronClient", "SaffronAPI", "HTTPAPI", "Broker", "Store", "PostgresStore", "LibvirtHypervisor",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -27,6 +27,7 @@ public enum APIRouter {
         router.add(middleware: AuditAddressMiddleware())
         router.add(middleware: BearerIdentityMiddleware(accounts: accounts))
         router.add(middleware: OperationAccessMiddleware())
+        router.add(middleware: UploadLimitMiddleware())
         router.add(middleware: RequestScopeMiddleware())
         // The portal's and the HTML5 client's files are Hummingbird routes: the document describes the API, not them.
         webFiles?.register(on: router, logger: logger)

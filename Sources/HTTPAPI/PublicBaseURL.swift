@@ -15,15 +15,15 @@ public struct PublicBaseURL: Sendable, Equatable {
         self.servesTLS = servesTLS
     }
 
-    /// The base URL for links made while serving a request sent to `authority` (its `Host`); a `Host` that is not a
-    /// plain `host[:port]` is refused.
-    func base(authority: String?, context: SaffronRequestContext) throws -> String {
+    /// The base URL for links made while serving a request sent to `authority` (its `Host`) with `scheme` as a trusted
+    /// reverse proxy reported it; a `Host` that is not a plain `host[:port]` is refused.
+    func base(authority: String?, scheme forwardedScheme: String?) throws -> String {
         if let configured { return configured }
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")
         guard let host = authority, !host.isEmpty, host.allSatisfy(allowed.contains) else {
             throw BrokerError.badRequest("The request's Host is missing or not a plain host[:port]; set http.publicURL.")
         }
-        let scheme = context.forwardedScheme ?? (servesTLS ? "https" : "http")
+        let scheme = forwardedScheme ?? (servesTLS ? "https" : "http")
         return "\(scheme)://\(host)"
     }
 }

@@ -36,24 +36,4 @@ public struct SaffronRequestContext: RequestContext {
     private static func plain(_ address: String) -> String {
         address.hasPrefix("::ffff:") && address.contains(".") ? String(address.dropFirst(7)) : address
     }
-
-    /// The authenticated user; operations that need a user ask for it (`OperationAccessMiddleware` does first).
-    func requireUser() throws -> UserRecord {
-        guard let user else { throw BrokerError.unauthorized }
-        return user
-    }
-
-    /// The authenticated user, who must be an admin or an auditor (else `403 forbidden`): for reading admin views.
-    func requireReader() throws -> UserRecord {
-        let user = try requireUser()
-        try Broker.requireReader(user)
-        return user
-    }
-
-    /// The authenticated user, who must be an admin (else `403 forbidden`).
-    func requireAdmin() throws -> UserRecord {
-        let user = try requireUser()
-        try Broker.requireAdmin(user)
-        return user
-    }
 }

@@ -1,24 +1,9 @@
 import Broker
 import Foundation
 
-/// Request bodies read strictly: a JSON object with only known fields, each of the right type; anything else is a
+/// Request bodies are read strictly (the document's schemas allow no unknown fields): what does not decode is a
 /// `400 bad_request` that names the field.
 enum StrictJSON {
-    static func decode<T: Decodable>(_ type: T.Type, allowedKeys: Set<String>, from data: Data) throws -> T {
-        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw BrokerError.badRequest("The body must be a JSON object.")
-        }
-        let unknown = Set(object.keys).subtracting(allowedKeys)
-        guard unknown.isEmpty else {
-            throw BrokerError.badRequest("Unknown field(s): \(unknown.sorted().joined(separator: ", ")).")
-        }
-        do {
-            return try JSONDecoder().decode(T.self, from: data)
-        } catch let error as DecodingError {
-            throw BrokerError.badRequest(message(for: error))
-        }
-    }
-
     /// What a decoding failure says to the client: the field, and what is wrong with it.
     static func message(for error: DecodingError) -> String {
         switch error {
@@ -28,6 +13,8 @@ enum StrictJSON {
             return "Field \(context.codingPath.map(\.stringValue).joined(separator: ".")) has the wrong type."
         case .dataCorrupted(let context):
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            // The generated types allow no field their schema does not name.
+            if context.debugDescription.hasPrefix("Additional properties are disabled") { return "Unknown field: \(field)." }
             return field.isEmpty
                 ? "The body must be a JSON object." : "Field \(field) has a value that is not allowed: \(context.debugDescription)"
         @unknown default:

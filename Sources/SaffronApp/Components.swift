@@ -97,3 +97,11 @@ public struct Components: Sendable {
         }
     }
 }
+
+extension Components {
+    /// The API's operations run in this process as the host's administrator, for `saffron` commands without `--server`.
+    public func hostAdminAPI() throws -> HostAdminAPI {
+        HostAdminAPI(
+            broker: broker, accounts: accounts, gatewayURL: config.websocket.publicURL, publicURL: try config.publicBaseURL())
+    }
+}

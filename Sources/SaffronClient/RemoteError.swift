@@ -1,4 +1,6 @@
 import Foundation
+import HTTPTypes
+import OpenAPIRuntime
 
 /// What went wrong talking to a broker: its JSON error (code and message), or why it could not be reached.
 public struct RemoteError: Error, CustomStringConvertible, Equatable {
@@ -28,6 +30,17 @@ public struct RemoteError: Error, CustomStringConvertible, Equatable {
         } else {
             self.init(status: status, code: "http_\(status)", message: "\(server) answered HTTP \(status), not a Saffron API error; is it a Saffron broker?")
         }
+    }
+
+    /// What a call to a broker that failed says, whatever the generated client wrapped it in: the broker's refusal,
+    /// no answer, or an answer this client could not read.
+    public static func of(_ error: any Error) -> RemoteError? {
+        guard let error = error as? ClientError else { return error as? RemoteError }
+        if let remote = error.underlyingError as? RemoteError { return remote }
+        let server = error.baseURL.map { $0.absoluteString } ?? "the broker"
+        return RemoteError(
+            status: error.response.map { $0.status.code } ?? 0, code: "unexpected_answer",
+            message: "\(server) answered \(error.operationID) in a way this saffron does not expect (\(error.causeDescription): \(error.underlyingError)); is it the same version?")
     }
 
     static func unreachable(server: String, reason: String) -> RemoteError {

@@ -1,9 +1,5 @@
 import ArgumentParser
-import Broker
-import Foundation
-import SaffronApp
-import SaffronClient
-import Store
+import SaffronAPI
 
 /// `saffron audit`: the audit log, newest first.
 struct AuditCommand: AsyncParsableCommand {
@@ -23,22 +19,17 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let entries: [AuditEvent]
-        if let client = try options.remote() {
-            let query = [("limit", "\(limit)")] + (before.map { [("before", "\($0)")] } ?? [])
-            let data = try await client.call(.get, BrokerClient.apiPath("admin", "audit") + BrokerClient.query(query))
-            if json { return try Output.apiJSON(data) }
-            entries = try BrokerClient.decode(Remote.AuditPage.self, from: data).events
-        } else {
-            entries = try await options.components().broker.audit.events(before: before, limit: limit, requestedBy: nil)
-            if json { return try Output.json(entries) }
+        let page = try await options.withAPI {
+            try await $0.auditLog(query: .init(limit: limit, before: before.map(Int.init))).ok.body.json
         }
+        if json { return try Output.json(page) }
+        let entries = page.events
         if entries.isEmpty { return print(before == nil ? "The audit log is empty." : "No entries before \(before!).") }
         Output.table(
             ["ID", "WHEN", "ACTOR", "ACTION", "SUBJECT", "FROM", "RESULT", "DETAIL"],
             entries.map {
                 [
-                    "\($0.id)", Output.date($0.at), Output.oneLine($0.actor), $0.action.rawValue, Output.oneLine($0.subject),
+                    "\($0.id)", Output.date($0.at), Output.oneLine($0.actor), $0.action, Output.oneLine($0.subject),
                     $0.clientAddress ?? "-", $0.succeeded ? "ok" : "failed", Output.oneLine($0.detail),
                 ]
             })

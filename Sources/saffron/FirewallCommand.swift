@@ -1,10 +1,5 @@
 import ArgumentParser
-import Broker
-import Firewall
-import Foundation
-import SaffronApp
-import SaffronClient
-import Store
+import SaffronAPI
 
 /// `saffron firewall status|reconcile`: which backend forwards the public ports, whether it works on this host, and
 /// putting its rules back in step with the live sessions.
@@ -19,16 +14,7 @@ struct FirewallCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let report: FirewallReport
-            let backendName: String
-            if let client = try options.remote() {
-                report = try BrokerClient.decode(FirewallReport.self, from: try await client.call(.get, BrokerClient.apiPath("admin", "firewall")))
-                backendName = "broker's"
-            } else {
-                let components = try options.components()
-                report = try await components.broker.firewallReport()
-                backendName = components.config.firewall.backend
-            }
+            let report = try await options.withAPI { try await $0.adminFirewall().ok.body.json }
             if json {
                 try Output.json(report)
             } else {
@@ -41,7 +27,7 @@ struct FirewallCommand: AsyncParsableCommand {
             }
             guard report.ready else {
                 throw ValidationError(
-                    "The \(backendName) firewall backend does not work on its host. Install its tools "
+                    "The \(report.backend) firewall backend does not work on its host. Install its tools "
                         + "(nftables and libnftables1, or iptables and conntrack), or set firewall.backend in the config.")
             }
         }
@@ -54,14 +40,7 @@ struct FirewallCommand: AsyncParsableCommand {
         @OptionGroup var options: TargetOptions
 
         func run() async throws {
-            let rebuilt: Bool
-            if let client = try options.remote() {
-                struct Answer: Decodable { let rebuilt: Bool }
-                let data = try await client.call(.post, BrokerClient.apiPath("admin", "firewall", "reconcile"))
-                rebuilt = try BrokerClient.decode(Answer.self, from: data).rebuilt
-            } else {
-                rebuilt = try await options.components().broker.reconcileFirewall()
-            }
+            let rebuilt = try await options.withAPI { try await $0.reconcileFirewall().ok.body.json.rebuilt }
             print(rebuilt ? "The firewall had drifted from the live sessions; its rules are rebuilt." : "The firewall is in step with the live sessions.")
         }
     }

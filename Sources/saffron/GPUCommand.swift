@@ -1,7 +1,7 @@
 import ArgumentParser
-import Broker
-import Foundation
+import HTTPAPI
 import LibvirtHypervisor
+import SaffronAPI
 import SaffronClient
 
 /// `saffron gpu ...`: the GPUs of a libvirt host.
@@ -28,31 +28,29 @@ struct GPUCommand: AsyncParsableCommand {
         var caFile: String?
 
         func run() async throws {
-            let boards: [GPUBoardView]
+            let boards: Components.Schemas.GPUBoards
             if let client = try TargetOptions.client(server: server, caFile: caFile) {
-                let data = try await client.call(.get, BrokerClient.apiPath("admin", "hosts", "gpus") + BrokerClient.query([("connect", connect)]))
-                if json { return try Output.apiJSON(data) }
-                boards = try BrokerClient.decode(Remote.GPUBoards.self, from: data).boards
+                boards = try await client.api.adminGPUs(query: .init(connect: connect)).ok.body.json
             } else {
-                boards = try await LibvirtHypervisor().gpuBoards(on: connect)
+                boards = .init(boards: try await LibvirtHypervisor().gpuBoards(on: connect).map(Components.Schemas.GPUBoard.init))
             }
             if json {
                 try Output.json(boards)
-            } else if boards.isEmpty {
+            } else if boards.boards.isEmpty {
                 print("No GPUs (PCI display controllers) on \(connect).")
             } else {
                 Output.table(
                     ["BOARD", "PRODUCT", "TYPE", "PROFILE", "MEMORY", "MAX/BOARD", "IN USE", "AVAILABLE"],
-                    boards.flatMap(Self.rows))
+                    boards.boards.flatMap(Self.rows))
             }
         }
 
         /// One row per vGPU profile, plus the whole-device pass-through row.
-        static func rows(_ device: GPUBoardView) -> [[String]] {
+        static func rows(_ device: Components.Schemas.GPUBoard) -> [[String]] {
             let board = [device.address, device.product ?? device.vendor ?? "-"]
             let profiles = device.profiles.map { profile in
                 board + [
-                    profile.type, profile.name ?? "-", profile.framebufferMiB.map(memory) ?? "-", "\(profile.maxPerBoard)",
+                    profile._type, profile.name ?? "-", profile.framebufferMiB.map(memory) ?? "-", "\(profile.maxPerBoard)",
                     "\(profile.inUse)", "\(profile.available)",
                 ]
             }

@@ -33,23 +33,19 @@ struct GPUOptions: ParsableArguments {
         }
     }
 
-    /// Applies the options to `template`.
-    func apply(to template: inout PoolTemplate) {
-        template.gpu = gpu
-        template.hideHypervisor = hideHypervisor
-        template.hypervVendorID = hypervVendorID
-    }
+    /// The GPU as the API's template takes it: `passthrough` or `vgpu:TYPE`.
+    var argument: String? { gpu?.argument }
 
     /// The GPU part of a template in a few words, for people; nil when it has neither GPU nor hiding.
-    static func describe(_ template: PoolTemplate) -> String? {
+    var description: String? {
         var parts: [String] = []
-        switch template.gpu {
+        switch gpu {
         case .passthrough: parts.append("a whole GPU passed through")
         case .vgpu(let typeID): parts.append("a \(typeID) vGPU")
         case nil: break
         }
-        if template.hideHypervisor {
-            parts.append("hypervisor hidden" + (template.hypervVendorID.map { " (Hyper-V vendor id \($0))" } ?? ""))
+        if hideHypervisor {
+            parts.append("hypervisor hidden" + (hypervVendorID.map { " (Hyper-V vendor id \($0))" } ?? ""))
         }
         return parts.isEmpty ? nil : parts.joined(separator: ", ")
     }

@@ -1,9 +1,5 @@
 import ArgumentParser
-import Broker
-import Foundation
-import SaffronApp
-import SaffronClient
-import Store
+import SaffronAPI
 
 /// `saffron group ...`: groups of users, for granting pools to many at once.
 struct GroupCommand: AsyncParsableCommand {
@@ -17,9 +13,7 @@ struct GroupCommand: AsyncParsableCommand {
         @Argument(help: "Group name.") var name: String
 
         func run() async throws {
-            try await options.perform(
-                local: { try await $0.broker.createGroup(name) },
-                remote: { try await $0.call(.post, BrokerClient.apiPath("admin", "groups"), body: ["name": name]) })
+            _ = try await options.withAPI { try await $0.createGroup(body: .json(.init(name: name))).created }
             print("Created group \(name). Add users: saffron group add \(name) USER...")
         }
     }
@@ -31,9 +25,7 @@ struct GroupCommand: AsyncParsableCommand {
         @Argument(help: "Group name.") var name: String
 
         func run() async throws {
-            try await options.perform(
-                local: { try await $0.broker.deleteGroup(name) },
-                remote: { try await $0.call(.delete, BrokerClient.apiPath("admin", "groups", name)) })
+            _ = try await options.withAPI { try await $0.deleteGroup(path: .init(group: name)).noContent }
             print("Deleted group \(name).")
         }
     }
@@ -49,11 +41,9 @@ struct GroupCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await options.perform(
-                local: { try await $0.broker.addToGroup(group, users: users) },
-                remote: { client in
-                    for user in users { try await client.call(.put, BrokerClient.apiPath("admin", "groups", group, "members", user)) }
-                })
+            try await options.withAPI { api in
+                for user in users { _ = try await api.addMember(path: .init(group: group, user: user)).noContent }
+            }
             print("Added \(users.joined(separator: ", ")) to group \(group).")
         }
     }
@@ -69,11 +59,9 @@ struct GroupCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await options.perform(
-                local: { try await $0.broker.removeFromGroup(group, users: users) },
-                remote: { client in
-                    for user in users { try await client.call(.delete, BrokerClient.apiPath("admin", "groups", group, "members", user)) }
-                })
+            try await options.withAPI { api in
+                for user in users { _ = try await api.removeMember(path: .init(group: group, user: user)).noContent }
+            }
             print("Removed \(users.joined(separator: ", ")) from group \(group).")
         }
     }
@@ -84,20 +72,13 @@ struct GroupCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let groups: [GroupRecord]
-            if let client = try options.remote() {
-                let data = try await client.call(.get, BrokerClient.apiPath("admin", "groups"))
-                if json { return try Output.apiJSON(data) }
-                groups = try BrokerClient.decode(Remote.Groups.self, from: data).groups
-            } else {
-                groups = try await options.components().broker.groups()
-            }
+            let groups = try await options.withAPI { try await $0.adminGroups().ok.body.json }
             if json {
                 try Output.json(groups)
-            } else if groups.isEmpty {
+            } else if groups.groups.isEmpty {
                 print("No groups yet. Create one: saffron group create NAME")
             } else {
-                Output.table(["GROUP", "MEMBERS"], groups.map { [$0.name, $0.members.joined(separator: ", ")] })
+                Output.table(["GROUP", "MEMBERS"], groups.groups.map { [$0.name, $0.members.joined(separator: ", ")] })
             }
         }
     }

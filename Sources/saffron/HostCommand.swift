@@ -1,8 +1,5 @@
 import ArgumentParser
-import Broker
-import Foundation
-import SaffronApp
-import SaffronClient
+import SaffronAPI
 
 /// `saffron host list`: the libvirt hosts the pools live on.
 struct HostCommand: AsyncParsableCommand {
@@ -16,15 +13,9 @@ struct HostCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let hosts: [HostView]
-            if let client = try options.remote() {
-                let data = try await client.call(.get, BrokerClient.apiPath("admin", "hosts"))
-                if json { return try Output.apiJSON(data) }
-                hosts = try BrokerClient.decode(Remote.Hosts.self, from: data).hosts
-            } else {
-                hosts = try await options.components().broker.hosts()
-                if json { return try Output.json(hosts) }
-            }
+            let answer = try await options.withAPI { try await $0.adminHosts().ok.body.json }
+            if json { return try Output.json(answer) }
+            let hosts = answer.hosts
             if hosts.isEmpty { return print("No pools yet, so no hosts. Create one: saffron pool create NAME --connect qemu:///system") }
             Output.table(
                 ["CONNECT", "STATE", "DOMAINS", "RUNNING", "POOL VMS RUNNING", "POOLS"],

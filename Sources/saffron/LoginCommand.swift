@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SaffronAPI
 import SaffronClient
 
 /// `saffron login`: logs in to a running broker so that admin commands can drive it with `--server`.
@@ -23,10 +24,7 @@ struct LoginCommand: AsyncParsableCommand {
         guard let name = user ?? environment["USER"] else { throw ValidationError("Say who you are: --user NAME.") }
         let password = try PasswordInput.readOnce(prompt: "Password for \(name) at \(server): ")
         let client = try BrokerClient(server: server, token: nil, caFile: caFile ?? environment["SAFFRON_CA_FILE"])
-        struct Answer: Decodable { let token: String; let expiresAt: Date }
-        let answer = try BrokerClient.decode(
-            Answer.self,
-            from: try await client.call(.post, BrokerClient.apiPath("login"), body: ["username": name, "password": password]))
+        let answer = try await client.api.login(body: .json(.init(username: name, password: password))).ok.body.json
         let logins = SavedLogins()
         try logins.save(.init(user: name, token: answer.token, expiresAt: answer.expiresAt), for: client.server)
         print("Logged in to \(client.server) as \(name) until \(Output.date(answer.expiresAt)). Use --server \(client.server) or export SAFFRON_SERVER=\(client.server).")
@@ -48,7 +46,7 @@ struct LogoutCommand: AsyncParsableCommand {
             return
         }
         let client = try BrokerClient(server: server, token: login.token, caFile: caFile ?? environment["SAFFRON_CA_FILE"])
-        try await client.call(.post, BrokerClient.apiPath("logout"))
+        _ = try await client.api.logout().noContent
         try logins.save(nil, for: client.server)
         print("Logged out of \(client.server).")
     }

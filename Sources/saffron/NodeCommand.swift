@@ -1,8 +1,5 @@
 import ArgumentParser
-import Broker
-import Foundation
-import SaffronApp
-import SaffronClient
+import SaffronAPI
 
 /// `saffron node list`: the brokers sharing the database.
 struct NodeCommand: AsyncParsableCommand {
@@ -17,21 +14,15 @@ struct NodeCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let nodes: [NodeStatus]
-            if let client = try options.remote() {
-                let data = try await client.call(.get, BrokerClient.apiPath("admin", "nodes"))
-                if json { return try Output.apiJSON(data) }
-                nodes = try BrokerClient.decode(Remote.Nodes.self, from: data).nodes
-            } else {
-                nodes = try await options.components().broker.nodes()
-                if json { return try Output.json(["nodes": nodes]) }
-            }
+            let answer = try await options.withAPI { try await $0.adminNodes().ok.body.json }
+            if json { return try Output.json(answer) }
+            let nodes = answer.nodes
             if nodes.isEmpty { return print("No node has reported yet: nodes report while `saffron serve` runs.") }
             Output.table(
                 ["NODE", "STATE", "ROLES", "ADDRESS", "PORTS", "FORWARDS", "KEEPS POOLS", "LAST SEEN", "STARTED"],
                 nodes.map {
                     [
-                        $0.name, $0.isUp ? "up" : "down", $0.roles.joined(separator: ","), $0.publicAddress, $0.portRange,
+                        $0.name, $0.isUp ? "up" : "down", $0.roles.map(\.rawValue).joined(separator: ","), $0.publicAddress, $0.portRange,
                         "\($0.forwardedSessions)", $0.keptPools.isEmpty ? "-" : $0.keptPools.joined(separator: ","),
                         Output.date($0.lastSeen), Output.date($0.startedAt),
                     ]

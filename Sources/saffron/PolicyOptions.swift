@@ -1,8 +1,5 @@
-import Foundation
 import ArgumentParser
-import Broker
-import SaffronApp
-import SaffronClient
+import SaffronAPI
 import Store
 
 /// The options of a pool's policy, for `pool create` and `pool set`; those not given stay as they are.
@@ -29,38 +26,17 @@ struct PolicyOptions: ParsableArguments {
             && idleShutdown == nil && ticketValidity == nil && desktopsPerUser == nil && consoleVia == nil
     }
 
-    /// Applies the given options to `policy`.
-    func apply(to policy: inout PoolPolicy) {
-        if let spares { policy.spares = spares }
-        if let bootLimit { policy.bootLimit = bootLimit }
-        if let spareLinger { policy.spareLingerSeconds = spareLinger }
-        if let attachWindow { policy.attachWindowSeconds = attachWindow.seconds }
-        if let disconnectGrace { policy.disconnectGraceSeconds = disconnectGrace.seconds }
-        if let idleShutdown { policy.idleShutdownSeconds = idleShutdown.seconds }
-        if let ticketValidity { policy.ticketValiditySeconds = ticketValidity.seconds }
-        if let desktopsPerUser { policy.maxSessionsPerUser = desktopsPerUser }
-        if let consoleVia { policy.consoleRoute = consoleVia }
-    }
-
-    /// The given options as the admin API's policy change: left out stays, `null` turns a time limit off.
-    var patch: [String: Any] {
-        var patch: [String: Any] = [:]
-        func put(_ key: String, _ value: Int?) { if let value { patch[key] = value } }
-        func put(_ key: String, _ value: SecondsOrOff?) { if let value { patch[key] = value.seconds.map { $0 as Any } ?? NSNull() } }
-        put("spares", spares)
-        put("bootLimit", bootLimit)
-        put("spareLingerSeconds", spareLinger)
-        put("attachWindowSeconds", attachWindow)
-        put("disconnectGraceSeconds", disconnectGrace)
-        put("idleShutdownSeconds", idleShutdown)
-        put("ticketValiditySeconds", ticketValidity)
-        put("maxSessionsPerUser", desktopsPerUser)
-        if let consoleVia { patch["consoleRoute"] = consoleVia.rawValue }
-        return patch
+    /// The given options as the API's policy change: left out stays as it is, 0 turns a time limit off.
+    var patch: Components.Schemas.PolicyPatch {
+        Components.Schemas.PolicyPatch(
+            spares: spares, bootLimit: bootLimit, spareLingerSeconds: spareLinger,
+            attachWindowSeconds: attachWindow?.wire, disconnectGraceSeconds: disconnectGrace?.wire,
+            idleShutdownSeconds: idleShutdown?.wire, ticketValiditySeconds: ticketValidity?.wire,
+            maxSessionsPerUser: desktopsPerUser, consoleRoute: consoleVia?.rawValue)
     }
 
     /// The policy in one line, for people.
-    static func describe(_ policy: PoolPolicy) -> String {
+    static func describe(_ policy: Components.Schemas.PoolPolicy) -> String {
         func seconds(_ value: Int?) -> String { value.map { "\($0) s" } ?? "off" }
         return """
             spares \(policy.spares) (boot limit \(policy.bootLimit), surplus off after \(policy.spareLingerSeconds) s), \
@@ -77,10 +53,13 @@ extension ConsoleRoute: ExpressibleByArgument {}
 struct SecondsOrOff: ExpressibleByArgument {
     let seconds: Int?
 
+    /// As the API takes it: 0 for off.
+    var wire: Int { seconds ?? 0 }
+
     init?(argument: String) {
         if argument == "off" {
             self.seconds = nil
-        } else if let value = Int(argument) {
+        } else if let value = Int(argument), value >= 1 {
             self.seconds = value
         } else {
             return nil
@@ -101,13 +80,8 @@ extension PoolCommand {
         }
 
         func run() async throws {
-            let updated: PoolPolicy
-            if let client = try options.remote() {
-                let body = try JSONSerialization.data(withJSONObject: policy.patch)
-                let data = try await client.call(.patch, BrokerClient.apiPath("admin", "pools", pool, "policy"), json: body)
-                updated = try BrokerClient.decode(PoolPolicy.self, from: data)
-            } else {
-                updated = try await options.components().broker.updatePolicy(ofPool: pool) { policy.apply(to: &$0) }
+            let updated = try await options.withAPI {
+                try await $0.updatePolicy(path: .init(pool: pool), body: .json(policy.patch)).ok.body.json
             }
             print("Pool \(pool): \(PolicyOptions.describe(updated)).")
         }

@@ -1,8 +1,5 @@
 import ArgumentParser
-import Broker
-import Foundation
-import SaffronApp
-import SaffronClient
+import SaffronAPI
 import Store
 
 /// Who a `pool grant` or `pool revoke` is about: users, groups, everyone.
@@ -21,12 +18,17 @@ struct GrantOptions: ParsableArguments {
         (everyone ? [.everyone] : []) + users.map(PoolGrant.user) + groups.map(PoolGrant.group)
     }
 
-    /// The admin API's path of a grant of `pool`.
-    static func path(of grant: PoolGrant, on pool: String) -> String {
-        switch grant {
-        case .everyone: BrokerClient.apiPath("admin", "pools", pool, "grants", "everyone")
-        case .user(let name): BrokerClient.apiPath("admin", "pools", pool, "grants", "users", name)
-        case .group(let name): BrokerClient.apiPath("admin", "pools", pool, "grants", "groups", name)
+    /// Grants each of them `pool` through `api`, or takes it back.
+    func change(_ pool: String, granting: Bool, through api: any APIProtocol) async throws {
+        for grant in grants {
+            switch (grant, granting) {
+            case (.everyone, true): _ = try await api.grantEveryone(path: .init(pool: pool)).noContent
+            case (.everyone, false): _ = try await api.revokeEveryone(path: .init(pool: pool)).noContent
+            case (.user(let user), true): _ = try await api.grantUser(path: .init(pool: pool, user: user)).noContent
+            case (.user(let user), false): _ = try await api.revokeUser(path: .init(pool: pool, user: user)).noContent
+            case (.group(let group), true): _ = try await api.grantGroup(path: .init(pool: pool, group: group)).noContent
+            case (.group(let group), false): _ = try await api.revokeGroup(path: .init(pool: pool, group: group)).noContent
+            }
         }
     }
 }
@@ -41,11 +43,7 @@ extension PoolCommand {
         @OptionGroup var who: GrantOptions
 
         func run() async throws {
-            try await options.perform(
-                local: { for grant in who.grants { try await $0.broker.grant(pool, to: grant) } },
-                remote: { client in
-                    for grant in who.grants { try await client.call(.put, GrantOptions.path(of: grant, on: pool)) }
-                })
+            try await options.withAPI { try await who.change(pool, granting: true, through: $0) }
             print("Pool \(pool) is granted to \(who.grants.map(\.description).joined(separator: ", ")).")
         }
     }
@@ -58,11 +56,7 @@ extension PoolCommand {
         @OptionGroup var who: GrantOptions
 
         func run() async throws {
-            try await options.perform(
-                local: { for grant in who.grants { try await $0.broker.revoke(pool, from: grant) } },
-                remote: { client in
-                    for grant in who.grants { try await client.call(.delete, GrantOptions.path(of: grant, on: pool)) }
-                })
+            try await options.withAPI { try await who.change(pool, granting: false, through: $0) }
             print("Pool \(pool) is no longer granted to \(who.grants.map(\.description).joined(separator: ", ")).")
         }
     }

@@ -1,8 +1,7 @@
 import ArgumentParser
 import Broker
 import Foundation
-import SaffronApp
-import SaffronClient
+import SaffronAPI
 import Store
 
 /// `saffron pool ...`: pools of libvirt VMs.
@@ -61,67 +60,25 @@ struct PoolCommand: AsyncParsableCommand {
                     throw ValidationError("Cannot read the template \(path): \(error.localizedDescription)")
                 }
             }
-            var poolTemplate = domainXML.map {
-                PoolTemplate(domainXML: $0, baseImage: baseImage!, storagePool: storagePool, maxVMs: maxVMs)
+            let poolTemplate = domainXML.map {
+                Components.Schemas.NewPool.TemplatePayload(
+                    domainXML: $0, baseImage: baseImage!, storagePool: storagePool, maxVMs: maxVMs, gpu: gpu.argument,
+                    hideHypervisor: gpu.hideHypervisor, hypervVendorID: gpu.hypervVendorID)
             }
-            if poolTemplate != nil { gpu.apply(to: &poolTemplate!) }
-            let pool: PoolRecord
-            if let client = try options.remote() {
-                pool = try await createRemotely(with: client, template: poolTemplate)
-            } else {
-                pool = try await createLocally(with: try options.components().broker, template: poolTemplate)
-            }
+            let new = Components.Schemas.NewPool(
+                name: name, hosts: connect, desktops: desktops.flatMap { .init(rawValue: $0.rawValue) }, _private: self.private,
+                policy: policy.isEmpty ? nil : policy.patch, template: poolTemplate)
+            let pool = try await options.withAPI { try await $0.createPool(body: .json(new)).created.body.json }
             if !policy.isEmpty { print("Policy: \(PolicyOptions.describe(pool.policy)).") }
             guard let poolTemplate else {
-                print("Created pool \(name) of \(pool.desktopMode.rawValue) desktops on \(hostsText). Add VMs: saffron pool add-vm \(name) VM...")
+                print("Created pool \(name) of \(pool.desktops) desktops on \(hostsText). Add VMs: saffron pool add-vm \(name) VM...")
                 return
             }
-            let extras = GPUOptions.describe(poolTemplate).map { ", each with \($0)" } ?? ""
-            print("Created pool \(name) of up to \(maxVMs) \(pool.desktopMode.rawValue) desktops from \(poolTemplate.baseImage)\(extras) on \(hostsText).")
+            let extras = gpu.description.map { ", each with \($0)" } ?? ""
+            print("Created pool \(name) of up to \(maxVMs) \(pool.desktops) desktops from \(poolTemplate.baseImage)\(extras) on \(hostsText).")
         }
 
         private var hostsText: String { connect.joined(separator: ", ") }
-
-        private func createLocally(with broker: Broker, template: PoolTemplate?) async throws -> PoolRecord {
-            guard let template else {
-                return try await broker.createPool(
-                    name: name, connectURI: connect[0], otherConnectURIs: Array(connect.dropFirst()),
-                    desktopMode: desktops ?? .pooled, policy: chosenPolicy, access: access)
-            }
-            return try await broker.createTemplatePool(
-                name: name, connectURI: connect[0], otherConnectURIs: Array(connect.dropFirst()),
-                desktopMode: desktops ?? .volatile, template: template, policy: chosenPolicy, access: access)
-        }
-
-        /// Creates the pool through `POST /admin/pools`; answers it as the broker made it.
-        private func createRemotely(with client: BrokerClient, template: PoolTemplate?) async throws -> PoolRecord {
-            var body: [String: Any] = ["name": name, "hosts": connect, "private": self.private, "policy": policy.patch]
-            if let desktops { body["desktops"] = desktops.rawValue }
-            if let template {
-                var fields: [String: Any] = [
-                    "domainXML": template.domainXML, "baseImage": template.baseImage, "storagePool": template.storagePool,
-                    "maxVMs": template.maxVMs, "hideHypervisor": template.hideHypervisor,
-                ]
-                fields["gpu"] = template.gpu?.argument
-                fields["hypervVendorID"] = template.hypervVendorID
-                body["template"] = fields
-            }
-            let data = try await client.call(.post, BrokerClient.apiPath("admin", "pools"), json: try JSONSerialization.data(withJSONObject: body))
-            let made = try BrokerClient.decode(Remote.Pool.self, from: data)
-            return PoolRecord(
-                name: made.name, connectURI: made.connect, otherConnectURIs: Array(made.hosts.dropFirst()),
-                desktopMode: DesktopMode(rawValue: made.desktops) ?? .pooled, template: template, policy: made.policy,
-                createdAt: Date())
-        }
-
-        private var access: [PoolGrant] { self.private ? [] : [.everyone] }
-
-        private var chosenPolicy: PoolPolicy {
-            var chosen = PoolPolicy()
-            policy.apply(to: &chosen)
-            return chosen
-        }
-
     }
 
     struct AddVM: AsyncParsableCommand {
@@ -137,9 +94,7 @@ struct PoolCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await options.perform(
-                local: { try await $0.broker.addVMs(vms, toPool: pool) },
-                remote: { try await $0.call(.post, BrokerClient.apiPath("admin", "pools", pool, "vms"), body: ["vms": vms]) })
+            _ = try await options.withAPI { try await $0.addVMs(path: .init(pool: pool), body: .json(.init(vms: vms))).created }
             print("Added \(vms.joined(separator: ", ")) to pool \(pool).")
         }
     }
@@ -150,60 +105,17 @@ struct PoolCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            if let client = try options.remote() {
-                let data = try await client.call(.get, BrokerClient.apiPath("admin", "pools"))
-                if json { return try Output.apiJSON(data) }
-                let pools = try BrokerClient.decode(Remote.Pools.self, from: data).pools
-                return Self.printTable(pools.map {
-                    Self.Line(name: $0.name, hosts: $0.hosts, desktops: $0.desktops, vms: $0.vms.count, maxVMs: $0.maxVMs,
-                              freeVMs: $0.freeVMs, spares: $0.policy.spares, access: $0.access)
-                })
-            }
-            let broker = try options.components().broker
-            let pools = try await broker.pools()
-            let grants = try await broker.poolGrants()
-            func access(_ pool: String) -> [String] { (grants[pool] ?? []).map(\.description) }
-            if json {
-                struct Row: Encodable {
-                    let name: String, connect: String, desktops: String, template: Bool, maxVMs: Int?, vms: Int, freeVMs: Int
-                    /// Every host of the pool, `connect` first.
-                    let hosts: [String]
-                    /// `everyone`, `user:NAME`, `group:NAME`; empty: admins only.
-                    let access: [String]
-                    let policy: PoolPolicy
-                    /// `passthrough` or `vgpu:TYPE`; null without a GPU.
-                    let gpu: String?
-                    let hideHypervisor: Bool, hypervVendorID: String?
-                }
-                return try Output.json(pools.map {
-                    Row(name: $0.pool.name, connect: $0.pool.connectURI, desktops: $0.pool.desktopMode.rawValue,
-                        template: $0.pool.template != nil, maxVMs: $0.pool.template?.maxVMs, vms: $0.vmCount, freeVMs: $0.freeVMCount,
-                        hosts: $0.pool.connectURIs,
-                        access: access($0.pool.name),
-                        policy: $0.pool.policy, gpu: $0.pool.template?.gpu?.argument,
-                        hideHypervisor: $0.pool.template?.hideHypervisor ?? false, hypervVendorID: $0.pool.template?.hypervVendorID)
-                })
-            }
-            Self.printTable(pools.map {
-                Self.Line(name: $0.pool.name, hosts: $0.pool.connectURIs, desktops: $0.pool.desktopMode.rawValue, vms: $0.vmCount,
-                          maxVMs: $0.pool.template?.maxVMs, freeVMs: $0.freeVMCount, spares: $0.pool.policy.spares,
-                          access: access($0.pool.name))
-            })
-        }
-
-        /// One pool's row of the table.
-        struct Line {
-            let name: String, hosts: [String], desktops: String, vms: Int, maxVMs: Int?, freeVMs: Int, spares: Int
-            let access: [String]
-        }
-
-        static func printTable(_ lines: [Line]) {
-            if lines.isEmpty { return print("No pools yet. Create one: saffron pool create NAME --connect qemu:///system") }
+            let pools = try await options.withAPI { try await $0.adminPools().ok.body.json }
+            if json { return try Output.json(pools) }
+            if pools.pools.isEmpty { return print("No pools yet. Create one: saffron pool create NAME --connect qemu:///system") }
             Output.table(
                 ["POOL", "HOSTS", "DESKTOPS", "VMS", "FREE", "SPARES", "ACCESS"],
-                lines.map {
-                    [Output.oneLine($0.name), Output.oneLine($0.hosts.joined(separator: ", ")), $0.desktops, "\($0.vms)" + ($0.maxVMs.map { " (\($0) max)" } ?? ""),
-                     "\($0.freeVMs)", "\($0.spares)", $0.access.joined(separator: ", ").nonEmpty ?? "admins only"]
+                pools.pools.map {
+                    [
+                        Output.oneLine($0.name), Output.oneLine($0.hosts.joined(separator: ", ")), $0.desktops,
+                        "\($0.vms.count)" + ($0.maxVMs.map { " (\($0) max)" } ?? ""), "\($0.freeVMs)", "\($0.policy.spares)",
+                        $0.access.joined(separator: ", ").nonEmpty ?? "admins only",
+                    ]
                 })
         }
     }

@@ -1,8 +1,5 @@
 import ArgumentParser
-import Broker
-import Foundation
-import SaffronApp
-import SaffronClient
+import SaffronAPI
 
 extension PoolCommand {
     struct AddHost: AsyncParsableCommand {
@@ -14,9 +11,9 @@ extension PoolCommand {
         @Argument(help: "libvirt connection URI of the host, e.g. qemu+tcp://hv2.example/system.") var connect: String
 
         func run() async throws {
-            try await options.perform(
-                local: { try await $0.broker.addHost(connect, toPool: pool) },
-                remote: { try await $0.call(.post, BrokerClient.apiPath("admin", "pools", pool, "hosts"), body: ["connect": connect]) })
+            _ = try await options.withAPI {
+                try await $0.addPoolHost(path: .init(pool: pool), body: .json(.init(connect: connect))).ok
+            }
             print("Pool \(pool) now also uses \(connect).")
         }
     }
@@ -32,12 +29,9 @@ extension PoolCommand {
         var gone = false
 
         func run() async throws {
-            try await options.perform(
-                local: { try await $0.broker.removeHost(connect, fromPool: pool, gone: gone) },
-                remote: {
-                    let query = BrokerClient.query([("connect", connect)] + (gone ? [("gone", "true")] : []))
-                    _ = try await $0.call(.delete, BrokerClient.apiPath("admin", "pools", pool, "hosts") + query)
-                })
+            _ = try await options.withAPI {
+                try await $0.removePoolHost(path: .init(pool: pool), query: .init(connect: connect, gone: gone)).ok
+            }
             print("Pool \(pool) no longer uses \(connect)\(gone ? "; the sessions and VMs that lived there are gone with it" : "").")
         }
     }

@@ -16,10 +16,9 @@ extension Saffron {
             }
         } catch let error as BrokerError {
             fail("\(error.message) (\(error.code))", status: error.code.exitStatus)
-        } catch let error as RemoteError {
-            fail(error.description, status: BrokerError.Code(rawValue: error.code)?.exitStatus ?? EXIT_FAILURE)
         } catch {
-            exit(withError: error)
+            guard let remote = RemoteError.of(error) else { exit(withError: error) }
+            fail(remote.description, status: BrokerError.Code(rawValue: remote.code)?.exitStatus ?? EXIT_FAILURE)
         }
     }
 

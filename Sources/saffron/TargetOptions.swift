@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import HTTPAPI
+import SaffronAPI
 import SaffronApp
 import SaffronClient
 
@@ -37,15 +39,10 @@ struct TargetOptions: ParsableArguments {
         return try BrokerClient(server: server, token: token, caFile: caFile ?? environment["SAFFRON_CA_FILE"])
     }
 
-    /// The local config and the broker parts built from it.
-    func components() throws -> Components { try local.components() }
-
-    /// Runs `remote` against the broker when `--server` is given, else `local` on this host.
-    func perform(local: (Components) async throws -> Void, remote: (BrokerClient) async throws -> Void) async throws {
-        if let client = try self.remote() {
-            try await remote(client)
-        } else {
-            try await local(try components())
-        }
+    /// Runs `body` with the API of the broker to act on: this host's, called in this process, or the one `--server`
+    /// names, over HTTP. Either way the same operations answer in the same types.
+    func withAPI<Answer>(_ body: (any APIProtocol) async throws -> Answer) async throws -> Answer {
+        if let client = try remote() { return try await body(client.api) }
+        return try await local.components().hostAdminAPI().run(body)
     }
 }

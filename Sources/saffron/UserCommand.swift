@@ -1,9 +1,6 @@
 import ArgumentParser
-import Broker
 import Foundation
-import SaffronApp
-import SaffronClient
-import Store
+import SaffronAPI
 
 /// `saffron user ...`: local accounts.
 struct UserCommand: AsyncParsableCommand {
@@ -25,14 +22,8 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             let password = try PasswordInput.read(prompt: "Password for \(name): ")
-            try await options.perform(
-                local: { try await $0.accounts.addUser(name: name, password: password, isAdmin: admin, isAuditor: auditor) },
-                remote: {
-                    struct NewUser: Encodable { let name: String, password: String, admin: Bool, auditor: Bool }
-                    try await $0.call(
-                        .post, BrokerClient.apiPath("admin", "users"),
-                        body: NewUser(name: name, password: password, admin: admin, auditor: auditor))
-                })
+            let new = Components.Schemas.NewUser(name: name, password: password, admin: admin, auditor: auditor)
+            _ = try await options.withAPI { try await $0.addUser(body: .json(new)).created }
             print("Added \(admin ? "admin" : auditor ? "auditor" : "user") \(name).")
         }
     }
@@ -43,21 +34,11 @@ struct UserCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            struct Row: Encodable { let name: String; let admin: Bool; let auditor: Bool; let createdAt: Date }
-            let rows: [Row]
-            if let client = try options.remote() {
-                let data = try await client.call(.get, BrokerClient.apiPath("admin", "users"))
-                if json { return try Output.apiJSON(data) }
-                rows = try BrokerClient.decode(Remote.Users.self, from: data).users.map {
-                    Row(name: $0.name, admin: $0.admin, auditor: $0.auditor, createdAt: $0.createdAt)
-                }
-            } else {
-                rows = try await options.components().store.users().map {
-                    Row(name: $0.name, admin: $0.isAdmin, auditor: $0.isAuditor, createdAt: $0.createdAt)
-                }
-                if json { return try Output.json(rows) }
-            }
-            Output.table(["NAME", "ROLE", "CREATED"], rows.map { [Output.oneLine($0.name), $0.admin ? "admin" : $0.auditor ? "auditor" : "user", Output.date($0.createdAt)] })
+            let users = try await options.withAPI { try await $0.adminUsers().ok.body.json }
+            if json { return try Output.json(users) }
+            Output.table(
+                ["NAME", "ROLE", "CREATED"],
+                users.users.map { [Output.oneLine($0.name), $0.admin ? "admin" : $0.auditor ? "auditor" : "user", Output.date($0.createdAt)] })
         }
     }
 
@@ -80,13 +61,8 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             let newPassword = password ? try PasswordInput.read(prompt: "New password for \(name): ") : nil
-            try await options.perform(
-                local: { try await $0.accounts.updateUser(named: name, isAdmin: admin, isAuditor: auditor, password: newPassword) },
-                remote: {
-                    struct Change: Encodable { let admin: Bool?, auditor: Bool?, password: String? }
-                    try await $0.call(
-                        .patch, BrokerClient.apiPath("admin", "users", name), body: Change(admin: admin, auditor: auditor, password: newPassword))
-                })
+            let change = Components.Schemas.UserChange(admin: admin, password: newPassword, auditor: auditor)
+            _ = try await options.withAPI { try await $0.updateUser(path: .init(user: name), body: .json(change)).ok }
             var changes: [String] = []
             if let admin { changes.append(admin ? "is an admin" : "is no admin") }
             if let auditor { changes.append(auditor ? "is an auditor" : "is no auditor") }
@@ -102,9 +78,7 @@ struct UserCommand: AsyncParsableCommand {
         @Argument(help: "User name.") var name: String
 
         func run() async throws {
-            try await options.perform(
-                local: { try await $0.accounts.removeUser(named: name) },
-                remote: { try await $0.call(.delete, BrokerClient.apiPath("admin", "users", name)) })
+            _ = try await options.withAPI { try await $0.deleteUser(path: .init(user: name)).noContent }
             print("Removed user \(name).")
         }
     }

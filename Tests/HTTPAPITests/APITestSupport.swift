@@ -48,3 +48,8 @@ func errorCode(_ json: [String: Any]) -> String? {
     guard let error = json["error"] as? [String: Any], error["message"] is String else { return nil }
     return error["code"] as? String
 }
+
+/// The `error.message` of a JSON error body.
+func errorMessage(_ json: [String: Any]) -> String? {
+    (json["error"] as? [String: Any])?["message"] as? String
+}

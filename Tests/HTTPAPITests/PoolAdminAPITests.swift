@@ -45,11 +45,11 @@ import Testing
             let boss = try await client.login("boss")
             let created = try await client.call(
                 .post, "/api/v1/admin/pools", token: boss,
-                body: #"{"name":"lab","connect":"test:///default","private":true,"policy":{"attachWindowSeconds":null,"spares":1}}"#)
+                body: #"{"name":"lab","connect":"test:///default","private":true,"policy":{"attachWindowSeconds":0,"spares":1}}"#)
             #expect(created.status == .created, "\(created.json)")
             #expect(created.json["name"] as? String == "lab" && created.json["access"] as? [String] == [])
             let policy = try #require(created.json["policy"] as? [String: Any])
-            #expect(policy["spares"] as? Int == 1 && policy["attachWindowSeconds"] == nil, "null turns the attach window off: \(policy)")
+            #expect(policy["spares"] as? Int == 1 && policy["attachWindowSeconds"] == nil, "0 turns the attach window off: \(policy)")
 
             let again = try await client.call(.post, "/api/v1/admin/pools", token: boss, body: #"{"name":"lab","connect":"test:///default"}"#)
             #expect(again.status == .conflict && errorCode(again.json) == "pool_exists")
@@ -61,10 +61,12 @@ import Testing
             #expect(badMode.status == .badRequest && errorCode(badMode.json) == "bad_request")
 
             let changed = try await client.call(
-                .patch, "/api/v1/admin/pools/lab/policy", token: boss, body: #"{"bootLimit":3,"idleShutdownSeconds":null}"#)
+                .patch, "/api/v1/admin/pools/lab/policy", token: boss, body: #"{"bootLimit":3,"idleShutdownSeconds":0}"#)
             #expect(changed.status == .ok && changed.json["bootLimit"] as? Int == 3 && changed.json["spares"] as? Int == 1)
+            #expect(changed.json["idleShutdownSeconds"] == nil, "0 turns idle shutdown off: \(changed.json)")
             let unknownField = try await client.call(.patch, "/api/v1/admin/pools/lab/policy", token: boss, body: #"{"sparez":1}"#)
             #expect(unknownField.status == .badRequest && errorCode(unknownField.json) == "bad_request")
+            #expect(errorMessage(unknownField.json) == "Unknown field: sparez.", "\(unknownField.json)")
             let outOfRange = try await client.call(.patch, "/api/v1/admin/pools/lab/policy", token: boss, body: #"{"bootLimit":0}"#)
             #expect(outOfRange.status == .badRequest)
             #expect(try await client.call(.get, "/api/v1/admin/pools/lab", token: boss).json["policy"].flatMap { $0 as? [String: Any] }?["bootLimit"] as? Int == 3)

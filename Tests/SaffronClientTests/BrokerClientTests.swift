@@ -20,7 +20,8 @@ import Testing
     @Test func aBrokerThatDoesNotAnswerIsUnreachableNotAnAPIError() async throws {
         // A loopback port nothing listens on: the connection is refused at once.
         let client = try BrokerClient(server: "http://127.0.0.1:9", token: nil)
-        let error = await #expect(throws: RemoteError.self) { try await client.call(.get, "/api/v1/pools") }
+        let thrown = await #expect(throws: (any Error).self) { try await client.api.me() }
+        let error = thrown.flatMap(RemoteError.of)
         #expect(error?.status == 0 && error?.code == "unreachable", "\(String(describing: error))")
         #expect(error?.message.contains("http://127.0.0.1:9") == true)
     }

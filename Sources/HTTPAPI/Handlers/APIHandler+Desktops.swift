@@ -8,15 +8,15 @@ import Store
 /// The pools a user may use, and getting a desktop of one.
 extension APIHandler {
     func listPools(_ input: Operations.ListPools.Input) async throws -> Operations.ListPools.Output {
-        let user = try RequestScope.context.requireUser()
+        let user = try RequestScope.caller.requireUser()
         let pools = try await broker.pools(visibleTo: user).map(Components.Schemas.Pool.init)
         return .ok(.init(body: .json(.init(pools: pools))))
     }
 
     func getDesktop(_ input: Operations.GetDesktop.Input) async throws -> Operations.GetDesktop.Output {
-        let context = try RequestScope.context
-        let user = try context.requireUser()
-        guard let client = context.clientAddress else { throw BrokerError.badRequest("The client address is unknown.") }
+        let caller = try RequestScope.caller
+        let user = try caller.requireUser()
+        guard let client = caller.clientAddress else { throw BrokerError.badRequest("The client address is unknown.") }
         // ?another=true: a further desktop although the user has one in the pool; false or absent: their first one
         // there, or a new one if they have none.
         let another = input.query.another.map { $0 == ._true || $0 == ._1 } ?? false

@@ -7,30 +7,30 @@ import Store
 /// Live sessions, hypervisor hosts, GPUs, the firewall, screenshots and the audit log, for admins.
 extension APIHandler {
     func adminSessions(_ input: Operations.AdminSessions.Input) async throws -> Operations.AdminSessions.Output {
-        _ = try RequestScope.context.requireReader()
+        _ = try RequestScope.caller.requireReader()
         let sessions = try await Components.Schemas.Session.of(try await broker.store.sessions(), broker: broker)
         return .ok(.init(body: .json(.init(sessions: sessions))))
     }
 
     func adminEndSession(_ input: Operations.AdminEndSession.Input) async throws -> Operations.AdminEndSession.Output {
-        let context = try RequestScope.context
-        try await broker.endSession(id: input.path.id, requestedBy: try context.requireAdmin(), from: context.clientAddress)
+        let caller = try RequestScope.caller
+        try await broker.endSession(id: input.path.id, requestedBy: try caller.requireAdmin(), from: caller.clientAddress)
         return .noContent(.init())
     }
 
     func adminHosts(_ input: Operations.AdminHosts.Input) async throws -> Operations.AdminHosts.Output {
-        _ = try RequestScope.context.requireReader()
+        _ = try RequestScope.caller.requireReader()
         return .ok(.init(body: .json(.init(hosts: try await broker.hosts().map(Components.Schemas.Host.init)))))
     }
 
     func adminGPUs(_ input: Operations.AdminGPUs.Input) async throws -> Operations.AdminGPUs.Output {
-        _ = try RequestScope.context.requireReader()
+        _ = try RequestScope.caller.requireReader()
         let boards = try await broker.gpuBoards(on: input.query.connect).map(Components.Schemas.GPUBoard.init)
         return .ok(.init(body: .json(.init(boards: boards))))
     }
 
     func adminFirewall(_ input: Operations.AdminFirewall.Input) async throws -> Operations.AdminFirewall.Output {
-        _ = try RequestScope.context.requireReader()
+        _ = try RequestScope.caller.requireReader()
         let report = try await broker.firewallReport()
         return .ok(
             .init(
@@ -41,18 +41,18 @@ extension APIHandler {
     }
 
     func reconcileFirewall(_ input: Operations.ReconcileFirewall.Input) async throws -> Operations.ReconcileFirewall.Output {
-        let admin = try RequestScope.context.requireAdmin()
+        let admin = try RequestScope.caller.requireAdmin()
         return .ok(.init(body: .json(.init(rebuilt: try await broker.reconcileFirewall(by: admin.name)))))
     }
 
     func vmScreenshot(_ input: Operations.VmScreenshot.Input) async throws -> Operations.VmScreenshot.Output {
-        let user = try RequestScope.context.requireUser()
+        let user = try RequestScope.caller.requireUser()
         let png = try await broker.thumbnail(ofVM: input.path.vm, inPool: input.path.pool, requestedBy: user)
         return .ok(.init(headers: .init(cacheControl: .noStore), body: .png(HTTPBody(png))))
     }
 
     func auditLog(_ input: Operations.AuditLog.Input) async throws -> Operations.AuditLog.Output {
-        let user = try RequestScope.context.requireUser()
+        let user = try RequestScope.caller.requireUser()
         let limit = input.query.limit ?? 100
         let events = try await broker.audit.events(before: input.query.before.map(Int64.init), limit: limit, requestedBy: user)
         let nextBefore = events.count == limit ? events.last.map { Int($0.id) } : nil
@@ -69,7 +69,7 @@ extension Components.Schemas.Host {
 }
 
 extension Components.Schemas.GPUBoard {
-    init(_ board: GPUBoardView) {
+    package init(_ board: GPUBoardView) {
         self.init(
             address: board.address, nodeName: board.nodeName, vendor: board.vendor, product: board.product,
             pciClass: board.pciClass,

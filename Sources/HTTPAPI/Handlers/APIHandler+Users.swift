@@ -7,20 +7,20 @@ import Store
 /// The caller's own password, and users, groups, pool grants and brokers for admins.
 extension APIHandler {
     func changeOwnPassword(_ input: Operations.ChangeOwnPassword.Input) async throws -> Operations.ChangeOwnPassword.Output {
-        let context = try RequestScope.context
+        let caller = try RequestScope.caller
         guard case .json(let change) = input.body else { throw BrokerError.badRequest("The body must be JSON.") }
         try await accounts.changeOwnPassword(
-            of: try context.requireUser(), current: change.current, new: change.new, from: context.clientAddress)
+            of: try caller.requireUser(), current: change.current, new: change.new, from: caller.clientAddress)
         return .noContent(.init())
     }
 
     func adminUsers(_ input: Operations.AdminUsers.Input) async throws -> Operations.AdminUsers.Output {
-        _ = try RequestScope.context.requireReader()
+        _ = try RequestScope.caller.requireReader()
         return .ok(.init(body: .json(.init(users: try await broker.store.users().map(Components.Schemas.User.init)))))
     }
 
     func addUser(_ input: Operations.AddUser.Input) async throws -> Operations.AddUser.Output {
-        let admin = try RequestScope.context.requireAdmin()
+        let admin = try RequestScope.caller.requireAdmin()
         guard case .json(let new) = input.body else { throw BrokerError.badRequest("The body must be JSON.") }
         let user = try await accounts.addUser(
             name: new.name, password: new.password, isAdmin: new.admin ?? false, isAuditor: new.auditor ?? false, by: admin.name)
@@ -28,7 +28,7 @@ extension APIHandler {
     }
 
     func updateUser(_ input: Operations.UpdateUser.Input) async throws -> Operations.UpdateUser.Output {
-        let admin = try RequestScope.context.requireAdmin()
+        let admin = try RequestScope.caller.requireAdmin()
         guard case .json(let change) = input.body else { throw BrokerError.badRequest("The body must be JSON.") }
         let user = try await accounts.updateUser(
             named: input.path.user, isAdmin: change.admin, isAuditor: change.auditor, password: change.password, by: admin.name)
@@ -36,34 +36,34 @@ extension APIHandler {
     }
 
     func deleteUser(_ input: Operations.DeleteUser.Input) async throws -> Operations.DeleteUser.Output {
-        try await accounts.removeUser(named: input.path.user, by: try RequestScope.context.requireAdmin().name)
+        try await accounts.removeUser(named: input.path.user, by: try RequestScope.caller.requireAdmin().name)
         return .noContent(.init())
     }
 
     func adminGroups(_ input: Operations.AdminGroups.Input) async throws -> Operations.AdminGroups.Output {
-        _ = try RequestScope.context.requireReader()
+        _ = try RequestScope.caller.requireReader()
         return .ok(.init(body: .json(.init(groups: try await broker.groups().map(Components.Schemas.Group.init)))))
     }
 
     func createGroup(_ input: Operations.CreateGroup.Input) async throws -> Operations.CreateGroup.Output {
-        let admin = try RequestScope.context.requireAdmin()
+        let admin = try RequestScope.caller.requireAdmin()
         guard case .json(let new) = input.body else { throw BrokerError.badRequest("The body must be JSON.") }
         return .created(.init(body: .json(.init(try await broker.createGroup(new.name, by: admin.name)))))
     }
 
     func deleteGroup(_ input: Operations.DeleteGroup.Input) async throws -> Operations.DeleteGroup.Output {
-        try await broker.deleteGroup(input.path.group, by: try RequestScope.context.requireAdmin().name)
+        try await broker.deleteGroup(input.path.group, by: try RequestScope.caller.requireAdmin().name)
         return .noContent(.init())
     }
 
     func addMember(_ input: Operations.AddMember.Input) async throws -> Operations.AddMember.Output {
-        let admin = try RequestScope.context.requireAdmin()
+        let admin = try RequestScope.caller.requireAdmin()
         try await broker.addToGroup(input.path.group, users: [input.path.user], by: admin.name)
         return .noContent(.init())
     }
 
     func removeMember(_ input: Operations.RemoveMember.Input) async throws -> Operations.RemoveMember.Output {
-        let admin = try RequestScope.context.requireAdmin()
+        let admin = try RequestScope.caller.requireAdmin()
         try await broker.removeFromGroup(input.path.group, users: [input.path.user], by: admin.name)
         return .noContent(.init())
     }
@@ -100,7 +100,7 @@ extension APIHandler {
 
     /// Grants `grant` the pool, or takes it back, as an admin.
     private func changeAccess(to pool: String, _ grant: PoolGrant, granting: Bool) async throws {
-        let admin = try RequestScope.context.requireAdmin()
+        let admin = try RequestScope.caller.requireAdmin()
         if granting {
             try await broker.grant(pool, to: grant, by: admin.name)
         } else {
@@ -109,7 +109,7 @@ extension APIHandler {
     }
 
     func adminNodes(_ input: Operations.AdminNodes.Input) async throws -> Operations.AdminNodes.Output {
-        _ = try RequestScope.context.requireReader()
+        _ = try RequestScope.caller.requireReader()
         return .ok(.init(body: .json(.init(nodes: try await broker.nodes().map(Components.Schemas.Node.init)))))
     }
 }

@@ -1,56 +1,56 @@
 import Broker
+import SaffronAPI
 import Store
 
-/// A change to a pool's policy as the API takes it: a field left out stays as it is, `null` turns a time limit off.
-struct PolicyPatch: Decodable {
-    static let keys: Set<String> = [
-        "spares", "bootLimit", "spareLingerSeconds", "attachWindowSeconds", "disconnectGraceSeconds",
-        "idleShutdownSeconds", "ticketValiditySeconds", "maxSessionsPerUser", "consoleRoute",
-    ]
-
-    private var edits: [(inout PoolPolicy) -> Void] = []
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: Key.self)
-        let unknown = container.allKeys.map(\.stringValue).filter { !Self.keys.contains($0) }
-        guard unknown.isEmpty else {
-            throw BrokerError.badRequest("Unknown policy field(s): \(unknown.sorted().joined(separator: ", ")).")
-        }
-        func number(_ name: String, _ set: @escaping (inout PoolPolicy, Int) -> Void) throws {
-            if let value = try container.decodeIfPresent(Int.self, forKey: Key(name)) { edits.append { set(&$0, value) } }
-        }
-        /// Present: a number, or null for off.
-        func limit(_ name: String, _ set: @escaping (inout PoolPolicy, Int?) -> Void) throws {
-            let key = Key(name)
-            guard container.contains(key) else { return }
-            let value = try container.decodeNil(forKey: key) ? nil : try container.decode(Int.self, forKey: key)
-            edits.append { set(&$0, value) }
-        }
-        try number("spares") { $0.spares = $1 }
-        try number("bootLimit") { $0.bootLimit = $1 }
-        try number("spareLingerSeconds") { $0.spareLingerSeconds = $1 }
-        try limit("attachWindowSeconds") { $0.attachWindowSeconds = $1 }
-        try limit("disconnectGraceSeconds") { $0.disconnectGraceSeconds = $1 }
-        try limit("idleShutdownSeconds") { $0.idleShutdownSeconds = $1 }
-        try limit("ticketValiditySeconds") { $0.ticketValiditySeconds = $1 }
-        try number("maxSessionsPerUser") { $0.maxSessionsPerUser = $1 }
-        if let route = try container.decodeIfPresent(ConsoleRoute.self, forKey: Key("consoleRoute")) {
-            edits.append { $0.consoleRoute = route }
-        }
-    }
-
+extension Components.Schemas.PolicyPatch {
     /// Whether the patch changes nothing.
-    var isEmpty: Bool { edits.isEmpty }
+    var isEmpty: Bool { self == .init() }
 
+    /// Applies the fields sent; a time limit of 0 turns it off.
     func apply(to policy: inout PoolPolicy) {
-        for edit in edits { edit(&policy) }
+        func limit(_ seconds: Int) -> Int? { seconds == 0 ? nil : seconds }
+        if let spares { policy.spares = spares }
+        if let bootLimit { policy.bootLimit = bootLimit }
+        if let spareLingerSeconds { policy.spareLingerSeconds = spareLingerSeconds }
+        if let attachWindowSeconds { policy.attachWindowSeconds = limit(attachWindowSeconds) }
+        if let disconnectGraceSeconds { policy.disconnectGraceSeconds = limit(disconnectGraceSeconds) }
+        if let idleShutdownSeconds { policy.idleShutdownSeconds = limit(idleShutdownSeconds) }
+        if let ticketValiditySeconds { policy.ticketValiditySeconds = limit(ticketValiditySeconds) }
+        if let maxSessionsPerUser { policy.maxSessionsPerUser = maxSessionsPerUser }
+        if let consoleRoute { policy.consoleRoute = ConsoleRoute(rawValue: consoleRoute) }
     }
+}
 
-    private struct Key: CodingKey {
-        let stringValue: String
-        var intValue: Int? { nil }
-        init(_ name: String) { stringValue = name }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
+extension Components.Schemas.PoolPolicy {
+    /// A pool's policy as the document gives it; a time limit that is off is left out.
+    package init(_ policy: PoolPolicy) {
+        self.init(
+            spares: policy.spares, bootLimit: policy.bootLimit, spareLingerSeconds: policy.spareLingerSeconds,
+            attachWindowSeconds: policy.attachWindowSeconds, disconnectGraceSeconds: policy.disconnectGraceSeconds,
+            idleShutdownSeconds: policy.idleShutdownSeconds, ticketValiditySeconds: policy.ticketValiditySeconds,
+            maxSessionsPerUser: policy.maxSessionsPerUser, consoleRoute: policy.consoleRoute.rawValue)
+    }
+}
+
+extension Components.Schemas.NewPool.TemplatePayload {
+    /// The template a pool's VMs are made from, with the document's defaults filled in.
+    func poolTemplate() throws -> PoolTemplate {
+        var template = PoolTemplate(
+            domainXML: domainXML, baseImage: baseImage, storagePool: storagePool ?? "default", maxVMs: maxVMs ?? 10)
+        if let gpu {
+            guard let parsed = TemplateGPU(argument: gpu) else {
+                throw BrokerError.badRequest("template.gpu must be passthrough or vgpu:TYPE, not \(gpu.debugDescription).")
+            }
+            template.gpu = parsed
+        }
+        template.hideHypervisor = hideHypervisor ?? false
+        template.hypervVendorID = hypervVendorID
+        return template
+    }
+}
+
+extension DesktopMode {
+    init(_ mode: Components.Schemas.DesktopMode) {
+        self = DesktopMode(rawValue: mode.rawValue)!  // the document's modes are the store's
     }
 }

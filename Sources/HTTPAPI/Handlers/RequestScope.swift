@@ -1,40 +1,81 @@
 import Broker
-import Foundation
 import HTTPTypes
 import Hummingbird
-import NIOCore
+import Logging
+import Store
 
-/// What a generated handler knows of its request besides its documented input: who asks (from the bearer token),
-/// from where, and the request's head (`User-Agent` picks a console file's client, `Host` a phone link's base).
+/// Who calls an operation, as its handler sees them: the user a bearer token named, from which address.
+struct Caller: Sendable {
+    /// The authenticated user; nil before login.
+    var user: UserRecord?
+    /// The client's address, for the audit log; nil for this host's own CLI.
+    var clientAddress: String?
+    /// `http` or `https` as a trusted reverse proxy reported the client's scheme.
+    var forwardedScheme: String?
+    var logger: Logger
+
+    /// The caller of an HTTP request.
+    init(_ context: SaffronRequestContext) {
+        self.init(
+            user: context.user, clientAddress: context.clientAddress, forwardedScheme: context.forwardedScheme,
+            logger: context.logger)
+    }
+
+    init(user: UserRecord?, clientAddress: String?, forwardedScheme: String? = nil, logger: Logger) {
+        self.user = user
+        self.clientAddress = clientAddress
+        self.forwardedScheme = forwardedScheme
+        self.logger = logger
+    }
+
+    /// The authenticated user; operations that need a user ask for it (`OperationAccessMiddleware` does first).
+    func requireUser() throws -> UserRecord {
+        guard let user else { throw BrokerError.unauthorized }
+        return user
+    }
+
+    /// The authenticated user, who must be an admin or an auditor (else `403 forbidden`): for reading admin views.
+    func requireReader() throws -> UserRecord {
+        let user = try requireUser()
+        try Broker.requireReader(user)
+        return user
+    }
+
+    /// The authenticated user, who must be an admin (else `403 forbidden`).
+    func requireAdmin() throws -> UserRecord {
+        let user = try requireUser()
+        try Broker.requireAdmin(user)
+        return user
+    }
+}
+
+/// What a generated handler knows of its call besides its documented input: who asks, and for an HTTP request its
+/// head (`User-Agent` picks a console file's client, `Host` a phone link's base).
 ///
 /// swift-openapi-hummingbird hands handlers only the documented input, not Hummingbird's request context, so
-/// `RequestScopeMiddleware` puts the context here for the handler's task.
+/// `RequestScopeMiddleware` puts the caller here for the handler's task; `HostAdminAPI` does for this host's CLI.
 enum RequestScope {
     struct Current: Sendable {
-        var context: SaffronRequestContext
-        var head: HTTPRequest
-        /// The body as sent, for the operations that must tell a field left out from one sent as `null`.
-        var body: ByteBuffer?
+        var caller: Caller
+        /// The HTTP request's head; nil for a call in this process.
+        var head: HTTPRequest?
     }
 
     @TaskLocal static var current: Current?
 
-    /// The request's context; a handler always runs inside `RequestScopeMiddleware`.
-    static var context: SaffronRequestContext {
+    /// Who calls; a handler always runs inside a scope.
+    static var caller: Caller {
         get throws {
             guard let current else { throw BrokerError.internalError }
-            return current.context
+            return current.caller
         }
     }
 
     /// The request's header fields.
-    static var headers: HTTPFields { current?.head.headerFields ?? HTTPFields() }
-
-    /// The body as sent, as JSON data (empty for none).
-    static var body: Data { current?.body.map { Data($0.readableBytesView) } ?? Data() }
+    static var headers: HTTPFields { current?.head?.headerFields ?? HTTPFields() }
 
     /// The authority (`Host`) the request was sent to.
-    static var authority: String? { current?.head.authority }
+    static var authority: String? { current?.head?.authority }
 }
 
 /// Runs the rest of the request inside `RequestScope`. Added to the router before the generated handlers are
@@ -43,10 +84,7 @@ struct RequestScopeMiddleware: RouterMiddleware {
     typealias Context = SaffronRequestContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var request = request
-        // Bodies are small JSON documents (`maxUploadSize`); the collected body stays readable for the handler.
-        let body = request.method == .get || request.method == .delete ? nil : try await request.collectBody(upTo: context.maxUploadSize)
-        return try await RequestScope.$current.withValue(RequestScope.Current(context: context, head: request.head, body: body)) {
+        try await RequestScope.$current.withValue(RequestScope.Current(caller: Caller(context), head: request.head)) {
             try await next(request, context)
         }
     }

@@ -2,7 +2,7 @@ import Broker
 import Hummingbird
 
 /// Identifies the caller from `Authorization: Bearer TOKEN` when the token is valid; the operations that need a user
-/// answer 401 without one (`SaffronRequestContext.requireUser`), the public ones (login, the document, metrics,
+/// answer 401 without one (`Caller.requireUser`), the public ones (login, the document, metrics,
 /// phone links) do not ask.
 struct BearerIdentityMiddleware: RouterMiddleware {
     typealias Context = SaffronRequestContext

@@ -67,9 +67,9 @@ struct OperationAccessMiddleware: RouterMiddleware {
             throw BrokerError.badRequest("A name in the path is not valid percent-encoding: \(String(bad).debugDescription).")
         }
         switch access.requirement(method: request.method.rawValue, path: request.uri.path) {
-        case .user?: _ = try context.requireUser()
-        case .reader?: _ = try context.requireReader()
-        case .admin?: _ = try context.requireAdmin()
+        case .user?: _ = try Caller(context).requireUser()
+        case .reader?: _ = try Caller(context).requireReader()
+        case .admin?: _ = try Caller(context).requireAdmin()
         case .none?, nil: break
         }
         return try await next(request, context)

@@ -153,12 +153,31 @@ final class BrokerUnderTest {
     /// The ids of the sessions `saffron session list --json` prints.
     func sessionIDs() throws -> [String] {
         let output = try cli(["session", "list", "--json"]).stdout
-        guard let sessions = try JSONSerialization.jsonObject(with: output) as? [[String: Any]] else {
-            throw CommandError(description: "session list --json printed no JSON array")
+        let listed = try JSONSerialization.jsonObject(with: output) as? [String: Any]
+        guard let sessions = listed?["sessions"] as? [[String: Any]] else {
+            throw CommandError(description: "session list --json printed no {\"sessions\": [...]}")
         }
         return sessions.compactMap { session in
             (session["id"] as? String) ?? (session["id"] as? Int).map(String.init)
         }
+    }
+
+    /// The pools `saffron pool list --json` prints.
+    func pools() throws -> [[String: Any]] {
+        let output = try cli(["pool", "list", "--json"]).stdout
+        guard let pools = (try JSONSerialization.jsonObject(with: output) as? [String: Any])?["pools"] as? [[String: Any]] else {
+            throw CommandError(description: "pool list --json printed no {\"pools\": [...]}")
+        }
+        return pools
+    }
+
+    /// The VMs of `pool` as `saffron pool vms POOL --json` prints them.
+    func poolVMs(_ pool: String) throws -> [[String: Any]] {
+        let output = try cli(["pool", "vms", pool, "--json"]).stdout
+        guard let vms = (try JSONSerialization.jsonObject(with: output) as? [String: Any])?["vms"] as? [[String: Any]] else {
+            throw CommandError(description: "pool vms --json printed no pool with its vms")
+        }
+        return vms
     }
 
     /// The end of the broker's log, for failure messages.

@@ -31,8 +31,8 @@ extension EndToEnd {
                 #expect(ended.contains(session.id))
                 #expect(try broker.sessionIDs().isEmpty)
                 #expect(try Topology.dnatRule(session: session.id) == nil)
-                let pools = try JSONSerialization.jsonObject(with: broker.cli(["pool", "list", "--json"]).stdout) as? [[String: Any]]
-                #expect(pools?.first?["freeVMs"] as? Int == 3)
+                let pools = try broker.pools()
+                #expect(pools.first?["freeVMs"] as? Int == 3, "\(pools)")
                 let spicePort = try TestVMs.spicePort(session.vm)
                 #expect(
                     try SpiceLinkProbe.link(host: Topology.hypervisorAddress, port: spicePort, ticket: ticket, from: Topology.gateway)
@@ -44,7 +44,7 @@ extension EndToEnd {
 
                 // The audit log has it all, from the serving broker and the CLI alike, and never the ticket.
                 let audit = try broker.cli(["audit", "--json"])
-                let events = try JSONSerialization.jsonObject(with: audit.stdout) as? [[String: Any]] ?? []
+                let events = (try JSONSerialization.jsonObject(with: audit.stdout) as? [String: Any])?["events"] as? [[String: Any]] ?? []
                 let about = events.filter { $0["subject"] as? String == session.id }
                 #expect(about.map { $0["action"] as? String } == ["session_end", "handout"], "\(audit.output)")
                 #expect(about.first?["actor"] as? String == "cli", "\(about)")
@@ -53,7 +53,7 @@ extension EndToEnd {
                 #expect(events.contains { $0["action"] as? String == "login" && $0["actor"] as? String == TestUsers.alice })
                 #expect(!audit.output.contains(ticket), "the audit log shows a SPICE ticket")
                 let table = try broker.cli(["audit", "--limit", "3"]).output
-                #expect(table.hasPrefix("ID") && table.contains("session_end") && table.contains("ended by the local admin CLI"), "\(table)")
+                #expect(table.hasPrefix("ID") && table.contains("session_end") && table.contains("ended by admin cli"), "\(table)")
             }
         }
 
@@ -74,9 +74,9 @@ extension EndToEnd {
                 #expect(after.text.contains("\"hidden\""), "\(after.text)")
                 let groups = try broker.cli(["group", "list"]).output
                 #expect(groups.contains("staff") && groups.contains(TestUsers.alice), "\(groups)")
-                let pools = try JSONSerialization.jsonObject(with: broker.cli(["pool", "list", "--json"]).stdout) as? [[String: Any]]
-                #expect(pools?.first { $0["name"] as? String == "hidden" }?["access"] as? [String] == ["group:staff"])
-                #expect(pools?.first { $0["name"] as? String == BrokerFixture.pool }?["access"] as? [String] == ["everyone"])
+                let pools = try broker.pools()
+                #expect(pools.first { $0["name"] as? String == "hidden" }?["access"] as? [String] == ["group:staff"])
+                #expect(pools.first { $0["name"] as? String == BrokerFixture.pool }?["access"] as? [String] == ["everyone"])
 
                 let missing = try Command.run(
                     Topology.inGateway([E2E.binary, "pool", "grant", "hidden", "--group", "nobody", "--config", broker.config.path]))
@@ -103,8 +103,8 @@ extension EndToEnd {
                     Topology.inGateway([E2E.binary, "pool", "add-vm", BrokerFixture.pool, name, "--config", broker.config.path]))
                 #expect(refused.status != 0)
                 #expect(refused.errorOutput.contains("ticketing off"), "\(refused.errorOutput)")
-                let pools = try JSONSerialization.jsonObject(with: broker.cli(["pool", "list", "--json"]).stdout) as? [[String: Any]]
-                #expect(pools?.first?["vms"] as? Int == 3)
+                let pools = try broker.pools()
+                #expect((pools.first?["vms"] as? [Any])?.count == 3, "\(pools)")
             }
         }
     }

@@ -23,9 +23,8 @@ extension EndToEnd {
                 try broker.cli(["pool", "remove-vm", BrokerFixture.pool, Self.nearVM])
                 try broker.cli(["pool", "create", "spread", "--connect", TestVMs.connectURI, "--connect", SecondHypervisor.connectURI])
                 try broker.cli(["pool", "add-vm", "spread", Self.nearVM, Self.farVM])
-                let listed = try JSONSerialization.jsonObject(with: broker.cli(["pool", "vms", "spread", "--json"]).stdout)
                 let hosts = Dictionary(
-                    ((listed as? [[String: Any]]) ?? []).map { ($0["name"] as? String ?? "", $0["host"] as? String ?? "") },
+                    try broker.poolVMs("spread").map { ($0["name"] as? String ?? "", $0["host"] as? String ?? "") },
                     uniquingKeysWith: { first, _ in first })
                 #expect(hosts == [Self.farVM: SecondHypervisor.connectURI, Self.nearVM: TestVMs.connectURI], "found where each lives")
 
@@ -58,7 +57,7 @@ extension EndToEnd {
                 let vms = try broker.cli(["pool", "vms", "spread", "--json"]).output
                 #expect(!vms.contains("broken"), "a host that is down breaks none of its VMs: \(vms)")
                 let hostList = try JSONSerialization.jsonObject(with: broker.cli(["host", "list", "--json"]).stdout)
-                let listedHosts = (hostList as? [[String: Any]]) ?? ((hostList as? [String: Any])?["hosts"] as? [[String: Any]]) ?? []
+                let listedHosts = (hostList as? [String: Any])?["hosts"] as? [[String: Any]] ?? []
                 let second = listedHosts.first { $0["connect"] as? String == SecondHypervisor.connectURI }
                 #expect(second?["reachable"] as? Bool == false, "the second host shows as down: \(hostList)")
 

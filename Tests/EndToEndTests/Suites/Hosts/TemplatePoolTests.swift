@@ -39,8 +39,8 @@ extension EndToEnd {
                 #expect(try API.release(session.id, token: alice).status == 204)
                 #expect(!TemplateImages.isDefined(session.vm), "the used desktop is thrown away")
                 #expect(!FileManager.default.fileExists(atPath: TemplateImages.overlay(session.vm)))
-                let vms = try JSONSerialization.jsonObject(with: broker.cli(["pool", "vms", pool, "--json"]).stdout) as? [[String: Any]]
-                #expect(vms?.first?["created"] as? Bool == false)
+                let vms = try broker.poolVMs(pool)
+                #expect(vms.first?["created"] as? Bool == false, "\(vms)")
 
                 let bob = try API.login(TestUsers.crowd[0])
                 let (second, nextSession) = try API.requestDesktop(pool, token: bob)
@@ -69,8 +69,8 @@ extension EndToEnd {
                 try waitUntil("the broker to boot the next spare", timeout: 60, interval: 0.3) {
                     TemplateImages.isRunning("\(pool)-002")
                 }
-                let vms = try JSONSerialization.jsonObject(with: broker.cli(["pool", "vms", pool, "--json"]).stdout) as? [[String: Any]]
-                #expect(vms?.map { $0["heldBy"] as? String } == [TestUsers.alice, nil])
+                let vms = try broker.poolVMs(pool)
+                #expect(vms.map { ($0["session"] as? [String: Any])?["user"] as? String } == [TestUsers.alice, nil], "\(vms)")
 
                 // No spares wanted any more: the unused one is powered off after its linger time; alice's stays up.
                 try broker.cli(["pool", "set", pool, "--spares", "0", "--spare-linger", "1"])

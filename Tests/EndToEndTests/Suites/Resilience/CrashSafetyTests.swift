@@ -69,8 +69,8 @@ extension EndToEnd {
         /// exactly their rules, and every one of them opening its desktop with a fresh ticket.
         static func checkInvariants(_ broker: BrokerUnderTest, round: Int) throws {
             let output = try broker.cli(["session", "list", "--json"]).stdout
-            let sessions = try JSONSerialization.jsonObject(with: output) as? [[String: Any]] ?? []
-            let ports = sessions.compactMap { $0["publicPort"] as? Int }
+            let sessions = (try JSONSerialization.jsonObject(with: output) as? [String: Any])?["sessions"] as? [[String: Any]] ?? []
+            let ports = sessions.compactMap { $0["port"] as? Int }
             let vms = sessions.compactMap { $0["vm"] as? String }
             print("E2E crash round \(round): \(sessions.count) live session(s) after the restart, ports \(ports), VMs \(vms)")
             #expect(Set(ports).count == sessions.count && ports.count == sessions.count, "a port leased twice: \(sessions)")

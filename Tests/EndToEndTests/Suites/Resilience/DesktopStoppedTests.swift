@@ -23,8 +23,8 @@ extension EndToEnd {
                 try waitUntil("the DNAT rule of the ended session to go", timeout: 10, interval: 0.1) {
                     try Topology.dnatRule(session: session.id) == nil
                 }
-                let pools = try JSONSerialization.jsonObject(with: broker.cli(["pool", "list", "--json"]).stdout) as? [[String: Any]]
-                #expect(pools?.first?["freeVMs"] as? Int == 3)
+                let pools = try broker.pools()
+                #expect(pools.first?["freeVMs"] as? Int == 3, "\(pools)")
 
                 let (again, next) = try API.requestDesktop(BrokerFixture.pool, token: token)
                 #expect(again.status == 201, "\(again)")
