@@ -8,10 +8,9 @@ struct AuditCommand: AsyncParsableCommand {
         abstract: "Show the audit log: logins, handouts, session ends and admin changes, newest first.",
         discussion: "Page back with --before set to the oldest ID shown. No entry holds a ticket, token or password.")
 
-    @OptionGroup var options: TargetOptions
+    @OptionGroup var options: ShowOptions
     @Option(help: "How many entries to show (1 to 1000).") var limit = 50
-    @Option(help: "Show only entries older than this ID.") var before: Int64?
-    @Flag(help: "Print JSON.") var json = false
+    @Option(help: "Show only entries older than this ID.") var before: Int?
 
     func validate() throws {
         guard (1...1000).contains(limit) else { throw ValidationError("--limit must be 1 to 1000.") }
@@ -19,19 +18,16 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let page = try await options.withAPI {
-            try await $0.auditLog(query: .init(limit: limit, before: before.map(Int.init))).ok.body.json
+        try await options.show({ try await $0.auditLog(query: .init(limit: limit, before: before)).ok.body.json }) { page in
+            if page.events.isEmpty { return print(before.map { "No entries before \($0)." } ?? "The audit log is empty.") }
+            Output.table(
+                ["ID", "WHEN", "ACTOR", "ACTION", "SUBJECT", "FROM", "RESULT", "DETAIL"],
+                page.events.map {
+                    [
+                        "\($0.id)", Output.date($0.at), Output.oneLine($0.actor), $0.action, Output.oneLine($0.subject),
+                        $0.clientAddress ?? "-", $0.succeeded ? "ok" : "failed", Output.oneLine($0.detail),
+                    ]
+                })
         }
-        if json { return try Output.json(page) }
-        let entries = page.events
-        if entries.isEmpty { return print(before == nil ? "The audit log is empty." : "No entries before \(before!).") }
-        Output.table(
-            ["ID", "WHEN", "ACTOR", "ACTION", "SUBJECT", "FROM", "RESULT", "DETAIL"],
-            entries.map {
-                [
-                    "\($0.id)", Output.date($0.at), Output.oneLine($0.actor), $0.action, Output.oneLine($0.subject),
-                    $0.clientAddress ?? "-", $0.succeeded ? "ok" : "failed", Output.oneLine($0.detail),
-                ]
-            })
     }
 }

@@ -10,12 +10,11 @@ struct FirewallCommand: AsyncParsableCommand {
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The firewall backend in use, whether it works here, and how many sessions it forwards.")
-        @OptionGroup var options: TargetOptions
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var options: ShowOptions
 
         func run() async throws {
-            let report = try await options.withAPI { try await $0.adminFirewall().ok.body.json }
-            if json {
+            let report = try await options.target.withAPI { try await $0.adminFirewall().ok.body.json }
+            if options.json {
                 try Output.json(report)
             } else {
                 print("backend  \(report.backend)")

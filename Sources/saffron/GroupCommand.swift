@@ -33,53 +33,48 @@ struct GroupCommand: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add users to a group.")
         @OptionGroup var options: TargetOptions
-        @Argument(help: "Group name.") var group: String
-        @Argument(help: "User names.") var users: [String] = []
-
-        func validate() throws {
-            guard !users.isEmpty else { throw ValidationError("Name at least one user to add.") }
-        }
+        @OptionGroup var members: GroupMembers
 
         func run() async throws {
             try await options.withAPI { api in
-                for user in users { _ = try await api.addMember(path: .init(group: group, user: user)).noContent }
+                for user in members.users { _ = try await api.addMember(path: .init(group: members.group, user: user)).noContent }
             }
-            print("Added \(users.joined(separator: ", ")) to group \(group).")
+            print("Added \(members.users.joined(separator: ", ")) to group \(members.group).")
         }
     }
 
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Take users out of a group.")
         @OptionGroup var options: TargetOptions
-        @Argument(help: "Group name.") var group: String
-        @Argument(help: "User names.") var users: [String] = []
-
-        func validate() throws {
-            guard !users.isEmpty else { throw ValidationError("Name at least one user to remove.") }
-        }
+        @OptionGroup var members: GroupMembers
 
         func run() async throws {
             try await options.withAPI { api in
-                for user in users { _ = try await api.removeMember(path: .init(group: group, user: user)).noContent }
+                for user in members.users { _ = try await api.removeMember(path: .init(group: members.group, user: user)).noContent }
             }
-            print("Removed \(users.joined(separator: ", ")) from group \(group).")
+            print("Removed \(members.users.joined(separator: ", ")) from group \(members.group).")
         }
     }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List groups with their members.")
-        @OptionGroup var options: TargetOptions
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var options: ShowOptions
 
         func run() async throws {
-            let groups = try await options.withAPI { try await $0.adminGroups().ok.body.json }
-            if json {
-                try Output.json(groups)
-            } else if groups.groups.isEmpty {
-                print("No groups yet. Create one: saffron group create NAME")
-            } else {
-                Output.table(["GROUP", "MEMBERS"], groups.groups.map { [$0.name, $0.members.joined(separator: ", ")] })
+            try await options.show({ try await $0.adminGroups().ok.body.json }) { answer in
+                if answer.groups.isEmpty { return print("No groups yet. Create one: saffron group create NAME") }
+                Output.table(["GROUP", "MEMBERS"], answer.groups.map { [$0.name, $0.members.joined(separator: ", ")] })
             }
         }
+    }
+}
+
+/// A group and some of its (would-be) members, for `group add` and `group remove`.
+struct GroupMembers: ParsableArguments {
+    @Argument(help: "Group name.") var group: String
+    @Argument(help: "User names.") var users: [String] = []
+
+    func validate() throws {
+        guard !users.isEmpty else { throw ValidationError("Name at least one user.") }
     }
 }

@@ -9,23 +9,23 @@ struct HostCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List each libvirt connection of the pools: whether it answers, its domains and the pools' VMs running there.")
-        @OptionGroup var options: TargetOptions
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var options: ShowOptions
 
         func run() async throws {
-            let answer = try await options.withAPI { try await $0.adminHosts().ok.body.json }
-            if json { return try Output.json(answer) }
-            let hosts = answer.hosts
-            if hosts.isEmpty { return print("No pools yet, so no hosts. Create one: saffron pool create NAME --connect qemu:///system") }
-            Output.table(
-                ["CONNECT", "STATE", "DOMAINS", "RUNNING", "POOL VMS RUNNING", "POOLS"],
-                hosts.map {
-                    [
-                        $0.connect, $0.reachable ? "up" : "down: \(Output.oneLine($0.error ?? "unknown"))",
-                        $0.domains.map(String.init) ?? "-", $0.running.map(String.init) ?? "-",
-                        "\($0.poolVMsRunning.map(String.init) ?? "-") of \($0.poolVMs)", $0.pools.joined(separator: ", "),
-                    ]
-                })
+            try await options.show({ try await $0.adminHosts().ok.body.json }) { answer in
+                if answer.hosts.isEmpty {
+                    return print("No pools yet, so no hosts. Create one: saffron pool create NAME --connect qemu:///system")
+                }
+                Output.table(
+                    ["CONNECT", "STATE", "DOMAINS", "RUNNING", "POOL VMS RUNNING", "POOLS"],
+                    answer.hosts.map {
+                        [
+                            $0.connect, $0.reachable ? "up" : "down: \(Output.oneLine($0.error ?? "unknown"))",
+                            $0.domains.map(String.init) ?? "-", $0.running.map(String.init) ?? "-",
+                            "\($0.poolVMsRunning.map(String.init) ?? "-") of \($0.poolVMs)", $0.pools.joined(separator: ", "),
+                        ]
+                    })
+            }
         }
     }
 }

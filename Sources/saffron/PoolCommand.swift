@@ -86,37 +86,33 @@ struct PoolCommand: AsyncParsableCommand {
             commandName: "add-vm",
             abstract: "Add existing libvirt domains (with SPICE graphics) to a pool, locking their SPICE password.")
         @OptionGroup var options: TargetOptions
-        @Argument(help: "Pool name.") var pool: String
-        @Argument(help: "libvirt domain names.") var vms: [String]
-
-        func validate() throws {
-            guard !vms.isEmpty else { throw ValidationError("Name at least one VM to add.") }
-        }
+        @OptionGroup var target: PoolVMs
 
         func run() async throws {
-            _ = try await options.withAPI { try await $0.addVMs(path: .init(pool: pool), body: .json(.init(vms: vms))).created }
-            print("Added \(vms.joined(separator: ", ")) to pool \(pool).")
+            _ = try await options.withAPI {
+                try await $0.addVMs(path: .init(pool: target.pool), body: .json(.init(vms: target.vms))).created
+            }
+            print("Added \(target.vms.joined(separator: ", ")) to pool \(target.pool).")
         }
     }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List pools with their VMs and free VMs.")
-        @OptionGroup var options: TargetOptions
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var options: ShowOptions
 
         func run() async throws {
-            let pools = try await options.withAPI { try await $0.adminPools().ok.body.json }
-            if json { return try Output.json(pools) }
-            if pools.pools.isEmpty { return print("No pools yet. Create one: saffron pool create NAME --connect qemu:///system") }
-            Output.table(
-                ["POOL", "HOSTS", "DESKTOPS", "VMS", "FREE", "SPARES", "ACCESS"],
-                pools.pools.map {
-                    [
-                        Output.oneLine($0.name), Output.oneLine($0.hosts.joined(separator: ", ")), $0.desktops,
-                        "\($0.vms.count)" + ($0.maxVMs.map { " (\($0) max)" } ?? ""), "\($0.freeVMs)", "\($0.policy.spares)",
-                        $0.access.joined(separator: ", ").nonEmpty ?? "admins only",
-                    ]
-                })
+            try await options.show({ try await $0.adminPools().ok.body.json }) { answer in
+                if answer.pools.isEmpty { return print("No pools yet. Create one: saffron pool create NAME --connect qemu:///system") }
+                Output.table(
+                    ["POOL", "HOSTS", "DESKTOPS", "VMS", "FREE", "SPARES", "ACCESS"],
+                    answer.pools.map {
+                        [
+                            Output.oneLine($0.name), Output.oneLine($0.hosts.joined(separator: ", ")), $0.desktops,
+                            "\($0.vms.count)" + ($0.maxVMs.map { " (\($0) max)" } ?? ""), "\($0.freeVMs)", "\($0.policy.spares)",
+                            $0.access.joined(separator: ", ").nonEmpty ?? "admins only",
+                        ]
+                    })
+            }
         }
     }
 }

@@ -5,25 +5,22 @@ extension PoolCommand {
     struct VMs: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "vms", abstract: "List a pool's VMs: who holds or owns each, and which are broken.")
-        @OptionGroup var options: TargetOptions
+        @OptionGroup var options: ShowOptions
         @Argument(help: "Pool name.") var pool: String
-        @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let answer = try await options.withAPI { try await $0.adminPool(path: .init(pool: pool)).ok.body.json }
-            if json { return try Output.json(answer) }
-            if answer.vms.isEmpty { return print("Pool \(pool) has no VMs yet.") }
-            let rows = answer.vms.map { vm in
-                [vm.name, Self.state(broken: vm.broken, resetting: vm.resetting, created: vm.created, held: vm.session != nil),
-                 vm.owner ?? "-", vm.session?.value1.user ?? "-"]
+            try await options.show({ try await $0.adminPool(path: .init(pool: pool)).ok.body.json }) { answer in
+                if answer.vms.isEmpty { return print("Pool \(pool) has no VMs yet.") }
+                // A HOST column when the pool has several hosts.
+                let several = answer.hosts.count > 1
+                Output.table(
+                    ["VM", "STATE", "OWNER", "SESSION"] + (several ? ["HOST"] : []),
+                    answer.vms.map { vm in
+                        let state = Self.state(broken: vm.broken, resetting: vm.resetting, created: vm.created, held: vm.session != nil)
+                        let row = [vm.name, state, vm.owner ?? "-", vm.session?.value1.user ?? "-"] + (several ? [vm.host ?? "-"] : [])
+                        return row.map(Output.oneLine)
+                    })
             }
-            // A HOST column when the pool has several hosts.
-            guard answer.hosts.count > 1 else {
-                return Output.table(["VM", "STATE", "OWNER", "SESSION"], rows.map { $0.map(Output.oneLine) })
-            }
-            Output.table(
-                ["VM", "STATE", "OWNER", "SESSION", "HOST"],
-                zip(rows, answer.vms).map { ($0 + [$1.host ?? "-"]).map(Output.oneLine) })
         }
 
         static func state(broken: String?, resetting: Bool, created: Bool, held: Bool) -> String {
@@ -38,12 +35,11 @@ extension PoolCommand {
         static let configuration = CommandConfiguration(
             abstract: "Take a persistent desktop from its user; a template pool's VM is reset for its next user.")
         @OptionGroup var options: TargetOptions
-        @Argument(help: "Pool name.") var pool: String
-        @Argument(help: "VM name.") var vm: String
+        @OptionGroup var target: PoolVM
 
         func run() async throws {
-            _ = try await options.withAPI { try await $0.unassignVM(path: .init(pool: pool, vm: vm)).noContent }
-            print("Unassigned \(vm) of pool \(pool).")
+            _ = try await options.withAPI { try await $0.unassignVM(path: .init(pool: target.pool, vm: target.vm)).noContent }
+            print("Unassigned \(target).")
         }
     }
 
@@ -51,12 +47,11 @@ extension PoolCommand {
         static let configuration = CommandConfiguration(
             abstract: "Put a VM marked broken back into service (a volatile pool's VM is recreated from its base image).")
         @OptionGroup var options: TargetOptions
-        @Argument(help: "Pool name.") var pool: String
-        @Argument(help: "VM name.") var vm: String
+        @OptionGroup var target: PoolVM
 
         func run() async throws {
-            _ = try await options.withAPI { try await $0.repairVM(path: .init(pool: pool, vm: vm)).noContent }
-            print("Repaired \(vm) of pool \(pool); it is handed out again.")
+            _ = try await options.withAPI { try await $0.repairVM(path: .init(pool: target.pool, vm: target.vm)).noContent }
+            print("Repaired \(target); it is handed out again.")
         }
     }
 }
@@ -67,18 +62,13 @@ extension PoolCommand {
             commandName: "remove-vm",
             abstract: "Take VMs out of a pool (a template pool's VMs are thrown away; existing ones stay in libvirt).")
         @OptionGroup var options: TargetOptions
-        @Argument(help: "Pool name.") var pool: String
-        @Argument(help: "VM names.") var vms: [String]
-
-        func validate() throws {
-            guard !vms.isEmpty else { throw ValidationError("Name at least one VM to remove.") }
-        }
+        @OptionGroup var target: PoolVMs
 
         func run() async throws {
             try await options.withAPI { api in
-                for vm in vms { _ = try await api.removeVM(path: .init(pool: pool, vm: vm)).noContent }
+                for vm in target.vms { _ = try await api.removeVM(path: .init(pool: target.pool, vm: vm)).noContent }
             }
-            print("Removed \(vms.joined(separator: ", ")) from pool \(pool).")
+            print("Removed \(target.vms.joined(separator: ", ")) from pool \(target.pool).")
         }
     }
 
@@ -95,5 +85,23 @@ extension PoolCommand {
             }
             print("Deleted pool \(pool).")
         }
+    }
+}
+
+/// One VM of a pool, as `pool unassign` and `pool repair` name it.
+struct PoolVM: ParsableArguments, CustomStringConvertible {
+    @Argument(help: "Pool name.") var pool: String
+    @Argument(help: "VM name.") var vm: String
+
+    var description: String { "\(vm) of pool \(pool)" }
+}
+
+/// Some VMs of a pool (libvirt domain names), as `pool add-vm` and `pool remove-vm` name them.
+struct PoolVMs: ParsableArguments {
+    @Argument(help: "Pool name.") var pool: String
+    @Argument(help: "libvirt domain names.") var vms: [String] = []
+
+    func validate() throws {
+        guard !vms.isEmpty else { throw ValidationError("Name at least one VM.") }
     }
 }

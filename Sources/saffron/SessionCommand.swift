@@ -8,17 +8,18 @@ struct SessionCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List live sessions.")
-        @OptionGroup var options: TargetOptions
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var options: ShowOptions
 
         func run() async throws {
-            let answer = try await options.withAPI { try await $0.adminSessions().ok.body.json }
-            if json { return try Output.json(answer) }
-            let rows = answer.sessions.map {
-                [$0.id, $0.user, $0.pool, $0.vm, "\($0.port)", $0.clientAddress, $0.state.rawValue, Output.date($0.createdAt)]
+            try await options.show({ try await $0.adminSessions().ok.body.json }) { answer in
+                if answer.sessions.isEmpty { return print("No live sessions.") }
+                Output.table(
+                    ["ID", "USER", "POOL", "VM", "PORT", "CLIENT", "STATE", "SINCE"],
+                    answer.sessions.map {
+                        [$0.id, $0.user, $0.pool, $0.vm, "\($0.port)", $0.clientAddress, $0.state.rawValue, Output.date($0.createdAt)]
+                            .map(Output.oneLine)
+                    })
             }
-            if rows.isEmpty { return print("No live sessions.") }
-            Output.table(["ID", "USER", "POOL", "VM", "PORT", "CLIENT", "STATE", "SINCE"], rows.map { $0.map(Output.oneLine) })
         }
     }
 

@@ -30,15 +30,16 @@ struct UserCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List users.")
-        @OptionGroup var options: TargetOptions
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var options: ShowOptions
 
         func run() async throws {
-            let users = try await options.withAPI { try await $0.adminUsers().ok.body.json }
-            if json { return try Output.json(users) }
-            Output.table(
-                ["NAME", "ROLE", "CREATED"],
-                users.users.map { [Output.oneLine($0.name), $0.admin ? "admin" : $0.auditor ? "auditor" : "user", Output.date($0.createdAt)] })
+            try await options.show({ try await $0.adminUsers().ok.body.json }) { answer in
+                Output.table(
+                    ["NAME", "ROLE", "CREATED"],
+                    answer.users.map {
+                        [Output.oneLine($0.name), $0.admin ? "admin" : $0.auditor ? "auditor" : "user", Output.date($0.createdAt)]
+                    })
+            }
         }
     }
 
