@@ -2,7 +2,7 @@ import Foundation
 import Store
 
 /// Which firewall backend forwards the public ports, and whether it works on this host.
-public struct FirewallReport: Sendable, Codable, Equatable {
+public struct FirewallReport: Sendable, Equatable {
     /// The backend and what it owns, e.g. `iptables (chain SAFFRON in table nat)`.
     public var backend: String
     /// Whether the backend answered.
@@ -13,16 +13,6 @@ public struct FirewallReport: Sendable, Codable, Equatable {
     public var liveSessions: Int
     /// Why the backend did not answer; null when it did.
     public var error: String?
-
-    /// Absent values say so with `null` rather than leaving the key out.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(backend, forKey: .backend)
-        try container.encode(ready, forKey: .ready)
-        try container.encode(forwarded, forKey: .forwarded)
-        try container.encode(liveSessions, forKey: .liveSessions)
-        try container.encode(error, forKey: .error)
-    }
 
     private enum CodingKeys: String, CodingKey { case backend, ready, forwarded, liveSessions, error }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Store
 
 /// A libvirt host the broker's pools live on, as admins see it.
-public struct HostView: Sendable, Codable, Equatable {
+public struct HostView: Sendable, Equatable {
     /// The libvirt connection URI, e.g. `qemu:///system`.
     public var connect: String
     /// The pools on it, by name.
@@ -17,19 +17,6 @@ public struct HostView: Sendable, Codable, Equatable {
     public var poolVMsRunning: Int?
     /// Why libvirt did not answer; null when it did.
     public var error: String?
-
-    /// Absent values say so with `null` rather than leaving the key out.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(connect, forKey: .connect)
-        try container.encode(pools, forKey: .pools)
-        try container.encode(reachable, forKey: .reachable)
-        try container.encode(domains, forKey: .domains)
-        try container.encode(running, forKey: .running)
-        try container.encode(poolVMs, forKey: .poolVMs)
-        try container.encode(poolVMsRunning, forKey: .poolVMsRunning)
-        try container.encode(error, forKey: .error)
-    }
 
     private enum CodingKeys: String, CodingKey {
         case connect, pools, reachable, domains, running, poolVMs, poolVMsRunning, error

@@ -18,10 +18,6 @@ public struct LDAPAuthenticator: Authenticator {
         self.settings = settings
     }
 
-    public func verify(username: String, password: String) async throws -> Bool {
-        try await check(username: username, password: password) != nil
-    }
-
     public func check(username: String, password: String) async throws -> Acceptance? {
         // An empty password would make a simple bind "unauthenticated", which servers accept: never ask.
         guard !password.isEmpty, !username.isEmpty else { return nil }

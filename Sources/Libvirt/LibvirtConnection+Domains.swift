@@ -49,46 +49,22 @@ extension LibvirtConnection {
 
     /// Removes the persistent configuration of a domain (`virDomainUndefine`); a running domain becomes transient.
     public func undefine(named name: String) async throws {
-        try await perform { connection in
-            try Self.withDomain(name, on: connection) { domain in
-                guard virDomainUndefine(domain) == 0 else {
-                    throw LibvirtError.last(connection: connection, operation: "virDomainUndefine")
-                }
-            }
-        }
+        try await call("virDomainUndefine", onDomain: name) { virDomainUndefine($0) }
     }
 
     /// Starts a defined domain (`virDomainCreate`).
     public func start(named name: String) async throws {
-        try await perform { connection in
-            try Self.withDomain(name, on: connection) { domain in
-                guard virDomainCreate(domain) == 0 else {
-                    throw LibvirtError.last(connection: connection, operation: "virDomainCreate")
-                }
-            }
-        }
+        try await call("virDomainCreate", onDomain: name) { virDomainCreate($0) }
     }
 
     /// Stops a running domain immediately, like pulling the power cord (`virDomainDestroy`).
     public func destroy(named name: String) async throws {
-        try await perform { connection in
-            try Self.withDomain(name, on: connection) { domain in
-                guard virDomainDestroy(domain) == 0 else {
-                    throw LibvirtError.last(connection: connection, operation: "virDomainDestroy")
-                }
-            }
-        }
+        try await call("virDomainDestroy", onDomain: name) { virDomainDestroy($0) }
     }
 
     /// Asks the guest to shut down, as the ACPI power button does (`virDomainShutdown`); returns at once.
     public func shutdown(named name: String) async throws {
-        try await perform { connection in
-            try Self.withDomain(name, on: connection) { domain in
-                guard virDomainShutdown(domain) == 0 else {
-                    throw LibvirtError.last(connection: connection, operation: "virDomainShutdown")
-                }
-            }
-        }
+        try await call("virDomainShutdown", onDomain: name) { virDomainShutdown($0) }
     }
 
     /// Changes one device of a domain (`virDomainUpdateDeviceFlags`).
@@ -99,6 +75,15 @@ extension LibvirtConnection {
         try await perform { connection in
             try Self.withDomain(name, on: connection) { domain in
                 try Self.updateDevice(domain, xml: xml, live: live, config: config, on: connection)
+            }
+        }
+    }
+
+    /// Runs a libvirt call that answers 0 on success on the domain `name`, throwing libvirt's error otherwise.
+    private func call(_ operation: String, onDomain name: String, _ body: @escaping @Sendable (OpaquePointer) -> Int32) async throws {
+        try await perform { connection in
+            try Self.withDomain(name, on: connection) { domain in
+                guard body(domain) == 0 else { throw LibvirtError.last(connection: connection, operation: operation) }
             }
         }
     }

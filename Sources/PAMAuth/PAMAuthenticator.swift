@@ -13,10 +13,6 @@ public struct PAMAuthenticator: Authenticator {
         self.service = service
     }
 
-    public func verify(username: String, password: String) async throws -> Bool {
-        try await check(username: username, password: password) != nil
-    }
-
     /// A yes names the account as the host does: PAM's user once the stack has run, as the user database
     /// (`getpwnam`, through NSS: files, SSSD, winbind) spells it, so `DaNa` logs in as `dana` where the host matches
     /// names without case.

@@ -19,11 +19,11 @@ import Testing
             self.down = down
         }
 
-        func verify(username: String, password: String) async throws -> Bool {
+        func check(username: String, password: String) async throws -> Acceptance? {
             asked.withLock { $0 += 1 }
             struct Unreachable: Error {}
             if down { throw Unreachable() }
-            return (username, password) == accepted
+            return (username, password) == accepted ? Acceptance() : nil
         }
     }
 

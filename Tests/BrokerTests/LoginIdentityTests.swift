@@ -18,10 +18,6 @@ private final class CaseBlindDirectory: Authenticator {
         self.password = password
     }
 
-    func verify(username: String, password: String) async throws -> Bool {
-        try await check(username: username, password: password) != nil
-    }
-
     func check(username: String, password: String) async throws -> Acceptance? {
         asked.withLock { $0.append(username) }
         let matches = username.trimmingCharacters(in: .whitespaces).lowercased() == account

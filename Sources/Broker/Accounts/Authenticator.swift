@@ -7,11 +7,10 @@ import Store
 public protocol Authenticator: Sendable {
     /// A short name for logs and the audit log: `local`, `pam`, `ldap`.
     var name: String { get }
-    /// Whether `password` is `username`'s. Blocking work runs off the caller's thread.
+    /// Whether `password` is `username`'s, with what the method knows of the user (a directory's groups); nil for
+    /// no. Blocking work runs off the caller's thread.
     ///
     /// - Throws: when the method cannot answer (its service is down); the next method is tried.
-    func verify(username: String, password: String) async throws -> Bool
-    /// `verify`, with what the method knows of the user: a directory's groups.
     func check(username: String, password: String) async throws -> Acceptance?
 }
 
@@ -30,8 +29,9 @@ public struct Acceptance: Sendable, Equatable {
 }
 
 extension Authenticator {
-    public func check(username: String, password: String) async throws -> Acceptance? {
-        try await verify(username: username, password: password) ? Acceptance() : nil
+    /// Whether `password` is `username`'s.
+    public func verify(username: String, password: String) async throws -> Bool {
+        try await check(username: username, password: password) != nil
     }
 }
 
@@ -47,14 +47,15 @@ public struct LocalAuthenticator: Authenticator {
         self.bcryptCost = bcryptCost
     }
 
-    public func verify(username: String, password: String) async throws -> Bool {
+    public func check(username: String, password: String) async throws -> Acceptance? {
         let hash = try await store.user(named: username)?.passwordHash
-        return await Blocking.run { [bcryptCost] in
+        let accepted = await Blocking.run { [bcryptCost] in
             guard let hash, hash.hasPrefix("$2") else {
                 _ = Bcrypt.hash(password, cost: bcryptCost)
                 return false
             }
             return Bcrypt.verify(password, hash: hash)
         }
+        return accepted ? Acceptance() : nil
     }
 }

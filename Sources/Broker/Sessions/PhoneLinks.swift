@@ -17,12 +17,7 @@ public struct PhoneLinks: Sendable {
 
     /// A new link token for `sessionID` of `user`.
     public func issue(forSession sessionID: String, user: String, now: Date = Date()) async throws -> (token: String, expiresAt: Date) {
-        let token = TicketGenerator.newTicket()
-        let expiresAt = now.addingTimeInterval(lifetime)
-        try await store.addSessionGrant(
-            SessionGrantRecord(
-                hash: Accounts.digest(token), kind: .phoneLink, sessionID: sessionID, user: user, expiresAt: expiresAt))
-        return (token, expiresAt)
+        try await store.issueSessionGrant(.phoneLink, forSession: sessionID, user: user, until: now.addingTimeInterval(lifetime))
     }
 
     /// Spends the token: the session and user it was issued for, or nil when unknown, used or expired.

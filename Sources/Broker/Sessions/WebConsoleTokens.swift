@@ -26,12 +26,7 @@ public struct WebConsoleTokens: Sendable {
 
     /// A new token for `sessionID` of `user`, valid for `lifetime`.
     public func issue(forSession sessionID: String, user: String, now: Date = Date()) async throws -> (token: String, expiresAt: Date) {
-        let token = TicketGenerator.newTicket()
-        let expiresAt = now.addingTimeInterval(lifetime)
-        try await store.addSessionGrant(
-            SessionGrantRecord(
-                hash: Accounts.digest(token), kind: .webConsole, sessionID: sessionID, user: user, expiresAt: expiresAt))
-        return (token, expiresAt)
+        try await store.issueSessionGrant(.webConsole, forSession: sessionID, user: user, until: now.addingTimeInterval(lifetime))
     }
 
     /// Uses the token: the live, ready session it was issued for, or nil when the token is unknown, expired or
