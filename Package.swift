@@ -278,7 +278,7 @@ let package = Package(
         .testTarget(
             name: "HTTPAPITests",
             dependencies: [
-                "HTTPAPI", "Broker", "BrokerTestSupport", "Store", "Firewall",
+                "HTTPAPI", "SaffronAPI", "Broker", "BrokerTestSupport", "Store", "Firewall",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],

@@ -2,6 +2,7 @@ import BrokerTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
+import SaffronAPI
 import HummingbirdTesting
 import Testing
 
@@ -10,7 +11,7 @@ import Testing
 /// Keeps the served OpenAPI document true: it names exactly the routes the router has, and live answers match the
 /// schemas it gives them.
 @Suite struct OpenAPIDocumentTests {
-    static var document: [String: Any] { try! JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as! [String: Any] }
+    static var document: [String: Any] { try! JSONSerialization.jsonObject(with: Data(APIDocument.json.utf8)) as! [String: Any] }
     static var paths: [String: [String: Any]] { document["paths"] as! [String: [String: Any]] }
     static var components: [String: Any] { document["components"] as! [String: Any] }
     static var schemas: [String: Any] { components["schemas"] as! [String: Any] }

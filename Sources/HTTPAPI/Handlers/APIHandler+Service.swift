@@ -6,7 +6,7 @@ import SaffronAPI
 /// The API's own description, and the metrics a Prometheus scraper reads.
 extension APIHandler {
     func openAPI(_ input: Operations.OpenAPI.Input) async throws -> Operations.OpenAPI.Output {
-        .ok(.init(body: .json(try JSONDecoder().decode(OpenAPIObjectContainer.self, from: Data(OpenAPIDocument.json.utf8)))))
+        .ok(.init(body: .json(try JSONDecoder().decode(OpenAPIObjectContainer.self, from: Data(APIDocument.json.utf8)))))
     }
 
     func metrics(_ input: Operations.Metrics.Input) async throws -> Operations.Metrics.Output {

@@ -2,6 +2,7 @@ import Broker
 import Foundation
 import HTTPTypes
 import Hummingbird
+import SaffronAPI
 
 /// Who may call each operation, as the OpenAPI document says: `security: []` makes it public, `x-saffron-role:
 /// admin` or `reader` limits it to admins, or to admins and auditors; any other needs a logged-in user. Checked
@@ -25,7 +26,7 @@ struct OperationAccess: Sendable {
     let operations: [Operation]
 
     /// The operations of the document the broker serves.
-    static let served = OperationAccess(documentJSON: OpenAPIDocument.json)
+    static let served = OperationAccess(documentJSON: APIDocument.json)
 
     init(documentJSON: String) {
         let document = (try? JSONSerialization.jsonObject(with: Data(documentJSON.utf8))) as? [String: Any] ?? [:]

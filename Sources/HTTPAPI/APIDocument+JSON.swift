@@ -2,8 +2,8 @@ import Foundation
 import SaffronAPI
 import Yams
 
-/// The API's OpenAPI document as JSON, made once from the YAML it is written in (`Sources/SaffronAPI/openapi.yaml`).
-enum OpenAPIDocument {
+extension APIDocument {
+    /// The document as served at `/api/v1/openapi.json`: JSON, made once from the YAML it is written in.
     static let json: String = {
         do {
             let document = try Yams.load(yaml: APIDocument.yaml) ?? [:]
