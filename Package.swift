@@ -149,6 +149,13 @@ let package = Package(
         .target(name: "CLDAP", linkerSettings: [.linkedLibrary("ldap"), .linkedLibrary("lber")]),
         /// The LDAP / Active Directory authenticator: search, bind as the user, read their groups.
         .target(name: "DirectoryAuth", dependencies: ["Broker", "CLDAP"], swiftSettings: strict),
+        /// The SPICE link handshake as bytes, free of I/O: link messages and replies, the ticket key, and the acceptor
+        /// that lets the gateway take a client's link with its own key.
+        .target(
+            name: "SpiceLink",
+            dependencies: [.product(name: "_CryptoExtras", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
         /// The gateways' splice(2) data path: relay workers and an accept thread, in C.
         .target(name: "CSplice"),
         .target(
@@ -214,13 +221,11 @@ let package = Package(
             name: "saffron-bench",
             dependencies: [
                 "Broker", "Store", "PostgresStore", "Firewall", "Libvirt", "LibvirtHypervisor", "DNATAccess", "Gateway",
-                "ConsoleFile",
-                "Thumbnail",
+                "ConsoleFile", "Thumbnail", "SpiceLink",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
@@ -300,6 +305,7 @@ let package = Package(
             ],
             swiftSettings: testSettings
         ),
+        .testTarget(name: "SpiceLinkTests", dependencies: ["SpiceLink"], swiftSettings: testSettings),
         .testTarget(name: "DirectoryAuthTests", dependencies: ["DirectoryAuth", "Broker"], swiftSettings: testSettings),
         .testTarget(name: "PAMAuthTests", dependencies: ["PAMAuth", "Broker"], swiftSettings: testSettings),
         .testTarget(name: "SaffronClientTests", dependencies: ["SaffronClient"], swiftSettings: testSettings),

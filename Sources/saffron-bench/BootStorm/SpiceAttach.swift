@@ -1,4 +1,5 @@
 import Glibc
+import SpiceLink
 
 /// A SPICE client that gets as far as an authenticated main channel: it links, sends the ticket and reads the
 /// server's verdict. The link result OK is the moment a user's viewer would be attached.
@@ -12,17 +13,23 @@ enum SpiceAttach {
     private static func attachBlocking(address: String, port: Int, ticket: String) throws {
         let fd = try connect(address: address, port: port)
         defer { close(fd) }
-        guard LoopbackSocket.writeAll(fd, SpiceLink.linkMessage()) else { throw failure("sending the link message", address, port) }
-        let size = try SpiceLink.replySize(header: try readExactly(fd, SpiceLink.headerSize))
-        let reply = try SpiceLink.parseReply(try readExactly(fd, size))
-        guard reply.error == 0 else {
-            throw BenchFailure("SPICE \(address):\(port) refused the link: \(SpiceLink.errorName(reply.error))")
+        let message = SpiceLinkMessage(
+            connectionID: 0, channelType: 1, channelID: 0,
+            commonCapabilities: SpiceCommonCapability.words([.authSelection, .authSpice, .miniHeader]), channelCapabilities: [])
+        guard LoopbackSocket.writeAll(fd, message.bytes) else { throw failure("sending the link message", address, port) }
+        do {
+            let header = try SpiceLinkHeader(parsing: try readExactly(fd, SpiceLinkHeader.size)[...])
+            let reply = try SpiceLinkReply(parsing: try readExactly(fd, header.bodySize)[...])
+            if let error = reply.error { throw BenchFailure("SPICE \(address):\(port) refused the link: \(error)") }
+            let ticket = try SpiceTicketKey.encrypt(Array(ticket.utf8), for: reply.publicKey)
+            let mechanism = reply.offers(.authSelection) ? SpiceLinkMessage.ticketMechanism : []
+            guard LoopbackSocket.writeAll(fd, mechanism + ticket) else { throw failure("sending the ticket", address, port) }
+            if let error = SpiceLinkReply.error(inResult: try readExactly(fd, 4)) {
+                throw BenchFailure("SPICE \(address):\(port) refused the ticket: \(error)")
+            }
+        } catch let error as SpiceLinkError {
+            throw BenchFailure("SPICE \(address):\(port) answered a link that is not SPICE's: \(error)")
         }
-        guard LoopbackSocket.writeAll(fd, try SpiceLink.authentication(ticket: ticket, reply: reply)) else {
-            throw failure("sending the ticket", address, port)
-        }
-        let result = SpiceLink.readLE32(try readExactly(fd, 4), at: 0)
-        guard result == 0 else { throw BenchFailure("SPICE \(address):\(port) refused the ticket: \(SpiceLink.errorName(result))") }
     }
 
     /// A blocking TCP connection to an IPv4 address, with reads and writes that give up after 15 s.
