@@ -10,3 +10,15 @@ enum LinkWire {
         return (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[start + $1]) << UInt32($1 * 8) }
     }
 }
+
+/// Bytes received and not read yet, taken a whole field at a time.
+struct LinkBuffer: Sendable {
+    var bytes: [UInt8] = []
+
+    /// The first `count` bytes, once that many came.
+    mutating func take(_ count: Int) -> [UInt8]? {
+        guard bytes.count >= count else { return nil }
+        defer { bytes.removeFirst(count) }
+        return Array(bytes.prefix(count))
+    }
+}

@@ -29,7 +29,7 @@ public struct SpiceLinkAcceptor: Sendable {
     private let key: SpiceTicketKey
     private let channelCapabilities: @Sendable (SpiceLinkMessage) -> [UInt32]
     private var stage = Stage.header
-    private var buffer: [UInt8] = []
+    private var buffer = LinkBuffer()
 
     /// - Parameters:
     ///   - key: the key the reply hands out; the ticket must be encrypted with it.
@@ -43,7 +43,7 @@ public struct SpiceLinkAcceptor: Sendable {
     /// Takes bytes from the client and says what to do; bytes after the ticket are an error (the client waits for the
     /// link result before it sends anything else).
     public mutating func receive(_ bytes: some Sequence<UInt8>) -> [Action] {
-        buffer.append(contentsOf: bytes)
+        buffer.bytes.append(contentsOf: bytes)
         var actions: [Action] = []
         while let action = step() {
             actions.append(action)
@@ -57,7 +57,7 @@ public struct SpiceLinkAcceptor: Sendable {
     private mutating func step() -> Action? {
         switch stage {
         case .header:
-            guard let bytes = take(SpiceLinkHeader.size) else { return nil }
+            guard let bytes = buffer.take(SpiceLinkHeader.size) else { return nil }
             do {
                 let header = try SpiceLinkHeader(parsing: bytes[...])
                 guard header.bodySize >= SpiceLinkMessage.fixedSize else { return refuseLink(.invalidData) }
@@ -67,7 +67,7 @@ public struct SpiceLinkAcceptor: Sendable {
                 return refuseLink(error)
             }
         case .message(let size):
-            guard let bytes = take(size) else { return nil }
+            guard let bytes = buffer.take(size) else { return nil }
             do {
                 let message = try SpiceLinkMessage(parsing: bytes[...])
                 guard message.offers(.authSpice) || !message.offers(.authSelection) else { return refuseLink(.invalidData) }
@@ -82,15 +82,15 @@ public struct SpiceLinkAcceptor: Sendable {
                 return refuseLink(error)
             }
         case .mechanism(let message):
-            guard let bytes = take(4) else { return nil }
+            guard let bytes = buffer.take(4) else { return nil }
             guard LinkWire.uint32(bytes[...], at: 0) == UInt32(SpiceCommonCapability.authSpice.rawValue) else {
                 return refuseTicket(.invalidData)
             }
             stage = .ticket(message)
             return step()
         case .ticket(let message):
-            guard let bytes = take(SpiceTicketKey.encryptedTicketBytes) else { return nil }
-            guard buffer.isEmpty else { return refuseTicket(.invalidData) }
+            guard let bytes = buffer.take(SpiceTicketKey.encryptedTicketBytes) else { return nil }
+            guard buffer.bytes.isEmpty else { return refuseTicket(.invalidData) }
             do {
                 let ticket = try key.ticket(decrypting: bytes)
                 stage = .done
@@ -99,31 +99,24 @@ public struct SpiceLinkAcceptor: Sendable {
                 return refuseTicket(error)
             }
         case .done:
-            return buffer.isEmpty ? nil : refuseTicket(.invalidData)
+            return buffer.bytes.isEmpty ? nil : refuseTicket(.invalidData)
         case .closed:
-            buffer = []
+            buffer.bytes = []
             return nil
         }
-    }
-
-    /// The first `count` buffered bytes, once that many came.
-    private mutating func take(_ count: Int) -> [UInt8]? {
-        guard buffer.count >= count else { return nil }
-        defer { buffer.removeFirst(count) }
-        return Array(buffer.prefix(count))
     }
 
     /// A refusal before the reply: a reply carrying the error.
     private mutating func refuseLink(_ error: SpiceLinkError) -> Action {
         stage = .closed
-        buffer = []
+        buffer.bytes = []
         return .refuse(SpiceLinkReply(refusing: error).bytes, error)
     }
 
     /// A refusal after the reply: the link result.
     private mutating func refuseTicket(_ error: SpiceLinkError) -> Action {
         stage = .closed
-        buffer = []
+        buffer.bytes = []
         return .refuse(SpiceLinkReply.result(error), error)
     }
 }

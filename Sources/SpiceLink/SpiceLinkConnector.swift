@@ -23,7 +23,7 @@ public struct SpiceLinkConnector: Sendable {
     /// The client's link message as the server gets it: SASL withdrawn, since the gateway presents a ticket.
     public let message: SpiceLinkMessage
     private var stage = Stage.header
-    private var buffer: [UInt8] = []
+    private var buffer = LinkBuffer()
 
     public init(linking message: SpiceLinkMessage) {
         self.message = message.withdrawing(.authSASL)
@@ -34,7 +34,7 @@ public struct SpiceLinkConnector: Sendable {
 
     /// Takes bytes from the server and says what to do; nothing until a whole step came.
     public mutating func receive(_ bytes: some Sequence<UInt8>) -> [Action] {
-        buffer.append(contentsOf: bytes)
+        buffer.bytes.append(contentsOf: bytes)
         guard let action = step() else { return [] }
         return [action]
     }
@@ -51,7 +51,7 @@ public struct SpiceLinkConnector: Sendable {
     private mutating func step() -> Action? {
         switch stage {
         case .header:
-            guard let bytes = take(SpiceLinkHeader.size) else { return nil }
+            guard let bytes = buffer.take(SpiceLinkHeader.size) else { return nil }
             do {
                 stage = .reply(size: try SpiceLinkHeader(parsing: bytes[...]).bodySize)
                 return step()
@@ -59,7 +59,7 @@ public struct SpiceLinkConnector: Sendable {
                 return fail(error)
             }
         case .reply(let size):
-            guard let bytes = take(size) else { return nil }
+            guard let bytes = buffer.take(size) else { return nil }
             do {
                 let reply = try SpiceLinkReply(parsing: bytes[...])
                 if let error = reply.error { return fail(error) }
@@ -73,28 +73,22 @@ public struct SpiceLinkConnector: Sendable {
                 return fail(error)
             }
         case .ticket, .done:
-            return buffer.isEmpty ? nil : fail(.invalidData)
+            return buffer.bytes.isEmpty ? nil : fail(.invalidData)
         case .closed:
-            buffer = []
+            buffer.bytes = []
             return nil
         case .result(let reply):
-            guard let bytes = take(4) else { return nil }
+            guard let bytes = buffer.take(4) else { return nil }
             if let error = SpiceLinkReply.error(inResult: bytes) { return fail(error) }
             stage = .done
-            defer { buffer = [] }
-            return .linked(reply, following: buffer)
+            defer { buffer.bytes = [] }
+            return .linked(reply, following: buffer.bytes)
         }
-    }
-
-    private mutating func take(_ count: Int) -> [UInt8]? {
-        guard buffer.count >= count else { return nil }
-        defer { buffer.removeFirst(count) }
-        return Array(buffer.prefix(count))
     }
 
     private mutating func fail(_ error: SpiceLinkError) -> Action {
         stage = .closed
-        buffer = []
+        buffer.bytes = []
         return .failed(error)
     }
 }
