@@ -10,34 +10,22 @@ struct FirewallBenchReport {
         Swift.print(Self.pad(["sessions", "backend", "rebuild", "install p50", "install p99", "remove p50", "remove p99"]))
         for row in rows {
             Swift.print(Self.pad([
-                "\(row.sessions)", row.backend.rawValue, row.rebuild.map(Self.ms) ?? "-",
-                Self.ms(Self.percentile(row.install, 0.5)), Self.ms(Self.percentile(row.install, 0.99)),
-                Self.ms(Self.percentile(row.remove, 0.5)), Self.ms(Self.percentile(row.remove, 0.99)),
+                "\(row.sessions)", row.backend.rawValue, row.rebuild.map(BenchDurations.ms) ?? "-",
+                BenchDurations.ms(BenchDurations.percentile(row.install, 0.5)), BenchDurations.ms(BenchDurations.percentile(row.install, 0.99)),
+                BenchDurations.ms(BenchDurations.percentile(row.remove, 0.5)), BenchDurations.ms(BenchDurations.percentile(row.remove, 0.99)),
             ]))
         }
         for count in Set(rows.map(\.sessions)).sorted() {
             let atCount = rows.filter { $0.sessions == count }
             guard let nft = atCount.first(where: { $0.backend == .nftables }) else { continue }
-            let nftInstall = Self.percentile(nft.install, 0.99)
+            let nftInstall = BenchDurations.percentile(nft.install, 0.99)
             for other in atCount where other.backend != .nftables {
-                let ratio = Self.seconds(Self.percentile(other.install, 0.99)) / max(Self.seconds(nftInstall), 1e-9)
+                let ratio = BenchDurations.seconds(BenchDurations.percentile(other.install, 0.99)) / max(BenchDurations.seconds(nftInstall), 1e-9)
                 Swift.print("at \(count): install p99 \(other.backend.rawValue) / nftables = \(String(format: "%.1fx", ratio))")
             }
         }
         Swift.print("goals: nftables <= 2 ms p99 per session change at 10,000 and 50,000 sessions; rebuild of 10,000 <= 1 s")
     }
-
-    static func percentile(_ values: [Duration], _ fraction: Double) -> Duration {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return .zero }
-        return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * fraction).rounded()))]
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
-
-    static func ms(_ duration: Duration) -> String { String(format: "%.2f", seconds(duration) * 1000) }
 
     static func pad(_ cells: [String]) -> String {
         cells.enumerated().map { index, cell in
