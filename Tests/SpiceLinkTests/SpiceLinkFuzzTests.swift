@@ -56,4 +56,18 @@ import Testing
             Self.check(bytes, chunk: Int.random(in: 1...200, using: &random))
         }
     }
+
+    @Test func randomMainChannelStreams() {
+        var random = SplitMix(state: 3)
+        for _ in 0..<2000 {
+            var filter = SpiceMainChannelFilter(miniHeader: Bool.random(using: &random))
+            let bytes = (0..<Int.random(in: 0...400, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            var out = 0
+            for chunk in stride(from: 0, to: bytes.count, by: 37) {
+                guard let passed = try? filter.filter(bytes[chunk..<min(chunk + 37, bytes.count)]) else { break }
+                out += passed.count
+            }
+            #expect(out <= bytes.count, "a filter never makes more than it was given")
+        }
+    }
 }

@@ -33,11 +33,21 @@ import Testing
             try server.send(connector.linkBytes)
             #expect(try Self.run(&connector, on: server) == .needTicket)
             try server.send(try connector.present(ticket: Array(Self.desktopTicket.utf8)))
-            guard case .linked(let reply, _) = try Self.run(&connector, on: server) else {
+            guard case .linked(let reply, let following) = try Self.run(&connector, on: server) else {
                 Issue.record("the server did not take its ticket")
                 return
             }
             #expect(reply.offers(.miniHeader), "spice-server frames with the short header the client offered")
+
+            // The main channel's first messages carry the session id the client's other channels link with.
+            var filter = SpiceMainChannelFilter(miniHeader: true)
+            var relayed = try filter.filter(following)
+            while filter.sessionID == nil {
+                let bytes = try server.receive()
+                try #require(!bytes.isEmpty, "the server closed before MAIN_INIT")
+                relayed += try filter.filter(bytes)
+            }
+            #expect(filter.sessionID != 0 && !relayed.isEmpty)
         }
     }
 
