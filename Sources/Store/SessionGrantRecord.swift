@@ -1,7 +1,7 @@
 import Foundation
 
 /// A short-lived way into one session's desktop, kept by the hash of its token so that any broker sharing the
-/// database can redeem it: a browser console's gateway token, or a phone link.
+/// database can redeem it: a browser console's gateway token, a phone link, or a console file's credential.
 public struct SessionGrantRecord: Sendable, Equatable {
     /// What kind of way in it is.
     public enum Kind: String, Sendable {
@@ -9,6 +9,9 @@ public struct SessionGrantRecord: Sendable, Equatable {
         case webConsole = "web_console"
         /// Serves the session's `.vv` once.
         case phoneLink = "phone_link"
+        /// A console file's credential for the SPICE-aware gateway: opens the session's desktop as often as asked
+        /// until it expires or the session ends.
+        case spiceConsole = "spice_console"
     }
 
     /// SHA-256 of the token, hex; the token itself is never stored.
