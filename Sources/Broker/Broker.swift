@@ -14,7 +14,7 @@ public struct Broker: Sendable {
     let accessPaths: [ConsoleRoute: any AccessPath]
     public let settings: BrokerSettings
     /// Gateway tokens of browser consoles.
-    public let webConsoleTokens: WebConsoleTokens
+    public let webConsoleTokens: SessionTokens
     /// "Send to phone" links.
     public let phoneLinks: PhoneLinks
     /// Which desktops have a viewer attached, fed with the hypervisors' events.
@@ -31,7 +31,7 @@ public struct Broker: Sendable {
 
     public init(
         store: any Store, hypervisor: any Hypervisor, accessPaths: [any AccessPath], settings: BrokerSettings,
-        webConsoleTokens: WebConsoleTokens? = nil, sessionObservers: [any SessionObserver] = [],
+        webConsoleTokens: SessionTokens? = nil, sessionObservers: [any SessionObserver] = [],
         presence: PresenceTracker = PresenceTracker(), upkeep: UpkeepState = UpkeepState(),
         metrics: BrokerMetrics = BrokerMetrics(), logger: Logger = Logger(label: "saffron.broker")
     ) {
@@ -40,7 +40,7 @@ public struct Broker: Sendable {
         self.accessPaths = Dictionary(accessPaths.map { ($0.route, $0) }, uniquingKeysWith: { first, _ in first })
         self.metrics = metrics
         self.settings = settings
-        self.webConsoleTokens = webConsoleTokens ?? WebConsoleTokens(store: store)
+        self.webConsoleTokens = webConsoleTokens ?? .webConsole(store: store)
         self.phoneLinks = PhoneLinks(store: store)
         self.sessionObservers = sessionObservers
         self.presence = presence

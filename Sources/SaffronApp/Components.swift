@@ -49,7 +49,7 @@ public struct Components: Sendable {
         self.accounts = Accounts(
             store: store, bcryptCost: values.bcryptCost, tokenLifetime: values.tokenLifetime, metrics: metrics,
             authenticators: authenticators)
-        let tokens = WebConsoleTokens(store: store)
+        let tokens = SessionTokens.webConsole(store: store)
         let tls = try values.tls.map { try ServerTLS(certificate: $0.certificate, key: $0.key) }
         self.tls = tls
         var gatewayConfiguration = GatewayConfiguration(host: values.webSocketHost, port: values.webSocketPort)

@@ -5,7 +5,7 @@ import Store
 
 /// Answers the gateway's one question from the broker's tokens: which desktop may this token reach?
 struct BrokerTokenResolver: GatewayTokenResolver {
-    let tokens: WebConsoleTokens
+    let tokens: SessionTokens
     let allowedOrigins: Set<String>
 
     func redeem(token: String, origin: String?) async throws -> GatewayTarget {

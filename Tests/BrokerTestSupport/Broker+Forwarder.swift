@@ -10,7 +10,7 @@ extension Broker {
     /// `proxyURL` (none when nil).
     public init(
         store: any Store, hypervisor: any Hypervisor, forwarder: any PortForwarder, settings: BrokerSettings,
-        proxyURL: String? = nil, webConsoleTokens: WebConsoleTokens? = nil, sessionObservers: [any SessionObserver] = [],
+        proxyURL: String? = nil, webConsoleTokens: SessionTokens? = nil, sessionObservers: [any SessionObserver] = [],
         presence: PresenceTracker = PresenceTracker(), upkeep: UpkeepState = UpkeepState(),
         metrics: BrokerMetrics = BrokerMetrics(), logger: Logger = Logger(label: "saffron.broker")
     ) {

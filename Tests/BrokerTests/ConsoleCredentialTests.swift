@@ -10,7 +10,7 @@ import Testing
         let fixture = try await BrokerFixture()
         let alice = try await fixture.user("alice")
         let session = try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5").session
-        let credentials = ConsoleCredentials(store: fixture.store, lifetime: 3600)
+        let credentials = SessionTokens.consoleCredentials(store: fixture.store, lifetime: 3600)
         let now = Date()
         let issued = try await credentials.issue(forSession: session.id, user: "alice", now: now)
         #expect(issued.token.utf8.count <= 60, "a SPICE ticket holds at most 60 bytes")
@@ -25,7 +25,7 @@ import Testing
         let fixture = try await BrokerFixture()
         let alice = try await fixture.user("alice")
         let session = try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5").session
-        let credentials = ConsoleCredentials(store: fixture.store)
+        let credentials = SessionTokens.consoleCredentials(store: fixture.store)
         let issued = try await credentials.issue(forSession: session.id, user: "alice")
         try await fixture.broker.endSession(id: session.id, requestedBy: alice)
         #expect(try await credentials.redeem(issued.token) == nil)
@@ -36,6 +36,6 @@ import Testing
         let alice = try await fixture.user("alice")
         let session = try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5").session
         let grant = try await fixture.broker.webConsole(forSession: session.id, user: alice)
-        #expect(try await ConsoleCredentials(store: fixture.store).redeem(grant.token) == nil)
+        #expect(try await SessionTokens.consoleCredentials(store: fixture.store).redeem(grant.token) == nil)
     }
 }

@@ -30,7 +30,7 @@ extension BrokerFixture {
         let tokens = fixture.broker.webConsoleTokens
         #expect(try await tokens.redeem(grant.token, now: now)?.id == session.id)
         #expect(try await tokens.redeem(grant.token, now: now.addingTimeInterval(2))?.id == session.id, "another channel")
-        #expect(try await tokens.redeem(grant.token, now: now.addingTimeInterval(tokens.channelWindow)) == nil)
+        #expect(try await tokens.redeem(grant.token, now: now.addingTimeInterval(tokens.window)) == nil)
         #expect(try await tokens.redeem(grant.token, now: now.addingTimeInterval(1)) == nil, "spent for good")
         #expect(try await tokens.redeem("forged-token-value") == nil)
     }
