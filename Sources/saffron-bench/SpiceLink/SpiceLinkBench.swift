@@ -63,6 +63,7 @@ struct SpiceLinkBench: AsyncParsableCommand {
             commonCapabilities: SpiceCommonCapability.words([.authSelection, .authSpice, .authSASL, .miniHeader]),
             channelCapabilities: [0b1111]).bytes
         let ticket = Array("console-credential-of-forty-bytes-123456".utf8)
+        let linked = try SpiceLinkMessage(parsing: message.dropFirst(SpiceLinkHeader.size))
         let clock = ContinuousClock()
         let start = clock.now
         DispatchQueue.concurrentPerform(iterations: threads) { thread in
@@ -88,7 +89,7 @@ struct SpiceLinkBench: AsyncParsableCommand {
                 let answer = acceptor.receive(SpiceLinkMessage.ticketMechanism + encrypted)
                 elapsed += clock.now - ticketStart
                 durations.set(index, elapsed)
-                failures.set(index, answer != [.authenticate(try! SpiceLinkMessage(parsing: message.dropFirst(16)), ticket: ticket)])
+                failures.set(index, answer != [.authenticate(linked, ticket: ticket)])
             }
         }
         let wall = clock.now - start
@@ -99,15 +100,21 @@ struct SpiceLinkBench: AsyncParsableCommand {
 
 /// Values written by many threads, each to its own indexes.
 final class PerThread<Value: Sendable>: @unchecked Sendable {
-    // Each index is written by one thread only, and read after `concurrentPerform` returned: no two threads touch one
-    // element, so the array needs no lock.
-    private var storage: [Value?]
+    // Each index is written by one thread only, through a buffer allocated once (no access to a shared Swift array,
+    // which exclusivity forbids), and read after `concurrentPerform` returned.
+    private let storage: UnsafeMutableBufferPointer<Value?>
 
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: Value) {
-        storage.withUnsafeMutableBufferPointer { $0[index] = value }
+    init(count: Int) {
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: nil)
     }
+
+    deinit {
+        storage.deinitialize()
+        storage.deallocate()
+    }
+
+    func set(_ index: Int, _ value: Value) { storage[index] = value }
 
     var values: [Value] { storage.compactMap { $0 } }
 }
