@@ -1,5 +1,4 @@
 import ArgumentParser
-import Broker
 import Foundation
 import SaffronAPI
 import Store
@@ -75,7 +74,7 @@ struct PoolCommand: AsyncParsableCommand {
                 return
             }
             let extras = gpu.description.map { ", each with \($0)" } ?? ""
-            print("Created pool \(name) of up to \(maxVMs) \(pool.desktops) desktops from \(poolTemplate.baseImage)\(extras) on \(hostsText).")
+            print("Created pool \(name) of up to \(pool.maxVMs ?? maxVMs) \(pool.desktops) desktops from \(poolTemplate.baseImage)\(extras) on \(hostsText).")
         }
 
         private var hostsText: String { connect.joined(separator: ", ") }

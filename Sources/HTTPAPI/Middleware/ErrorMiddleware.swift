@@ -21,7 +21,7 @@ struct ErrorMiddleware: RouterMiddleware {
             // The generated handlers' errors come wrapped: ours as they were, the document's checks of the input as 400.
             if let brokerError = error.underlyingError as? BrokerError { return brokerError.jsonResponse }
             if let decoding = error.underlyingError as? DecodingError {
-                return BrokerError.badRequest(StrictJSON.message(for: decoding)).jsonResponse
+                return BrokerError.badRequest(decoding.clientMessage).jsonResponse
             }
             if (400..<500).contains(error.httpStatus.code) {
                 return BrokerError.badRequest("\(error.causeDescription).").jsonResponse

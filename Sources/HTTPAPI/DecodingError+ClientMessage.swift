@@ -3,10 +3,10 @@ import Foundation
 
 /// Request bodies are read strictly (the document's schemas allow no unknown fields): what does not decode is a
 /// `400 bad_request` that names the field.
-enum StrictJSON {
-    /// What a decoding failure says to the client: the field, and what is wrong with it.
-    static func message(for error: DecodingError) -> String {
-        switch error {
+extension DecodingError {
+    /// What the failure says to the client: the field, and what is wrong with it.
+    var clientMessage: String {
+        switch self {
         case .keyNotFound(let key, _):
             return "Missing field: \(key.stringValue)."
         case .typeMismatch(_, let context), .valueNotFound(_, let context):

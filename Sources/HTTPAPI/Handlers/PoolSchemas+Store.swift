@@ -2,6 +2,9 @@ import Broker
 import SaffronAPI
 import Store
 
+// The document's pool schemas and the store's records they carry: a policy change applied, a policy shown, a
+// template and a desktop mode taken.
+
 extension Components.Schemas.PolicyPatch {
     /// Whether the patch changes nothing.
     var isEmpty: Bool { self == .init() }
