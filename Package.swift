@@ -117,6 +117,8 @@ let package = Package(
         ),
         /// The `direct` access path: a leased public port forwarded (DNAT) to the desktop by the firewall.
         .target(name: "DNATAccess", dependencies: ["Broker", "Store", "Firewall"], swiftSettings: strict),
+        /// The `gateway` access path: console files through the SPICE gateway, with a console credential.
+        .target(name: "GatewayAccess", dependencies: ["Broker", "Store"], swiftSettings: strict),
         /// The `proxy` access path: console files through the CONNECT proxy, and which tunnels it may open.
         .target(name: "ProxyAccess", dependencies: ["Broker", "Store"], swiftSettings: strict),
         /// The API's contract: `openapi.yaml`, and the types, server protocol and client generated from it.
@@ -161,7 +163,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "CSplice",
+                "CSplice", "SpiceLink",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -178,7 +180,7 @@ let package = Package(
             name: "SaffronApp",
             dependencies: [
                 "HTTPAPI", "Broker", "Store", "PostgresStore", "LibvirtHypervisor", "DNATAccess", "ProxyAccess", "Firewall",
-                "Gateway", "PAMAuth",
+                "GatewayAccess", "Gateway", "PAMAuth",
                 "DirectoryAuth",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -273,7 +275,7 @@ let package = Package(
             name: "BrokerTests",
             dependencies: [
                 "Broker", "BrokerTestSupport", "Store", "PostgresStore", "PostgresTestSupport", "Firewall", "ConsoleFile",
-                "ProxyAccess",
+                "ProxyAccess", "GatewayAccess",
             ],
             swiftSettings: testSettings),
         .testTarget(
@@ -292,7 +294,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway",
+                "Gateway", "SpiceLink", "SpiceTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -305,7 +307,8 @@ let package = Package(
             ],
             swiftSettings: testSettings
         ),
-        .testTarget(name: "SpiceLinkTests", dependencies: ["SpiceLink"], swiftSettings: testSettings),
+        .target(name: "SpiceTestSupport", dependencies: ["SpiceLink"], path: "Tests/SpiceTestSupport", swiftSettings: strict),
+        .testTarget(name: "SpiceLinkTests", dependencies: ["SpiceLink", "SpiceTestSupport"], swiftSettings: testSettings),
         .testTarget(name: "DirectoryAuthTests", dependencies: ["DirectoryAuth", "Broker"], swiftSettings: testSettings),
         .testTarget(name: "PAMAuthTests", dependencies: ["PAMAuth", "Broker"], swiftSettings: testSettings),
         .testTarget(name: "SaffronClientTests", dependencies: ["SaffronClient"], swiftSettings: testSettings),

@@ -15,6 +15,10 @@ public struct Broker: Sendable {
     public let settings: BrokerSettings
     /// Gateway tokens of browser consoles.
     public let webConsoleTokens: SessionTokens
+    /// The credentials console files of the SPICE gateway carry.
+    public let consoleCredentials: SessionTokens
+    /// The desktop tickets the SPICE gateway presents, one per session at a time.
+    let gatewayTickets = GatewayTickets()
     /// "Send to phone" links.
     public let phoneLinks: PhoneLinks
     /// Which desktops have a viewer attached, fed with the hypervisors' events.
@@ -31,7 +35,7 @@ public struct Broker: Sendable {
 
     public init(
         store: any Store, hypervisor: any Hypervisor, accessPaths: [any AccessPath], settings: BrokerSettings,
-        webConsoleTokens: SessionTokens? = nil, sessionObservers: [any SessionObserver] = [],
+        webConsoleTokens: SessionTokens? = nil, consoleCredentials: SessionTokens? = nil, sessionObservers: [any SessionObserver] = [],
         presence: PresenceTracker = PresenceTracker(), upkeep: UpkeepState = UpkeepState(),
         metrics: BrokerMetrics = BrokerMetrics(), logger: Logger = Logger(label: "saffron.broker")
     ) {
@@ -41,6 +45,7 @@ public struct Broker: Sendable {
         self.metrics = metrics
         self.settings = settings
         self.webConsoleTokens = webConsoleTokens ?? .webConsole(store: store)
+        self.consoleCredentials = consoleCredentials ?? .consoleCredentials(store: store)
         self.phoneLinks = PhoneLinks(store: store)
         self.sessionObservers = sessionObservers
         self.presence = presence

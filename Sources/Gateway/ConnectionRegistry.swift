@@ -45,6 +45,11 @@ final class ConnectionRegistry: Sendable {
         }
     }
 
+    /// The session a connection was assigned to, if any.
+    func session(of id: Int) -> String? {
+        self.state.withLock { $0.entries[id]?.sessionID }
+    }
+
     func remove(_ id: Int) {
         self.state.withLock { _ = $0.entries.removeValue(forKey: id) }
     }
@@ -61,6 +66,12 @@ final class ConnectionRegistry: Sendable {
         }
         for entry in matching { entry.terminate(refusal) }
         return matching.map(\.closeFuture)
+    }
+
+    /// Asks the connections of these registration ids to close with `refusal`.
+    func terminate(ids: [Int], with refusal: GatewayRefusal) {
+        let matching = self.state.withLock { state in ids.compactMap { state.entries[$0] } }
+        for entry in matching { entry.terminate(refusal) }
     }
 
     /// Refuses new connections and asks every connection to close with `refusal`; returns their close futures.

@@ -25,6 +25,20 @@ final class TCPRelayHandler: ChannelDuplexHandler, RelayPeer {
         self.metrics = metrics
     }
 
+    private init(metrics: RelayMetrics) {
+        self.metrics = metrics
+    }
+
+    /// Two TCP sides relaying to each other: the client's (which counts nothing) and the desktop's (which counts
+    /// both directions in `metrics`).
+    static func pair(metrics: RelayMetrics) -> (client: TCPRelayHandler, desktop: TCPRelayHandler) {
+        let client = TCPRelayHandler(metrics: .none)
+        let desktop = TCPRelayHandler(metrics: metrics)
+        client.partner = desktop
+        desktop.partner = client
+        return (client, desktop)
+    }
+
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
     }

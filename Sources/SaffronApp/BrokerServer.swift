@@ -45,6 +45,7 @@ public struct BrokerServer: Sendable {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if roles.contains(.gateway) { services.append(.init(service: components.gateway)) }
         if roles.contains(.proxy), let proxy = components.proxy { services.append(.init(service: proxy)) }
+        if roles.contains(.gateway), let spiceGateway = components.spiceGateway { services.append(.init(service: spiceGateway)) }
         if roles.contains(.api) { services.append(.init(service: app)) }
         if components.store.announcesSessionChanges {
             services.append(.init(service: SessionChangeFollower(broker: components.broker)))

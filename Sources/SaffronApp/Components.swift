@@ -4,6 +4,7 @@ import DirectoryAuth
 import Firewall
 import Foundation
 import Gateway
+import GatewayAccess
 import HTTPAPI
 import LibvirtHypervisor
 import Logging
@@ -22,6 +23,8 @@ public struct Components: Sendable {
     public let gateway: WebSocketGateway
     /// The CONNECT proxy, when the config runs one; it listens only once run.
     public let proxy: ConnectProxy?
+    /// The SPICE gateway, when the config runs one; it listens only once run.
+    public let spiceGateway: SpiceGateway?
     /// The API's and the gateway's TLS, when the config sets `tls`.
     public let tls: ServerTLS?
     /// Where the broker, the gateway and the proxy keep their metrics, for `GET /metrics`.
@@ -77,16 +80,44 @@ public struct Components: Sendable {
                 logger: logger, metrics: metricsFactory)
         }
         self.proxy = proxy
+        let consoleCredentials = SessionTokens.consoleCredentials(
+            store: store, lifetime: values.spiceGateway?.credentialLifetime ?? 8 * 3600)
+        let brokerForGateway = LateBroker()
+        let spiceGateway = try values.spiceGateway.map { spice in
+            try Self.spiceGateway(
+                spice, trustedProxies: values.trustedProxies,
+                resolver: BrokerSpiceConsoleResolver(broker: brokerForGateway), logger: logger, metrics: metricsFactory)
+        }
+        self.spiceGateway = spiceGateway
         var observers: [any SessionObserver] = [GatewaySessionCutter(gateway: gateway)]
         if let proxy { observers.append(ProxySessionCutter(proxy: proxy)) }
+        if let spiceGateway { observers.append(SpiceGatewaySessionCutter(gateway: spiceGateway)) }
         self.broker = Broker(
             store: store, hypervisor: LibvirtHypervisor(policy: settings.connectURIs, logger: logger),
             accessPaths: [
                 DNATAccess(forwarder: Self.forwarder(for: config.firewall, logger: logger), settings: settings, metrics: metrics),
                 ProxyAccess(proxyURL: values.proxy?.publicURL, settings: settings),
+                GatewayAccess(endpoint: values.spiceGateway.map { .init(host: $0.publicHost, port: $0.publicPort, tls: $0.tls) }),
             ],
             settings: settings,
-            webConsoleTokens: tokens, sessionObservers: observers, metrics: metrics, logger: logger)
+            webConsoleTokens: tokens, consoleCredentials: consoleCredentials, sessionObservers: observers, metrics: metrics,
+            logger: logger)
+        brokerForGateway.set(broker)
+    }
+
+    /// The SPICE gateway of the validated `values`, TLS with its certificate and key.
+    static func spiceGateway(
+        _ values: ValidatedConfig.SpiceGatewayValues, trustedProxies: [AddressRange], resolver: any SpiceConsoleResolver,
+        logger: Logger, metrics: PrometheusMetricsFactory
+    ) throws -> SpiceGateway {
+        var configuration = SpiceGatewayConfiguration(host: values.host, port: values.port)
+        configuration.tls = try ServerTLS(certificate: values.certificate, key: values.key).context
+        configuration.secondViewer = SpiceSecondViewer(rawValue: values.secondViewer) ?? .replace
+        configuration.connectionsPerClient = values.connectionsPerClient
+        configuration.client = { address in
+            trustedProxies.contains { $0.contains(address) } ? nil : ClientNetwork.key(for: address)
+        }
+        return SpiceGateway(configuration: configuration, resolver: resolver, logger: logger, metrics: metrics)
     }
 
     static func forwarder(for config: SaffronConfig.Firewall, logger: Logger) -> any PortForwarder {

@@ -2,6 +2,7 @@ import Broker
 import Gateway
 import ProxyAccess
 import Store
+import Synchronization
 
 /// Answers the gateway's one question from the broker's tokens: which desktop may this token reach?
 struct BrokerTokenResolver: GatewayTokenResolver {
@@ -48,5 +49,48 @@ struct ProxySessionCutter: SessionObserver {
 
     func sessionMoved(_ sessionID: String) async {
         proxy.forgetGrants(ofSession: sessionID)
+    }
+}
+
+/// The broker, once built: the SPICE gateway is built before it (the broker's session observers cut the gateway's
+/// connections) but asks it for desktops and tickets only once serving.
+final class LateBroker: Sendable {
+    private let broker = Mutex<Broker?>(nil)
+
+    func set(_ broker: Broker) {
+        self.broker.withLock { $0 = broker }
+    }
+
+    var value: Broker {
+        get throws {
+            guard let broker = broker.withLock({ $0 }) else { throw SpiceConsoleRefusal("the broker is not ready yet") }
+            return broker
+        }
+    }
+}
+
+/// Answers the SPICE gateway's questions from the broker: which desktop a console credential opens for a client, and
+/// a fresh ticket for it.
+struct BrokerSpiceConsoleResolver: SpiceConsoleResolver {
+    let broker: LateBroker
+
+    func desktop(forCredential credential: String, clientAddress: String) async throws -> SpiceConsoleTarget {
+        guard let session = try await broker.value.gatewayDesktop(forCredential: credential, clientAddress: clientAddress),
+            let host = session.targetAddress, let port = session.targetPort
+        else { throw SpiceConsoleRefusal.unknownCredential }
+        return SpiceConsoleTarget(sessionID: session.id, host: host, port: port)
+    }
+
+    func desktopTicket(forSession sessionID: String) async throws -> String {
+        try await broker.value.gatewayTicket(forSession: sessionID)
+    }
+}
+
+/// Cuts a session's SPICE gateway connections when the broker ends it.
+struct SpiceGatewaySessionCutter: SessionObserver {
+    let gateway: SpiceGateway
+
+    func sessionEnded(_ sessionID: String) async {
+        await gateway.closeConnections(ofSession: sessionID)
     }
 }

@@ -17,7 +17,7 @@ struct PolicyOptions: ParsableArguments {
     var ticketValidity: SecondsOrOff?
     @Option(help: "Desktops of this pool one user may hold at once (1 for persistent pools).")
     var desktopsPerUser: Int?
-    @Option(help: "How console files reach desktops: direct (a forwarded port per session) or proxy (the CONNECT proxy).")
+    @Option(help: "How console files reach desktops: direct (a forwarded port per session), proxy (the CONNECT proxy) or gateway (the SPICE gateway, files that work all session long).")
     var consoleVia: ConsoleRoute?
 
     /// Whether any option was given.

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import SpiceLink
+import SpiceTestSupport
 import Testing
 
 /// The acceptor and the connector between a client and a real spice-server (`saffron-spice-pattern`, libspice-server):
@@ -69,37 +70,6 @@ import Testing
             guard !bytes.isEmpty else { throw SpiceLinkError.error }
             if let action = connector.receive(bytes).first { return action }
         }
-    }
-}
-
-/// `saffron-spice-pattern`, built beside the test bundle, serving on a loopback port of its choosing.
-enum PatternServer {
-    static func run(ticket: String, _ body: (Int) throws -> Void) throws {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("saffron-spice-pattern")
-        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the package first: \(binary.path)")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["--listen", "127.0.0.1", "--port", "0", "--fps", "1"]
-        process.environment = ["SAFFRON_PATTERN_TICKET": ticket]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        // It prints `listening on 127.0.0.1:PORT` once it listens.
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { throw SpiceLinkError.error }
-            line.append(chunk)
-        }
-        let text = String(decoding: line, as: UTF8.self)
-        let port = try #require(text.split(separator: "\n").first?.split(separator: ":").last.flatMap { Int($0) }, "\(text)")
-        try body(port)
     }
 }
 

@@ -6,11 +6,16 @@ public struct ConsoleEndpoint: Sendable, Equatable {
     public var port: Int
     /// The `proxy` key of a `.vv`, when the client goes through a CONNECT proxy.
     public var proxy: String?
+    /// Set when the endpoint is a SPICE gateway that takes the client's link itself: console files then carry a
+    /// console credential instead of the desktop's ticket, and reach the gateway over TLS only, trusting this CA and
+    /// certificate subject.
+    public var gatewayTLS: SpiceTLSSettings?
 
-    public init(host: String, port: Int, proxy: String? = nil) {
+    public init(host: String, port: Int, proxy: String? = nil, gatewayTLS: SpiceTLSSettings? = nil) {
         self.host = host
         self.port = port
         self.proxy = proxy
+        self.gatewayTLS = gatewayTLS
     }
 }
 

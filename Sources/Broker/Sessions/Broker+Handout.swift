@@ -154,21 +154,31 @@ extension Broker {
         return moved
     }
 
-    /// A `.vv` for the session with a fresh one-time SPICE ticket, valid for the configured ticket validity, sending
-    /// its client the way `route` says (nil: the session's own route, its pool's at handout).
+    /// A `.vv` for the session, sending its client the way `route` says (nil: the session's own route, its pool's at
+    /// handout): through a SPICE gateway with the session's console credential, which works until it expires or the
+    /// session ends; otherwise with a fresh one-time SPICE ticket, valid for the configured ticket validity.
     public func consoleFile(
         forSession id: String, user: UserRecord, route: ConsoleRoute? = nil, now: Date = Date()
     ) async throws -> ConsoleFile {
         let session = try await session(id: id, visibleTo: user)
         let endpoint = try accessPath(for: route ?? session.route).consoleEndpoint(of: session)
-        let (ticket, _) = try await setFreshTicket(on: session, now: now)
+        let password: String
+        if endpoint.gatewayTLS != nil {
+            guard session.state == .ready else { throw BrokerError.vmNotReady("Desktop \(session.vm) is still starting; try again.") }
+            password = try await consoleCredentials.issue(forSession: session.id, user: user.name, now: now).token
+            upkeep.noteTicket(session: session.id, at: now)
+        } else {
+            password = try await setFreshTicket(on: session, now: now).ticket
+        }
         await auditConsoleAccess(.consoleFile, to: session, by: user, now: now)
         var file = ConsoleFile(
-            host: endpoint.host, port: endpoint.port, password: ticket, title: "\(session.vm) (\(session.pool)) - Saffron")
+            host: endpoint.host, port: endpoint.port, password: password, title: "\(session.vm) (\(session.pool)) - Saffron")
         if let proxy = endpoint.proxy, let entry = ConsoleFile.Entry(key: "proxy", value: proxy) {
             file.extraKeys.append(entry)
         }
-        if let tls = settings.spiceTLS, Self.usesSpiceTLS(session, settings: settings) {
+        if let tls = endpoint.gatewayTLS {
+            file.tls = ConsoleFile.TLS(port: endpoint.port, ca: tls.caPEM, hostSubject: tls.hostSubject)
+        } else if let tls = settings.spiceTLS, Self.usesSpiceTLS(session, settings: settings) {
             file.tls = ConsoleFile.TLS(port: endpoint.port, ca: tls.caPEM, hostSubject: tls.hostSubject)
         }
         return file

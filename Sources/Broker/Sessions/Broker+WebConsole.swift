@@ -28,6 +28,7 @@ extension Broker {
         guard session.state == .ready else { throw BrokerError.vmNotReady("Desktop \(session.vm) is still starting; try again.") }
         guard let pool = try await store.pool(named: session.pool) else { throw BrokerError(StoreError.poolNotFound(session.pool)) }
         let ticket = TicketGenerator.newTicket()
+        gatewayTickets.forget(session: session.id)  // replaced by this one
         let validity = pool.policy.ticketValiditySeconds.map(TimeInterval.init) ?? settings.ticketValidity
         let validUntil = try await hypervisor.setTicket(
             ticket, on: try await ref(ofVM: session.vm, in: pool), validFor: validity)

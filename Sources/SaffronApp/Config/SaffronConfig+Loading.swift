@@ -20,6 +20,7 @@ extension SaffronConfig {
         ("SAFFRON_WEBSOCKET_PUBLIC_URL", "websocket.publicURL"),
         ("SAFFRON_PROXY_LISTEN", "proxy.listen"),
         ("SAFFRON_PROXY_PUBLIC_URL", "proxy.publicURL"),
+        ("SAFFRON_SPICE_GATEWAY_LISTEN", "spiceGateway.listen"),
         ("SAFFRON_TLS_CERTIFICATE", "tls.certificate"),
         ("SAFFRON_TLS_KEY", "tls.key"),
         ("SAFFRON_SPICE_TLS_CA", "spice.tlsCA"),
@@ -47,7 +48,8 @@ extension SaffronConfig {
         try config.applyEnvironment(environment)
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         for keyPath in [\SaffronConfig.database.path, \SaffronConfig.web.root, \SaffronConfig.tls.certificate, \SaffronConfig.tls.key,
-            \SaffronConfig.spice.tlsCA, \SaffronConfig.ldap.caFile, \SaffronConfig.database.passwordFile]
+            \SaffronConfig.spice.tlsCA, \SaffronConfig.ldap.caFile, \SaffronConfig.database.passwordFile,
+            \SaffronConfig.spiceGateway.certificate, \SaffronConfig.spiceGateway.key, \SaffronConfig.spiceGateway.ca]
         where !config[keyPath: keyPath].isEmpty && !config[keyPath: keyPath].hasPrefix("/") {
             config[keyPath: keyPath] = folder.appendingPathComponent(config[keyPath: keyPath]).standardizedFileURL.path
         }

@@ -21,6 +21,22 @@ public struct ValidatedConfig: Sendable {
     public var spiceTLS: SpiceTLSSettings?
     /// Reverse proxies whose `X-Forwarded-For` the API believes.
     public var trustedProxies: [AddressRange] = []
+    /// The SPICE gateway, when the config runs one.
+    public var spiceGateway: SpiceGatewayValues?
+
+    /// Where the SPICE gateway listens, how clients reach it, and what it presents.
+    public struct SpiceGatewayValues: Sendable {
+        public var host: String
+        public var port: Int
+        public var publicHost: String
+        public var publicPort: Int
+        public var certificate: String
+        public var key: String
+        public var tls: SpiceTLSSettings
+        public var credentialLifetime: TimeInterval
+        public var secondViewer: String
+        public var connectionsPerClient: Int
+    }
 
     /// Where the CONNECT proxy listens and how clients reach it.
     public struct ProxyValues: Sendable {
@@ -111,6 +127,7 @@ extension SaffronConfig {
             ticketValidity: TimeInterval(tickets.validitySeconds), tokenLifetime: TimeInterval(auth.tokenLifetimeSeconds),
             bcryptCost: UInt8(auth.bcryptCost), proxy: try validatedProxy(), tls: try validatedTLS(), spiceTLS: try validatedSpiceTLS())
         values.trustedProxies = trusted
+        values.spiceGateway = try validatedSpiceGateway()
         return values
     }
 
@@ -125,6 +142,44 @@ extension SaffronConfig {
             throw ConfigError(message: "spice.hostSubject must be one line, e.g. O=Saffron,CN=hv1.example.")
         }
         return SpiceTLSSettings(caPEM: pem, hostSubject: spice.hostSubject.isEmpty ? nil : spice.hostSubject)
+    }
+
+    private func validatedSpiceGateway() throws -> ValidatedConfig.SpiceGatewayValues? {
+        let settings = spiceGateway
+        guard !settings.listen.isEmpty else { return nil }
+        let (host, port) = try Self.hostAndPort(settings.listen, key: "spiceGateway.listen", example: "0.0.0.0:5900")
+        let certificate = settings.certificate.isEmpty ? tls.certificate : settings.certificate
+        let key = settings.key.isEmpty ? tls.key : settings.key
+        guard !certificate.isEmpty, !key.isEmpty else {
+            throw ConfigError(message: "The SPICE gateway serves TLS only: set spiceGateway.certificate and spiceGateway.key (or tls.certificate and tls.key; saffron tls init makes them).")
+        }
+        let caPath = settings.ca.isEmpty ? spice.tlsCA : settings.ca
+        guard !caPath.isEmpty, let data = FileManager.default.contents(atPath: caPath),
+            let pem = String(data: data, encoding: .utf8), pem.contains("-----BEGIN CERTIFICATE-----")
+        else {
+            throw ConfigError(message: "spiceGateway.ca (or spice.tlsCA) must name a readable PEM CA certificate, the one clients trust for the gateway's certificate, not \(caPath.debugDescription).")
+        }
+        guard !settings.hostSubject.contains(where: \.isNewline) else {
+            throw ConfigError(message: "spiceGateway.hostSubject must be one line, e.g. O=Saffron,CN=gateway.example.")
+        }
+        guard (0...65535).contains(settings.publicPort) else {
+            throw ConfigError(message: "spiceGateway.publicPort must be 1 to 65535, or 0 for the port of spiceGateway.listen.")
+        }
+        guard (60...(30 * 86400)).contains(settings.credentialLifetimeSeconds) else {
+            throw ConfigError(message: "spiceGateway.credentialLifetimeSeconds must be 60 to 2592000 (30 days).")
+        }
+        guard ["replace", "refuse"].contains(settings.secondViewer) else {
+            throw ConfigError(message: "spiceGateway.secondViewer must be \"replace\" or \"refuse\", not \(settings.secondViewer.debugDescription).")
+        }
+        guard (1...65535).contains(settings.connectionsPerClient) else {
+            throw ConfigError(message: "spiceGateway.connectionsPerClient must be 1 to 65535.")
+        }
+        return .init(
+            host: host, port: port, publicHost: settings.publicHost.isEmpty ? gateway.publicAddress : settings.publicHost,
+            publicPort: settings.publicPort == 0 ? port : settings.publicPort, certificate: certificate, key: key,
+            tls: SpiceTLSSettings(caPEM: pem, hostSubject: settings.hostSubject.isEmpty ? nil : settings.hostSubject),
+            credentialLifetime: TimeInterval(settings.credentialLifetimeSeconds), secondViewer: settings.secondViewer,
+            connectionsPerClient: settings.connectionsPerClient)
     }
 
     private func validatedTLS() throws -> (certificate: String, key: String)? {

@@ -60,6 +60,30 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
         /// asks for every tunnel. Ending the session, or its client moving, forgets the yes at once.
         public var grantLifetimeSeconds = 60
     }
+    /// The SPICE gateway: one public TLS port through which SPICE clients reach their desktops with a console
+    /// credential that works all session long, instead of the desktop's short-lived ticket (route `gateway`).
+    public struct SpiceGateway: Codable, Sendable, Equatable {
+        /// `HOST:PORT` the gateway listens on (TLS only); empty runs none.
+        public var listen = ""
+        /// The host console files name; empty: `gateway.publicAddress`.
+        public var publicHost = ""
+        /// The port console files name; 0: the port of `listen`.
+        public var publicPort = 0
+        /// PEM certificate (chain) and key the gateway presents; empty: `tls.certificate` and `tls.key`.
+        public var certificate = ""
+        public var key = ""
+        /// PEM CA certificate clients trust for it (written into console files); empty: `spice.tlsCA`.
+        public var ca = ""
+        /// The certificate's subject clients check (`saffron tls init` prints it); empty: the host name is checked.
+        public var hostSubject = ""
+        /// How long a console file's credential works, if its session lives that long.
+        public var credentialLifetimeSeconds = 8 * 3600
+        /// What a second viewer opening the same session's desktop does: `replace` the first (as SPICE does) or is
+        /// `refuse`d while the first is connected.
+        public var secondViewer = "replace"
+        /// Connections one client address may hold open at once (a viewer opens 4 to 8).
+        public var connectionsPerClient = 64
+    }
     /// HTTPS for the API and portal, and wss for the WebSocket gateway (`saffron tls init` makes the files).
     public struct TLS: Codable, Sendable, Equatable {
         /// PEM server certificate (chain); empty serves plain HTTP and ws. Relative paths start at the config's folder.
@@ -176,6 +200,7 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
     public var gateway = Gateway()
     public var websocket = WebSocket()
     public var proxy = Proxy()
+    public var spiceGateway = SpiceGateway()
     public var tls = TLS()
     public var spice = Spice()
     public var web = Web()
@@ -198,7 +223,7 @@ extension SaffronConfig {
         /// Its name, unique among them (letters, digits, `.`, `-`, `_`; at most 64); empty: the host's name.
         public var name = ""
         /// What it does: `api` (the HTTP API and web pages; it hands out desktops, forwarded on its own address),
-        /// `gateway` (the WebSocket gateway), `proxy` (the CONNECT proxy, when `proxy.listen` is set), `upkeep`
+        /// `gateway` (the WebSocket gateway, and the SPICE gateway when `spiceGateway.listen` is set), `proxy` (the CONNECT proxy, when `proxy.listen` is set), `upkeep`
         /// (takes its turn keeping pools).
         public var roles = NodeRole.allCases.map(\.rawValue)
     }

@@ -1,0 +1,17 @@
+import Logging
+import NIOCore
+import SpiceLink
+
+/// What every SPICE gateway connection's handlers share: the broker's answers, the ticket keys, the viewers, the
+/// connections, and the knobs.
+struct SpiceLinkServices: Sendable {
+    let resolver: any SpiceConsoleResolver
+    let keys: SpiceTicketKeyPool
+    let book: SpiceViewerBook
+    let registry: ConnectionRegistry
+    let linkTimeout: TimeAmount
+    let connectTimeout: TimeAmount
+    let waterMark: ChannelOptions.Types.WriteBufferWaterMark
+    let metrics: RelayMetrics
+    let logger: Logger
+}
