@@ -70,7 +70,6 @@ public struct SpiceLinkAcceptor: Sendable {
             guard let bytes = buffer.take(size) else { return nil }
             do {
                 let message = try SpiceLinkMessage(parsing: bytes[...])
-                guard message.offers(.authSpice) || !message.offers(.authSelection) else { return refuseLink(.invalidData) }
                 let selects = message.offers(.authSelection)
                 stage = selects ? .mechanism(message) : .ticket(message)
                 let common: [SpiceCommonCapability] = [.authSelection, .authSpice] + (message.offers(.miniHeader) ? [.miniHeader] : [])

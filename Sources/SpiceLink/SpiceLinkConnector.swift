@@ -39,13 +39,14 @@ public struct SpiceLinkConnector: Sendable {
         return [action]
     }
 
-    /// The bytes that answer the server's key with `ticket` (the desktop's password): the mechanism where the server
-    /// selects one, then the ticket encrypted with its key.
+    /// The bytes that answer the server's key with `ticket` (the desktop's password): the mechanism where the link
+    /// selects one (the client offered auth selection, and so did the server), then the ticket encrypted with its key.
     public mutating func present(ticket: [UInt8]) throws -> [UInt8] {
         guard case .ticket(let reply) = stage else { throw SpiceLinkError.error }
         stage = .result(reply)
         let encrypted = try SpiceTicketKey.encrypt(ticket, for: reply.publicKey)
-        return (reply.offers(.authSelection) ? SpiceLinkMessage.ticketMechanism : []) + encrypted
+        let selects = message.offers(.authSelection) && reply.offers(.authSelection)
+        return (selects ? SpiceLinkMessage.ticketMechanism : []) + encrypted
     }
 
     private mutating func step() -> Action? {

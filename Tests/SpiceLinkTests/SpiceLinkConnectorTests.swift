@@ -53,6 +53,18 @@ import Testing
         #expect(connector.receive(reply.bytes) == [.failed(.error)])
     }
 
+    @Test func aClientWithoutAuthSelectionHasItsTicketPresentedWithoutAMechanism() throws {
+        let plain = SpiceLinkMessage(connectionID: 0, channelType: 1, channelID: 0, commonCapabilities: [], channelCapabilities: [])
+        var connector = SpiceLinkConnector(linking: plain)
+        let reply = SpiceLinkReply(
+            publicKey: Self.desktopKey.publicKeyDER, commonCapabilities: SpiceCommonCapability.words([.authSelection, .authSpice]),
+            channelCapabilities: [])
+        #expect(connector.receive(reply.bytes) == [.needTicket])
+        let presented = try connector.present(ticket: Array("t".utf8))
+        #expect(presented.count == SpiceTicketKey.encryptedTicketBytes, "the server reads the ticket at once")
+        #expect(try Self.desktopKey.ticket(decrypting: presented) == Array("t".utf8))
+    }
+
     @Test func aTicketIsPresentedOnlyWhenAsked() {
         var connector = SpiceLinkConnector(linking: SpiceLinkAcceptorTests.spiceGTKMain)
         #expect(throws: SpiceLinkError.self) { try connector.present(ticket: [1]) }

@@ -41,7 +41,7 @@ public final class SpiceTestClient: Sendable {
     public func link(channelType: UInt8, connectionID: UInt32 = 0, ticket: String) throws -> SpiceLinkError? {
         let message = SpiceLinkMessage(
             connectionID: connectionID, channelType: channelType, channelID: 0,
-            commonCapabilities: SpiceCommonCapability.words([.authSelection, .authSpice, .miniHeader]), channelCapabilities: [])
+            commonCapabilities: SpiceCommonCapability.words([.authSelection, .authSASL, .miniHeader]), channelCapabilities: [])
         try send(message.bytes)
         let header = try SpiceLinkHeader(parsing: try receive(exactly: SpiceLinkHeader.size)[...])
         let reply = try SpiceLinkReply(parsing: try receive(exactly: header.bodySize)[...])

@@ -178,6 +178,7 @@ extension Broker {
         }
         if let tls = endpoint.gatewayTLS {
             file.tls = ConsoleFile.TLS(port: endpoint.port, ca: tls.caPEM, hostSubject: tls.hostSubject)
+            file.deleteThisFile = false  // it is meant to be opened again, for as long as its credential lives
         } else if let tls = settings.spiceTLS, Self.usesSpiceTLS(session, settings: settings) {
             file.tls = ConsoleFile.TLS(port: endpoint.port, ca: tls.caPEM, hostSubject: tls.hostSubject)
         }

@@ -1,20 +1,33 @@
 # The SPICE link handshake that `SpiceLinkProbe` runs: spice-protocol's SpiceLinkHeader (magic REDQ, version 2.2,
 # size), SpiceLinkMess (connection 0, channel type 1 = main, id 0, no caps, caps at offset 18), SpiceLinkReply (error,
 # 162-byte DER public key, caps), then the NUL-terminated ticket (read from stdin) under RSA-OAEP(SHA-1) and the 4-byte
-# little-endian link result. Over TCP (`tcp HOST PORT`), or over a WebSocket (websocket-client) whose binary frames
+# little-endian link result. Over TCP (`tcp HOST PORT`), over TLS trusting one CA (`tls HOST PORT CAFILE`), or over a WebSocket (websocket-client) whose binary frames
 # carry the same bytes (`ws URL ORIGIN [hold|idle]`). Prints `result N`, `link-error N`, `closed CODE REASON` or
-# `connect-error WHY`.
+# `connect-error WHY`. `--source ADDRESS` connects a TCP or TLS probe from that local address.
 import socket, struct, sys, time
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
+source = None
+if "--source" in sys.argv:
+    at = sys.argv.index("--source")
+    source = (sys.argv[at + 1], 0)
+    del sys.argv[at:at + 2]
+
 class TCP:
     def __init__(self, host, port):
-        self.sock = socket.create_connection((host, int(port)), timeout=10)
+        self.sock = socket.create_connection((host, int(port)), timeout=10, source_address=source)
     def send(self, data):
         self.sock.sendall(data)
     def recv(self):
         return self.sock.recv(65536)
+
+class TLS(TCP):
+    def __init__(self, host, port, cafile):
+        import ssl
+        context = ssl.create_default_context(cafile=cafile)
+        plain = socket.create_connection((host, int(port)), timeout=10, source_address=source)
+        self.sock = context.wrap_socket(plain, server_hostname=host)
 
 class WS:
     def __init__(self, url, origin):
@@ -55,7 +68,12 @@ ticket = sys.stdin.buffer.readline().rstrip(b"\n")
 hold = sys.argv[-1] == "hold"
 idle = sys.argv[-1] == "idle"
 try:
-    link = TCP(sys.argv[2], sys.argv[3]) if sys.argv[1] == "tcp" else WS(sys.argv[2], sys.argv[3])
+    if sys.argv[1] == "tcp":
+        link = TCP(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "tls":
+        link = TLS(sys.argv[2], sys.argv[3], sys.argv[4])
+    else:
+        link = WS(sys.argv[2], sys.argv[3])
     if idle:
         link.ws.settimeout(None)
         print("open", flush=True)

@@ -36,6 +36,13 @@ enum SpiceLinkProbe {
             input: Data((ticket + "\n").utf8), timeout: 30))
     }
 
+    /// Links to `host:port` over TLS trusting only the CA certificate at `ca`, from inside `namespace`, with `ticket`.
+    static func link(tlsHost host: String, port: Int, ca: String, ticket: String, from namespace: String) throws -> SpiceLinkOutcome {
+        try parse(try Command.check(
+            ["ip", "netns", "exec", namespace, "/usr/bin/python3", try helperScript(), "tls", host, String(port), ca],
+            input: Data((ticket + "\n").utf8), timeout: 30))
+    }
+
     /// Links through the WebSocket gateway at `url` (subprotocol `binary`, as spice-html5 asks), sending `origin`.
     static func link(webSocket url: String, origin: String?, ticket: String, from namespace: String) throws -> SpiceLinkOutcome {
         try parse(try Command.check(
