@@ -266,7 +266,7 @@ let package = Package(
             name: "BrokerTestSupport",
             dependencies: [
                 "Broker", "Store", "PostgresStore", "PostgresTestSupport", "Firewall", "LibvirtHypervisor", "DNATAccess",
-                "ProxyAccess", .product(name: "Logging", package: "swift-log"),
+                "ProxyAccess", "GatewayAccess", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/BrokerTestSupport",
             swiftSettings: strict

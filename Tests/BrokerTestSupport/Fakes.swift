@@ -1,5 +1,6 @@
 import Broker
 import Firewall
+import GatewayAccess
 import Foundation
 import LibvirtHypervisor
 import PostgresStore
@@ -14,6 +15,8 @@ public actor FakeHypervisor: Hypervisor {
         public var ticket: String?
         public var validUntil: Date?
         public var disconnects = 0
+        /// How many tickets were set on it.
+        public var ticketsSet = 0
     }
     public private(set) var vms: [String: VM]
     var failStart = false
@@ -97,6 +100,7 @@ public actor FakeHypervisor: Hypervisor {
         let validUntil = Date().addingTimeInterval(validity)
         vms[vm.domain]!.ticket = ticket
         vms[vm.domain]!.validUntil = validUntil
+        vms[vm.domain]!.ticketsSet += 1
         return validUntil
     }
 
@@ -246,7 +250,7 @@ public struct BrokerFixture: Sendable {
 
     public init(
         vms: [String] = ["desk1", "desk2", "desk3"], ports: ClosedRange<Int> = 20000...20009, proxyURL: String? = nil,
-        spiceTLS: SpiceTLSSettings? = nil, metrics: BrokerMetrics = BrokerMetrics()
+        spiceGateway: GatewayAccess.Endpoint? = nil, spiceTLS: SpiceTLSSettings? = nil, metrics: BrokerMetrics = BrokerMetrics()
     ) async throws {
         store = try await Self.newStore()
         hypervisor = FakeHypervisor(vms)
@@ -256,7 +260,7 @@ public struct BrokerFixture: Sendable {
             settings: BrokerSettings(
                 publicAddress: "198.51.100.1", portRange: ports, ticketValidity: 30, spiceTLS: spiceTLS,
                 connectURIs: Self.connectURIs),
-            proxyURL: proxyURL,
+            proxyURL: proxyURL, spiceGateway: spiceGateway,
             metrics: metrics)
         accounts = Accounts(store: store, bcryptCost: 4, tokenLifetime: 3600, metrics: metrics)
         try await broker.createPool(name: "office", connectURI: "test:///default")

@@ -76,7 +76,7 @@ import Testing
             try await fixture.broker.consoleFile(forSession: session.id, user: alice, route: bogus)
         }
         #expect(file?.code == .routeUnknown && file?.httpStatus == 400)
-        #expect(file?.message.contains("direct, proxy") == true, "\(String(describing: file))")
+        #expect(file?.message.contains("direct, gateway, proxy") == true, "\(String(describing: file))")
         let policy = await #expect(throws: BrokerError.self) {
             try await fixture.broker.updatePolicy(ofPool: "office") { $0.consoleRoute = bogus }
         }

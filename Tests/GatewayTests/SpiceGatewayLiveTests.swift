@@ -28,7 +28,7 @@ import Testing
     @Test func otherChannelsMustNameTheMainChannelsSPICESession() async throws {
         try await withDesktop { resolver, gateway, port in
             await resolver.issue("credential-a", for: SpiceConsoleTarget(sessionID: "s1", host: "127.0.0.1", port: port.desktop))
-            try await blocking { () throws in
+            let linked = try await blocking { () throws in
                 let main = try SpiceTestClient(port: port.gateway)
                 #expect(try main.link(channelType: Self.main, ticket: "credential-a") == nil)
                 let spiceSession = try main.readSessionID()
@@ -40,8 +40,10 @@ import Testing
                         == .permissionDenied, "a channel of another SPICE session")
                 let orphan = try SpiceTestClient(port: port.gateway)
                 #expect(try orphan.link(channelType: Self.inputs, connectionID: 0, ticket: "credential-a") == .permissionDenied)
+                return [main, display]
             }
-            #expect(await gateway.liveConnectionCount() >= 2)
+            #expect(await gateway.liveConnectionCount() == 2, "the main and the display channel relay")
+            withExtendedLifetime(linked) {}
         }
     }
 

@@ -134,7 +134,6 @@ final class SpiceClientLinkHandler: ChannelInboundHandler, RemovableChannelHandl
         case .success(let found): target = found
         case .failure(let error): return refuse(SpiceLinkReply.result(.permissionDenied), why: "\(error)")
         }
-        services.registry.assign(sessionID: target.sessionID, to: registration)
         switch services.book.admit(
             connection: registration, session: target.sessionID, channelType: message.channelType,
             connectionID: message.connectionID)
@@ -148,6 +147,7 @@ final class SpiceClientLinkHandler: ChannelInboundHandler, RemovableChannelHandl
         case .link:
             break
         }
+        services.registry.assign(sessionID: target.sessionID, to: registration)  // ending the session now closes it
         dial(target, linking: message, on: context.eventLoop)
     }
 
