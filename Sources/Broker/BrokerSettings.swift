@@ -16,6 +16,9 @@ public struct BrokerSettings: Sendable {
     public var nodeName: String
     /// What this broker does among them; without `upkeep` it keeps no pool.
     public var roles: Set<NodeRole>
+    /// Browser consoles go through the SPICE gateway with the session's console credential (reusable, so a page
+    /// reload keeps working), instead of a single-use token and the desktop's own ticket.
+    public var browserConsolesThroughGateway = false
 
     public init(
         publicAddress: String, portRange: ClosedRange<Int>, ticketValidity: TimeInterval,

@@ -23,9 +23,11 @@ typedef struct Command {
     enum { OPEN, LISTEN, UNLISTEN, GRANT, REFUSE, CLOSE, CLOSE_WEBSOCKET, STOP } kind;
     Relay *relay;
     uint64_t id;
-    /* GRANT: where to connect; REFUSE: the reply (owned by the command). */
+    /* GRANT: where to connect and what it is sent first; REFUSE: the reply (owned by the command). */
     struct sockaddr_storage target;
     socklen_t target_length;
+    char preface[128];
+    size_t preface_length;
     char *reply;
     size_t reply_length;
     /* CLOSE_WEBSOCKET: the Close frame's code and reason. */
@@ -222,11 +224,17 @@ static void refuse_request(Worker *worker, Relay *relay, const void *reply, size
     finish(worker, relay, SPLICE_FAILED, EACCES);
 }
 
-/* Connects a granted request to `target`; the bytes after its head go on once connected. */
-static void grant_request(Worker *worker, Relay *relay, const struct sockaddr_storage *target, socklen_t length) {
+/* Connects a granted request to `target`; `preface` goes to it first, then the bytes after the request's head. */
+static void grant_request(Worker *worker, Relay *relay, const struct sockaddr_storage *target, socklen_t length,
+                          const char *preface, size_t preface_length) {
     const SpliceEngineOptions *options = &worker->engine->options;
     relay->requesting = relay->awaiting_verdict = false;
-    if (length == 0 || length > sizeof relay->target || !request_keep_early_bytes(relay) ||
+    if (preface_length > 0) {
+        relay->preface = copy(preface, preface_length);
+        relay->preface_length = relay->preface ? preface_length : 0;
+    }
+    if (length == 0 || length > sizeof relay->target || (preface_length > 0 && !relay->preface) ||
+        !request_keep_early_bytes(relay) ||
         !(relay->opened_reply = copy(options->tunnel_opened_reply, options->tunnel_opened_reply_length)) ||
         !(relay->failed_reply = copy(options->tunnel_failed_reply, options->tunnel_failed_reply_length))) {
         finish(worker, relay, SPLICE_FAILED, length == 0 || length > sizeof relay->target ? EINVAL : ENOMEM);
@@ -265,10 +273,14 @@ static void read_request(Worker *worker, Relay *relay) {
     SpliceRequestAnswer answer;
     answer.verdict = SPLICE_PENDING;
     answer.target_length = 0;
+    answer.preface_length = 0;
     answer.reply_length = 0;
     options->request_callback(options->context, relay->id, relay->request, relay->head_length, &answer);
     switch (answer.verdict) {
-    case SPLICE_GRANT: grant_request(worker, relay, &answer.target, answer.target_length); break;
+    case SPLICE_GRANT:
+        grant_request(worker, relay, &answer.target, answer.target_length, answer.preface,
+                      answer.preface_length < sizeof answer.preface ? answer.preface_length : sizeof answer.preface);
+        break;
     case SPLICE_REFUSE:
         refuse_request(worker, relay, answer.reply,
                        answer.reply_length < sizeof answer.reply ? answer.reply_length : sizeof answer.reply);
@@ -391,7 +403,8 @@ static bool run_commands(Worker *worker) {
         } else if (command->kind == GRANT || command->kind == REFUSE) {
             Relay *relay = find(worker, command->id);
             if (relay && relay->awaiting_verdict && command->kind == GRANT) {
-                grant_request(worker, relay, &command->target, command->target_length);
+                grant_request(worker, relay, &command->target, command->target_length, command->preface,
+                              command->preface_length);
             } else if (relay && relay->awaiting_verdict) {
                 refuse_request(worker, relay, command->reply, command->reply_length);
             }
@@ -551,9 +564,10 @@ SpliceEngine *splice_engine_start(const SpliceEngineOptions *options) {
 }
 
 int splice_engine_open(SpliceEngine *engine, SpliceRelayKind kind, uint64_t id, int client_fd,
-                       const struct sockaddr *target, socklen_t target_length, const void *opened_reply,
-                       size_t opened_reply_length, const void *failed_reply, size_t failed_reply_length,
-                       const void *early_bytes, size_t early_bytes_length) {
+                       const struct sockaddr *target, socklen_t target_length, const void *preface,
+                       size_t preface_length, const void *opened_reply, size_t opened_reply_length,
+                       const void *failed_reply, size_t failed_reply_length, const void *early_bytes,
+                       size_t early_bytes_length) {
     Relay *relay = new_relay(id, client_fd);
     Command *command = calloc(1, sizeof *command);
     if (!relay || !command || target_length > sizeof relay->target) {
@@ -573,7 +587,11 @@ int splice_engine_open(SpliceEngine *engine, SpliceRelayKind kind, uint64_t id, 
     relay->failed_reply_length = failed_reply_length;
     relay->early_bytes = copy(early_bytes, early_bytes_length);
     relay->early_bytes_length = early_bytes_length;
-    if (!relay->opened_reply || !relay->failed_reply || !relay->early_bytes) {
+    if (preface_length > 0) {
+        relay->preface = copy(preface, preface_length);
+        relay->preface_length = preface_length;
+    }
+    if (!relay->opened_reply || !relay->failed_reply || !relay->early_bytes || (preface_length > 0 && !relay->preface)) {
         relay_close(relay);
         relay_free(relay);
         free(command);
@@ -625,7 +643,8 @@ void splice_engine_unlisten(SpliceEngine *engine) {
     pthread_mutex_unlock(&engine->lock);
 }
 
-void splice_engine_grant(SpliceEngine *engine, uint64_t id, const struct sockaddr *target, socklen_t target_length) {
+void splice_engine_grant(SpliceEngine *engine, uint64_t id, const struct sockaddr *target, socklen_t target_length,
+                         const void *preface, size_t preface_length) {
     Command *command = calloc(1, sizeof *command);
     if (!command) return;  /* the request timeout ends the relay */
     command->kind = GRANT;
@@ -633,6 +652,10 @@ void splice_engine_grant(SpliceEngine *engine, uint64_t id, const struct sockadd
     if (target_length <= sizeof command->target) {
         memcpy(&command->target, target, target_length);
         command->target_length = target_length;
+    }
+    if (preface_length <= sizeof command->preface) {
+        memcpy(command->preface, preface, preface_length);
+        command->preface_length = preface_length;
     }
     enqueue(home_of(engine, id), command);
 }

@@ -100,6 +100,10 @@ static RelayStatus finish_connecting(Relay *relay, int pipe_bytes, const WebSock
         }
         fcntl(ends[1], F_SETPIPE_SZ, pipe_bytes);  /* a hint: the kernel's default size serves as well */
     }
+    if (relay->preface && !send_whole(relay->fd[TARGET], relay->preface, relay->preface_length)) {
+        *error = errno ? errno : EPIPE;
+        return RELAY_ENDED;
+    }
     if (!send_whole(relay->fd[CLIENT], relay->opened_reply, relay->opened_reply_length)) {
         *error = errno ? errno : EPIPE;
         return RELAY_ENDED;
@@ -200,6 +204,7 @@ void relay_free(Relay *relay) {
     free(relay->opened_reply);
     free(relay->failed_reply);
     free(relay->early_bytes);
+    free(relay->preface);
     free(relay->request);
     free(relay->refusal);
     free(relay);

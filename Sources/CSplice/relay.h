@@ -66,6 +66,9 @@ struct Relay {
     int64_t last_activity_ms;
     struct sockaddr_storage target;
     socklen_t target_length;
+    /* What the target is sent first once connected, before anything of the client's (or NULL). */
+    char *preface;
+    size_t preface_length;
     char *opened_reply, *failed_reply, *early_bytes;
     size_t opened_reply_length, failed_reply_length, early_bytes_length;
     Relay *previous, *next;

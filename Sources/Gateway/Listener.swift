@@ -14,7 +14,8 @@ final class Listener: Sendable {
     let host: String
     let port: Int
     let logger: Logger
-    let registry = ConnectionRegistry()
+    /// Its connections (shared with the other listeners of a service that has several).
+    let registry: ConnectionRegistry
     /// The most connections open at once, handshakes included, and each client's share (see `admit(peer:)`).
     let gate: ConnectionGate
     private let bound: EventLoopPromise<Int>
@@ -24,8 +25,10 @@ final class Listener: Sendable {
 
     init(
         name: String, host: String, port: Int, maxConnections: Int = .max, connectionsPerClient: Int = .max,
-        client: @escaping @Sendable (String) -> String? = { $0 }, logger: Logger
+        client: @escaping @Sendable (String) -> String? = { $0 }, registry: ConnectionRegistry = ConnectionRegistry(),
+        logger: Logger
     ) {
+        self.registry = registry
         self.name = name
         self.host = host
         self.port = port

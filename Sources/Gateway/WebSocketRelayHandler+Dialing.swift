@@ -24,9 +24,11 @@ extension WebSocketRelayHandler {
         if let id = self.registrationID { self.registry.assign(sessionID: target.sessionID, to: id) }
         self.logger.debug("token redeemed, connecting", metadata: ["target": "\(target.host):\(target.port)"])
         let connected = self.dialer.connect(to: target, relay: self, on: context.eventLoop)
+        let preface = target.preface(client: context.channel.remoteAddress?.ipAddress)
         connected.hop(to: context.eventLoop).assumeIsolated().whenComplete { result in
             switch result {
             case .success(let channel):
+                if !preface.isEmpty { channel.writeAndFlush(channel.allocator.buffer(bytes: preface), promise: nil) }
                 self.target = try? channel.pipeline.syncOperations.handler(type: TCPRelayHandler.self)
                 self.perform(self.machine.targetConnected())
             case .failure(let error):

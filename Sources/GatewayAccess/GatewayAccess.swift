@@ -16,11 +16,14 @@ public struct GatewayAccess: AccessPath {
         public var host: String
         public var port: Int
         public var tls: SpiceTLSSettings
+        /// The CONNECT proxy console files name too, for clients that reach the gateway only through it.
+        public var proxyURL: String?
 
-        public init(host: String, port: Int, tls: SpiceTLSSettings) {
+        public init(host: String, port: Int, tls: SpiceTLSSettings, proxyURL: String? = nil) {
             self.host = host
             self.port = port
             self.tls = tls
+            self.proxyURL = proxyURL
         }
     }
 
@@ -46,6 +49,6 @@ public struct GatewayAccess: AccessPath {
         guard session.targetAddress != nil, session.targetPort != nil else {
             throw BrokerError.vmNotReady("The desktop of session \(session.id) is still starting; try again in a moment.")
         }
-        return ConsoleEndpoint(host: endpoint.host, port: endpoint.port, gatewayTLS: endpoint.tls)
+        return ConsoleEndpoint(host: endpoint.host, port: endpoint.port, proxy: endpoint.proxyURL, gatewayTLS: endpoint.tls)
     }
 }

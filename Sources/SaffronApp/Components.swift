@@ -61,25 +61,6 @@ public struct Components: Sendable {
         gatewayConfiguration.client = { [trusted = values.trustedProxies] address in
             trusted.contains { $0.contains(address) } ? nil : ClientNetwork.key(for: address)
         }
-        let gateway = WebSocketGateway(
-            configuration: gatewayConfiguration,
-            resolver: BrokerTokenResolver(tokens: tokens, allowedOrigins: Set(config.websocket.allowedOrigins)),
-            logger: logger, metrics: metricsFactory)
-        self.gateway = gateway
-        let settings = BrokerSettings(
-            publicAddress: config.gateway.publicAddress, portRange: values.portRange, ticketValidity: values.ticketValidity,
-            spiceTLS: values.spiceTLS, connectURIs: try config.connectURIPolicy(),
-            nodeName: config.nodeName, roles: try config.nodeRoles())
-        let proxy = values.proxy.map { values in
-            var configuration = ProxyConfiguration(host: values.host, port: values.port)
-            configuration.connectionsPerClient = values.connectionsPerClient
-            configuration.idleTimeout = values.idleTimeout
-            configuration.grantLifetime = values.grantLifetime
-            return ConnectProxy(
-                configuration: configuration, authorizer: BrokerTunnelAuthorizer(policy: TunnelPolicy(store: store, settings: settings)),
-                logger: logger, metrics: metricsFactory)
-        }
-        self.proxy = proxy
         let consoleCredentials = SessionTokens.consoleCredentials(
             store: store, lifetime: values.spiceGateway?.credentialLifetime ?? 8 * 3600)
         let brokerForGateway = LateBroker()
@@ -89,6 +70,34 @@ public struct Components: Sendable {
                 resolver: BrokerSpiceConsoleResolver(broker: brokerForGateway), logger: logger, metrics: metricsFactory)
         }
         self.spiceGateway = spiceGateway
+        var resolver = BrokerTokenResolver(tokens: tokens, allowedOrigins: Set(config.websocket.allowedOrigins))
+        resolver.credentials = spiceGateway.map { (consoleCredentials, $0) }
+        let gateway = WebSocketGateway(configuration: gatewayConfiguration, resolver: resolver, logger: logger, metrics: metricsFactory)
+        self.gateway = gateway
+        var settings = BrokerSettings(
+            publicAddress: config.gateway.publicAddress, portRange: values.portRange, ticketValidity: values.ticketValidity,
+            spiceTLS: values.spiceTLS, connectURIs: try config.connectURIPolicy(),
+            nodeName: config.nodeName, roles: try config.nodeRoles())
+        settings.browserConsolesThroughGateway = spiceGateway != nil
+        let gatewayForProxy = values.spiceGateway.map { spice in
+            TunnelPolicy.SpiceGateway(
+                route: .gateway, throughProxy: spice.proxyURL.map { _ in (spice.publicHost, spice.publicPort) })
+        }
+        let proxy = values.proxy.map { proxyValues in
+            var configuration = ProxyConfiguration(host: proxyValues.host, port: proxyValues.port)
+            configuration.connectionsPerClient = proxyValues.connectionsPerClient
+            configuration.idleTimeout = proxyValues.idleTimeout
+            configuration.grantLifetime = proxyValues.grantLifetime
+            if let through = gatewayForProxy?.throughProxy {
+                configuration.clientNamingTargets = [ConnectTarget(host: through.host, port: through.port)]
+            }
+            return ConnectProxy(
+                configuration: configuration,
+                authorizer: BrokerTunnelAuthorizer(
+                    policy: TunnelPolicy(store: store, settings: settings, spiceGateway: gatewayForProxy)),
+                logger: logger, metrics: metricsFactory)
+        }
+        self.proxy = proxy
         var observers: [any SessionObserver] = [GatewaySessionCutter(gateway: gateway)]
         if let proxy { observers.append(ProxySessionCutter(proxy: proxy)) }
         if let spiceGateway { observers.append(SpiceGatewaySessionCutter(gateway: spiceGateway)) }
@@ -97,7 +106,10 @@ public struct Components: Sendable {
             accessPaths: [
                 DNATAccess(forwarder: Self.forwarder(for: config.firewall, logger: logger), settings: settings, metrics: metrics),
                 ProxyAccess(proxyURL: values.proxy?.publicURL, settings: settings),
-                GatewayAccess(endpoint: values.spiceGateway.map { .init(host: $0.publicHost, port: $0.publicPort, tls: $0.tls) }),
+                GatewayAccess(
+                    endpoint: values.spiceGateway.map {
+                        .init(host: $0.publicHost, port: $0.publicPort, tls: $0.tls, proxyURL: $0.proxyURL)
+                    }),
             ],
             settings: settings,
             webConsoleTokens: tokens, consoleCredentials: consoleCredentials, sessionObservers: observers, metrics: metrics,
@@ -114,6 +126,7 @@ public struct Components: Sendable {
         configuration.tls = try ServerTLS(certificate: values.certificate, key: values.key).context
         configuration.secondViewer = SpiceSecondViewer(rawValue: values.secondViewer) ?? .replace
         configuration.connectionsPerClient = values.connectionsPerClient
+        configuration.servesRelays = true  // for browser consoles through the WebSocket gateway
         configuration.client = { address in
             trustedProxies.contains { $0.contains(address) } ? nil : ClientNetwork.key(for: address)
         }

@@ -4,17 +4,25 @@ import ProxyAccess
 import Store
 import Synchronization
 
-/// Answers the gateway's one question from the broker's tokens: which desktop may this token reach?
+/// Answers the gateway's one question from the broker's tokens: which desktop may this token reach? A browser
+/// console's single-use token reaches its desktop's SPICE port; a console credential (with a SPICE gateway) reaches
+/// the SPICE gateway's relay listener, which takes the SPICE link with it, told the browser's address first.
 struct BrokerTokenResolver: GatewayTokenResolver {
     let tokens: SessionTokens
     let allowedOrigins: Set<String>
+    /// The console credentials and the SPICE gateway that takes them, when the broker runs one.
+    var credentials: (tokens: SessionTokens, gateway: SpiceGateway)?
 
     func redeem(token: String, origin: String?) async throws -> GatewayTarget {
         if let origin, !allowedOrigins.contains(origin) { throw GatewayRefusal.originNotAllowed() }
-        guard let session = try await tokens.redeem(token), let host = session.targetAddress,
-            let port = session.targetPort
-        else { throw GatewayRefusal.unknownToken() }
-        return GatewayTarget(sessionID: session.id, host: host, port: port)
+        if let session = try await tokens.redeem(token), let host = session.targetAddress, let port = session.targetPort {
+            return GatewayTarget(sessionID: session.id, host: host, port: port)
+        }
+        guard let credentials, let session = try await credentials.tokens.redeem(token) else {
+            throw GatewayRefusal.unknownToken()
+        }
+        let port = try await credentials.gateway.relayPort()
+        return GatewayTarget(sessionID: session.id, host: "127.0.0.1", port: port, namesClient: true)
     }
 }
 

@@ -2,6 +2,7 @@ import Broker
 import BrokerTestSupport
 import Foundation
 import GatewayAccess
+import ProxyAccess
 import Store
 import Testing
 
@@ -59,6 +60,22 @@ import Testing
         #expect(afterDirect != later, "a direct console file replaced the desktop's ticket")
         let replaced = await fixture.hypervisor.vms[session.vm]?.ticket
         #expect(afterDirect == replaced)
+    }
+
+    @Test func theProxyOpensTheGatewayForItsSessionsClientsAndNeverTheirDesktops() async throws {
+        let fixture = try await BrokerFixture(spiceGateway: Self.gateway)
+        try await fixture.broker.updatePolicy(ofPool: "office") { $0.consoleRoute = .gateway }
+        let alice = try await fixture.user("alice")
+        let session = try await fixture.broker.desktop(inPool: "office", for: alice, clientAddress: "203.0.113.5").session
+        let policy = TunnelPolicy(
+            store: fixture.store, settings: fixture.broker.settings,
+            spiceGateway: .init(route: .gateway, throughProxy: ("198.51.100.1", 5999)))
+        #expect(try await policy.session(from: "203.0.113.5", toAddress: "198.51.100.1", port: 5999)?.id == session.id)
+        #expect(try await policy.session(from: "203.0.113.6", toAddress: "198.51.100.1", port: 5999) == nil)
+        #expect(try await policy.session(from: "203.0.113.5", toAddress: "192.0.2.10", port: session.targetPort!) == nil,
+                "a gateway session's desktop is reached through the gateway only")
+        try await fixture.broker.endSession(id: session.id, requestedBy: alice)
+        #expect(try await policy.session(from: "203.0.113.5", toAddress: "198.51.100.1", port: 5999) == nil)
     }
 
     @Test func withoutAGatewayTheRouteIsRefusedClearly() async throws {

@@ -11,12 +11,14 @@ import Testing
     static let main: UInt8 = 1
     static let display: UInt8 = 2
     static let inputs: UInt8 = 3
+    /// The client the test's connections name (they come from loopback, as the broker's own relays do).
+    static let client = "192.0.2.5"
 
     @Test func aCredentialOpensTheDesktopsChannelsOfOneSPICESession() async throws {
         try await withDesktop { resolver, gateway, port in
             await resolver.issue("credential-a", for: SpiceConsoleTarget(sessionID: "s1", host: "127.0.0.1", port: port.desktop))
             let (mainError, spiceSession) = try await blocking { () throws in
-                let main = try SpiceTestClient(port: port.gateway)
+                let main = try SpiceTestClient(port: port.gateway, naming: Self.client)
                 let error = try main.link(channelType: Self.main, ticket: "credential-a")
                 return (error, error == nil ? try main.readSessionID() : 0)
             }
@@ -29,16 +31,16 @@ import Testing
         try await withDesktop { resolver, gateway, port in
             await resolver.issue("credential-a", for: SpiceConsoleTarget(sessionID: "s1", host: "127.0.0.1", port: port.desktop))
             let linked = try await blocking { () throws in
-                let main = try SpiceTestClient(port: port.gateway)
+                let main = try SpiceTestClient(port: port.gateway, naming: Self.client)
                 #expect(try main.link(channelType: Self.main, ticket: "credential-a") == nil)
                 let spiceSession = try main.readSessionID()
-                let display = try SpiceTestClient(port: port.gateway)
+                let display = try SpiceTestClient(port: port.gateway, naming: Self.client)
                 #expect(try display.link(channelType: Self.display, connectionID: spiceSession, ticket: "credential-a") == nil)
-                let stray = try SpiceTestClient(port: port.gateway)
+                let stray = try SpiceTestClient(port: port.gateway, naming: Self.client)
                 #expect(
                     try stray.link(channelType: Self.inputs, connectionID: spiceSession &+ 1, ticket: "credential-a")
                         == .permissionDenied, "a channel of another SPICE session")
-                let orphan = try SpiceTestClient(port: port.gateway)
+                let orphan = try SpiceTestClient(port: port.gateway, naming: Self.client)
                 #expect(try orphan.link(channelType: Self.inputs, connectionID: 0, ticket: "credential-a") == .permissionDenied)
                 return [main, display]
             }
@@ -51,12 +53,12 @@ import Testing
         try await withDesktop { resolver, gateway, port in
             await resolver.issue("credential-b", for: SpiceConsoleTarget(sessionID: "s2", host: "127.0.0.1", port: port.desktop))
             try await blocking { () throws in
-                #expect(try SpiceTestClient(port: port.gateway).link(channelType: Self.main, ticket: "forged") == .permissionDenied)
+                #expect(try SpiceTestClient(port: port.gateway, naming: Self.client).link(channelType: Self.main, ticket: "forged") == .permissionDenied)
                 #expect(
-                    try SpiceTestClient(port: port.gateway, from: "127.0.0.2").link(channelType: Self.main, ticket: "credential-b")
+                    try SpiceTestClient(port: port.gateway, naming: "192.0.2.6").link(channelType: Self.main, ticket: "credential-b")
                         == .permissionDenied, "the session is pinned to another client address")
                 #expect(
-                    try SpiceTestClient(port: port.gateway).link(channelType: Self.main, ticket: Self.desktopTicket)
+                    try SpiceTestClient(port: port.gateway, naming: Self.client).link(channelType: Self.main, ticket: Self.desktopTicket)
                         == .permissionDenied, "the desktop's own ticket is no credential")
             }
             #expect(await resolver.ticketRequests.isEmpty, "no desktop was linked for a refused credential")
@@ -67,7 +69,7 @@ import Testing
         try await withDesktop { resolver, gateway, port in
             await resolver.issue("credential-c", for: SpiceConsoleTarget(sessionID: "s3", host: "127.0.0.1", port: port.desktop))
             let main = try await blocking { () throws in
-                let main = try SpiceTestClient(port: port.gateway)
+                let main = try SpiceTestClient(port: port.gateway, naming: Self.client)
                 #expect(try main.link(channelType: Self.main, ticket: "credential-c") == nil)
                 _ = try main.readSessionID()
                 return main
@@ -75,7 +77,7 @@ import Testing
             await resolver.end(session: "s3")
             #expect(await gateway.closeConnections(ofSession: "s3") == 1)
             #expect(try await blocking { main.closedByPeer() })
-            #expect(try await blocking { try SpiceTestClient(port: port.gateway).link(channelType: Self.main, ticket: "credential-c") } == .permissionDenied)
+            #expect(try await blocking { try SpiceTestClient(port: port.gateway, naming: Self.client).link(channelType: Self.main, ticket: "credential-c") } == .permissionDenied)
         }
     }
 
@@ -84,10 +86,10 @@ import Testing
         try await withDesktop(secondViewer: policy) { resolver, gateway, port in
             await resolver.issue("credential-d", for: SpiceConsoleTarget(sessionID: "s4", host: "127.0.0.1", port: port.desktop))
             try await blocking { () throws in
-                let first = try SpiceTestClient(port: port.gateway)
+                let first = try SpiceTestClient(port: port.gateway, naming: Self.client)
                 #expect(try first.link(channelType: Self.main, ticket: "credential-d") == nil)
                 _ = try first.readSessionID()
-                let second = try SpiceTestClient(port: port.gateway)
+                let second = try SpiceTestClient(port: port.gateway, naming: Self.client)
                 let linked = try second.link(channelType: Self.main, ticket: "credential-d")
                 switch policy {
                 case .replace:
@@ -97,6 +99,22 @@ import Testing
                     #expect(linked == .permissionDenied, "refused while the first is connected")
                 }
             }
+        }
+    }
+
+    @Test func aConnectionFromThisHostMustNameItsClient() async throws {
+        try await withDesktop { resolver, gateway, port in
+            await resolver.issue("credential-e", for: SpiceConsoleTarget(sessionID: "s5", host: "127.0.0.1", port: port.desktop))
+            try await blocking { () throws in
+                let unnamed = try SpiceTestClient(port: port.gateway)
+                #expect(throws: SpiceTestClient.Failure.self, "no link reply without the line") {
+                    try unnamed.link(channelType: Self.main, ticket: "credential-e")
+                }
+                let malformed = try SpiceTestClient(port: port.gateway)
+                try malformed.send(Array("PROXY TCP4 192.0.2.5 nonsense\r\n".utf8))
+                #expect(malformed.closedByPeer())
+            }
+            #expect(await resolver.ticketRequests.isEmpty)
         }
     }
 

@@ -12,7 +12,7 @@ actor TestSpiceResolver: SpiceConsoleResolver {
         self.desktopTicket = desktopTicket
     }
 
-    func issue(_ credential: String, for target: SpiceConsoleTarget, client: String = "127.0.0.1") {
+    func issue(_ credential: String, for target: SpiceConsoleTarget, client: String = "192.0.2.5") {
         credentials[credential] = (target, client)
     }
 

@@ -33,6 +33,18 @@ import Testing
         #expect(values.tls.hostSubject == "O=Saffron,CN=vdi.example" && values.secondViewer == "refuse" && values.credentialLifetime == 3600)
     }
 
+    @Test func throughTheProxyTheFilesNameItAndTheGatewayByAddress() throws {
+        let files = #""certificate": "/c.pem", "key": "/k.pem", "ca": "\#(Self.ca)""#
+        let config = try ConfigFile.load(
+            #""proxy": {"listen": "0.0.0.0:3128"}, "spiceGateway": {"listen": ":5999", "viaProxy": true, "# + files + "}")
+        #expect(try config.validated().spiceGateway?.proxyURL == "http://192.0.2.1:3128")
+        let named = #expect(throws: ConfigError.self) {
+            try ConfigFile.load(
+                #""proxy": {"listen": "0.0.0.0:3128"}, "spiceGateway": {"listen": ":5999", "viaProxy": true, "publicHost": "vdi.example", "# + files + "}")
+        }
+        #expect(named?.message.contains("must be an IP address") == true)
+    }
+
     @Test func whatCannotWorkIsRefusedNamingTheKey() throws {
         let files = #""certificate": "/c.pem", "key": "/k.pem", "ca": "\#(Self.ca)""#
         for (section, words) in [
@@ -45,6 +57,7 @@ import Testing
             (#""listen": ":5999", "publicPort": 70000, "# + files, "spiceGateway.publicPort must be"),
             (#""listen": ":5999", "connectionsPerClient": 0, "# + files, "spiceGateway.connectionsPerClient must be"),
             (#""listen": ":5999", "hostSubject": "a\nb", "# + files, "spiceGateway.hostSubject must be one line"),
+            (#""listen": ":5999", "viaProxy": true, "# + files, "set proxy.listen too"),
         ] {
             let error = #expect(throws: ConfigError.self, "\(section)") { try ConfigFile.load(#""spiceGateway": {"# + section + "}") }
             #expect(error?.message.contains(words) == true, "\(section): \(error?.message ?? "")")

@@ -11,8 +11,9 @@ public final class SpiceTestClient: Sendable {
 
     let fd: Int32
 
-    /// Connects to 127.0.0.1:`port` from `source` (another loopback address poses as another client).
-    public init(port: Int, from source: String = "127.0.0.1") throws {
+    /// Connects to 127.0.0.1:`port` from `source`; with `naming`, it sends first the line by which one of the broker's
+    /// own relays names the client behind it (`PROXY TCP4 CLIENT ...`).
+    public init(port: Int, from source: String = "127.0.0.1", naming client: String? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -32,6 +33,7 @@ public final class SpiceTestClient: Sendable {
             close(fd)
             throw Failure(description: "connecting to port \(port) failed: errno \(errno)")
         }
+        if let client { try send(Array("PROXY TCP4 \(client) 127.0.0.1 0 \(port)\r\n".utf8)) }
     }
 
     deinit { close(fd) }

@@ -1,5 +1,7 @@
 // The browser console: asks the API for a web-console grant for `?session=ID`, hands its WebSocket URL and SPICE
-// password to spice-html5 (served by the broker at /spice-html5/), and tells in the status bar what happens.
+// password to spice-html5 (served by the broker at /spice-html5/), and tells in the status bar what happens. A
+// reusable grant (the session's console credential, through the broker's SPICE gateway) is kept in the tab's
+// sessionStorage until it expires or is refused, so reloading the page reconnects without asking again.
 //
 // spice-html5 turns every WebSocket close into a bare Error ("Unexpected close while ready") and drops the close
 // code the gateway chose, and its secondary channels (display, inputs, cursor) report nothing at all. So the page
@@ -48,6 +50,20 @@ const CLOSE_CODES = {
 const $ = (id) => document.getElementById(id);
 const sessionID = new URLSearchParams(window.location.search).get("session");
 
+const grantKey = `saffron-console-grant-${sessionID}`;
+/** States after which a kept grant is no good any more. */
+const SPENT_GRANT_STATES = new Set(["token-refused", "ticket-expired", "session-ended", "not-found", "signed-out"]);
+
+/** The reusable grant this tab kept for the session, while it has more than a minute left; else null. */
+function keptGrant() {
+  try {
+    const grant = JSON.parse(sessionStorage.getItem(grantKey));
+    return grant?.reusable && Date.parse(grant.tokenExpiresAt) > Date.now() + 60_000 ? grant : null;
+  } catch {
+    return null;
+  }
+}
+
 let connection = null; // the SpiceMainConn of the current attempt
 let attempt = 0; // bumped on every (re)connect; events of older attempts are ignored
 let settled = false; // the current attempt reached an end state
@@ -84,6 +100,7 @@ function settleSoon(state, detail) {
 function settle(state, detail) {
   if (settled) return;
   settled = true;
+  if (SPENT_GRANT_STATES.has(state)) sessionStorage.removeItem(grantKey);
   clearTimeout(pendingEnd);
   pendingEnd = null;
   show(state, detail);
@@ -144,7 +161,10 @@ function spiceError(owner, error) {
   }
 }
 
-/** Gets a fresh grant (gateway URL with a single-use token, SPICE password) and connects spice-html5 with it. */
+/**
+ * Connects spice-html5 with the grant this tab kept, or a fresh one (gateway URL with a token, SPICE password); a
+ * reusable one is kept for the next reload.
+ */
 async function connect() {
   attempt += 1;
   clearTimeout(pendingEnd);
@@ -156,9 +176,10 @@ async function connect() {
   if (!sessionID) return settle("no-session");
   if (!storedToken()) return settle("signed-out");
   show("connecting");
-  let grant;
+  let grant = keptGrant();
   try {
-    grant = await call("POST", `${sessionPath(sessionID)}/web-console`);
+    grant ??= await call("POST", `${sessionPath(sessionID)}/web-console`);
+    if (grant.reusable) sessionStorage.setItem(grantKey, JSON.stringify(grant));
   } catch (error) {
     if (owner !== attempt) return;
     if (error instanceof ApiError && error.signedOut) return settle("signed-out");

@@ -38,11 +38,14 @@ typedef enum {
     SPLICE_PENDING = 3,
 } SpliceVerdict;
 
-/* The request callback's answer, filled in by the callback. */
+/* The request callback's answer, filled in by the callback: a granted request's target and the bytes the target is sent
+ * first (a PROXY protocol line naming the client, or none); a refused one's reply. */
 typedef struct {
     SpliceVerdict verdict;
     struct sockaddr_storage target;
     socklen_t target_length;
+    char preface[128];
+    size_t preface_length;
     char reply[512];
     size_t reply_length;
 } SpliceRequestAnswer;
@@ -100,14 +103,15 @@ typedef enum {
 } SpliceRelayKind;
 
 /* Connects to `target` for the relay `relay` (an id of the caller's choosing, unique while the relay lives) and
- * relays between it and `client_fd`, which the engine now owns. Once connected it sends `opened_reply` to the client
- * and `early_bytes` (what the client sent after its request) on to the target; when connecting fails it sends
- * `failed_reply` and closes the client (a WebSocket client, sent a Close, once it answers). The buffers are copied.
- * Returns 0, or -1 with errno (the fd is then closed). */
+ * relays between it and `client_fd`, which the engine now owns. Once connected it sends `preface` to the target (raw,
+ * before anything of the client's), `opened_reply` to the client and `early_bytes` (what the client sent after its
+ * request) on to the target; when connecting fails it sends `failed_reply` and closes the client (a WebSocket client,
+ * sent a Close, once it answers). The buffers are copied. Returns 0, or -1 with errno (the fd is then closed). */
 int splice_engine_open(SpliceEngine *engine, SpliceRelayKind kind, uint64_t relay, int client_fd,
-                       const struct sockaddr *target, socklen_t target_length, const void *opened_reply,
-                       size_t opened_reply_length, const void *failed_reply, size_t failed_reply_length,
-                       const void *early_bytes, size_t early_bytes_length);
+                       const struct sockaddr *target, socklen_t target_length, const void *preface,
+                       size_t preface_length, const void *opened_reply, size_t opened_reply_length,
+                       const void *failed_reply, size_t failed_reply_length, const void *early_bytes,
+                       size_t early_bytes_length);
 
 /* Accepts tunnel clients on `listen_fd` (which stays the caller's) on the workers themselves, so a tunnel lives on
  * one thread from accept to close; the kernel hands a connection over once its first bytes arrived
@@ -120,8 +124,10 @@ int splice_engine_listen(SpliceEngine *engine, int listen_fd);
 /* Stops accepting and returns once no worker touches the listening socket any more (it may then be closed). */
 void splice_engine_unlisten(SpliceEngine *engine);
 
-/* Grants a request left SPLICE_PENDING: connects to `target` and relays. Ignored unless the relay awaits its verdict. */
-void splice_engine_grant(SpliceEngine *engine, uint64_t relay, const struct sockaddr *target, socklen_t target_length);
+/* Grants a request left SPLICE_PENDING: connects to `target`, sends it `preface` first (copied; at most 128 bytes) and
+ * relays. Ignored unless the relay awaits its verdict. */
+void splice_engine_grant(SpliceEngine *engine, uint64_t relay, const struct sockaddr *target, socklen_t target_length,
+                         const void *preface, size_t preface_length);
 
 /* Refuses a request left SPLICE_PENDING with `reply` (copied). Ignored unless the relay awaits its verdict. */
 void splice_engine_refuse(SpliceEngine *engine, uint64_t relay, const void *reply, size_t reply_length);

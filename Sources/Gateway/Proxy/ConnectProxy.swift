@@ -29,7 +29,8 @@ public final class ConnectProxy: Service, Sendable {
         self.listener = Listener(name: "CONNECT proxy", host: configuration.host, port: configuration.port, logger: logger)
         self.desk = TunnelDesk(
             authorizer: authorizer, connectionsPerClient: configuration.connectionsPerClient,
-            maxConnections: configuration.maxConnections, grantLifetime: configuration.grantLifetime, metrics: RelayMetrics(gateway: "proxy", factory: metrics),
+            maxConnections: configuration.maxConnections, grantLifetime: configuration.grantLifetime,
+            clientNamingTargets: configuration.clientNamingTargets, metrics: RelayMetrics(gateway: "proxy", factory: metrics),
             logger: logger)
     }
 

@@ -23,6 +23,9 @@ public struct ProxyConfiguration: Sendable {
     /// How long the proxy trusts the authorizer's yes for a client and an endpoint: until then that client's next
     /// tunnels to that endpoint open without asking. Ending the session, or its client moving, forgets it at once.
     public var grantLifetime: Duration = .seconds(60)
+    /// Endpoints that are sent a line naming the client (`ClientPreface`) before its bytes: the SPICE gateway, which
+    /// checks a credential against the client's own address.
+    public var clientNamingTargets: Set<ConnectTarget> = []
 
     /// A quarter of the open-files hard limit at six descriptors a tunnel (at least 16).
     public static var defaultMaxConnections: Int {

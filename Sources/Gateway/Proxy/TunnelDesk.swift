@@ -22,6 +22,7 @@ final class TunnelDesk: SpliceRequestDesk {
     }
 
     private let authorizer: any TunnelAuthorizer
+    private let clientNamingTargets: Set<ConnectTarget>
     private let questions: AsyncStream<Question>
     private let asking: AsyncStream<Question>.Continuation
     private let metrics: RelayMetrics
@@ -38,9 +39,10 @@ final class TunnelDesk: SpliceRequestDesk {
 
     init(
         authorizer: any TunnelAuthorizer, connectionsPerClient: Int, maxConnections: Int = .max, grantLifetime: Duration,
-        metrics: RelayMetrics, logger: Logger
+        clientNamingTargets: Set<ConnectTarget> = [], metrics: RelayMetrics, logger: Logger
     ) {
         self.authorizer = authorizer
+        self.clientNamingTargets = clientNamingTargets
         (self.questions, self.asking) = AsyncStream.makeStream(of: Question.self)
         self.metrics = metrics
         self.logger = logger
@@ -86,7 +88,7 @@ final class TunnelDesk: SpliceRequestDesk {
         let (admitted, client, askedAt) = self.state.withLock { state in
             (state.book.admit(relay, to: target, now: now), state.book.connections[relay]?.client, state.book.revocations)
         }
-        if admitted != nil { return .grant(address) }
+        if admitted != nil, let client { return .grant(address, preface: preface(naming: client, to: target)) }
         guard let client else { return .refuse(TunnelRefusal.shuttingDown.response) }
         let question = Question(relay: relay, client: client, target: target, address: address, askedAt: askedAt)
         guard case .enqueued = self.asking.yield(question) else { return .refuse(TunnelRefusal.shuttingDown.response) }
@@ -124,13 +126,18 @@ final class TunnelDesk: SpliceRequestDesk {
             let now = ContinuousClock.now
             let (answer, revocations) = self.state.withLock { state in
                 let answer = state.book.granted(relay, to: target, sessionID: sessionID, askedAt: askedAt, now: now)
-                if answer == .open { state.relays?.grant(relay, to: address) }
+                if answer == .open { state.relays?.grant(relay, to: address, preface: preface(naming: client, to: target)) }
                 return (answer, state.book.revocations)
             }
             guard answer == .askAgain else { return }
             askedAt = revocations
         }
         self.refuseLater(relay, .shuttingDown, client: client, why: "sessions kept ending while it was authorized")
+    }
+
+    /// The line naming `client` that `target` is sent first, when it is one that wants it; else nothing.
+    private func preface(naming client: String, to target: ConnectTarget) -> [UInt8] {
+        clientNamingTargets.contains(target) ? ClientPreface.line(client: client, port: target.port) : []
     }
 
     private func refuse(_ relay: UInt64, _ refusal: TunnelRefusal, why: String) -> SpliceRelays.Verdict {

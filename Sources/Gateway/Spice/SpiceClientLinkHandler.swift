@@ -76,6 +76,13 @@ final class SpiceClientLinkHandler: ChannelInboundHandler, RemovableChannelHandl
         }
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let named = event as? ClientAddressNamed {
+            client = named.address  // the client behind one of the broker's own relays
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         services.logger.debug("SPICE gateway connection failed", metadata: ["client": "\(client)", "error": "\(error)"])
         stage = .closed

@@ -18,6 +18,8 @@ public final class SpiceGateway: Service, Sendable {
     let configuration: SpiceGatewayConfiguration
     let services: SpiceLinkServices
     let listener: Listener
+    /// The plain loopback listener for the broker's WebSocket gateway, when it serves one.
+    let relayListener: Listener?
 
     /// Creates a gateway; nothing is bound until `run()`. Relayed bytes are counted with `metrics`.
     public init(
@@ -30,6 +32,9 @@ public final class SpiceGateway: Service, Sendable {
             maxConnections: configuration.maxConnections, connectionsPerClient: configuration.connectionsPerClient,
             client: configuration.client, logger: logger)
         self.listener = listener
+        let relayListener = configuration.servesRelays
+            ? Listener(name: "SPICE gateway (relays)", host: "127.0.0.1", port: 0, registry: listener.registry, logger: logger) : nil
+        self.relayListener = relayListener
         self.services = SpiceLinkServices(
             resolver: resolver, keys: keys, book: SpiceViewerBook(secondViewer: configuration.secondViewer),
             registry: listener.registry, linkTimeout: TimeAmount(configuration.linkTimeout),
@@ -41,7 +46,18 @@ public final class SpiceGateway: Service, Sendable {
     /// Binds the listener and serves until graceful shutdown or cancellation, then closes every connection and
     /// returns once they are closed.
     public func run() async throws {
-        try await listener.serve(makeServerBootstrap(), closingWith: .goingAway)
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await self.listener.serve(self.makeServerBootstrap(tls: self.configuration.tls, listener: self.listener), closingWith: .goingAway) }
+            if let relayListener = self.relayListener {
+                group.addTask { try await relayListener.serve(self.makeServerBootstrap(tls: nil, listener: relayListener), closingWith: .goingAway) }
+            }
+        }
+    }
+
+    /// The plain loopback port of the relay listener once listening; throws when it serves none or binding failed.
+    public func relayPort() async throws -> Int {
+        guard let relayListener else { throw SpiceConsoleRefusal("this SPICE gateway serves no relays") }
+        return try await relayListener.boundPort()
     }
 
     /// The bound port once listening (useful with port 0), awaiting until bound; throws if binding failed.
@@ -55,7 +71,7 @@ public final class SpiceGateway: Service, Sendable {
     @discardableResult
     public func closeConnections(ofSession sessionID: String) async -> Int {
         services.book.forget(session: sessionID)
-        return await listener.closeConnections(ofSession: sessionID, with: .sessionEnded())
+        return await listener.closeConnections(ofSession: sessionID, with: .sessionEnded())  // both listeners'
     }
 
     /// Connections whose credential was accepted and that are still open.
@@ -63,8 +79,8 @@ public final class SpiceGateway: Service, Sendable {
         listener.registry.liveCount
     }
 
-    private func makeServerBootstrap() -> ServerBootstrap {
-        let (listener, services, tls) = (self.listener, self.services, configuration.tls)
+    private func makeServerBootstrap(tls: NIOSSLContext?, listener: Listener) -> ServerBootstrap {
+        let services = self.services
         return ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: Listener.backlog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -76,6 +92,10 @@ public final class SpiceGateway: Service, Sendable {
                 channel.closeFuture.whenComplete { _ in withExtendedLifetime(slot) {} }
                 return channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
+                    // A connection from this host is one of the broker's relays, which names its client first.
+                    if ClientPrefaceHandler.isLocal(peer: channel.remoteAddress, local: channel.localAddress) {
+                        try sync.addHandler(ClientPrefaceHandler())
+                    }
                     if let tls { try sync.addHandler(NIOSSLServerHandler(context: tls)) }
                     try sync.addHandler(SpiceClientLinkHandler(services: services))
                 }

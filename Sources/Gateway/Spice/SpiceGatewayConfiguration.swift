@@ -8,6 +8,10 @@ public struct SpiceGatewayConfiguration: Sendable {
     public var port: Int
     /// TLS toward clients; nil serves plain SPICE (for tests and networks that wrap it otherwise).
     public var tls: NIOSSLContext?
+    /// Also listen on 127.0.0.1 (any port, see `SpiceGateway.relayPort()`) in plain text, for the broker's own
+    /// WebSocket gateway, whose browser consoles reach desktops through this gateway; every connection there must
+    /// name its client first (`ClientPreface`).
+    public var servesRelays = false
     /// What a second viewer with the same credential does to the first.
     public var secondViewer = SpiceSecondViewer.replace
     /// The time from accepting a connection to relaying its channel: the TLS handshake, the client's link, the

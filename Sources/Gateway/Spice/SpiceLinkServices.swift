@@ -8,6 +8,7 @@ struct SpiceLinkServices: Sendable {
     let resolver: any SpiceConsoleResolver
     let keys: SpiceTicketKeyPool
     let book: SpiceViewerBook
+    /// Every listener's connections.
     let registry: ConnectionRegistry
     let linkTimeout: TimeAmount
     let connectTimeout: TimeAmount
@@ -15,3 +16,4 @@ struct SpiceLinkServices: Sendable {
     let metrics: RelayMetrics
     let logger: Logger
 }
+

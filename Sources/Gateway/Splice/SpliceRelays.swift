@@ -24,8 +24,9 @@ final class SpliceRelays: Sendable {
 
     /// What becomes of a request the engine read from a client it accepted.
     enum Verdict: Sendable {
-        /// Connect to this endpoint and relay; the client gets `Options.tunnelOpenedReply` once it answers.
-        case grant(SocketAddress)
+        /// Connect to this endpoint, send it the preface (at most 128 bytes; empty: none) and relay; the client gets
+        /// `Options.tunnelOpenedReply` once it answers.
+        case grant(SocketAddress, preface: [UInt8] = [])
         /// Send this complete response (at most 512 bytes) and close.
         case refuse([UInt8])
         /// Decided later with `grant(_:to:)` or `refuse(_:with:)`, before `Options.requestTimeout`.
@@ -148,9 +149,10 @@ final class SpliceRelays: Sendable {
     ///   - openedReply: sent to the client once connected; `failedReply` when connecting fails.
     ///   - earlyBytes: what the client sent after its request, passed on once connected (through the frame parser
     ///     for a WebSocket).
+    ///   - preface: what the target is sent first once connected, raw (a PROXY protocol line naming the client).
     func open(
         _ id: UInt64, client: CInt, target: SocketAddress, webSocket: Bool = false, openedReply: [UInt8],
-        failedReply: [UInt8], earlyBytes: [UInt8], events: @escaping @Sendable (Event) -> Void
+        failedReply: [UInt8], earlyBytes: [UInt8], preface: [UInt8] = [], events: @escaping @Sendable (Event) -> Void
     ) throws {
         let router = self.router.takeUnretainedValue()
         router.handlers.withLock { $0[id] = events }
@@ -158,10 +160,12 @@ final class SpliceRelays: Sendable {
             openedReply.withUnsafeBytes { opened in
                 failedReply.withUnsafeBytes { failed in
                     earlyBytes.withUnsafeBytes { early in
-                        splice_engine_open(
-                            self.engine.pointer, webSocket ? SPLICE_WEBSOCKET : SPLICE_TUNNEL, id, client, address,
-                            socklen_t(length), opened.baseAddress, opened.count, failed.baseAddress, failed.count,
-                            early.baseAddress, early.count)
+                        preface.withUnsafeBytes { first in
+                            splice_engine_open(
+                                self.engine.pointer, webSocket ? SPLICE_WEBSOCKET : SPLICE_TUNNEL, id, client, address,
+                                socklen_t(length), first.baseAddress, first.count, opened.baseAddress, opened.count,
+                                failed.baseAddress, failed.count, early.baseAddress, early.count)
+                        }
                     }
                 }
             }
@@ -188,10 +192,13 @@ final class SpliceRelays: Sendable {
         splice_engine_unlisten(self.engine.pointer)
     }
 
-    /// Grants a request the desk left pending: the relay connects to `target`. Ignored once the relay is gone.
-    func grant(_ id: UInt64, to target: SocketAddress) {
+    /// Grants a request the desk left pending: the relay connects to `target` and sends it `preface` first.
+    /// Ignored once the relay is gone.
+    func grant(_ id: UInt64, to target: SocketAddress, preface: [UInt8] = []) {
         target.withSockAddr { address, length in
-            splice_engine_grant(self.engine.pointer, id, address, socklen_t(length))
+            preface.withUnsafeBytes { first in
+                splice_engine_grant(self.engine.pointer, id, address, socklen_t(length), first.baseAddress, first.count)
+            }
         }
     }
 
@@ -248,8 +255,13 @@ extension SpliceRequestAnswer {
     /// Writes a verdict where the engine reads it.
     fileprivate mutating func fill(with verdict: SpliceRelays.Verdict) {
         switch verdict {
-        case .grant(let address):
+        case .grant(let address, let preface):
             self.verdict = SPLICE_GRANT
+            self.preface_length = withUnsafeMutableBytes(of: &self.preface) { destination in
+                let count = min(preface.count, destination.count)
+                preface.withUnsafeBytes { destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
+                return count
+            }
             self.target_length = address.withSockAddr { source, length in
                 withUnsafeMutableBytes(of: &self.target) { destination in
                     let count = min(length, destination.count)

@@ -63,15 +63,15 @@ final class SplicedConnection: Sendable {
         self.endedPromise.succeed()
     }
 
-    /// Moves the socket to the splice relays, which connect to `target`, answer the client (`openedReply`, or
-    /// `failedReply` when the target cannot be reached) and carry the bytes (framed for a WebSocket); the caller
+    /// Moves the socket to the splice relays, which connect to `target` (sending it `preface` first), answer the
+    /// client (`openedReply`, or `failedReply` when the target cannot be reached) and carry the bytes (framed for a WebSocket); the caller
     /// then closes its channel. `opened` and `failed` are told of the relay; `closed` of its end (an errno, 0 for an
     /// orderly one, and the code of the Close frame a WebSocket relay sent, 0 when none).
     ///
     /// - Returns: false when the connection was closed meanwhile or the relay could not be opened.
     func handOff(
         to target: SocketAddress, openedReply: [UInt8], failedReply: [UInt8],
-        earlyBytes: [UInt8], opened: @escaping @Sendable () -> Void, failed: @escaping @Sendable (Int32) -> Void,
+        earlyBytes: [UInt8], preface: [UInt8] = [], opened: @escaping @Sendable () -> Void, failed: @escaping @Sendable (Int32) -> Void,
         closed: @escaping @Sendable (Int32, UInt16) -> Void = { _, _ in }
     ) -> Bool {
         let descriptor: CInt? = self.stage.withLock { stage in
@@ -84,7 +84,7 @@ final class SplicedConnection: Sendable {
         do {
             try self.relays.open(
                 UInt64(self.id), client: descriptor, target: target, webSocket: self.isWebSocket, openedReply: openedReply,
-                failedReply: failedReply, earlyBytes: earlyBytes
+                failedReply: failedReply, earlyBytes: earlyBytes, preface: preface
             ) { [weak self] event in
                 switch event {
                 case .opened:

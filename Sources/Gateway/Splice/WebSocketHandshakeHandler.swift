@@ -185,7 +185,8 @@ final class WebSocketHandshakeHandler: ChannelInboundHandler {
         let (logger, target) = (self.logger, redeemed.target)
         let handed = self.connection.handOff(
             to: redeemed.address, openedReply: [],
-            failedReply: WebSocketAcceptance.closeFrame(unreachable), earlyBytes: earlyBytes
+            failedReply: WebSocketAcceptance.closeFrame(unreachable), earlyBytes: earlyBytes,
+            preface: target.preface(client: context.channel.remoteAddress?.ipAddress)
         ) {
             logger.debug("relaying", metadata: ["target": "\(target.host):\(target.port)"])
         } failed: { code in

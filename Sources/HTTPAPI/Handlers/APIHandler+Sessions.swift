@@ -52,7 +52,8 @@ extension APIHandler {
                 body: .json(
                     .init(
                         url: "\(gatewayURL)/ws/\(grant.token)", tokenExpiresAt: grant.tokenExpiresAt,
-                        password: grant.spicePassword, passwordValidUntil: grant.passwordValidUntil))))
+                        password: grant.spicePassword, passwordValidUntil: grant.passwordValidUntil,
+                        reusable: grant.reusable))))
     }
 
     func phoneLink(_ input: Operations.PhoneLink.Input) async throws -> Operations.PhoneLink.Output {

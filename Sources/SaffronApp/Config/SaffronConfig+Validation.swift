@@ -36,6 +36,8 @@ public struct ValidatedConfig: Sendable {
         public var credentialLifetime: TimeInterval
         public var secondViewer: String
         public var connectionsPerClient: Int
+        /// The CONNECT proxy's public URL, when console files go through it.
+        public var proxyURL: String?
     }
 
     /// Where the CONNECT proxy listens and how clients reach it.
@@ -127,7 +129,7 @@ extension SaffronConfig {
             ticketValidity: TimeInterval(tickets.validitySeconds), tokenLifetime: TimeInterval(auth.tokenLifetimeSeconds),
             bcryptCost: UInt8(auth.bcryptCost), proxy: try validatedProxy(), tls: try validatedTLS(), spiceTLS: try validatedSpiceTLS())
         values.trustedProxies = trusted
-        values.spiceGateway = try validatedSpiceGateway()
+        values.spiceGateway = try validatedSpiceGateway(proxyURL: values.proxy?.publicURL)
         return values
     }
 
@@ -144,7 +146,7 @@ extension SaffronConfig {
         return SpiceTLSSettings(caPEM: pem, hostSubject: spice.hostSubject.isEmpty ? nil : spice.hostSubject)
     }
 
-    private func validatedSpiceGateway() throws -> ValidatedConfig.SpiceGatewayValues? {
+    private func validatedSpiceGateway(proxyURL: String?) throws -> ValidatedConfig.SpiceGatewayValues? {
         let settings = spiceGateway
         guard !settings.listen.isEmpty else { return nil }
         let (host, port) = try Self.hostAndPort(settings.listen, key: "spiceGateway.listen", example: "0.0.0.0:5900")
@@ -174,12 +176,21 @@ extension SaffronConfig {
         guard (1...65535).contains(settings.connectionsPerClient) else {
             throw ConfigError(message: "spiceGateway.connectionsPerClient must be 1 to 65535.")
         }
+        let publicHost = settings.publicHost.isEmpty ? gateway.publicAddress : settings.publicHost
+        if settings.viaProxy {
+            guard proxyURL != nil else {
+                throw ConfigError(message: "spiceGateway.viaProxy sends clients through the CONNECT proxy: set proxy.listen too.")
+            }
+            guard let address = AddressRange(publicHost), !publicHost.contains("/"), address.contains(publicHost) else {
+                throw ConfigError(message: "With spiceGateway.viaProxy, the gateway's public host must be an IP address (the proxy opens addresses only), not \(publicHost.debugDescription).")
+            }
+        }
         return .init(
-            host: host, port: port, publicHost: settings.publicHost.isEmpty ? gateway.publicAddress : settings.publicHost,
+            host: host, port: port, publicHost: publicHost,
             publicPort: settings.publicPort == 0 ? port : settings.publicPort, certificate: certificate, key: key,
             tls: SpiceTLSSettings(caPEM: pem, hostSubject: settings.hostSubject.isEmpty ? nil : settings.hostSubject),
             credentialLifetime: TimeInterval(settings.credentialLifetimeSeconds), secondViewer: settings.secondViewer,
-            connectionsPerClient: settings.connectionsPerClient)
+            connectionsPerClient: settings.connectionsPerClient, proxyURL: settings.viaProxy ? proxyURL : nil)
     }
 
     private func validatedTLS() throws -> (certificate: String, key: String)? {

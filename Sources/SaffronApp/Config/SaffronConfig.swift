@@ -83,6 +83,9 @@ public struct SaffronConfig: Codable, Sendable, Equatable {
         public var secondViewer = "replace"
         /// Connections one client address may hold open at once (a viewer opens 4 to 8).
         public var connectionsPerClient = 64
+        /// Console files also name the CONNECT proxy (`proxy.listen` must be set), for clients that can leave their
+        /// network only through it; the proxy then opens the gateway's public endpoint for them.
+        public var viaProxy = false
     }
     /// HTTPS for the API and portal, and wss for the WebSocket gateway (`saffron tls init` makes the files).
     public struct TLS: Codable, Sendable, Equatable {

@@ -1,5 +1,5 @@
-# The portal script (run by `BrowserScript`): headless Chromium signing in as alice. Arguments: mode (`desktop`, `bogus`
-# or `password`), portal base URL, user, password, screenshot path, Chromium profile folder, bogus session id. Every
+# The portal script (run by `BrowserScript`): headless Chromium signing in as alice. Arguments: mode (`desktop`,
+# `reload`, `bogus` or `password`), portal base URL, user, password, screenshot path, Chromium profile folder, bogus session id. Every
 # wait is bounded, so a page that hangs fails the script instead of the test runner.
 from saffron_browser import *
 
@@ -13,6 +13,21 @@ def desktop(driver):
     say("ready-for-end")
     wait_until_ended(driver, "the")
     driver.save_screenshot(screenshot.replace(".png", "-ended.png"))
+
+KEPT_GRANT = 'return Object.keys(sessionStorage).filter((key) => key.startsWith("saffron-console-grant-")).map((key) => JSON.parse(sessionStorage.getItem(key)));'
+
+def reload(driver):
+    """The desktop's console, then the page reloaded: it reconnects with the grant it kept. Prints `kept` (the
+    grants the tab keeps) before and after, then waits for the session to end like `desktop`."""
+    sign_in(driver, base, user, password)
+    connect_until_drawn(driver, "office")
+    say("kept", json.dumps(driver.execute_script(KEPT_GRANT)))
+    driver.refresh()
+    until_drawn(driver)
+    say("reloaded", json.dumps(driver.execute_script(KEPT_GRANT)))
+    driver.save_screenshot(screenshot)
+    say("ready-for-end")
+    wait_until_ended(driver, "the")
 
 def bogus(driver):
     driver.get(base + "/console.html?session=" + bogus_session)
@@ -53,5 +68,5 @@ def change_password(driver):
     say("password", json.dumps({"differ": differ, "wrong": wrong, "notice": notice}))
 
 driver = browser(profile)
-steps = {"desktop": desktop, "bogus": bogus, "password": change_password}
+steps = {"desktop": desktop, "reload": reload, "bogus": bogus, "password": change_password}
 run(lambda: steps[mode](driver), {"browser": driver}, screenshot)

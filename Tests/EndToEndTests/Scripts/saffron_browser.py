@@ -113,6 +113,12 @@ def connect_until_drawn(driver, pool):
     until("the console page", 30, lambda: "/console.html?session=" in driver.current_url)
     session = driver.current_url.split("session=", 1)[1].split("&", 1)[0]
     say("session", session)
+    until_drawn(driver)
+    return session
+
+def until_drawn(driver):
+    """On the console page: until it is connected and its canvas shows the guest's console. Prints status and
+    pixels."""
     def connected():
         state, text = status(driver)
         if state not in CONSOLE_PENDING + ("connected",):
@@ -130,7 +136,6 @@ def connect_until_drawn(driver, pool):
         until("the canvas to show the guest's console", 60, drawn, interval=0.5)
     finally:
         say("pixels", json.dumps(last.get("measure")))
-    return session
 
 def wait_until_ended(driver, who):
     """Until the console says session-ended; prints `ended` with its text."""

@@ -24,6 +24,8 @@ final class BrowserScript: BrowserRun {
         /// Sign in, Connect in browser on the office pool, wait for the drawn desktop, screenshot, then wait for
         /// the page to say the session ended.
         case desktop
+        /// Like `desktop`, with the console page reloaded once drawn: it must reconnect with the grant it kept.
+        case reload
         /// Open console.html for a session that does not exist, signed out and then signed in.
         case bogusSession = "bogus"
         /// Change the password through the portal's form (mistakes first), then sign in with the new one.

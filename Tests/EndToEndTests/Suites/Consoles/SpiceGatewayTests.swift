@@ -9,9 +9,10 @@ extension EndToEnd {
         /// The desktop tickets console files would carry elsewhere live this long; the test waits past it.
         static let ticketValidity = 5
 
-        /// The config section running the gateway on the gateway's public address with certificates for it.
-        static func config(_ tls: TLSFolder) -> String {
-            #""spiceGateway": {"listen": "\#(Topology.gatewayPublicAddress):\#(port)", "certificate": "\#(tls.serverCertificate)", "key": "\#(tls.serverKey)", "ca": "\#(tls.caCertificate)", "hostSubject": "O=Saffron,CN=\#(Topology.gatewayPublicAddress)"},"#
+        /// The config section running the gateway on the gateway's public address with certificates for it; with
+        /// `viaProxy` its console files send clients through the CONNECT proxy.
+        static func config(_ tls: TLSFolder, viaProxy: Bool = false) -> String {
+            #""spiceGateway": {"listen": "\#(Topology.gatewayPublicAddress):\#(port)", "certificate": "\#(tls.serverCertificate)", "key": "\#(tls.serverKey)", "ca": "\#(tls.caCertificate)", "hostSubject": "O=Saffron,CN=\#(Topology.gatewayPublicAddress)", "viaProxy": \#(viaProxy)},"#
         }
 
         @Test("one console file opens the desktop after its old ticket life, again after the viewer closed, and never after the session ended")
@@ -76,6 +77,70 @@ extension EndToEnd {
                 #expect(!log.contains(credential), "the console credential is in the broker's log")
                 if let desktopTicket { #expect(!log.contains(desktopTicket), "the desktop's ticket is in the broker's log") }
                 if let desktopTicket { #expect(!console.text.contains(desktopTicket)) }
+            }
+        }
+
+        @Test("through the CONNECT proxy, remote-viewer reaches the gateway and the desktop with the same kind of file")
+        func throughTheProxy() throws {
+            let tls = try TLSFolder.make("spice-gateway-proxy")
+            try BrokerFixture.run("spice-gateway-proxy", extraConfig: Self.config(tls, viaProxy: true)) { broker in
+                try broker.cli(["pool", "set", BrokerFixture.pool, "--console-via", "gateway"])
+                let token = try API.login(TestUsers.alice)
+                let session = try #require(try API.requestDesktop(BrokerFixture.pool, token: token).1)
+                let keys = VirtViewerFile.parse(try API.console(session.id, token: token).text)
+                #expect(keys["proxy"] == EndToEnd.ConnectProxy.proxyURL && keys["tls-port"] == String(Self.port))
+                let viewer = try SessionViewer(session: session.id, token: token, label: "spice-gateway-proxy")
+                defer { viewer.stop() }
+                let shot = E2E.artifact("spice-gateway-proxy.png")
+                try waitUntil("remote-viewer to show the guest through the proxy and the SPICE gateway", timeout: 40, interval: 0.5) {
+                    guard try viewer.display.windowNames().contains(where: { $0 != "Remote Viewer" }) else { return false }
+                    try viewer.display.screenshot(to: shot)
+                    return try ScreenMeasure.of(shot).showsGuestConsole
+                }
+                #expect(try SessionCut.viewerConnections(port: BrokerUnderTest.proxyPort) >= 2, "the viewer's channels go through the proxy")
+                #expect(try SessionCut.viewerConnections(port: Self.port) == 0, "and not straight to the gateway")
+                #expect(try EndToEnd.ConnectProxy.connectStatus(to: "\(Topology.hypervisorAddress):5900") == 403)
+                #expect(try API.release(session.id, token: token).status == 204)
+                try waitUntil("the viewer's tunnels to close", timeout: 10, interval: 0.1) {
+                    try SessionCut.viewerConnections(port: BrokerUnderTest.proxyPort) == 0
+                }
+                #expect(try EndToEnd.ConnectProxy.connectStatus(to: "\(Topology.gatewayPublicAddress):\(Self.port)") == 403,
+                        "the gateway's endpoint once the client has no session")
+            }
+        }
+
+        @Test("spice-html5 in Chromium reaches the desktop through the SPICE gateway with the credential, and again after a page reload")
+        func browserConsoleSurvivesAReload() throws {
+            let tls = try TLSFolder.make("spice-gateway-browser")
+            try BrokerFixture.run("spice-gateway-browser", extraConfig: Self.config(tls)) { broker in
+                let screenshot = E2E.artifact("spice-gateway-browser.png")
+                let browser = try BrowserScript(.reload, screenshot: screenshot)
+                defer { browser.stop() }
+                let session = try browser.value(of: "session", timeout: 120)
+                try browser.value(of: "ready-for-end", timeout: 180)
+                struct Kept: Decodable { let password: String; let reusable: Bool }
+                let kept = try browser.decode([Kept].self, key: "kept")
+                let reloaded = try browser.decode([Kept].self, key: "reloaded")
+                #expect(kept.count == 1 && kept.first?.reusable == true, "the tab keeps the reusable grant")
+                #expect(reloaded.map(\.password) == kept.map(\.password), "the reload reconnected with the same credential")
+                let canvas = try browser.decode(CanvasMeasure.self, key: "pixels")
+                #expect(canvas.showsGuestConsole, "after the reload: \(canvas)")
+                let token = try API.login(TestUsers.alice)
+                struct Listed: Decodable { struct Entry: Decodable { let id: String; let vm: String }; let sessions: [Entry] }
+                let listed = try JSONDecoder().decode(Listed.self, from: try API.request("GET", "/api/v1/sessions", token: token).body)
+                let vm = try #require(listed.sessions.first { $0.id == session }?.vm)
+                let desktopTicket = try TestVMs.liveTicket(vm)
+                #expect(desktopTicket != nil && desktopTicket != kept.first?.password, "the page holds no desktop ticket")
+                let log = (try? String(contentsOf: broker.log, encoding: .utf8)) ?? ""
+                #expect(log.components(separatedBy: "web console granted").count - 1 == 1, "the reload asked for no new grant")
+                #expect(log.contains("SPICE channel linked through the gateway"))
+                if let credential = kept.first?.password { #expect(!log.contains(credential)) }
+                if let desktopTicket { #expect(!log.contains(desktopTicket)) }
+
+                #expect(try API.release(session, token: token).status == 204)
+                let ended = try browser.value(of: "ended", timeout: 40)
+                #expect(ended.localizedCaseInsensitiveContains("ended"))
+                #expect(browser.finish(timeout: 30) == 0, "\(browser.output.suffix(2000))")
             }
         }
 
