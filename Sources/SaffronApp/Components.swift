@@ -123,7 +123,8 @@ public struct Components: Sendable {
         logger: Logger, metrics: PrometheusMetricsFactory
     ) throws -> SpiceGateway {
         var configuration = SpiceGatewayConfiguration(host: values.host, port: values.port)
-        configuration.tls = try ServerTLS(certificate: values.certificate, key: values.key).context
+        configuration.tls = try ServerTLS(
+            certificate: values.certificate, key: values.key, keys: ("spiceGateway.certificate", "spiceGateway.key")).context
         configuration.secondViewer = SpiceSecondViewer(rawValue: values.secondViewer) ?? .replace
         configuration.connectionsPerClient = values.connectionsPerClient
         configuration.servesRelays = true  // for browser consoles through the WebSocket gateway

@@ -83,9 +83,15 @@ struct BrokerSpiceConsoleResolver: SpiceConsoleResolver {
     let broker: LateBroker
 
     func desktop(forCredential credential: String, clientAddress: String) async throws -> SpiceConsoleTarget {
-        guard let session = try await broker.value.gatewayDesktop(forCredential: credential, clientAddress: clientAddress),
-            let host = session.targetAddress, let port = session.targetPort
-        else { throw SpiceConsoleRefusal.unknownCredential }
+        let found: SessionRecord?
+        do {
+            found = try await broker.value.gatewayDesktop(forCredential: credential, clientAddress: clientAddress)
+        } catch let error as BrokerError where error.code == .forbidden {
+            throw SpiceConsoleRefusal.otherClient
+        }
+        guard let session = found, let host = session.targetAddress, let port = session.targetPort else {
+            throw SpiceConsoleRefusal.unknownCredential
+        }
         return SpiceConsoleTarget(sessionID: session.id, host: host, port: port)
     }
 

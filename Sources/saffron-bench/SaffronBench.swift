@@ -8,7 +8,7 @@ struct SaffronBench: AsyncParsableCommand {
         abstract: "Saffron's benchmarks: each compares alternatives side by side in one run and prints ratios.",
         subcommands: [
             HandoutBench.self, GatewayBench.self, GatewayRelayServer.self, ProxyBench.self, ProxyRelayServer.self,
-            BootStormBench.self, FirewallBench.self, SpiceLinkBench.self,
+            BootStormBench.self, FirewallBench.self, SpiceLinkBench.self, SpiceGatewayBench.self, SpiceGatewayRelayServer.self,
         ],
         defaultSubcommand: HandoutBench.self
     )

@@ -30,8 +30,10 @@ import Testing
         #expect(
             try await fixture.broker.gatewayDesktop(forCredential: file.password, clientAddress: "203.0.113.5")?.id == session.id,
             "a credential opens the desktop again and again")
-        #expect(try await fixture.broker.gatewayDesktop(forCredential: file.password, clientAddress: "203.0.113.6") == nil,
-                "the session is pinned to its client's address")
+        let pinned = await #expect(throws: BrokerError.self, "the session is pinned to its client's address") {
+            try await fixture.broker.gatewayDesktop(forCredential: file.password, clientAddress: "203.0.113.6")
+        }
+        #expect(pinned?.code == .forbidden)
         #expect(try await fixture.broker.gatewayDesktop(forCredential: "forged", clientAddress: "203.0.113.5") == nil)
 
         try await fixture.broker.endSession(id: session.id, requestedBy: alice)

@@ -6,11 +6,14 @@ extension Broker {
     static let gatewayTicketValidity: TimeInterval = 30
 
     /// The live, ready session a console credential opens for a client at `clientAddress` (the address its
-    /// connection came from): `nil` when the credential is unknown or expired, its session ended, or the session is
-    /// pinned to another address.
+    /// connection came from): `nil` when the credential is unknown or expired, or its session ended.
+    ///
+    /// - Throws: `403 forbidden` when the session is pinned to another address.
     public func gatewayDesktop(forCredential credential: String, clientAddress: String, now: Date = Date()) async throws -> SessionRecord? {
-        guard let session = try await consoleCredentials.redeem(credential, now: now), session.clientAddress == clientAddress
-        else { return nil }
+        guard let session = try await consoleCredentials.redeem(credential, now: now) else { return nil }
+        guard session.clientAddress == clientAddress else {
+            throw BrokerError(.forbidden, "Session \(session.id) is pinned to another client address.")
+        }
         return session
     }
 

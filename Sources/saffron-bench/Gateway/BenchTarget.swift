@@ -4,7 +4,8 @@ import Synchronization
 
 /// The TCP endpoint every relay under test forwards to, standing in for a SPICE server. It listens on 127.0.0.1 and
 /// lets the first byte of each connection choose what it does, so one port serves every measurement:
-/// `S` streams bytes as fast as the connection takes them, `E` echoes, `I` reads and discards (an idle desktop).
+/// `S` streams bytes as fast as the connection takes them, `E` echoes, `I` reads and discards (an idle desktop). A
+/// connection that starts with a SPICE link (from the SPICE gateway) is linked first, as a SPICE server would.
 final class BenchTarget: Sendable {
     enum Mode: UInt8 {
         case source = 0x53  // "S"
@@ -44,7 +45,17 @@ final class BenchTarget: Sendable {
     private func serve(_ fd: Int32) {
         defer { close(fd) }
         var first: UInt8 = 0
-        guard read(fd, &first, 1) == 1, let mode = Mode(rawValue: first) else { return }
+        guard read(fd, &first, 1) == 1 else { return }
+        if first == UInt8(ascii: "R") {  // `REDQ`: the SPICE gateway links this desktop before the mode byte
+            let link = SpiceBenchLink.serveDesktopLink(fd, firstByte: first)
+            guard link.linked else { return }
+            if link.isMain {
+                while read(fd, &first, 1) > 0 {}
+                return
+            }
+            guard read(fd, &first, 1) == 1 else { return }
+        }
+        guard let mode = Mode(rawValue: first) else { return }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunkSize, alignment: 16)
         defer { buffer.deallocate() }
         switch mode {

@@ -4,7 +4,6 @@ import Foundation
 final class GatewayBenchReport: RelayBenchReport {
     static let websockify = "websockify"
 
-    private var roundTrips: [(String, RoundTripRun.Result)] = []
     private var handshakes: [(String, HandshakeRun.Result)] = []
     private var idleMemory: [(String, IdleMemoryRun.Result)] = []
 
@@ -12,7 +11,6 @@ final class GatewayBenchReport: RelayBenchReport {
         super.init(rival: Self.websockify)
     }
 
-    func add(roundTrip result: RoundTripRun.Result, of relay: String) { self.roundTrips.append((relay, result)) }
     func add(handshakes result: HandshakeRun.Result, of relay: String) { self.handshakes.append((relay, result)) }
     func add(idleMemory result: IdleMemoryRun.Result, of relay: String) { self.idleMemory.append((relay, result)) }
 
@@ -22,14 +20,7 @@ final class GatewayBenchReport: RelayBenchReport {
     }
 
     func printRoundTrips() {
-        Self.say("64-byte echo round trip (µs)")
-        Self.say(Self.row(["relay", "p50", "p99", "added p50", "added p99"]))
-        let raw = self.roundTrips.first { $0.0 == Self.raw }?.1
-        for (relay, result) in self.roundTrips {
-            let added50 = raw.map { String(format: "%+.1f", result.p50 - $0.p50) } ?? "-"
-            let added99 = raw.map { String(format: "%+.1f", result.p99 - $0.p99) } ?? "-"
-            Self.say(Self.row([relay, String(format: "%.1f", result.p50), String(format: "%.1f", result.p99), added50, added99]))
-        }
+        self.printRoundTripTable()
         Self.say("goal: saffron adds <= 10 µs at p50\n")
     }
 

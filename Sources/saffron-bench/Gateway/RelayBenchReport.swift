@@ -9,6 +9,7 @@ class RelayBenchReport {
     /// The relay Saffron's is compared with.
     let rival: String
     private var throughput: [String: [Int: ThroughputRun.Result]] = [:]
+    private var roundTrips: [(String, RoundTripRun.Result)] = []
 
     init(rival: String) {
         self.rival = rival
@@ -16,6 +17,20 @@ class RelayBenchReport {
 
     func add(throughput result: ThroughputRun.Result, of relay: String) {
         self.throughput[relay, default: [:]][result.streams] = result
+    }
+
+    func add(roundTrip result: RoundTripRun.Result, of relay: String) { self.roundTrips.append((relay, result)) }
+
+    /// The round-trip table: each relay's percentiles and what it adds to raw TCP's; the goals are the caller's.
+    func printRoundTripTable() {
+        Self.say("64-byte echo round trip (µs)")
+        Self.say(Self.row(["relay", "p50", "p99", "added p50", "added p99"]))
+        let raw = self.roundTrips.first { $0.0 == Self.raw }?.1
+        for (relay, result) in self.roundTrips {
+            let added50 = raw.map { String(format: "%+.1f", result.p50 - $0.p50) } ?? "-"
+            let added99 = raw.map { String(format: "%+.1f", result.p99 - $0.p99) } ?? "-"
+            Self.say(Self.row([relay, String(format: "%.1f", result.p50), String(format: "%.1f", result.p99), added50, added99]))
+        }
     }
 
     func throughput(of relay: String, streams: Int) -> ThroughputRun.Result? {

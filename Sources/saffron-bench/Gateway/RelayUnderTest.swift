@@ -4,7 +4,7 @@ import Glibc
 /// One of the relays a benchmark compares, running and ready: raw TCP (no relay at all), or a relay in processes of
 /// its own (Saffron's gateway or CONNECT proxy, websockify, squid).
 final class RelayUnderTest {
-    let name: String
+    var name: String
     let path: RelayPath
     private let process: Process?
     /// Our end of the relay's standard input: Saffron's relays exit when it closes.

@@ -6,18 +6,21 @@ enum RelayPath: Sendable {
     case direct(targetPort: Int)
     case webSocket(port: Int)
     case connectProxy(port: Int, targetPort: Int)
+    /// Saffron's SPICE gateway: each stream links as a display channel of the viewer the relay holds (see
+    /// `SpiceBenchLink`).
+    case spiceGateway(port: Int)
 
     /// The port the load client connects to.
     var port: Int {
         switch self {
-        case .direct(let port), .webSocket(let port), .connectProxy(let port, _): port
+        case .direct(let port), .webSocket(let port), .connectProxy(let port, _), .spiceGateway(let port): port
         }
     }
 
     /// What the relay must answer before it relays; nil when the client talks to the target itself.
     var handshake: RelayHandshake? {
         switch self {
-        case .direct:
+        case .direct, .spiceGateway:
             nil
         case .webSocket(let port):
             RelayHandshake(name: "upgrade", request: WebSocketClientFraming.upgradeRequest(port: port), acceptedStatus: 101)
@@ -46,6 +49,15 @@ struct RelayedStream {
         let fd = try LoopbackSocket.connect(port: path.port)
         LoopbackSocket.setReceiveTimeout(fd, seconds: 10)
         var rest: [UInt8] = []
+        if case .spiceGateway(let port) = path {
+            do {
+                rest = try SpiceBenchLink.link(
+                    fd, port: port, type: SpiceBenchLink.displayChannel, connectionID: SpiceBenchLink.session)
+            } catch {
+                Glibc.close(fd)
+                throw error
+            }
+        }
         if let handshake = path.handshake {
             guard LoopbackSocket.writeAll(fd, handshake.request) else {
                 Glibc.close(fd)
