@@ -36,10 +36,7 @@ struct GatewayBench: AsyncParsableCommand {
         try await self.relayOptions.measureThroughput(of: relays, into: report)
         report.printThroughput(streamCounts: self.relayOptions.streamCounts)
 
-        for relay in relays {
-            report.progress("round trips through \(relay.name)")
-            report.add(roundTrip: try await RoundTripRun(relay: relay, roundTrips: self.roundTrips).measure(), of: relay.name)
-        }
+        try await self.relayOptions.measureRoundTrips(of: relays, count: self.roundTrips, into: report)
         report.printRoundTrips()
 
         for relay in relays.dropFirst() {

@@ -63,6 +63,16 @@ struct RelayBenchOptions: ParsableArguments {
     }
 }
 
+extension RelayBenchOptions {
+    /// Measures every relay's 64-byte round trips, `count` each.
+    func measureRoundTrips(of relays: [RelayUnderTest], count: Int, into report: RelayBenchReport) async throws {
+        for relay in relays {
+            report.progress("round trips through \(relay.name)")
+            report.add(roundTrip: try await RoundTripRun(relay: relay, roundTrips: count).measure(), of: relay.name)
+        }
+    }
+}
+
 /// The target and the relays of one benchmark run, raw TCP first, all running until `stop()`.
 struct RelayLineUp {
     let target: BenchTarget
