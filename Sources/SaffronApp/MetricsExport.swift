@@ -20,8 +20,8 @@ extension Components {
     /// `GET /metrics`: refreshes the gauges (sessions, free VMs per pool, live gateway connections) and renders the
     /// registry; behind `metrics.token` when the config sets one.
     public func metricsEndpoint() -> MetricsEndpoint {
-        let (broker, gateway, proxy, registry, factory) =
-            (self.broker, self.gateway, self.proxy, self.metricsRegistry, self.metricsFactory)
+        let (broker, gateway, proxy, spiceGateway, registry, factory) =
+            (self.broker, self.gateway, self.proxy, self.spiceGateway, self.metricsRegistry, self.metricsFactory)
         return MetricsEndpoint(token: config.metrics.token) {
             try await broker.refreshGauges()
             Gauge(label: "saffron_gateway_live_connections", dimensions: [("gateway", "websocket")], factory: factory)
@@ -29,6 +29,10 @@ extension Components {
             if let proxy {
                 Gauge(label: "saffron_gateway_live_connections", dimensions: [("gateway", "proxy")], factory: factory)
                     .record(await proxy.liveTunnelCount())
+            }
+            if let spiceGateway {
+                Gauge(label: "saffron_gateway_live_connections", dimensions: [("gateway", "spice")], factory: factory)
+                    .record(await spiceGateway.liveConnectionCount())
             }
             return registry.emitToBuffer()
         }

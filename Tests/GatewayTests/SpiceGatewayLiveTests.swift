@@ -49,6 +49,21 @@ import Testing
         }
     }
 
+    @Test func clientsAreOfferedTheChannelCapabilitiesTheDesktopsAnnounced() async throws {
+        try await withDesktop { resolver, gateway, port in
+            await resolver.issue("credential-f", for: SpiceConsoleTarget(sessionID: "s6", host: "127.0.0.1", port: port.desktop))
+            let (first, second) = try await blocking { () throws in
+                let before = try SpiceTestClient(port: port.gateway, naming: Self.client)
+                #expect(try before.link(channelType: Self.main, ticket: "credential-f") == nil)
+                let viewer = try SpiceTestClient(port: port.gateway, naming: Self.client)
+                #expect(try viewer.link(channelType: Self.main, ticket: "credential-f") == nil)
+                return (before.offeredChannelCapabilities, viewer.offeredChannelCapabilities)
+            }
+            #expect(first.isEmpty, "no desktop had linked a main channel yet")
+            #expect(!second.isEmpty && second != [0], "libspice-server's main channel capabilities, learnt from the first link")
+        }
+    }
+
     @Test func aWrongOrPinnedCredentialIsRefusedAndReachesNoDesktop() async throws {
         try await withDesktop { resolver, gateway, port in
             await resolver.issue("credential-b", for: SpiceConsoleTarget(sessionID: "s2", host: "127.0.0.1", port: port.desktop))

@@ -1,5 +1,6 @@
 import Glibc
 import SpiceLink
+import Synchronization
 
 /// A SPICE client's channel connection over a blocking loopback socket (with a receive timeout), linking as spice-gtk
 /// does: ticket authentication selected, the short message header offered.
@@ -38,6 +39,13 @@ public final class SpiceTestClient: Sendable {
 
     deinit { close(fd) }
 
+    /// The channel capabilities the server's link reply offered, once `link` read it.
+    public private(set) var offeredChannelCapabilities: [UInt32] {
+        get { offered.withLock { $0 } }
+        set { offered.withLock { $0 = newValue } }
+    }
+    private let offered = Mutex<[UInt32]>([])
+
     /// Links a channel of `channelType` (1: main, 2: display, ...) with `ticket`; nil when the server said OK,
     /// else the error it said (at the link reply or as the link result).
     public func link(channelType: UInt8, connectionID: UInt32 = 0, ticket: String) throws -> SpiceLinkError? {
@@ -48,6 +56,7 @@ public final class SpiceTestClient: Sendable {
         let header = try SpiceLinkHeader(parsing: try receive(exactly: SpiceLinkHeader.size)[...])
         let reply = try SpiceLinkReply(parsing: try receive(exactly: header.bodySize)[...])
         if let error = reply.error { return error }
+        offeredChannelCapabilities = reply.channelCapabilities
         try send(SpiceLinkMessage.ticketMechanism + (try SpiceTicketKey.encrypt(Array(ticket.utf8), for: reply.publicKey)))
         return SpiceLinkReply.error(inResult: try receive(exactly: 4))
     }

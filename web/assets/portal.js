@@ -157,6 +157,8 @@ function renderSessions(sessions) {
     viewer.title = session.attached
       ? `A viewer is connected (${session.attachedChannels} SPICE channels)`
       : "No viewer is connected to this desktop right now";
+    // Through the SPICE gateway a .vv carries the session's console credential, not a one-time ticket.
+    const lasting = session.via === "gateway";
     const since = element("p", "meta");
     const started = new Date(session.createdAt);
     since.textContent = Number.isNaN(started.getTime()) ? "" : `Started ${started.toLocaleString()}`;
@@ -164,7 +166,10 @@ function renderSessions(sessions) {
     actions.append(
       button("Reconnect", () => openConsole(session.id), { description: `Reconnect to ${session.vm} in the browser` }),
       button("Download .vv", () => downloadConsole(session.id), {
-        className: "secondary", description: `Download a .vv file for ${session.vm}`,
+        className: "secondary",
+        description: lasting
+          ? `Download a .vv file for ${session.vm} that opens it again for as long as the session lasts`
+          : `Download a .vv file for ${session.vm}`,
       }),
       button("Send to phone", () => sendToPhone(session.id), {
         className: "secondary", description: `Show a QR code that opens ${session.vm} in aSpice on a phone`,
@@ -172,6 +177,9 @@ function renderSessions(sessions) {
       button("End", () => endSession(session), { className: "danger", description: `End the desktop ${session.vm}` }),
     );
     item.append(title, state, " ", viewer, since);
+    if (lasting) {
+      item.append(element("p", "meta lasting", "Its .vv file keeps working while the session lasts: keep it and open it again."));
+    }
     const lookedIn = consoleOpenings(session.consoleOpenedBy);
     if (lookedIn) item.append(lookedIn);
     item.append(actions);

@@ -93,7 +93,8 @@ final class SpiceClientLinkHandler: ChannelInboundHandler, RemovableChannelHandl
         guard case .awaitingKey(let held) = stage else { return }
         switch key {
         case .success(let key):
-            var acceptor = SpiceLinkAcceptor(key: key)
+            let capabilities = services.capabilities
+            var acceptor = SpiceLinkAcceptor(key: key) { capabilities.offer(for: $0.channelType) }
             let actions = held.isEmpty ? [] : acceptor.receive(held)
             stage = .accepting(acceptor)
             act(on: actions)
@@ -161,7 +162,7 @@ final class SpiceClientLinkHandler: ChannelInboundHandler, RemovableChannelHandl
     private func dial(_ target: SpiceConsoleTarget, linking message: SpiceLinkMessage, on loop: any EventLoop) {
         let me = NIOLoopBound(self, eventLoop: loop)
         let (services, registration) = (self.services, self.registration ?? 0)
-        let isMain = message.channelType == SpiceViewerBook.mainChannel
+        let channelType = message.channelType
         ClientBootstrap(group: loop)
             .connectTimeout(services.connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -171,8 +172,9 @@ final class SpiceClientLinkHandler: ChannelInboundHandler, RemovableChannelHandl
                     let desktop = SpiceDesktopLinkHandler(
                         linking: message, sessionID: target.sessionID, services: services,
                         linked: { context, reply, following in
-                            me.value.desktopLinked(context, reply: reply, following: following, isMain: isMain,
-                                                   session: target.sessionID, registration: registration)
+                            me.value.desktopLinked(
+                                context, reply: reply, following: following, channelType: channelType,
+                                session: target.sessionID, registration: registration)
                         },
                         failed: { error in me.value.desktopFailed(error, session: target.sessionID) })
                     try channel.pipeline.syncOperations.addHandler(desktop)
@@ -191,14 +193,16 @@ final class SpiceClientLinkHandler: ChannelInboundHandler, RemovableChannelHandl
     /// The desktop took its ticket: the client hears OK, then both channels are glued (the main channel's messages
     /// from the desktop through `SpiceMainChannelHandler`), starting with what the desktop sent after its verdict.
     private func desktopLinked(
-        _ desktop: ChannelHandlerContext, reply: SpiceLinkReply, following: [UInt8], isMain: Bool, session: String,
+        _ desktop: ChannelHandlerContext, reply: SpiceLinkReply, following: [UInt8], channelType: UInt8, session: String,
         registration: Int
     ) {
         guard case .linking(let held) = stage, let context else { return desktop.close(promise: nil) }
+        let isMain = channelType == SpiceViewerBook.mainChannel
         stage = .relaying
         let desktopChannel = desktop.channel
         context.channel.closeFuture.whenComplete { _ in desktopChannel.close(promise: nil) }
         send(SpiceLinkReply.result(nil), flush: true)
+        services.capabilities.learn(reply.channelCapabilities, for: channelType)
         let (clientSide, desktopSide) = TCPRelayHandler.pair(metrics: services.metrics)
         do {
             try context.pipeline.syncOperations.addHandler(clientSide, position: .after(self))

@@ -7,6 +7,8 @@ import SpiceLink
 struct SpiceLinkServices: Sendable {
     let resolver: any SpiceConsoleResolver
     let keys: SpiceTicketKeyPool
+    /// The channel capabilities offered to clients, learnt from the desktops.
+    let capabilities = SpiceDesktopCapabilities()
     let book: SpiceViewerBook
     /// Every listener's connections.
     let registry: ConnectionRegistry

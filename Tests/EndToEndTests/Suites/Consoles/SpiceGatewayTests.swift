@@ -55,6 +55,10 @@ extension EndToEnd {
                 }
                 #expect(try SessionCut.viewerConnections(port: Self.port) >= 2, "the viewer's channels go through the gateway")
                 #expect(try SessionCut.viewerConnections(port: session.port) == 0, "nothing went through a DNAT port")
+                let metrics = try API.request("GET", "/metrics").text
+                let live = metrics.split(separator: "\n").first { $0.hasPrefix(#"saffron_gateway_live_connections{gateway="spice"}"#) }
+                #expect(live.flatMap { $0.split(separator: " ").last.flatMap { Double($0) } }.map { $0 >= 2 } == true,
+                        "the viewer's channels in the metrics: \(live ?? "none")")
                 let desktopTicket = try TestVMs.liveTicket(session.vm)
                 #expect(desktopTicket != nil && desktopTicket != credential)
 
