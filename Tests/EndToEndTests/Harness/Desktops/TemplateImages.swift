@@ -72,7 +72,8 @@ extension TemplateImages {
     /// exists (with its empty base image), to put another base image beside it. Everything is removed afterwards.
     static func serving(
         _ label: String, users: [String], pools: [(name: String, mode: String)], maxVMs: Int, baseImage: String,
-        prepare: () throws -> Void = {}, template: () throws -> URL, _ body: (BrokerUnderTest) throws -> Void
+        prepare: () throws -> Void = {}, template: () throws -> URL, extraConfig: String = "",
+        _ body: (BrokerUnderTest) throws -> Void
     ) throws {
         guard getuid() == 0 else { throw CommandError(description: "the end-to-end tests need root") }
         cleanup()
@@ -83,7 +84,7 @@ extension TemplateImages {
         }
         try create()
         try prepare()
-        let broker = try BrokerUnderTest(label: label)
+        let broker = try BrokerUnderTest(label: label, extraConfig: extraConfig)
         defer { broker.stop() }
         try broker.cli(["init"])
         for user in users {

@@ -96,10 +96,10 @@ final class DesktopViewer {
 }
 
 /// A random lowercase word of letters that OCR does not mix up, in either case, with digits or each other (no i, j, l,
-/// o, s, z, b, g).
+/// o, s, z, b, g, and no e or f: tesseract once read a capital F on the browser's canvas as E).
 enum RandomWord {
     static func make(length: Int = 8) -> String {
-        String((0..<length).map { _ in "acdefhkmnprtuvwxy".randomElement()! })
+        String((0..<length).map { _ in "acdhkmnprtuvwxy".randomElement()! })
     }
 }
 

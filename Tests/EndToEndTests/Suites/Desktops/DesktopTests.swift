@@ -6,13 +6,15 @@ extension EndToEnd {
     /// namespace: what the user types and clicks reaches it, its screen follows the viewer's window, and what the
     /// user leaves on it lasts as long as the pool's desktops do.
     @Suite struct Desktops {
-        /// A broker with a volatile and a persistent pool of real desktops, one VM each, serving.
+        /// A broker with a volatile and a persistent pool of real desktops, one VM each, and a SPICE gateway (so
+        /// browser consoles go through it too), serving.
         static func run(_ label: String, _ body: (BrokerUnderTest) throws -> Void) throws {
+            let tls = try TLSFolder.make(label)
             try TemplateImages.serving(
                 label, users: [TestUsers.alice, TestUsers.crowd[0]],
                 pools: [(DesktopImage.volatilePool, "volatile"), (DesktopImage.persistentPool, "persistent")],
                 maxVMs: 1, baseImage: DesktopImage.baseImage, prepare: DesktopImage.install,
-                template: DesktopImage.templateFile, body)
+                template: DesktopImage.templateFile, extraConfig: EndToEnd.SpiceGateway.config(tls), body)
         }
 
         /// Types a command that prints `word` reversed in capitals, and waits to read that: only the desktop's shell
@@ -36,7 +38,7 @@ extension EndToEnd {
             }
         }
 
-        @Test("a user types and clicks in a real desktop through remote-viewer over DNAT and over the CONNECT proxy and types in the browser console; the screen follows the viewer's window; the next user of the volatile pool starts clean")
+        @Test("a user types and clicks in a real desktop through remote-viewer over DNAT, the CONNECT proxy and the SPICE gateway, and types in the browser console (through the gateway too); the screen follows the viewer's window; the next user of the volatile pool starts clean")
         func typingClickingResizingAndStartingClean() throws {
             try Self.run("desktop-volatile") { _ in
                 let pool = DesktopImage.volatilePool
@@ -64,12 +66,20 @@ extension EndToEnd {
                     defer { proxied.stop() }
                     try proxied.waitForDesktop(timeout: 60)
                     try Self.typeAndReadBack(RandomWord.make(), on: proxied)
+                }
 
-                    // The viewer's window shrinks; spice-vdagent and the QXL display give the guest its size. Last of
-                    // the remote-viewer steps: a viewer that connects while the guest changes size may draw at stale
-                    // offsets until the next full redraw.
+                // Through the SPICE gateway, which takes the link itself and reads the main channel's messages.
+                let gatewayed = try DesktopViewer(session: session, token: alice, label: "desktop-gateway", via: "gateway")
+                do {
+                    defer { gatewayed.stop() }
+                    try gatewayed.waitForDesktop(timeout: 60)
+                    try Self.typeAndReadBack(RandomWord.make(), on: gatewayed)
+
+                    // The viewer's window shrinks; spice-vdagent (its messages on the main channel) and the QXL display
+                    // give the guest its size. Last of the remote-viewer steps: a viewer that connects while the guest
+                    // changes size may draw at stale offsets until the next full redraw.
                     let before = try DesktopImage.screenSize(of: session.vm)
-                    try proxied.resizeWindow(width: 820, height: 620)
+                    try gatewayed.resizeWindow(width: 820, height: 620)
                     let after = try waitFor("the guest's screen to follow the window", timeout: 30, interval: 0.5) { () -> (width: Int, height: Int)? in
                         let size = try DesktopImage.screenSize(of: session.vm)
                         return size.width <= 820 && size.width != before.width ? size : nil
