@@ -20,17 +20,22 @@ final class GatewayTickets: Sendable {
     /// The session's ticket: the current one while it is good for `reuseMargin` more, the one being made, or one
     /// `make` makes now.
     func ticket(forSession id: String, now: Date, make: @escaping @Sendable () async throws -> Made) async throws -> String {
-        let task: Task<Made, any Error> = entries.withLock { entries in
+        let found: Entry = entries.withLock { entries in
             switch entries[id] {
             case .made(let made) where made.validUntil.timeIntervalSince(now) >= Self.reuseMargin:
-                return Task { made }
+                return .made(made)
             case .making(let task):
-                return task
+                return .making(task)
             default:
                 let task = Task { try await make() }
                 entries[id] = .making(task)
-                return task
+                return .making(task)
             }
+        }
+        let task: Task<Made, any Error>
+        switch found {
+        case .made(let made): return made.ticket
+        case .making(let making): task = making
         }
         do {
             let made = try await task.value

@@ -237,6 +237,8 @@ final class SpiceClientLinkHandler: ChannelInboundHandler, RemovableChannelHandl
         desktop.pipeline.syncOperations.removeHandler(context: desktop, promise: nil)
         try? context.channel.syncOptions?.setOption(.autoRead, value: true)
         context.read()
+        // Out of the client's relayed bytes from now on: the relay handler after it takes them.
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
     }
 
     private func desktopFailed(_ error: SpiceLinkError, session: String) {
